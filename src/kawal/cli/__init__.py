@@ -1,0 +1,5 @@
+"""The ``kawal`` command line."""
+
+from kawal.cli.main import main
+
+__all__ = ["main"]

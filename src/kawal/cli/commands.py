@@ -1,0 +1,405 @@
+"""The subcommands: each has a ``register`` (its arguments and help) and a handler."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kawal.engine.diff import diff_snapshots
+from kawal.engine.importer import STAGES, import_voter_list
+from kawal.engine.snapshots import Snapshot, SnapshotStore
+from kawal.engine.sql import literal
+from kawal.i18n import t
+from kawal.wilayah import LEVEL_NAMES, VERSIONS, registry
+
+console = Console(highlight=False)
+Sub = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+DATA_HELP = (
+    "folder data kawal (bawaan: $KAWAL_DATA_DIR atau ./kawal-data)",
+    "kawal's data folder (default: $KAWAL_DATA_DIR or ./kawal-data)",
+)
+
+
+def _store(args: argparse.Namespace) -> SnapshotStore:
+    return SnapshotStore(Path(args.data) if args.data else None)
+
+
+@contextlib.contextmanager
+def steps(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the named steps of a long job; the callback moves it one step."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=total)
+        started = [False]
+
+        def advance(description: str) -> None:
+            if started[0]:
+                progress.advance(task)
+            started[0] = True
+            progress.update(task, description=description)
+
+        yield advance
+        progress.update(task, completed=total)
+
+
+# --- wilayah -------------------------------------------------------------------------------------------------
+
+
+def register_wilayah(sub: Sub) -> None:
+    p = sub.add_parser(
+        "wilayah",
+        help=t(("tampilkan satu wilayah dan anak-anaknya", "show a region and its children")),
+        description=t(
+            (
+                "Tampilkan wilayah Kemendagri menurut kode (3671, 36.71.01, 3671011001) atau nama di bawah induk.",
+                "Show a Kemendagri region by code (3671, 36.71.01, 3671011001) or by name under a parent.",
+            )
+        ),
+    )
+    p.add_argument("kode", help=t(("kode wilayah, bertitik atau tidak", "region code, dotted or not")))
+    p.add_argument("--nama", help=t(("cari anak dengan nama ini", "find the child with this name")))
+    p.set_defaults(handler=cmd_wilayah)
+
+
+def cmd_wilayah(args: argparse.Namespace) -> int:
+    reg = registry()
+    unit = reg.lookup(args.kode)
+    if args.nama:
+        found = reg.find(args.nama, unit.code)
+        if found is None:
+            console.print(t(("Tidak ada '{n}' di bawah {u}.", "No '{n}' under {u}."), n=args.nama, u=unit.name))
+            return 1
+        unit = found
+    path = " > ".join(u.name for u in [*reg.ancestors(unit.code), unit])
+    console.print(f"[bold]{unit.code}[/bold] ({unit.kpu_code})  {unit.name}  [{LEVEL_NAMES[unit.level]}]")
+    console.print(path)
+    label = t(("Ada di daftar", "In lists"))
+    console.print(f"{label}: " + ", ".join(VERSIONS[v] for v in unit.versions))
+    children = reg.children(unit.code)
+    if children:
+        table = Table(
+            t(("Kode", "Code")),
+            t(("KPU", "KPU")),
+            t(("Nama", "Name")),
+            t(("Jenis", "Kind")),
+            t(("Terkini", "Current")),
+        )
+        for child in children:
+            table.add_row(child.code, child.kpu_code, child.name, child.kind, "✓" if child.current else "-")
+        console.print(table)
+    return 0
+
+
+# --- import --------------------------------------------------------------------------------------------------
+
+
+def register_import(sub: Sub) -> None:
+    p = sub.add_parser(
+        "import",
+        help=t(("impor DP4/DPS/DPT menjadi snapshot", "import a DP4/DPS/DPT as a snapshot")),
+        description=t(
+            (
+                "Baca CSV, XLSX atau Parquet daftar pemilih dan simpan sebagai snapshot Parquet yang tidak berubah.",
+                "Read a CSV, XLSX or Parquet voter list and store it as an immutable Parquet snapshot.",
+            )
+        ),
+    )
+    p.add_argument("file", type=Path, help=t(("file daftar pemilih", "the voter-list file")))
+    p.add_argument("--stage", required=True, type=str.upper, choices=STAGES, help=t(("tahap daftar", "list stage")))
+    p.add_argument("--wilayah", required=True, help=t(("kode wilayah daftar ini", "region code of this list")))
+    p.add_argument(
+        "--rejects",
+        type=Path,
+        help=t(("tulis baris yang ditolak ke CSV ini", "write rejected rows to this CSV")),
+    )
+    p.add_argument("--data", help=t(DATA_HELP))
+    p.set_defaults(handler=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with steps(4) as advance:
+        result = import_voter_list(args.file, args.stage, args.wilayah, _store(args), progress=advance)
+    snapshot = result.snapshot
+    if result.reused:
+        console.print(
+            t(
+                ("File ini sudah diimpor sebagai {s}.", "This file was already imported as {s}."),
+                s=snapshot.name,
+            )
+        )
+    print_import_summary(snapshot, result.seconds)
+    if args.rejects:
+        write_rejects_csv(snapshot, args.rejects)
+        console.print(t(("Baris ditolak ditulis ke {p}", "Rejected rows written to {p}"), p=args.rejects))
+    return 0
+
+
+def print_import_summary(snapshot: Snapshot, seconds: float) -> None:
+    c = snapshot.counts
+    m = snapshot.meta
+    console.print(
+        f"[bold]{snapshot.name}[/bold]  {m['stage']} {m['wilayah_name']} ({m['wilayah']})  {m['source']['name']}"
+    )
+    console.print(
+        t(
+            (
+                "Baris masuk {i:,} = dimuat {l:,} + ditolak {r:,}  ({ok})  dalam {s:.1f} dtk",
+                "Rows in {i:,} = loaded {l:,} + rejected {r:,}  ({ok})  in {s:.1f} s",
+            ),
+            i=c["rows_in"],
+            l=c["loaded"],
+            r=c["rejected"],
+            ok=t(("cocok", "reconciled")) if m["reconciled"] else t(("TIDAK COCOK", "NOT RECONCILED")),
+            s=seconds,
+        )
+    )
+    if m["unmapped_columns"]:
+        console.print(t(("Kolom diabaikan: {c}", "Columns ignored: {c}"), c=", ".join(m["unmapped_columns"])))
+    if m["nik_excel"]["float_column"]:
+        console.print(
+            t(
+                (
+                    "[bold red]Kolom NIK pernah menjadi angka Excel[/]: NIK berakhir 0 patut dicurigai, ambil file asli.",
+                    "[bold red]The NIK column was an Excel number column[/]: NIKs ending in 0 are suspect; get the original file.",
+                )
+            )
+        )
+    _print_reject_sample(snapshot)
+
+
+def _print_reject_sample(snapshot: Snapshot, limit: int = 5) -> None:
+    if not snapshot.counts["rejected"]:
+        return
+    rows = duckdb.sql(
+        f"SELECT sheet, line, row_no, reason FROM read_parquet({literal(snapshot.rejects_path)}) ORDER BY row_no LIMIT {limit}"
+    ).fetchall()
+    for sheet, line, row_no, reason in rows:
+        where = f"{sheet}!{line}" if sheet else t(("baris {n}", "line {n}"), n=line)
+        console.print(f"  {where} ({t(('data ke', 'data row'))} {row_no}): {reason}")
+    if snapshot.counts["rejected"] > limit:
+        console.print(t(("  … dan {n:,} lagi", "  … and {n:,} more"), n=snapshot.counts["rejected"] - limit))
+
+
+def write_rejects_csv(snapshot: Snapshot, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.execute(
+        f"COPY (SELECT row_no, sheet, line, reason FROM read_parquet({literal(snapshot.rejects_path)}) ORDER BY row_no) "
+        f"TO {literal(path)} (HEADER)"
+    )
+
+
+# --- snapshots and diff --------------------------------------------------------------------------------------
+
+
+def register_snapshots(sub: Sub) -> None:
+    p = sub.add_parser("snapshots", help=t(("daftar snapshot yang tersimpan", "list the stored snapshots")))
+    p.add_argument("--json", action="store_true", help=t(("keluaran JSON", "JSON output")))
+    p.add_argument("--data", help=t(DATA_HELP))
+    p.set_defaults(handler=cmd_snapshots)
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    snapshots = _store(args).list()
+    if args.json:
+        console.print_json(json.dumps([s.meta for s in snapshots]))
+        return 0
+    if not snapshots:
+        console.print(t(("Belum ada snapshot.", "No snapshots yet.")))
+        return 0
+    table = Table("#", t(("Nama", "Name")), t(("Tahap", "Stage")), t(("Wilayah", "Region")), t(("Dimuat", "Loaded")))
+    table.add_column(t(("Ditolak", "Rejected")))
+    table.add_column(t(("Sumber", "Source")))
+    table.add_column(t(("Waktu", "Time")))
+    for s in snapshots:
+        m = s.meta
+        table.add_row(
+            str(s.number),
+            s.name,
+            m["stage"],
+            f"{m['wilayah']} {m['wilayah_name']}",
+            f"{s.counts['loaded']:,}",
+            f"{s.counts['rejected']:,}",
+            f"{m['source']['name']} ({m['source']['sha256'][:12]})",
+            m["created_at"],
+        )
+    console.print(table)
+    return 0
+
+
+def register_diff(sub: Sub) -> None:
+    p = sub.add_parser(
+        "diff",
+        help=t(
+            (
+                "siapa ditambah, dihapus, diubah antara dua snapshot",
+                "who was added, removed, changed between snapshots",
+            )
+        ),
+    )
+    p.add_argument("old", help=t(("snapshot lama (nomor, nama atau folder)", "old snapshot (number, name or folder)")))
+    p.add_argument("new", help=t(("snapshot baru", "new snapshot")))
+    p.add_argument(
+        "--out",
+        type=Path,
+        help=t(("tulis rincian per orang ke CSV ini", "write per-person details to this CSV")),
+    )
+    p.add_argument("--data", help=t(DATA_HELP))
+    p.set_defaults(handler=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    store = _store(args)
+    result = diff_snapshots(store.get(args.old), store.get(args.new), args.out)
+    console.print(
+        t(
+            (
+                "{o} → {n} (dicocokkan pada {k}): +{a:,} ditambah, -{r:,} dihapus, {c:,} diubah, {u:,} tetap",
+                "{o} → {n} (matched on {k}): +{a:,} added, -{r:,} removed, {c:,} changed, {u:,} unchanged",
+            ),
+            o=result.old,
+            n=result.new,
+            k=result.matched_on,
+            a=result.added,
+            r=result.removed,
+            c=result.changed,
+            u=result.unchanged,
+        )
+    )
+    if result.fields:
+        console.print(
+            t(("Kolom yang berubah: ", "Fields changed: ")) + ", ".join(f"{k} {v:,}" for k, v in result.fields.items())
+        )
+    table = Table(
+        t(("Kode", "Code")),
+        t(("Kelurahan", "Kelurahan")),
+        t(("Ditambah", "Added")),
+        t(("Dihapus", "Removed")),
+        t(("Diubah", "Changed")),
+    )
+    for k in result.by_kelurahan:
+        table.add_row(k.kode_kelurahan or "-", k.kelurahan or "-", f"{k.added:,}", f"{k.removed:,}", f"{k.changed:,}")
+    console.print(table)
+    if args.out:
+        console.print(t(("Rincian ditulis ke {p}", "Details written to {p}"), p=args.out))
+    return 0
+
+
+# --- generate and demo ---------------------------------------------------------------------------------------
+
+
+def register_generate(sub: Sub) -> None:
+    from kawal.synth.generator import CITY_VOTERS
+
+    p = sub.add_parser(
+        "generate",
+        help=t(
+            (
+                "buat DPT sintetis Kota Tangerang dengan masalah yang diketahui",
+                "make a synthetic Kota Tangerang DPT with known problems",
+            )
+        ),
+    )
+    p.add_argument(
+        "--voters",
+        type=int,
+        default=CITY_VOTERS,
+        help=t(("jumlah pemilih (bawaan: DPT 2024)", "number of voters (default: the 2024 DPT)")),
+    )
+    p.add_argument("--seed", type=int, default=2024, help=t(("benih acak", "random seed")))
+    p.add_argument("--out", type=Path, required=True, help=t(("folder keluaran", "output folder")))
+    p.set_defaults(handler=cmd_generate)
+
+
+def run_generate(voters: int, seed: int, out: Path) -> dict[str, int]:
+    from kawal.synth.generator import STAGES as GEN_STAGES
+    from kawal.synth.generator import generate
+
+    words = {
+        "persons": t(("Membuat penduduk dan rumah tangga", "Making people and households")),
+        "problems": t(("Menyisipkan masalah", "Injecting problems")),
+        "truth": t(("Mencatat kebenaran", "Recording the truth")),
+        "write": t(("Menulis CSV", "Writing CSV")),
+    }
+    with steps(len(GEN_STAGES)) as advance:
+        summary = generate(voters, seed, out, progress=lambda s: advance(words.get(s, s)))
+    console.print(
+        t(
+            (
+                "{v:,} pemilih ({p:,} orang), {tps:,} TPS, {k} kelurahan, {h:,} KK → {o}",
+                "{v:,} voters ({p:,} people), {tps:,} TPS, {k} kelurahan, {h:,} households → {o}",
+            ),
+            v=summary.voters,
+            p=summary.persons,
+            tps=summary.tps,
+            k=summary.kelurahan,
+            h=summary.households,
+            o=out / "dpt.csv",
+        )
+    )
+    return summary.problems
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    problems = run_generate(args.voters, args.seed, args.out)
+    console.print(t(("Masalah (baris): ", "Problems (rows): ")) + ", ".join(f"{k} {v:,}" for k, v in problems.items()))
+    return 0
+
+
+def register_demo(sub: Sub) -> None:
+    from kawal.synth.generator import CITY_VOTERS
+
+    p = sub.add_parser(
+        "demo",
+        help=t(
+            (
+                "jalankan demo: kota sintetis, impor, ringkasan",
+                "run the demo: synthetic city, import, summary",
+            )
+        ),
+    )
+    p.add_argument("--voters", type=int, default=CITY_VOTERS, help=t(("jumlah pemilih", "number of voters")))
+    p.add_argument("--seed", type=int, default=2024, help=t(("benih acak", "random seed")))
+    p.add_argument("--out", type=Path, default=Path("var/demo"), help=t(("folder demo", "demo folder")))
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    console.rule(t(("1. Kota sintetis", "1. Synthetic city")))
+    problems = run_generate(args.voters, args.seed, args.out)
+    console.rule(t(("2. Impor DPT menjadi snapshot", "2. Import the DPT as a snapshot")))
+    store = SnapshotStore(args.out / "data")
+    with steps(4) as advance:
+        result = import_voter_list(args.out / "dpt.csv", "DPT", "3671", store, progress=advance)
+    print_import_summary(result.snapshot, result.seconds)
+    console.rule(t(("3. Ringkasan", "3. Summary")))
+    table = Table(t(("Masalah yang disisipkan", "Injected problem")), t(("Baris", "Rows")))
+    for check, count in problems.items():
+        table.add_row(check, f"{count:,}")
+    console.print(table)
+    console.print(t(("Snapshot: {p}", "Snapshot: {p}"), p=result.snapshot.path))
+    return 0
+
+
+REGISTRY = (
+    register_wilayah,
+    register_import,
+    register_snapshots,
+    register_diff,
+    register_generate,
+    register_demo,
+)

@@ -1,0 +1,59 @@
+"""``kawal``: the command line. Bahasa Indonesia by default; ``--lang en`` or ``KAWAL_LANG=en`` for English."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kawal import __version__
+from kawal.cli import commands
+from kawal.i18n import KawalError, set_language, t
+
+DESCRIPTION = (
+    "kawal: KPU dan Ormas mengawal Pilkada bersama. Audit daftar pemilih, verifikasi lapangan, partisipasi, "
+    "dan penghitungan suara.",
+    "kawal: KPU and Ormas guard a Pilkada together. Voter-list audit, field verification, turnout and the count.",
+)
+LANG_HELP = ("bahasa keluaran: id (bawaan) atau en", "output language: id (default) or en")
+
+
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    """Pick ``--lang`` before argparse runs, so that ``--help`` itself comes out in that language."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kawal", description=t(DESCRIPTION))
+    parser.add_argument("--lang", choices=("id", "en"), help=t(LANG_HELP))
+    parser.add_argument("--version", action="version", version=f"kawal {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH" if t(("id", "en")) == "id" else "COMMAND")
+    for register in commands.REGISTRY:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = _language_from_argv(argv)
+    if language in ("id", "en"):
+        set_language(language)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except KawalError as error:
+        print(f"kawal: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""Readers: turn a CSV, XLSX or Parquet voter list into one all-text DuckDB table ``raw``.
+
+Every reader leaves the same shape behind, so the importer maps and checks fields once, in SQL:
+``raw(__row, __sheet, __line, <canonical columns>)`` where ``__row`` is the 1-based data row over the whole
+file, ``__line`` the line (CSV) or sheet row (XLSX) a person would look at, and ``parse_rejects(__row, __sheet,
+__line, reason, raw)`` for rows that could not even be split into fields.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from kawal.engine.columns import CANONICAL, NUMBER_COLUMNS, header_score, map_headers
+from kawal.i18n import KawalError, t
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_SCORE = 2
+DELIMITERS = (",", ";", "\t", "|")
+
+NO_HEADER = (
+    "Tidak menemukan baris judul kolom di {name}: perlu sedikitnya dua kolom yang dikenal (mis. NIK, NAMA).",
+    "No header row found in {name}: at least two known columns are needed (e.g. NIK, NAMA).",
+)
+NO_NAME_COLUMN = (
+    "{name} tidak punya kolom NAMA; kolom yang dikenali: {columns}.",
+    "{name} has no NAMA column; recognised columns: {columns}.",
+)
+UNKNOWN_FORMAT = (
+    "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX dan Parquet.",
+    "Unknown format {suffix}: kawal reads CSV, XLSX and Parquet.",
+)
+CSV_REASONS = {
+    "MISSING COLUMNS": ("jumlah kolom kurang dari judul", "fewer fields than the header"),
+    "TOO MANY COLUMNS": ("jumlah kolom lebih dari judul", "more fields than the header"),
+    "UNQUOTED VALUE": ("tanda kutip tidak berpasangan", "unbalanced quotes"),
+    "INVALID ENCODING": ("karakter tidak terbaca (encoding)", "unreadable characters (encoding)"),
+}
+
+
+@dataclass
+class SourceInfo:
+    """What the reader learned about the file: format, encoding, headers and how they were mapped."""
+
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # source header -> canonical column
+    unmapped: list[str] = field(default_factory=list)
+    numeric_nik_cells: int = 0  # XLSX cells holding NIK/NKK as numbers
+
+
+def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
+    """Load ``path`` into the connection's ``raw`` and ``parse_rejects`` tables."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(con, path, workdir)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_excel(con, path)
+    if suffix == ".parquet":
+        return _read_parquet(con, path)
+    raise KawalError(UNKNOWN_FORMAT, suffix=suffix or path.name)
+
+
+# --- CSV -----------------------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, UTF-16 by BOM, else Windows-1252."""
+    with path.open("rb") as f:
+        head = f.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: f.read(1 << 22), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _as_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """DuckDB reads UTF-8; anything else is transcoded once into the import's work folder."""
+    if encoding == "utf-8":
+        return path
+    target = workdir / "source-utf8.csv"
+    errors = "replace" if encoding == "cp1252" else "strict"  # cp1252 leaves 5 bytes undefined
+    with (
+        path.open("r", encoding=encoding, errors=errors, newline="") as src,
+        target.open("w", encoding="utf-8") as dst,
+    ):
+        for chunk in iter(lambda: src.read(1 << 22), ""):
+            dst.write(chunk)
+    return target
+
+
+def _head_lines(path: Path, limit: int = HEADER_SEARCH_ROWS) -> list[str]:
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
+        return [line for _, line in zip(range(limit), f, strict=False)]
+
+
+def _find_csv_header(lines: list[str]) -> tuple[str, int, list[str]]:
+    """The delimiter and line index whose row maps the most canonical columns."""
+    best: tuple[int, str, int, list[str]] = (0, ",", 0, [])
+    for delimiter in DELIMITERS:
+        for index, cells in enumerate(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)):
+            score = header_score(cells)
+            if score > best[0]:
+                best = (score, delimiter, index, cells)
+    if best[0] < MIN_HEADER_SCORE:
+        raise KawalError(NO_HEADER, name="CSV")
+    return best[1], best[2], best[3]
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
+    encoding = detect_encoding(path)
+    utf8 = _as_utf8(path, encoding, workdir)
+    delimiter, header_index, headers = _find_csv_header(_head_lines(utf8))
+    info = _mapping_info("csv", headers)
+    info.encoding, info.delimiter = encoding, delimiter
+    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    con.execute(
+        "CREATE TABLE csv_rows AS SELECT * FROM read_csv(?, header = true, skip = ?, delim = ?, quote = '\"', "
+        "escape = '\"', columns = ?, auto_detect = false, store_rejects = true, strict_mode = true, "
+        "encoding = 'utf-8')",
+        [str(utf8), header_index, delimiter, columns],
+    )
+    header_line = header_index + 1
+    _number_csv_rows(con, header_line)
+    _select_canonical(con, "csv_rows", {f"c{i}": c for i, c in map_headers(headers).items()})
+    _csv_parse_rejects(con, header_line)
+    return info
+
+
+def _number_csv_rows(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
+    """Give accepted rows their data-row number, counting the rows the CSV parser rejected in between."""
+    con.execute(
+        f"""
+        CREATE TABLE csv_gaps AS
+        SELECT r - row_number() OVER (ORDER BY r) AS g, row_number() OVER (ORDER BY r) AS j
+        FROM (SELECT DISTINCT CAST(line AS BIGINT) - {header_line} AS r FROM reject_errors);
+        CREATE TABLE csv_numbered AS
+        SELECT k + coalesce(gaps.j, 0) AS __row, NULL::VARCHAR AS __sheet,
+               k + coalesce(gaps.j, 0) + {header_line} AS __line, rows.*
+        FROM (SELECT rowid + 1 AS k, * FROM csv_rows) rows
+        ASOF LEFT JOIN csv_gaps gaps ON rows.k > gaps.g;
+        DROP TABLE csv_rows; ALTER TABLE csv_numbered RENAME TO csv_rows;
+        """
+    )
+
+
+def _csv_parse_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
+    reasons = " ".join(
+        f"WHEN error_type = '{kind}' THEN '{t(text)}'" for kind, text in CSV_REASONS.items()
+    )  # fixed texts, no user data: safe to inline
+    con.execute(
+        f"""
+        CREATE TABLE parse_rejects AS
+        SELECT CAST(line AS BIGINT) - {header_line} AS __row, NULL::VARCHAR AS __sheet,
+               CAST(line AS BIGINT) AS __line,
+               first(CASE {reasons} ELSE error_message END ORDER BY column_idx) AS reason,
+               first(csv_line) AS raw
+        FROM reject_errors GROUP BY line ORDER BY line
+        """
+    )
+
+
+# --- XLSX ----------------------------------------------------------------------------------------------------
+
+
+def _read_excel(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    info = SourceInfo(format="xlsx")
+    tables: list[pa.Table] = []
+    first_row = 1
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = _excel_sheet(rows, name, first_row, info)
+        if sheet is None:
+            info.skipped_sheets.append(name)
+            continue
+        info.sheets.append(name)
+        tables.append(sheet)
+        first_row += sheet.num_rows
+    if not tables:
+        raise KawalError(NO_HEADER, name=path.name)
+    sheets = pa.concat_tables(tables, promote_options="default")
+    con.register("excel_arrow", sheets)
+    con.execute("CREATE TABLE raw_excel AS SELECT * FROM excel_arrow")
+    con.unregister("excel_arrow")
+    _select_canonical(con, "raw_excel", {c: c for c in CANONICAL if c in sheets.column_names})
+    con.execute(
+        "CREATE TABLE parse_rejects (__row BIGINT, __sheet VARCHAR, __line BIGINT, reason VARCHAR, raw VARCHAR)"
+    )
+    return info
+
+
+def _excel_sheet(rows: list[list[object]], sheet: str, first_row: int, info: SourceInfo) -> pa.Table | None:
+    """One sheet as an all-text Arrow table of its recognised columns, or None when it has no header."""
+    head = rows[:HEADER_SEARCH_ROWS]
+    scores = [header_score(r) for r in head]
+    if not scores or max(scores) < MIN_HEADER_SCORE:
+        return None
+    header_index = scores.index(max(scores))
+    headers = rows[header_index]
+    _merge_mapping(info, _mapping_info("xlsx", headers))
+    body = rows[header_index + 1 :]
+    columns = list(zip(*body, strict=True)) if body else [() for _ in headers]
+    data: dict[str, pa.Array] = {
+        "__row": pa.array(range(first_row, first_row + len(body)), pa.int64()),
+        "__sheet": pa.array([sheet] * len(body), pa.string()),
+        "__line": pa.array(range(header_index + 2, header_index + 2 + len(body)), pa.int64()),
+    }
+    for position, column in map_headers(headers).items():
+        values = columns[position]
+        if column in NUMBER_COLUMNS:
+            info.numeric_nik_cells += sum(isinstance(v, float) for v in values)
+        data[column] = pa.array(_cell_texts(values, keep_float_mark=column in NUMBER_COLUMNS), pa.string())
+    return pa.table(data)
+
+
+def _cell_texts(values: Iterable[object], keep_float_mark: bool) -> list[str | None]:
+    """Render cells as the text a person sees; a number in a NIK column keeps its '.0' as Excel evidence."""
+    return [_cell_text(v, keep_float_mark) for v in values]
+
+
+def _cell_text(value: object, keep_float_mark: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e17:
+            return f"{int(value)}.0" if keep_float_mark else str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- Parquet -------------------------------------------------------------------------------------------------
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
+    headers = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+    info = _mapping_info("parquet", headers)
+    con.execute(
+        "CREATE TABLE parquet_rows AS SELECT file_row_number + 1 AS __row, NULL::VARCHAR AS __sheet, "
+        "file_row_number + 1 AS __line, * EXCLUDE (file_row_number) "
+        "FROM read_parquet(?, file_row_number = true)",
+        [str(path)],
+    )
+    mapped = {str(headers[i]): c for i, c in map_headers(headers).items()}
+    _select_canonical(con, "parquet_rows", mapped)
+    con.execute(
+        "CREATE TABLE parse_rejects (__row BIGINT, __sheet VARCHAR, __line BIGINT, reason VARCHAR, raw VARCHAR)"
+    )
+    return info
+
+
+# --- shared --------------------------------------------------------------------------------------------------
+
+
+def _mapping_info(fmt: str, headers: list[object]) -> SourceInfo:
+    mapped = map_headers(headers)
+    info = SourceInfo(format=fmt)
+    info.mapping = {str(headers[i]): c for i, c in mapped.items()}
+    info.unmapped = [str(h) for i, h in enumerate(headers) if i not in mapped and str(h or "").strip()]
+    if "nama" not in mapped.values():
+        raise KawalError(NO_NAME_COLUMN, name=fmt.upper(), columns=", ".join(mapped.values()) or "-")
+    return info
+
+
+def _merge_mapping(info: SourceInfo, sheet: SourceInfo) -> None:
+    info.mapping.update(sheet.mapping)
+    info.unmapped.extend(h for h in sheet.unmapped if h not in info.unmapped)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _select_canonical(con: duckdb.DuckDBPyConnection, table: str, source_to_canonical: dict[str, str]) -> None:
+    """Create ``raw`` with every canonical column, text, NULL where the file lacks it."""
+    by_canonical = {c: s for s, c in source_to_canonical.items()}
+    select = ", ".join(
+        f"CAST({_quote(by_canonical[c])} AS VARCHAR) AS {c}" if c in by_canonical else f"NULL::VARCHAR AS {c}"
+        for c in CANONICAL
+    )
+    con.execute(f"CREATE TABLE raw AS SELECT __row, __sheet, __line, {select} FROM {table} ORDER BY __row")
+    con.execute(f"DROP TABLE {table}")
