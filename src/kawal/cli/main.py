@@ -41,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     language = _language_from_argv(argv)
-    if language in ("id", "en"):
-        set_language(language)
+    set_language(language if language in ("id", "en") else None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
