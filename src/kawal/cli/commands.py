@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -299,6 +300,104 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- audit ---------------------------------------------------------------------------------------------------
+
+
+def register_audit(sub: Sub) -> None:
+    from kawal.engine.audit import ELECTION_DATE, MAX_PER_TPS
+    from kawal.engine.audit.duplicates import DEFAULT_THRESHOLD
+
+    p = sub.add_parser(
+        "audit",
+        help=t(
+            ("audit daftar pemilih: semua pemeriksaan, pemilih ganda", "audit a voter list: every check, duplicates")
+        ),
+        description=t(
+            (
+                "Audit satu atau beberapa daftar (file atau snapshot). Menulis findings.csv, rejects.csv, summary.json "
+                "dan report.html ke folder --out.",
+                "Audit one or more lists (files or snapshots). Writes findings.csv, rejects.csv, summary.json and "
+                "report.html into the --out folder.",
+            )
+        ),
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help=t(("file daftar pemilih atau snapshot", "voter-list file or snapshot")),
+    )
+    p.add_argument("--out", type=Path, required=True, help=t(("folder hasil", "output folder")))
+    p.add_argument(
+        "--election-date",
+        type=date.fromisoformat,
+        default=ELECTION_DATE,
+        help=t(
+            ("hari pemungutan suara, YYYY-MM-DD (bawaan 2024-11-27)", "election day, YYYY-MM-DD (default 2024-11-27)")
+        ),
+    )
+    p.add_argument(
+        "--max-per-tps", type=int, default=MAX_PER_TPS, help=t(("maksimum pemilih per TPS", "maximum voters per TPS"))
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=t(
+            ("ambang skor pemilih ganda (bawaan {d:g})", "duplicate score threshold (default {d:g})"),
+            d=DEFAULT_THRESHOLD,
+        ),
+    )
+    p.add_argument(
+        "--wilayah",
+        help=t(("wilayah untuk file yang diimpor (nama kelurahan)", "region for imported files (kelurahan names)")),
+    )
+    p.add_argument("--data", help=t(DATA_HELP))
+    p.set_defaults(handler=cmd_audit)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kawal.engine.audit import audit
+
+    with steps(6) as advance:
+        result = audit(
+            args.inputs,
+            args.out,
+            election_date=args.election_date,
+            max_per_tps=args.max_per_tps,
+            threshold=args.threshold,
+            wilayah=args.wilayah,
+            store=_store(args),
+            progress=advance,
+        )
+    print_audit_summary(result)
+    return 0
+
+
+def print_audit_summary(result: object) -> None:
+    summary = result.summary
+    console.print(
+        t(
+            (
+                "Baris masuk {i:,} = diaudit {a:,} + ditolak {r:,}, dalam {s:.1f} dtk",
+                "Rows in {i:,} = audited {a:,} + rejected {r:,}, in {s:.1f} s",
+            ),
+            i=summary["rows_in"],
+            a=summary["audited"],
+            r=summary["rejected"],
+            s=result.seconds,
+        )
+    )
+    table = Table(
+        t(("Pemeriksaan", "Check")), "TMS", t(("Temuan", "Findings")), t(("Baris", "Rows")), t(("Arti", "Meaning"))
+    )
+    for code, check in summary["checks"].items():
+        table.add_row(code, str(check["tms"] or ""), f"{check['findings']:,}", f"{check['rows']:,}", check["title"])
+    console.print(table)
+    for name in ("findings.csv", "rejects.csv", "summary.json", "report.html"):
+        console.print(f"  {result.out / name}")
+
+
 # --- generate and demo ---------------------------------------------------------------------------------------
 
 
@@ -400,6 +499,7 @@ REGISTRY = (
     register_import,
     register_snapshots,
     register_diff,
+    register_audit,
     register_generate,
     register_demo,
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from kawal.engine.snapshots import Snapshot
-from kawal.engine.sql import literal
+from kawal.engine.sql import literal, scalar
 
 COMPARED = (
     "nkk",
@@ -54,9 +54,7 @@ class DiffResult:
 
 
 def _visible_nik_share(con: duckdb.DuckDBPyConnection, table: str) -> float:
-    share = con.execute(
-        f"SELECT avg(CASE WHEN regexp_full_match(nik, '[0-9]{{16}}') THEN 1 ELSE 0 END) FROM {table}"
-    ).fetchone()[0]
+    share = scalar(con, f"SELECT avg(CASE WHEN regexp_full_match(nik, '[0-9]{{16}}') THEN 1 ELSE 0 END) FROM {table}")
     return share or 0.0
 
 

@@ -21,9 +21,9 @@ from kawal import __version__
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, read_into
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
-from kawal.engine.sql import literal
+from kawal.engine.sql import literal, one, scalar
 from kawal.i18n import KawalError, t
-from kawal.wilayah import Unit, normalise_name, registry
+from kawal.wilayah import ROOT, Unit, normalise_name, registry
 
 STAGES = ("DP4", "DPS", "DPT", "LAIN")
 # A column whose share of explicit float forms (3.67E+15, 1234.0) reaches this is treated as an Excel number column.
@@ -77,11 +77,14 @@ class ImportResult:
 def import_voter_list(
     path: Path,
     stage: str,
-    wilayah: str,
+    wilayah: str | None,
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read ``path`` and store it as a new snapshot (or return the snapshot it already is)."""
+    """Read ``path`` and store it as a new snapshot (or return the snapshot it already is).
+
+    ``wilayah`` limits the kelurahan the list may contain; ``None`` accepts any (names then need their kecamatan).
+    """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
     stage, unit, store = _validate(path, stage, wilayah, store)
@@ -105,13 +108,16 @@ def import_voter_list(
     return ImportResult(snapshot, False, time.perf_counter() - started)
 
 
-def _validate(path: Path, stage: str, wilayah: str, store: SnapshotStore | None) -> tuple[str, Unit, SnapshotStore]:
+def _validate(
+    path: Path, stage: str, wilayah: str | None, store: SnapshotStore | None
+) -> tuple[str, Unit, SnapshotStore]:
     stage = stage.upper()
     if stage not in STAGES:
         raise KawalError(BAD_STAGE, stage=stage, stages=", ".join(STAGES))
     if not Path(path).is_file():
         raise KawalError(NO_FILE, path=path)
-    return stage, registry().lookup(wilayah), store or SnapshotStore()
+    unit = registry().lookup(wilayah) if wilayah else ROOT
+    return stage, unit, store or SnapshotStore()
 
 
 def _connect(work: Path) -> duckdb.DuckDBPyConnection:
@@ -198,10 +204,10 @@ def _normalise(con: duckdb.DuckDBPyConnection, unit: Unit) -> dict[str, int]:
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    loaded, field_rejects = con.execute(
-        "SELECT count(*) FILTER (len(errors) = 0), count(*) FILTER (len(errors) > 0) FROM checked"
-    ).fetchone()
-    parse_rejects = con.execute("SELECT count(*) FROM parse_rejects").fetchone()[0]
+    loaded, field_rejects = one(
+        con, "SELECT count(*) FILTER (len(errors) = 0), count(*) FILTER (len(errors) > 0) FROM checked"
+    )
+    parse_rejects = scalar(con, "SELECT count(*) FROM parse_rejects")
     rejected = field_rejects + parse_rejects
     return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}
 
@@ -270,6 +276,8 @@ def _units_at(unit: Unit, level: int) -> list[Unit]:
     """The units of ``level`` inside ``unit`` (or the one above it, when ``unit`` is deeper)."""
     if unit.level >= level:
         return [unit] if unit.level == level else [registry().lookup(unit.parent or "")]
+    if unit is ROOT:
+        return [u for u in registry() if u.level == level]
     return [u for u in registry().descendants(unit.code) if u.level == level]
 
 
@@ -301,10 +309,11 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
 
 def _float_evidence(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> dict[str, object]:
     """How strongly the NIK column looks like an Excel number column (see kawal.engine.nik)."""
-    total, floats = con.execute(
+    total, floats = one(
+        con,
         "SELECT count(nik), count(*) FILTER (regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')) "
-        "FROM checked WHERE len(errors) = 0"
-    ).fetchone()
+        "FROM checked WHERE len(errors) = 0",
+    )
     share = floats / total if total else 0.0
     return {
         "nik_values": total,

@@ -119,7 +119,7 @@ class SnapshotStore:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._lock():
             number = max((s.number for s in self.list()), default=0) + 1
-            name = f"{number:04d}-{stage.lower()}-{wilayah}"
+            name = f"{number:04d}-{stage.lower()}-{wilayah or 'semua'}"
             meta = {**meta, "number": number, "name": name, "schema_version": SCHEMA_VERSION}
             target = work / "snapshot"
             target.mkdir(mode=0o700)

@@ -262,11 +262,14 @@ class Generator:
                 mask = (tradition == i) & (self.female == female)
                 count = int(mask.sum())
                 given = rng.choice(N.GIVEN[key][int(female)], size=count)
+                middle = np.strings.add(rng.choice(N.GIVEN[key][int(female)], size=count), " ")
                 second = rng.choice(N.SECOND[key], size=count)
                 if key in N.SURNAME_FAMILIES:  # the household's family or clan name
                     second = np.array(N.SECOND[key])[self.p_hh[mask] % len(N.SECOND[key])]
-                single = rng.random(count) < single_share
-                name[mask] = np.where(single, given, np.strings.add(np.strings.add(given, " "), second))
+                parts = rng.random(count)
+                middle = np.where(parts < single_share + N.THREE_PART_SHARE, middle, "")
+                full = np.strings.add(np.strings.add(np.strings.add(given, " "), middle), second)
+                name[mask] = np.where(parts < single_share, given, full)
         return self._titles(name.astype(str), age)
 
     def _titles(self, name: np.ndarray, age: np.ndarray) -> np.ndarray:

@@ -73,6 +73,9 @@ class Unit:
         return [VERSIONS[v] for v in self.versions]
 
 
+ROOT = Unit("", "Indonesia", 0, None, "negara", tuple(VERSIONS))  # the whole country: no region constraint
+
+
 def data_path(name: str) -> Path:
     """Path of a file shipped in the package's ``wilayah/data`` folder."""
     return Path(str(resources.files("kawal.wilayah") / "data" / name))
@@ -124,8 +127,8 @@ class Registry:
         return unit
 
     def children(self, code: str | None) -> list[Unit]:
-        """Units directly below ``code`` (provinsi when ``code`` is None), in code order."""
-        key = None if code is None else dotted(code)
+        """Units directly below ``code`` (provinsi when ``code`` is None or empty), in code order."""
+        key = dotted(code) if code else None
         return [self._units[c] for c in self._children.get(key, [])]
 
     def parent(self, code: str) -> Unit | None:

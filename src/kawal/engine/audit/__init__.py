@@ -1,0 +1,187 @@
+"""The voter-list audit: every check over a whole list, set-based in DuckDB.
+
+    from kawal.engine.audit import audit
+    result = audit(["dpt.csv"], Path("out"))
+
+writes ``out/findings.csv`` (``record_id,check,tms,cluster,kode_kelurahan,tps,detail``), ``out/rejects.csv``,
+``out/summary.json`` and ``out/report.html``. Inputs are files ``kawal import`` reads or stored snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kawal.engine.audit import duplicates
+from kawal.engine.audit.checks import Check, Context, registry
+from kawal.engine.importer import import_voter_list
+from kawal.engine.nik_sql import add_nik_columns
+from kawal.engine.snapshots import Snapshot, SnapshotStore
+from kawal.engine.sql import literal, scalar
+from kawal.i18n import KawalError, t
+
+ELECTION_DATE = date(2024, 11, 27)
+MAX_PER_TPS = 600
+FINDING_COLUMNS = ("record_id", "check", "tms", "cluster", "kode_kelurahan", "tps", "detail")
+
+NO_INPUT = (
+    "Input '{ref}' bukan file yang bisa dibaca maupun snapshot yang tersimpan.",
+    "Input '{ref}' is neither a readable file nor a stored snapshot.",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class AuditResult:
+    out: Path
+    rows_in: int
+    audited: int
+    rejected: int
+    findings: dict[str, int]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
+
+
+def resolve_inputs(
+    refs: list[str | Path], store: SnapshotStore, scratch: Path, wilayah: str | None, say: Progress
+) -> list[Snapshot]:
+    """Each input as a snapshot: stored ones by number, name or folder; files imported into a scratch store."""
+    scratch_store = SnapshotStore(scratch)
+    snapshots = []
+    for ref in refs:
+        path = Path(ref)
+        if path.is_file():
+            say(t(("Mengimpor {name}", "Importing {name}"), name=path.name))
+            snapshots.append(import_voter_list(path, "LAIN", wilayah, scratch_store).snapshot)
+            continue
+        try:
+            snapshots.append(store.get(ref))
+        except KawalError:
+            raise KawalError(NO_INPUT, ref=ref) from None
+    return snapshots
+
+
+def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
+    """Table ``v``: all inputs, one row per voter, with a row id and the record id findings report."""
+    several = len(snapshots) > 1
+    parts = []
+    for number, snap in enumerate(snapshots, start=1):
+        record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
+        float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
+        parts.append(
+            f"SELECT {number} AS input_no, {record} AS record_id, {float_column} AS nik_float_column, * "
+            f"FROM read_parquet({literal(snap.voters_path)})"
+        )
+    con.execute(f"CREATE TABLE v AS SELECT row_number() OVER () AS rid, * FROM ({' UNION ALL '.join(parts)})")
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, election_date: date) -> None:
+    add_nik_columns(con, "v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date)
+    add_nik_columns(con, "v", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False)
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> None:
+    con.execute(
+        'CREATE TABLE findings (ord INTEGER, rid BIGINT, record_id VARCHAR, "check" VARCHAR, tms INTEGER, cluster VARCHAR, '
+        "kode_kelurahan VARCHAR, tps SMALLINT, detail VARCHAR, kode_kecamatan VARCHAR AS (left(kode_kelurahan, 6)))"
+    )
+    for order, check in enumerate(checks):
+        tms = "NULL" if check.tms is None else str(check.tms)
+        con.execute(
+            f"""INSERT INTO findings
+            SELECT {order}, f.rid, v.record_id, '{check.code}', {tms}, f.cluster, coalesce(f.kode_kelurahan, v.kode_kelurahan),
+                   coalesce(f.tps, v.tps), f.detail
+            FROM ({check.sql(ctx)}) AS f(rid, cluster, kode_kelurahan, tps, detail) LEFT JOIN v ON v.rid = f.rid"""
+        )
+
+
+def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    con.execute(
+        f"""COPY (SELECT record_id, "check", tms, cluster, kode_kelurahan, tps, detail FROM findings
+                  ORDER BY ord, kode_kelurahan NULLS LAST, tps NULLS LAST, cluster, rid)
+            TO {literal(out / "findings.csv")} (HEADER, DELIMITER ',')"""
+    )
+
+
+def _write_rejects(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
+    parts = [
+        f"SELECT '{snap.meta['source']['name'].replace(chr(39), chr(39) * 2)}' AS file, row_no, sheet, line, reason "
+        f"FROM read_parquet({literal(snap.rejects_path)})"
+        for snap in snapshots
+    ]
+    con.execute(f"COPY ({' UNION ALL '.join(parts)} ORDER BY file, row_no) TO {literal(out / 'rejects.csv')} (HEADER)")
+
+
+def audit(
+    inputs: list[str | Path],
+    out: Path,
+    *,
+    election_date: date = ELECTION_DATE,
+    max_per_tps: int = MAX_PER_TPS,
+    threshold: float = duplicates.DEFAULT_THRESHOLD,
+    wilayah: str | None = None,
+    store: SnapshotStore | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Audit the inputs and write the four output files into ``out``."""
+    from kawal.engine.audit.report import write_report, write_summary
+
+    say = progress or (lambda _s: None)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = out / ".kawal-import"
+    try:
+        snapshots = resolve_inputs(inputs, store or SnapshotStore(), scratch, wilayah, say)
+        timings["import"] = time.perf_counter() - started
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = false")
+        checks = registry(threshold)
+        ctx = Context(election_date, max_per_tps)
+        for label, step in (
+            (t(("Memuat daftar", "Loading the list")), lambda: _load(con, snapshots)),
+            (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
+            (t(("Mencari pemilih ganda", "Finding duplicate voters")), lambda: duplicates.link(con, threshold)),
+            (t(("Menjalankan pemeriksaan", "Running the checks")), lambda: _run_checks(con, checks, ctx)),
+            (t(("Menulis hasil", "Writing the results")), lambda: _write_outputs(con, snapshots, out)),
+        ):
+            say(label)
+            step_started = time.perf_counter()
+            step()
+            timings[label] = time.perf_counter() - step_started
+        result = _result(con, snapshots, out, started, timings)
+        write_summary(con, result, snapshots, checks, ctx, threshold)
+        write_report(con, result, checks, ctx)
+        con.close()
+        result.seconds = time.perf_counter() - started
+        return result
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
+    _write_findings(con, out)
+    _write_rejects(con, snapshots, out)
+
+
+def _result(
+    con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path, started: float, timings: dict
+) -> AuditResult:
+    counts = dict(con.execute('SELECT "check", count(*) FROM findings GROUP BY ALL').fetchall())
+    audited = scalar(con, "SELECT count(*) FROM v")
+    rejected = sum(s.counts["rejected"] for s in snapshots)
+    return AuditResult(out, audited + rejected, audited, rejected, counts, time.perf_counter() - started, timings)
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")

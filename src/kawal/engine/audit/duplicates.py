@@ -1,0 +1,251 @@
+"""PEMILIH_GANDA: the same person on more than one row, whatever the NIK says.
+
+Set-based record linkage in DuckDB, in four steps:
+
+1. **Normalise names** once per distinct name (titles and degrees dropped; old spelling DJ/TJ/OE folded; the
+   Muhammad family MUHAMMAD/MUHAMAD/MOHAMMAD/MOH./M. folded; doubled letters and spacing folded).
+2. **Block**: candidate pairs share birth date (or age), sex and the first letter of the first or last name
+   token; or share a full NIK; or share a whole normalised name and sex (birth-date typos). No pair outside a
+   block is ever compared.
+3. **Score** each pair with Fellegi-Sunter style weights (log2 of how much likelier the agreement is for the same
+   person than for two people): name (exact agreement weighted by how rare the name is), birth date (weighted by
+   how common the date is: placeholders such as 01-07 count less), sex, NIK, birthplace, family card (NKK).
+   Every weight is kept so the finding can say which fields agreed and how strongly.
+4. **Cluster**: pairs at or above the threshold are edges; connected components are people.
+
+Two people who share one NIK differ in name and birth date, so their pair scores low and they stay two people
+(NIK_GANDA reports the shared number).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kawal.engine.sql import scalar
+
+DEFAULT_THRESHOLD = 24.0
+MAX_NAME_BLOCK = 30  # a name shared by more rows than this is too common to block on without a birth date
+
+TITLES = "H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|UST|RADEN|R|RA|TB|NY|TN|SDR|SDRI"
+MUHAMMAD_FIRST = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCH|MOHD|MOH|MUH|MHD|MUHD|M"
+MUHAMMAD_ANY = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCH|MOHD|MHD|MUHD"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """log2 Bayes factors: how much likelier an agreement is for one person than for two different people.
+
+    Exact name, birth date and birthplace agreement are weighted by how rare the value is (term frequency):
+    two rows called SITI born 01-07-1970 say far less than two rows called MUHAMMAD RIZKI FAUZAN.
+    """
+
+    name_m: float = 0.9  # share of duplicate pairs whose normalised names agree exactly
+    name_close_penalty: float = 4.0  # a near-identical name (typo, initial) counts this much less than an exact one
+    name_similar_penalty: float = 8.0
+    name_min: float = 2.0
+    name_other: float = -9.0
+    dob_m: float = 0.97
+    dob_one_part: float = -2.0
+    dob_other: float = -9.0
+    age_same: float = 3.0
+    age_off_by_one: float = 1.0
+    age_other: float = -6.0
+    sex_same: float = 1.0
+    sex_other: float = -6.0
+    nik_same: float = 12.0
+    nik_near: float = 1.0  # one digit of the serial differs: a typo, or two neighbours' consecutive serials
+    nik_serial: float = -1.0
+    nik_other: float = -2.5
+    place_m: float = 0.95
+    place_max: float = 8.0
+    place_min: float = 1.0
+    place_other: float = -4.0
+    nkk_same: float = 3.0
+    nkk_other: float = -0.5
+
+
+def _collapse_doubles(expr: str) -> str:
+    """RE2 has no back-references, so each doubled letter is folded on its own."""
+    for letter in LETTERS:
+        expr = f"replace({expr}, '{letter}{letter}', '{letter}')"
+    return expr
+
+
+def _normalised_name(column: str) -> str:
+    text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees follow a comma
+    text = f"regexp_replace({text}, '[^A-Z]+', ' ', 'g')"
+    text = f"regexp_replace({text}, '\\b({TITLES})\\b', ' ', 'g')"
+    text = f"trim(regexp_replace({text}, '\\s+', ' ', 'g'))"
+    text = f"regexp_replace({text}, '^({MUHAMMAD_FIRST})\\b', 'MHD')"
+    text = f"regexp_replace({text}, '\\b({MUHAMMAD_ANY})\\b', 'MHD', 'g')"
+    for old, new in (("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("NJ", "NY"), ("CH", "KH"), ("PH", "F")):
+        text = f"replace({text}, '{old}', '{new}')"
+    return _collapse_doubles(text)
+
+
+def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
+    """``names(nama, name_key, first_token, last_token)``, normalised once per distinct name."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE names AS
+        WITH distinct_names AS (SELECT nama, count(*) AS rows FROM {table} WHERE nama IS NOT NULL GROUP BY nama),
+        normalised AS (SELECT nama, rows, {_normalised_name("nama")} AS name_norm FROM distinct_names)
+        SELECT nama, replace(name_norm, ' ', '') AS name_key, split_part(name_norm, ' ', 1) AS first_token,
+               list_last(string_split(name_norm, ' ')) AS last_token
+        FROM normalised WHERE name_norm <> ''
+        """
+    )
+
+
+def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
+    """``people``: the fields linkage uses, one row per voter row, with how common each value is."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE people AS
+        WITH base AS (
+            SELECT t.rid, n.name_key, n.first_token, n.last_token, t.tanggal_lahir AS dob,
+                   CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
+                        WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
+                   t.usia, t.jenis_kelamin AS sex, coalesce(t.jenis_kelamin, '?') AS sex_key,
+                   CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+                   CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
+                   nullif(regexp_replace(upper(coalesce(t.tempat_lahir, '')), '[^A-Z]', '', 'g'), '') AS place
+            FROM {table} t JOIN names n ON n.nama = t.nama
+        )
+        SELECT *, count(*) OVER (PARTITION BY name_key, sex_key) AS name_freq,
+               count(*) OVER (PARTITION BY sex_key) AS sex_rows,
+               count(*) OVER (PARTITION BY dob_key) AS dob_rows,
+               count(*) OVER (PARTITION BY place) AS place_rows
+        FROM base
+        """
+    )
+
+
+def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
+    """Candidate pairs (a < b) from the blocking rules; each pair once.
+
+    Birth date and sex with the first two letters of the name, or its last two, or the first two of its last
+    word: a typo or variant changes one of these at most. Plus any shared NIK, and a shared rare name (for
+    birth-date typos).
+    """
+    same_dob = "x.dob_key = y.dob_key AND x.sex_key = y.sex_key AND x.rid < y.rid"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE candidates AS
+        SELECT DISTINCT a, b FROM (
+            SELECT x.rid AS a, y.rid AS b FROM people x JOIN people y ON {same_dob} AND left(x.name_key, 2) = left(y.name_key, 2)
+            UNION ALL
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, 2) = right(y.name_key, 2)
+            UNION ALL
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, 2) = left(y.last_token, 2)
+            UNION ALL
+            SELECT x.rid, y.rid FROM people x JOIN people y ON x.nik = y.nik AND x.rid < y.rid
+            UNION ALL
+            SELECT x.rid, y.rid FROM people x JOIN people y
+              ON x.name_key = y.name_key AND x.sex_key = y.sex_key AND x.rid < y.rid AND x.name_freq <= {MAX_NAME_BLOCK}
+        )
+        """
+    )
+
+
+def _nik_level(a: str, b: str) -> str:
+    """same / near (the serial differs by one digit or one swap) / serial (only the serial differs) / other."""
+    return f"""CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL
+        WHEN {a} = {b} THEN 'same'
+        WHEN left({a}, 12) <> left({b}, 12) THEN 'other'
+        WHEN damerau_levenshtein(right({a}, 4), right({b}, 4)) = 1 THEN 'near'
+        ELSE 'serial' END"""
+
+
+def _clamp(expr: str, low: float, high: float | None = None) -> str:
+    return f"greatest({low}, {expr})" if high is None else f"least({high}, greatest({low}, {expr}))"
+
+
+def score_pairs(con: duckdb.DuckDBPyConnection, w: Weights) -> None:
+    """``pairs``: every candidate with its field levels, field weights and total score."""
+    total = _row_count(con)
+    name_tf = f"log2({w.name_m} * sex_rows / name_freq)"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE pairs AS
+        WITH joined AS (
+            SELECT c.a, c.b, x.name_key AS name_a, y.name_key AS name_b, greatest(x.name_freq, y.name_freq) AS name_freq,
+                   x.sex_rows, x.dob_rows, greatest(x.place_rows, y.place_rows) AS place_rows,
+                   x.dob AS dob_a, y.dob AS dob_b, x.usia AS usia_a, y.usia AS usia_b, x.sex AS sex_a, y.sex AS sex_b,
+                   x.nik AS nik_a, y.nik AS nik_b, x.nkk AS nkk_a, y.nkk AS nkk_b, x.place AS place_a, y.place AS place_b
+            FROM candidates c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
+        ), levels AS (
+            SELECT *, CASE WHEN name_a = name_b THEN 1.0 ELSE jaro_winkler_similarity(name_a, name_b) END AS name_jw,
+                CASE WHEN dob_a IS NULL OR dob_b IS NULL THEN NULL WHEN dob_a = dob_b THEN 'same'
+                     WHEN (year(dob_a) = year(dob_b))::INT + (month(dob_a) = month(dob_b))::INT + (day(dob_a) = day(dob_b))::INT = 2
+                     THEN 'one_part' ELSE 'other' END AS dob_level,
+                {_nik_level("nik_a", "nik_b")} AS nik_level,
+                CASE WHEN place_a IS NULL OR place_b IS NULL THEN NULL WHEN place_a = place_b THEN 'same'
+                     WHEN jaro_winkler_similarity(place_a, place_b) >= 0.9 THEN 'close' ELSE 'other' END AS place_level
+            FROM joined
+        )
+        SELECT a, b, name_jw, dob_level, nik_level, place_level,
+            CASE WHEN name_a = name_b THEN {_clamp(name_tf, w.name_min)}
+                 WHEN name_jw >= 0.95 THEN {_clamp(f"{name_tf} - {w.name_close_penalty}", w.name_min)}
+                 WHEN name_jw >= 0.90 THEN {_clamp(f"{name_tf} - {w.name_similar_penalty}", 0)}
+                 WHEN name_jw >= 0.80 THEN -2.0 ELSE {w.name_other} END AS w_name,
+            CASE dob_level WHEN 'same' THEN log2({w.dob_m} * {total} / dob_rows)
+                 WHEN 'one_part' THEN {w.dob_one_part} WHEN 'other' THEN {w.dob_other}
+                 ELSE CASE WHEN usia_a IS NULL OR usia_b IS NULL THEN 0 WHEN usia_a = usia_b THEN {w.age_same}
+                           WHEN abs(usia_a - usia_b) = 1 THEN {w.age_off_by_one} ELSE {w.age_other} END END AS w_dob,
+            CASE WHEN sex_a IS NULL OR sex_b IS NULL THEN 0 WHEN sex_a = sex_b THEN {w.sex_same} ELSE {w.sex_other} END AS w_sex,
+            CASE nik_level WHEN 'same' THEN {w.nik_same} WHEN 'near' THEN {w.nik_near} WHEN 'serial' THEN {w.nik_serial}
+                 WHEN 'other' THEN {w.nik_other} ELSE 0 END AS w_nik,
+            CASE place_level WHEN 'same' THEN {_clamp(f"log2({w.place_m} * {total} / place_rows)", w.place_min, w.place_max)}
+                 WHEN 'close' THEN {w.place_min} WHEN 'other' THEN {w.place_other} ELSE 0 END AS w_place,
+            CASE WHEN nkk_a IS NULL OR nkk_b IS NULL THEN 0 WHEN nkk_a = nkk_b THEN {w.nkk_same} ELSE {w.nkk_other} END AS w_nkk
+        FROM levels
+        """
+    )
+    con.execute("ALTER TABLE pairs ADD COLUMN score DOUBLE")
+    con.execute("UPDATE pairs SET score = w_name + w_dob + w_sex + w_nik + w_place + w_nkk")
+
+
+def _row_count(con: duckdb.DuckDBPyConnection) -> int:
+    return max(1, scalar(con, "SELECT count(*) FROM people"))
+
+
+def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
+    """``clusters(rid, cluster_rid)``: connected components of the pairs at or above the threshold."""
+    con.execute(f"CREATE OR REPLACE TABLE edges AS SELECT a, b FROM pairs WHERE score >= {float(threshold)}")
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE clusters AS
+        SELECT rid, rid AS cluster_rid FROM (SELECT a AS rid FROM edges UNION SELECT b FROM edges)
+        """
+    )
+    for _ in range(64):  # label propagation: each round every node takes the smallest label among its neighbours
+        con.execute(
+            """
+            CREATE OR REPLACE TABLE next_clusters AS
+            SELECT c.rid, least(c.cluster_rid, coalesce(min(n.cluster_rid), c.cluster_rid)) AS cluster_rid
+            FROM clusters c
+            LEFT JOIN (SELECT a AS rid, b AS other FROM edges UNION ALL SELECT b, a FROM edges) e ON e.rid = c.rid
+            LEFT JOIN clusters n ON n.rid = e.other
+            GROUP BY c.rid, c.cluster_rid
+            """
+        )
+        changed = scalar(
+            con, "SELECT count(*) FROM next_clusters n JOIN clusters c USING (rid) WHERE n.cluster_rid <> c.cluster_rid"
+        )
+        con.execute("DROP TABLE clusters; ALTER TABLE next_clusters RENAME TO clusters")
+        if not changed:
+            break
+    return scalar(con, "SELECT count(DISTINCT cluster_rid) FROM clusters")
+
+
+def link(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRESHOLD, weights: Weights | None = None) -> int:
+    """Run the whole linkage over table ``v``; returns the number of people found on more than one row."""
+    build_names(con)
+    build_people(con)
+    build_candidates(con)
+    score_pairs(con, weights or Weights())
+    return cluster(con, threshold)
