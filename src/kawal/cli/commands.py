@@ -485,13 +485,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with steps(4) as advance:
         result = import_voter_list(args.out / "dpt.csv", "DPT", "3671", store, progress=advance)
     print_import_summary(result.snapshot, result.seconds)
-    console.rule(t(("3. Ringkasan", "3. Summary")))
-    table = Table(t(("Masalah yang disisipkan", "Injected problem")), t(("Baris", "Rows")))
-    for check, count in problems.items():
-        table.add_row(check, f"{count:,}")
-    console.print(table)
+    console.rule(t(("3. Audit daftar", "3. Audit the list")))
+    from kawal.engine.audit import audit
+
+    with steps(6) as advance:
+        audited = audit([str(result.snapshot.path)], args.out / "audit", store=store, progress=advance)
+    print_audit_summary(audited)
+    console.rule(t(("4. Dibandingkan dengan kebenaran sintetis", "4. Compared with the synthetic truth")))
+    print_scores(args.out, audited.out, problems)
     console.print(t(("Snapshot: {p}", "Snapshot: {p}"), p=result.snapshot.path))
+    console.print(t(("Laporan: {p}", "Report: {p}"), p=(audited.out / "report.html").resolve()))
     return 0
+
+
+def print_scores(city: Path, audit_out: Path, problems: dict[str, int]) -> None:
+    """Precision and recall of each check against the generator's ground truth."""
+    from kawal.synth.score import score_audit
+
+    scores = score_audit(audit_out / "findings.csv", city / "truth.csv", city / "dpt.csv")
+    table = Table(
+        t(("Pemeriksaan", "Check")), t(("Disisipkan", "Injected")), "TP", "FP", "FN", "Precision", "Recall", "F1"
+    )
+    for check, s in scores.items():
+        table.add_row(
+            check,
+            f"{problems.get(check, 0):,}",
+            f"{s.true_positives:,}",
+            f"{s.false_positives:,}",
+            f"{s.false_negatives:,}",
+            f"{s.precision:.4f}",
+            f"{s.recall:.4f}",
+            f"{s.f1:.4f}",
+        )
+    console.print(table)
 
 
 REGISTRY = (

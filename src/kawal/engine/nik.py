@@ -8,13 +8,15 @@ the same rules in SQL (:mod:`kawal.engine.nik_sql`), and a test keeps the two in
 
 from __future__ import annotations
 
+import csv
+import gzip
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 from kawal.i18n import t
-from kawal.wilayah import registry
+from kawal.wilayah import PREFIX_FILE, data_path
 
 ELECTION_DATE = date(2024, 11, 27)
 MASK = "*"
@@ -112,8 +114,12 @@ class NikResult:
 
 @cache
 def valid_prefixes() -> frozenset[str]:
-    """Every 6-digit kecamatan code of every list version: the set a NIK or NKK prefix must belong to."""
-    return frozenset(u.kpu_code for u in registry() if u.level == 3)
+    """Every 6-digit kecamatan code of every list version: the set a NIK or NKK prefix must belong to.
+
+    Read from the NIK prefix union alone (8 k rows), so checking a NIK never loads the full region registry.
+    """
+    with gzip.open(data_path(PREFIX_FILE), "rt", encoding="utf-8", newline="") as f:
+        return frozenset(row["nik_prefix"] for row in csv.DictReader(f) if row["level"] == "3")
 
 
 @cache

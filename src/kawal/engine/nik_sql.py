@@ -38,8 +38,9 @@ def add_nik_columns(
     float_sql: str = "false",
     election_date: date = date(2024, 11, 27),
     with_date: bool = True,
-) -> None:
-    """Replace ``table`` with itself plus ``<prefix>_*`` columns describing ``column``.
+    join: bool = True,
+) -> str:
+    """Replace ``table`` (which has a ``rid`` key) with itself plus ``<prefix>_*`` columns describing ``column``.
 
     Columns: ``_d`` (normalised: spaces gone, X as *, Excel's .0 removed), ``_shape`` (16 digits or *),
     ``_full`` (16 visible digits), ``_format`` (list of reason codes), ``_prefix_ok``, and with ``with_date``:
@@ -47,13 +48,17 @@ def add_nik_columns(
     """
     register_prefixes(con)
     p = prefix
-    float_flag = f"({float_sql})"
+    narrow = f"{p}_narrow"  # the work runs on (rid, value) only; the wide table is joined once at the end
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {narrow} AS SELECT rid, {column} AS {p}_value, {float_sql} AS {p}_float FROM {table}"
+    )
+    float_flag = f"{p}_float"
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {table} AS
+        CREATE OR REPLACE TEMP TABLE {narrow} AS
         WITH a AS (
-            SELECT *, replace(replace(regexp_replace(coalesce({column}, ''), '\\s', '', 'g'), 'X', '*'), 'x', '*') AS {p}_n
-            FROM {table}
+            SELECT *, replace(replace(regexp_replace(coalesce({p}_value, ''), '\\s', '', 'g'), 'X', '*'), 'x', '*') AS {p}_n
+            FROM {narrow}
         ), b AS (
             SELECT *, regexp_full_match({p}_n, '{SCIENTIFIC}') AS {p}_sci, regexp_full_match({p}_n, '{DOT_ZERO}') AS {p}_dot0
             FROM a
@@ -62,7 +67,7 @@ def add_nik_columns(
         ), d AS (
             SELECT *, NOT {p}_sci AND regexp_full_match({p}_d, '[0-9*]{{16}}') AS {p}_shape FROM c
         )
-        SELECT * EXCLUDE ({p}_n, {p}_sci, {p}_dot0),
+        SELECT * EXCLUDE ({p}_n, {p}_sci, {p}_dot0, {p}_value, {p}_float),
             {p}_shape AND NOT contains({p}_d, '*') AS {p}_full,
             list_filter([
                 CASE WHEN {p}_n = '' THEN 'empty' END,
@@ -77,9 +82,15 @@ def add_nik_columns(
         FROM d
         """
     )
-    _add_prefix_check(con, table, p)
+    _add_prefix_check(con, narrow, p)
     if with_date:
-        _add_date_columns(con, table, p, election_date)
+        _add_date_columns(con, narrow, p, election_date)
+    if join:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, n.* EXCLUDE (rid) FROM {table} t JOIN {narrow} n USING (rid)"
+        )
+        con.execute(f"DROP TABLE {narrow}")
+    return narrow
 
 
 def _add_prefix_check(con: duckdb.DuckDBPyConnection, table: str, p: str) -> None:
@@ -89,7 +100,7 @@ def _add_prefix_check(con: duckdb.DuckDBPyConnection, table: str, p: str) -> Non
         CREATE OR REPLACE TEMP TABLE {p}_masked_prefix AS
         SELECT pattern, EXISTS (SELECT 1 FROM nik_prefix WHERE prefix LIKE replace(pattern, '*', '_')) AS ok
         FROM (SELECT DISTINCT substr({p}_d, 1, 6) AS pattern FROM {table} WHERE {p}_shape AND contains(substr({p}_d, 1, 6), '*'));
-        CREATE OR REPLACE TABLE {table} AS
+        CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT t.*, CASE WHEN NOT t.{p}_shape THEN NULL
                          WHEN contains(substr(t.{p}_d, 1, 6), '*') THEN m.ok
                          ELSE n.prefix IS NOT NULL END AS {p}_prefix_ok
@@ -106,7 +117,7 @@ def _add_date_columns(con: duckdb.DuckDBPyConnection, table: str, p: str, electi
     e = f"DATE '{election_date.isoformat()}'"
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {table} AS
+        CREATE OR REPLACE TEMP TABLE {table} AS
         WITH parts AS (
             SELECT *,
                 CASE WHEN {p}_shape AND NOT contains(substr({p}_d, 7, 2), '*') THEN CAST(substr({p}_d, 7, 2) AS INTEGER) END AS {p}_dd,

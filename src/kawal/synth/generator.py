@@ -417,11 +417,13 @@ class Generator:
         names = self.row["name"][sources].copy()
         vary = rng.random(count) < 0.5
         names[vary] = [name_variant(str(x), rng) for x in names[vary]]
-        niks = self._duplicate_niks(sources, rng.choice(3, p=[0.45, 0.30, 0.25], size=count))
+        home = self.city.kec_code[self.tps_kel[target]].astype(np.int64)
+        niks = self._duplicate_niks(sources, rng.choice(3, p=[0.45, 0.30, 0.25], size=count), home)
         self._append_rows(sources, target, hh, rt, niks, names)
 
-    def _duplicate_niks(self, sources: np.ndarray, mode: np.ndarray) -> np.ndarray:
-        """Same NIK; a typo in the serial (a digit changed or two swapped); or a newly issued NIK."""
+    def _duplicate_niks(self, sources: np.ndarray, mode: np.ndarray, home: np.ndarray) -> np.ndarray:
+        """Same NIK; a typo in the serial (a digit changed or two swapped); or a NIK issued again where the
+        second registration lives (its kecamatan code, the same birth date)."""
         rng = self.rng
         nik = self.nik[sources].copy()
         serial = nik % 10_000
@@ -430,7 +432,8 @@ class Generator:
         typo_serial = serial - (serial // typo_digit % 10) * typo_digit + typo * typo_digit
         new_serial = 9000 + 999 - np.arange(len(nik)) % 999  # counts down from 9999: distinct from re-issues
         nik = np.where(mode == 1, nik - serial + typo_serial, nik)
-        nik = np.where(mode == 2, nik - serial + new_serial, nik)
+        reissued = home * 10**10 + nik % 10**10 - serial + new_serial
+        nik = np.where(mode == 2, reissued, nik)
         taken = np.isin(nik, self.nik) & (mode != 0)
         nik[taken] = self.nik[sources][taken]  # a typo that hits someone else's NIK is kept as the same NIK
         nik[(nik % 10_000) == 0] = self.nik[sources][(nik % 10_000) == 0]

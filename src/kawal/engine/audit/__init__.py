@@ -85,8 +85,16 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, election_date: date) -> None:
-    add_nik_columns(con, "v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date)
-    add_nik_columns(con, "v", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False)
+    """Add the NIK and NKK verdicts to ``v``, computed on narrow tables and joined in one pass."""
+    nik = add_nik_columns(
+        con, "v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date, join=False
+    )
+    nkk = add_nik_columns(con, "v", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False, join=False)
+    con.execute(
+        f"""CREATE OR REPLACE TABLE v AS SELECT v.*, a.* EXCLUDE (rid), b.* EXCLUDE (rid)
+            FROM v JOIN {nik} a USING (rid) JOIN {nkk} b USING (rid);
+            DROP TABLE {nik}; DROP TABLE {nkk}"""
+    )
 
 
 def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> None:

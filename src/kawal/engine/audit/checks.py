@@ -134,6 +134,7 @@ FIELD_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "same": ("NIK sama", "same NIK"),
         "near": ("NIK beda satu digit", "NIK differs by one digit"),
         "serial": ("NIK beda nomor urut", "NIK differs in its serial"),
+        "prefix": ("NIK beda kode kecamatan", "NIK differs in its kecamatan code"),
         "other": ("NIK berbeda", "different NIK"),
     },
     "place": {

@@ -25,12 +25,15 @@ import duckdb
 
 from kawal.engine.sql import scalar
 
-DEFAULT_THRESHOLD = 24.0
-MAX_NAME_BLOCK = 30  # a name shared by more rows than this is too common to block on without a birth date
+DEFAULT_THRESHOLD = 26.5
+MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without a birth date
+# Smoothing of value frequencies toward population rates, so a small list (one TPS) is not read as a whole
+# population: a name seen twice among 300 rows is not a common name.
+PSEUDO_ROWS = 100_000
 
 TITLES = "H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|UST|RADEN|R|RA|TB|NY|TN|SDR|SDRI"
-MUHAMMAD_FIRST = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCH|MOHD|MOH|MUH|MHD|MUHD|M"
-MUHAMMAD_ANY = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCH|MOHD|MHD|MUHD"
+MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCHAMED"
+MUHAMMAD_SHORT = "MOCH|MOHD|MOH|MUH|MHD|MUHD|MD|M"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -43,11 +46,13 @@ class Weights:
     """
 
     name_m: float = 0.9  # share of duplicate pairs whose normalised names agree exactly
+    name_u: float = 1e-4  # chance that two different people of one sex share a normalised name (population)
     name_close_penalty: float = 4.0  # a near-identical name (typo, initial) counts this much less than an exact one
     name_similar_penalty: float = 8.0
     name_min: float = 2.0
     name_other: float = -9.0
     dob_m: float = 0.97
+    dob_u: float = 1 / 29_000  # about 80 birth years
     dob_one_part: float = -2.0
     dob_other: float = -9.0
     age_same: float = 3.0
@@ -58,9 +63,11 @@ class Weights:
     nik_same: float = 12.0
     nik_near: float = 1.0  # one digit of the serial differs: a typo, or two neighbours' consecutive serials
     nik_serial: float = -1.0
-    nik_other: float = -2.5
+    nik_prefix: float = -2.8  # same birth date part, another kecamatan: a NIK issued again elsewhere, or a namesake
+    nik_other: float = -5.0
     place_m: float = 0.95
-    place_max: float = 8.0
+    place_u: float = 0.05
+    place_max: float = 3.5  # birthplace follows the naming tradition: agreement adds little to an agreeing name
     place_min: float = 1.0
     place_other: float = -4.0
     nkk_same: float = 3.0
@@ -75,26 +82,30 @@ def _collapse_doubles(expr: str) -> str:
 
 
 def _normalised_name(column: str) -> str:
-    text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees follow a comma
+    text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees usually follow a comma
+    text = f"regexp_replace({text}, '(\\s+[SMD]\\.\\s?[A-Z]{{1,4}}\\.?)+\\s*$', '')"  # ... or just a space: S.PD., M.M.
     text = f"regexp_replace({text}, '[^A-Z]+', ' ', 'g')"
-    text = f"regexp_replace({text}, '\\b({TITLES})\\b', ' ', 'g')"
+    text = f"regexp_replace(trim({text}), '^(({TITLES})\\s+)+', '')"  # titles come first: H. HJ. DRS.
     text = f"trim(regexp_replace({text}, '\\s+', ' ', 'g'))"
-    text = f"regexp_replace({text}, '^({MUHAMMAD_FIRST})\\b', 'MHD')"
-    text = f"regexp_replace({text}, '\\b({MUHAMMAD_ANY})\\b', 'MHD', 'g')"
+    text = f"regexp_replace({text}, '^({MUHAMMAD_FULL})', 'MHD ')"  # also when run together: MUHAMMADRIFAI
+    text = f"regexp_replace({text}, '^({MUHAMMAD_SHORT})\\b', 'MHD')"
+    text = f"regexp_replace({text}, '\\b({MUHAMMAD_FULL})\\b', 'MHD', 'g')"
+    text = f"trim(regexp_replace({text}, '\\s+', ' ', 'g'))"
     for old, new in (("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("NJ", "NY"), ("CH", "KH"), ("PH", "F")):
         text = f"replace({text}, '{old}', '{new}')"
     return _collapse_doubles(text)
 
 
 def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
-    """``names(nama, name_key, first_token, last_token)``, normalised once per distinct name."""
+    """``names(nama, name_key, tokens, first_token, last_token)``, normalised once per distinct name."""
     con.execute(
         f"""
         CREATE OR REPLACE TABLE names AS
-        WITH distinct_names AS (SELECT nama, count(*) AS rows FROM {table} WHERE nama IS NOT NULL GROUP BY nama),
-        normalised AS (SELECT nama, rows, {_normalised_name("nama")} AS name_norm FROM distinct_names)
-        SELECT nama, replace(name_norm, ' ', '') AS name_key, split_part(name_norm, ' ', 1) AS first_token,
-               list_last(string_split(name_norm, ' ')) AS last_token
+        WITH normalised AS MATERIALIZED (
+            SELECT nama, {_normalised_name("nama")} AS name_norm FROM (SELECT DISTINCT nama FROM {table} WHERE nama IS NOT NULL)
+        )
+        SELECT nama, replace(name_norm, ' ', '') AS name_key, string_split(name_norm, ' ') AS tokens,
+               split_part(name_norm, ' ', 1) AS first_token, list_last(string_split(name_norm, ' ')) AS last_token
         FROM normalised WHERE name_norm <> ''
         """
     )
@@ -104,22 +115,28 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     """``people``: the fields linkage uses, one row per voter row, with how common each value is."""
     con.execute(
         f"""
+        CREATE OR REPLACE TABLE people_base AS
+        SELECT t.rid, n.name_key, n.tokens, n.first_token, n.last_token, t.tanggal_lahir AS dob,
+               CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
+                    WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
+               t.usia, t.jenis_kelamin AS sex, coalesce(t.jenis_kelamin, '?') AS sex_key,
+               CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+               CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
+               nullif(regexp_replace(upper(coalesce(t.tempat_lahir, '')), '[^A-Z]', '', 'g'), '') AS place
+        FROM {table} t JOIN names n ON n.nama = t.nama
+        """
+    )
+    # Frequencies by GROUP BY and hash joins: cheaper than four window sorts over the whole list.
+    con.execute(
+        """
         CREATE OR REPLACE TABLE people AS
-        WITH base AS (
-            SELECT t.rid, n.name_key, n.first_token, n.last_token, t.tanggal_lahir AS dob,
-                   CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
-                        WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
-                   t.usia, t.jenis_kelamin AS sex, coalesce(t.jenis_kelamin, '?') AS sex_key,
-                   CASE WHEN t.nik_full THEN t.nik_d END AS nik,
-                   CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
-                   nullif(regexp_replace(upper(coalesce(t.tempat_lahir, '')), '[^A-Z]', '', 'g'), '') AS place
-            FROM {table} t JOIN names n ON n.nama = t.nama
-        )
-        SELECT *, count(*) OVER (PARTITION BY name_key, sex_key) AS name_freq,
-               count(*) OVER (PARTITION BY sex_key) AS sex_rows,
-               count(*) OVER (PARTITION BY dob_key) AS dob_rows,
-               count(*) OVER (PARTITION BY place) AS place_rows
-        FROM base
+        SELECT p.*, nf.name_freq, sf.sex_rows, df.dob_rows, pf.place_rows
+        FROM people_base p
+        JOIN (SELECT name_key, sex_key, count(*) AS name_freq FROM people_base GROUP BY ALL) nf USING (name_key, sex_key)
+        JOIN (SELECT sex_key, count(*) AS sex_rows FROM people_base GROUP BY ALL) sf USING (sex_key)
+        LEFT JOIN (SELECT dob_key, count(*) AS dob_rows FROM people_base GROUP BY ALL) df USING (dob_key)
+        LEFT JOIN (SELECT place, count(*) AS place_rows FROM people_base GROUP BY ALL) pf USING (place);
+        DROP TABLE people_base;
         """
     )
 
@@ -127,8 +144,8 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
 def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
-    Birth date and sex with the first two letters of the name, or its last two, or the first two of its last
-    word: a typo or variant changes one of these at most. Plus any shared NIK, and a shared rare name (for
+    Birth date and sex with the first two letters of the name, or its last three, or the first three of its
+    last word: a typo or variant changes one of these at most. Plus any shared NIK, and a shared rare name (for
     birth-date typos).
     """
     same_dob = "x.dob_key = y.dob_key AND x.sex_key = y.sex_key AND x.rid < y.rid"
@@ -138,9 +155,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         SELECT DISTINCT a, b FROM (
             SELECT x.rid AS a, y.rid AS b FROM people x JOIN people y ON {same_dob} AND left(x.name_key, 2) = left(y.name_key, 2)
             UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, 2) = right(y.name_key, 2)
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, 3) = right(y.name_key, 3)
             UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, 2) = left(y.last_token, 2)
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, 3) = left(y.last_token, 3)
             UNION ALL
             SELECT x.rid, y.rid FROM people x JOIN people y ON x.nik = y.nik AND x.rid < y.rid
             UNION ALL
@@ -152,12 +169,21 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _nik_level(a: str, b: str) -> str:
-    """same / near (the serial differs by one digit or one swap) / serial (only the serial differs) / other."""
+    """same; near (the serial differs by one digit or one swap); serial (only the serial differs); prefix (only
+    the kecamatan differs); other (the birth-date part differs too)."""
     return f"""CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL
         WHEN {a} = {b} THEN 'same'
-        WHEN left({a}, 12) <> left({b}, 12) THEN 'other'
+        WHEN substr({a}, 7, 6) <> substr({b}, 7, 6) THEN 'other'
+        WHEN left({a}, 6) <> left({b}, 6) THEN 'prefix'
         WHEN damerau_levenshtein(right({a}, 4), right({b}, 4)) = 1 THEN 'near'
         ELSE 'serial' END"""
+
+
+def _initials_agree(a: str, b: str) -> str:
+    """Same number of words, each equal or one an initial of the other: AHMAD F RAHMAN ~ AHMAD FAUZI RAHMAN."""
+    return f"""(len({a}) = len({b}) AND list_bool_and(list_transform(range(1, len({a}) + 1), lambda i:
+        {a}[i] = {b}[i] OR (length({a}[i]) = 1 AND left({b}[i], 1) = {a}[i])
+        OR (length({b}[i]) = 1 AND left({a}[i], 1) = {b}[i]))))"""
 
 
 def _clamp(expr: str, low: float, high: float | None = None) -> str:
@@ -167,18 +193,23 @@ def _clamp(expr: str, low: float, high: float | None = None) -> str:
 def score_pairs(con: duckdb.DuckDBPyConnection, w: Weights) -> None:
     """``pairs``: every candidate with its field levels, field weights and total score."""
     total = _row_count(con)
-    name_tf = f"log2({w.name_m} * sex_rows / name_freq)"
+    k = PSEUDO_ROWS
+    name_tf = f"log2({w.name_m} / ((name_freq - 1 + {k * w.name_u}) / (sex_rows + {k})))"
+    dob_tf = f"log2({w.dob_m} / ((dob_rows - 1 + {k * w.dob_u}) / ({total} + {k})))"
+    place_tf = f"log2({w.place_m} / ((place_rows - 1 + {k * w.place_u}) / ({total} + {k})))"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE pairs AS
         WITH joined AS (
             SELECT c.a, c.b, x.name_key AS name_a, y.name_key AS name_b, greatest(x.name_freq, y.name_freq) AS name_freq,
+                   x.tokens AS tokens_a, y.tokens AS tokens_b,
                    x.sex_rows, x.dob_rows, greatest(x.place_rows, y.place_rows) AS place_rows,
                    x.dob AS dob_a, y.dob AS dob_b, x.usia AS usia_a, y.usia AS usia_b, x.sex AS sex_a, y.sex AS sex_b,
                    x.nik AS nik_a, y.nik AS nik_b, x.nkk AS nkk_a, y.nkk AS nkk_b, x.place AS place_a, y.place AS place_b
             FROM candidates c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
         ), levels AS (
             SELECT *, CASE WHEN name_a = name_b THEN 1.0 ELSE jaro_winkler_similarity(name_a, name_b) END AS name_jw,
+                name_a <> name_b AND {_initials_agree("tokens_a", "tokens_b")} AS name_initials,
                 CASE WHEN dob_a IS NULL OR dob_b IS NULL THEN NULL WHEN dob_a = dob_b THEN 'same'
                      WHEN (year(dob_a) = year(dob_b))::INT + (month(dob_a) = month(dob_b))::INT + (day(dob_a) = day(dob_b))::INT = 2
                      THEN 'one_part' ELSE 'other' END AS dob_level,
@@ -187,19 +218,19 @@ def score_pairs(con: duckdb.DuckDBPyConnection, w: Weights) -> None:
                      WHEN jaro_winkler_similarity(place_a, place_b) >= 0.9 THEN 'close' ELSE 'other' END AS place_level
             FROM joined
         )
-        SELECT a, b, name_jw, dob_level, nik_level, place_level,
+        SELECT a, b, name_jw, name_initials, dob_level, nik_level, place_level,
             CASE WHEN name_a = name_b THEN {_clamp(name_tf, w.name_min)}
-                 WHEN name_jw >= 0.95 THEN {_clamp(f"{name_tf} - {w.name_close_penalty}", w.name_min)}
+                 WHEN name_jw >= 0.95 OR name_initials THEN {_clamp(f"{name_tf} - {w.name_close_penalty}", w.name_min)}
                  WHEN name_jw >= 0.90 THEN {_clamp(f"{name_tf} - {w.name_similar_penalty}", 0)}
                  WHEN name_jw >= 0.80 THEN -2.0 ELSE {w.name_other} END AS w_name,
-            CASE dob_level WHEN 'same' THEN log2({w.dob_m} * {total} / dob_rows)
+            CASE dob_level WHEN 'same' THEN {dob_tf}
                  WHEN 'one_part' THEN {w.dob_one_part} WHEN 'other' THEN {w.dob_other}
                  ELSE CASE WHEN usia_a IS NULL OR usia_b IS NULL THEN 0 WHEN usia_a = usia_b THEN {w.age_same}
                            WHEN abs(usia_a - usia_b) = 1 THEN {w.age_off_by_one} ELSE {w.age_other} END END AS w_dob,
             CASE WHEN sex_a IS NULL OR sex_b IS NULL THEN 0 WHEN sex_a = sex_b THEN {w.sex_same} ELSE {w.sex_other} END AS w_sex,
             CASE nik_level WHEN 'same' THEN {w.nik_same} WHEN 'near' THEN {w.nik_near} WHEN 'serial' THEN {w.nik_serial}
-                 WHEN 'other' THEN {w.nik_other} ELSE 0 END AS w_nik,
-            CASE place_level WHEN 'same' THEN {_clamp(f"log2({w.place_m} * {total} / place_rows)", w.place_min, w.place_max)}
+                 WHEN 'prefix' THEN {w.nik_prefix} WHEN 'other' THEN {w.nik_other} ELSE 0 END AS w_nik,
+            CASE place_level WHEN 'same' THEN {_clamp(place_tf, w.place_min, w.place_max)}
                  WHEN 'close' THEN {w.place_min} WHEN 'other' THEN {w.place_other} ELSE 0 END AS w_place,
             CASE WHEN nkk_a IS NULL OR nkk_b IS NULL THEN 0 WHEN nkk_a = nkk_b THEN {w.nkk_same} ELSE {w.nkk_other} END AS w_nkk
         FROM levels
