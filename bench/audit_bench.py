@@ -46,18 +46,28 @@ def main() -> None:
 
     city = OUT / f"city-{args.voters}-{args.seed}"
     if not (city / "truth.csv").exists():
-        seconds, peak = run_measured(kawal("generate", "--voters", str(args.voters), "--seed", str(args.seed), "--out", str(city)))
+        seconds, peak = run_measured(
+            kawal("generate", "--voters", str(args.voters), "--seed", str(args.seed), "--out", str(city))
+        )
         print(f"generate      {args.voters:>12,} rows {seconds:8.1f} s {peak:8.0f} MiB peak")
     data = OUT / "data"
     shutil.rmtree(data, ignore_errors=True)
-    seconds, peak = run_measured(kawal("import", str(city / "dpt.csv"), "--stage", "DPT", "--wilayah", "3671", "--data", str(data)))
-    print(f"import csv    {args.voters:>12,} rows {seconds:8.1f} s {peak:8.0f} MiB peak  {args.voters / seconds:,.0f} rows/s")
+    seconds, peak = run_measured(
+        kawal("import", str(city / "dpt.csv"), "--stage", "DPT", "--wilayah", "3671", "--data", str(data))
+    )
+    print(
+        f"import csv    {args.voters:>12,} rows {seconds:8.1f} s {peak:8.0f} MiB peak  {args.voters / seconds:,.0f} rows/s"
+    )
 
     result = OUT / "result"
     seconds, peak = run_measured(kawal("audit", "1", "--data", str(data), "--out", str(result)))
-    print(f"audit snapshot{args.voters:>12,} rows {seconds:8.1f} s {peak:8.0f} MiB peak  {args.voters / seconds:,.0f} rows/s")
+    print(
+        f"audit snapshot{args.voters:>12,} rows {seconds:8.1f} s {peak:8.0f} MiB peak  {args.voters / seconds:,.0f} rows/s"
+    )
     if not args.skip_csv:
-        seconds_csv, peak_csv = run_measured(kawal("audit", str(city / "dpt.csv"), "--wilayah", "3671", "--out", str(OUT / "result-csv")))
+        seconds_csv, peak_csv = run_measured(
+            kawal("audit", str(city / "dpt.csv"), "--wilayah", "3671", "--out", str(OUT / "result-csv"))
+        )
         print(f"audit csv     {args.voters:>12,} rows {seconds_csv:8.1f} s {peak_csv:8.0f} MiB peak  (import included)")
 
     from kawal.synth.score import score_audit
@@ -65,7 +75,9 @@ def main() -> None:
     scores = score_audit(result / "findings.csv", city / "truth.csv", city / "dpt.csv")
     print(f"\n{'check':<22}{'TP':>9}{'FP':>8}{'FN':>8}{'precision':>11}{'recall':>9}{'F1':>8}")
     for check, s in scores.items():
-        print(f"{check:<22}{s.true_positives:>9,}{s.false_positives:>8,}{s.false_negatives:>8,}{s.precision:>11.4f}{s.recall:>9.4f}{s.f1:>8.4f}")
+        print(
+            f"{check:<22}{s.true_positives:>9,}{s.false_positives:>8,}{s.false_negatives:>8,}{s.precision:>11.4f}{s.recall:>9.4f}{s.f1:>8.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,26 @@
 """Each check on hand-written rows: what it must find, and what it must leave alone."""
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from kawal.engine.audit import FINDING_COLUMNS, audit
 
-HEADER = ["NO", "NKK", "NIK", "NAMA", "TEMPAT LAHIR", "TGL LAHIR", "L/P", "KAWIN", "ALAMAT", "RT", "RW", "KODE KELURAHAN", "TPS"]
+HEADER = [
+    "NO",
+    "NKK",
+    "NIK",
+    "NAMA",
+    "TEMPAT LAHIR",
+    "TGL LAHIR",
+    "L/P",
+    "KAWIN",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "KODE KELURAHAN",
+    "TPS",
+]
 KEL = "3671011001"
 
 
@@ -16,7 +29,19 @@ def nik(born: str, female: bool = False, serial: int = 1, prefix: str = "367101"
     return f"{prefix}{int(day) + (40 if female else 0):02d}{month}{year[2:]}{serial:04d}"
 
 
-def person(no, name, born, sex="L", nkk="3671011707100001", number=None, status="S", rt="001", rw="001", tps="1", place="TANGERANG"):
+def person(
+    no,
+    name,
+    born,
+    sex="L",
+    nkk="3671011707100001",
+    number=None,
+    status="S",
+    rt="001",
+    rw="001",
+    tps="1",
+    place="TANGERANG",
+):
     number = nik(born, sex == "P") if number is None else number
     return [str(no), nkk, number, name, place, born, sex, status, "JL. MERDEKA NO. 1", rt, rw, KEL, tps]
 
@@ -39,7 +64,10 @@ ROWS = [
     person(14, "MUNAROH", "11-10-1962", "P", nkk="3671011707100013", rt="002", tps="3"),
     person(15, "MAMAT", "12-10-1990", nkk="3671011707100013", rt="002", tps="4"),
     # RT 005: seven voters at TPS 5, one at TPS 6
-    *[person(20 + i, f"WARGA {chr(65 + i)}", f"{10 + i:02d}-01-1980", nkk=f"36710117071001{i:02d}", rt="005", tps="5") for i in range(7)],
+    *[
+        person(20 + i, f"WARGA {chr(65 + i)}", f"{10 + i:02d}-01-1980", nkk=f"36710117071001{i:02d}", rt="005", tps="5")
+        for i in range(7)
+    ],
     person(27, "WARGA LAIN", "20-01-1980", nkk="3671011707100199", rt="005", tps="6"),
 ]
 

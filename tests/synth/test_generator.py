@@ -192,7 +192,8 @@ def test_missing_fields(city):
 def test_names_from_the_regions_traditions(city):
     _out, _s, dpt, _t = city
     names = [r["nama"] for r in dpt if r["nama"]]
-    assert sum(" " not in n for n in names) > 0.1 * len(names)
+    assert 0.05 * len(names) < sum(" " not in n for n in names) < 0.2 * len(names)  # many single names
+    assert sum(n.split(",")[0].count(" ") >= 2 for n in names) > 0.2 * len(names)  # and many of three parts
     assert any(n.startswith("HJ. ") for n in names) and any(n.startswith("H. ") for n in names)
     assert any(", S.PD." in n for n in names)
     for surname in ("SIHOMBING", "CHANIAGO", "WIJAYA", "SANTOSO"):
