@@ -129,7 +129,10 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
 
 # --- field parsing -------------------------------------------------------------------------------------------
 
-_BLANK = "nullif(nullif(nullif(regexp_replace(regexp_replace({c}, '^\\s+|\\s+$', '', 'g'), '\\s+', ' ', 'g'), ''), '-'), '.')"
+# Tabs and line breaks become spaces, the ends are trimmed, and '-' or '.' alone mean empty (as KPU prints them).
+_BLANK = "nullif(nullif(nullif(trim(replace(replace(replace({c}, chr(9), ' '), chr(10), ' '), chr(13), ' ')), ''), '-'), '.')"
+_SPACED = "CASE WHEN contains({c}, '  ') THEN regexp_replace({c}, ' {{2,}}', ' ', 'g') ELSE {c} END"
+FREE_TEXT = ("nama", "tempat_lahir", "alamat", "keterangan", "kelurahan", "kecamatan", "disabilitas")
 _NUMBER_SMALL = "TRY_CAST(regexp_extract(upper({c}), '^(?:{word})?\\s*0*([0-9]{{1,3}})(?:\\.0+)?$', 1) AS SMALLINT)"
 _DATE = """CASE
     WHEN {c} IS NULL THEN NULL
@@ -166,12 +169,17 @@ def _field_error(column: str, parsed: str) -> str:
     return f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN printf({_sql_text(FIELD[column])}, {column}) END"
 
 
+def _cleaned(column: str) -> str:
+    blank = _BLANK.format(c=column)
+    return _SPACED.format(c=blank) if column in FREE_TEXT else blank
+
+
 def _normalise(con: duckdb.DuckDBPyConnection, unit: Unit) -> dict[str, int]:
-    blanks = ", ".join(f"{_BLANK.format(c=c)} AS {c}" for c in CANONICAL)
+    blanks = ", ".join(f"{_cleaned(c)} AS {c}" for c in CANONICAL)
     tps = _BLANK.format(c="tps")
     tps_kode = f"CASE WHEN regexp_full_match({tps}, '[0-9]{{13}}') THEN left({tps}, 10) END AS tps_kode"
-    con.execute(f"CREATE TABLE cleaned AS SELECT __row, __sheet, __line, {blanks}, {tps_kode} FROM raw")
-    con.execute("DROP TABLE raw")
+    # A view: the distinct kelurahan combinations and the checked rows read it once each, and nothing is copied.
+    con.execute(f"CREATE VIEW cleaned AS SELECT __row, __sheet, __line, {blanks}, {tps_kode} FROM raw")
     _resolve_kelurahan(con, unit)
     parsed = {
         "tanggal_lahir": _DATE.format(c="tanggal_lahir"),

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from kawal.engine.columns import CANONICAL, NUMBER_COLUMNS, header_score, map_headers
+from kawal.engine.sql import scalar
 from kawal.i18n import KawalError, t
 
 HEADER_SEARCH_ROWS = 30
@@ -139,27 +140,28 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> Sour
         [str(utf8), header_index, delimiter, columns],
     )
     header_line = header_index + 1
-    _number_csv_rows(con, header_line)
-    _select_canonical(con, "csv_rows", {f"c{i}": c for i, c in map_headers(headers).items()})
+    _select_canonical(con, _numbered_csv_rows(con, header_line), {f"c{i}": c for i, c in map_headers(headers).items()})
     _csv_parse_rejects(con, header_line)
     return info
 
 
-def _number_csv_rows(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
-    """Give accepted rows their data-row number, counting the rows the CSV parser rejected in between."""
+def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, header_line: int) -> str:
+    """A query giving accepted rows their data-row number, counting the rows the CSV parser rejected in between.
+
+    ``rowid`` is the insertion order of the parsed rows; each rejected row before a row shifts it by one.
+    """
+    if not scalar(con, "SELECT count(*) FROM reject_errors"):
+        return f"(SELECT rowid + 1 AS __row, NULL::VARCHAR AS __sheet, rowid + 1 + {header_line} AS __line, * FROM csv_rows)"
     con.execute(
         f"""
         CREATE TABLE csv_gaps AS
         SELECT r - row_number() OVER (ORDER BY r) AS g, row_number() OVER (ORDER BY r) AS j
-        FROM (SELECT DISTINCT CAST(line AS BIGINT) - {header_line} AS r FROM reject_errors);
-        CREATE TABLE csv_numbered AS
-        SELECT k + coalesce(gaps.j, 0) AS __row, NULL::VARCHAR AS __sheet,
-               k + coalesce(gaps.j, 0) + {header_line} AS __line, rows.*
-        FROM (SELECT rowid + 1 AS k, * FROM csv_rows) rows
-        ASOF LEFT JOIN csv_gaps gaps ON rows.k > gaps.g;
-        DROP TABLE csv_rows; ALTER TABLE csv_numbered RENAME TO csv_rows;
+        FROM (SELECT DISTINCT CAST(line AS BIGINT) - {header_line} AS r FROM reject_errors)
         """
     )
+    return f"""(SELECT k + coalesce(gaps.j, 0) AS __row, NULL::VARCHAR AS __sheet,
+                       k + coalesce(gaps.j, 0) + {header_line} AS __line, rows.*
+                FROM (SELECT rowid + 1 AS k, * FROM csv_rows) rows ASOF LEFT JOIN csv_gaps gaps ON rows.k > gaps.g)"""
 
 
 def _csv_parse_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
@@ -295,12 +297,11 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _select_canonical(con: duckdb.DuckDBPyConnection, table: str, source_to_canonical: dict[str, str]) -> None:
-    """Create ``raw`` with every canonical column, text, NULL where the file lacks it."""
+def _select_canonical(con: duckdb.DuckDBPyConnection, source: str, source_to_canonical: dict[str, str]) -> None:
+    """The view ``raw``: every canonical column, text, NULL where the file lacks it (no copy of the data)."""
     by_canonical = {c: s for s, c in source_to_canonical.items()}
     select = ", ".join(
         f"CAST({_quote(by_canonical[c])} AS VARCHAR) AS {c}" if c in by_canonical else f"NULL::VARCHAR AS {c}"
         for c in CANONICAL
     )
-    con.execute(f"CREATE TABLE raw AS SELECT __row, __sheet, __line, {select} FROM {table} ORDER BY __row")
-    con.execute(f"DROP TABLE {table}")
+    con.execute(f"CREATE VIEW raw AS SELECT __row, __sheet, __line, {select} FROM {source}")
