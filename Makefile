@@ -25,7 +25,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/bench.txt
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/audit_bench.py
+	$(BIN)/python bench/splink_compare.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

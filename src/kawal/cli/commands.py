@@ -305,7 +305,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def register_audit(sub: Sub) -> None:
     from kawal.engine.audit import ELECTION_DATE, MAX_PER_TPS
-    from kawal.engine.audit.duplicates import DEFAULT_THRESHOLD
 
     p = sub.add_parser(
         "audit",
@@ -342,10 +341,11 @@ def register_audit(sub: Sub) -> None:
     p.add_argument(
         "--threshold",
         type=float,
-        default=DEFAULT_THRESHOLD,
         help=t(
-            ("ambang skor pemilih ganda (bawaan {d:g})", "duplicate score threshold (default {d:g})"),
-            d=DEFAULT_THRESHOLD,
+            (
+                "ambang skor pemilih ganda (bawaan: log2(jumlah baris) + 6.1, yaitu 26.5 untuk 1,38 juta)",
+                "duplicate score threshold (default: log2(rows) + 6.1, i.e. 26.5 for 1.38 M)",
+            )
         ),
     )
     p.add_argument(

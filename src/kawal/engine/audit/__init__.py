@@ -135,12 +135,16 @@ def audit(
     *,
     election_date: date = ELECTION_DATE,
     max_per_tps: int = MAX_PER_TPS,
-    threshold: float = duplicates.DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     wilayah: str | None = None,
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
 ) -> AuditResult:
-    """Audit the inputs and write the four output files into ``out``."""
+    """Audit the inputs and write the four output files into ``out``.
+
+    ``threshold`` is the duplicate score threshold; by default it follows the list's size
+    (:func:`kawal.engine.audit.duplicates.default_threshold`).
+    """
     from kawal.engine.audit.report import write_report, write_summary
 
     say = progress or (lambda _s: None)
@@ -154,10 +158,13 @@ def audit(
         timings["import"] = time.perf_counter() - started
         con = duckdb.connect()
         con.execute("SET preserve_insertion_order = false")
+        say(t(("Memuat daftar", "Loading the list")))
+        _load(con, snapshots)
+        if threshold is None:
+            threshold = duplicates.default_threshold(scalar(con, "SELECT count(*) FROM v"))
         checks = registry(threshold)
         ctx = Context(election_date, max_per_tps)
         for label, step in (
-            (t(("Memuat daftar", "Loading the list")), lambda: _load(con, snapshots)),
             (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
             (t(("Mencari pemilih ganda", "Finding duplicate voters")), lambda: duplicates.link(con, threshold)),
             (t(("Menjalankan pemeriksaan", "Running the checks")), lambda: _run_checks(con, checks, ctx)),

@@ -19,13 +19,18 @@ Two people who share one NIK differ in name and birth date, so their pair scores
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
 
 from kawal.engine.sql import scalar
 
-DEFAULT_THRESHOLD = 26.5
+# The default threshold is the prior log-odds against two rows of an N-row list being one person, assuming about
+# 1.5% of rows are second registrations: log2(N) + 6.1, i.e. 26.5 for a city of 1.38 M (where the synthetic
+# benchmark also puts its best F1). A bigger list needs surer evidence, a small one less.
+PRIOR_BITS = 6.1
+CITY_THRESHOLD = 26.5
 MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without a birth date
 # Smoothing of value frequencies toward population rates, so a small list (one TPS) is not read as a whole
 # population: a name seen twice among 300 rows is not a common name.
@@ -273,7 +278,12 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
     return scalar(con, "SELECT count(DISTINCT cluster_rid) FROM clusters")
 
 
-def link(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRESHOLD, weights: Weights | None = None) -> int:
+def default_threshold(rows: int) -> float:
+    """The score above which a pair is more likely one person than two, in a list of ``rows`` rows."""
+    return round(math.log2(max(rows, 2)) + PRIOR_BITS, 1)
+
+
+def link(con: duckdb.DuckDBPyConnection, threshold: float, weights: Weights | None = None) -> int:
     """Run the whole linkage over table ``v``; returns the number of people found on more than one row."""
     build_names(con)
     build_people(con)

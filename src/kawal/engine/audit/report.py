@@ -67,6 +67,12 @@ def build_summary(
         "election_date": ctx.election_date.isoformat(),
         "max_per_tps": ctx.max_per_tps,
         "duplicate_threshold": threshold,
+        "duplicate_linkage": _rows(
+            con,
+            f"""SELECT (SELECT count(*) FROM candidates) AS candidate_pairs,
+                       (SELECT count(*) FROM pairs WHERE score >= {float(threshold)}) AS pairs_at_or_above_threshold,
+                       (SELECT count(DISTINCT cluster_rid) FROM clusters) AS people_on_several_rows""",
+        )[0],
         "rows_in": result.rows_in,
         "audited": result.audited,
         "rejected": result.rejected,
