@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,9 @@ def prepare(voters: int) -> tuple[Path, Path, Path]:
 
 def pair_score(predicted_pairs: str, truth: Path, con: duckdb.DuckDBPyConnection) -> Score:
     """Pairs ``(a, b)`` of row numbers (a < b) against the truth's person ids."""
-    con.execute(f"CREATE OR REPLACE TABLE truth AS SELECT CAST(id AS BIGINT) AS id, person_id FROM read_csv({literal(truth)})")
+    con.execute(
+        f"CREATE OR REPLACE TABLE truth AS SELECT CAST(id AS BIGINT) AS id, person_id FROM read_csv({literal(truth)})"
+    )
     con.execute(
         "CREATE OR REPLACE TABLE true_pairs AS SELECT x.id AS a, y.id AS b FROM truth x JOIN truth y "
         "ON x.person_id = y.person_id AND x.id < y.id"
@@ -165,13 +168,17 @@ def main() -> None:
         s_seconds, s_score = run_splink(city, snapshot)
         rows.append((voters, "kawal", k_seconds, k_link, k_score))
         rows.append((voters, "splink 5", s_seconds, s_seconds, s_score))
-    print(f"{'voters':>10} {'tool':<9} {'wall s':>7} {'linkage s':>10} {'pairs TP':>9} {'FP':>6} {'FN':>6} {'precision':>10} {'recall':>7} {'F1':>7}")
+    print(
+        f"{'voters':>10} {'tool':<9} {'wall s':>7} {'linkage s':>10} {'pairs TP':>9} {'FP':>6} {'FN':>6} {'precision':>10} {'recall':>7} {'F1':>7}"
+    )
     for voters, tool, seconds, link, s in rows:
         print(
             f"{voters:>10,} {tool:<9} {seconds:>7.1f} {link:>10.1f} {s.true_positives:>9,} {s.false_positives:>6,} "
             f"{s.false_negatives:>6,} {s.precision:>10.4f} {s.recall:>7.4f} {s.f1:>7.4f}"
         )
-    print("kawal wall = the whole audit (every check, report); linkage s = its duplicate step. Splink wall = train + predict + cluster.")
+    print(
+        "kawal wall = the whole audit (every check, report); linkage s = its duplicate step. Splink wall = train + predict + cluster."
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from kawal.engine.snapshots import Snapshot
-from kawal.engine.sql import literal, scalar
+from kawal.engine.sql import connect, literal, scalar
 
 COMPARED = (
     "nkk",
@@ -69,7 +69,7 @@ def _keyed(table: str, by_nik: bool) -> str:
 
 def diff_snapshots(old: Snapshot, new: Snapshot, details: Path | None = None) -> DiffResult:
     """Compare two snapshots; optionally write one row per difference to ``details`` (CSV)."""
-    con = duckdb.connect()
+    con = connect()
     con.read_parquet(str(old.voters_path)).create_view("old_v")
     con.read_parquet(str(new.voters_path)).create_view("new_v")
     by_nik = min(_visible_nik_share(con, "old_v"), _visible_nik_share(con, "new_v")) >= VISIBLE_NIK_SHARE

@@ -21,7 +21,7 @@ from kawal import __version__
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, read_into
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
-from kawal.engine.sql import literal, one, scalar
+from kawal.engine.sql import connect, literal, one, scalar
 from kawal.i18n import KawalError, t
 from kawal.wilayah import ROOT, Unit, normalise_name, registry
 
@@ -121,7 +121,7 @@ def _validate(
 
 
 def _connect(work: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"SET temp_directory = {literal(work / 'duckdb-tmp')}")
     con.execute("SET preserve_insertion_order = true")
     return con

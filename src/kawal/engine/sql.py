@@ -49,3 +49,8 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
     """The single value of a query."""
     return one(con, sql, params)[0]
+
+
+def connect(**settings: object) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection for the engine: DuckDB's own progress bar off (kawal draws its own)."""
+    return duckdb.connect(config={"enable_progress_bar": False, **settings})

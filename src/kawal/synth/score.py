@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from kawal.engine.sql import literal
+from kawal.engine.sql import connect, literal
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _score(con: duckdb.DuckDBPyConnection, predicted: str, actual: str) -> Score
 
 def score_audit(findings: Path, truth: Path, dpt: Path) -> dict[str, Score]:
     """Scores per check code (plus ``PEMILIH_GANDA_PAIRS``) for an audit of ``dpt`` against ``truth``."""
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"CREATE TABLE f AS SELECT * FROM read_csv({literal(findings)}, all_varchar = true)")
     con.execute(
         f"""CREATE TABLE t AS SELECT CAST(id AS VARCHAR) AS id, person_id, unnest(string_split(problems, ';')) AS "check"

@@ -24,7 +24,7 @@ from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.importer import import_voter_list
 from kawal.engine.nik_sql import add_nik_columns
 from kawal.engine.snapshots import Snapshot, SnapshotStore
-from kawal.engine.sql import literal, scalar
+from kawal.engine.sql import connect, literal, scalar
 from kawal.i18n import KawalError, t
 
 ELECTION_DATE = date(2024, 11, 27)
@@ -156,7 +156,7 @@ def audit(
     try:
         snapshots = resolve_inputs(inputs, store or SnapshotStore(), scratch, wilayah, say)
         timings["import"] = time.perf_counter() - started
-        con = duckdb.connect()
+        con = connect()
         con.execute("SET preserve_insertion_order = false")
         say(t(("Memuat daftar", "Loading the list")))
         _load(con, snapshots)

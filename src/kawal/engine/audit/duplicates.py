@@ -146,23 +146,31 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     )
 
 
+def prefix_length(rows: int) -> int:
+    """Letters of the name that blocking compares: more for bigger lists, so candidate pairs grow about linearly
+    (people sharing a birth date and sex grow with the list; each extra letter splits them about tenfold)."""
+    return 2 + (rows > 3_000_000) + (rows > 30_000_000)
+
+
 def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
     Birth date and sex with the first two letters of the name, or its last three, or the first three of its
-    last word: a typo or variant changes one of these at most. Plus any shared NIK, and a shared rare name (for
+    last word (one letter more each above 3 M rows, two above 30 M): a typo or variant changes one of these
+    at most. Plus any shared NIK, and a shared rare name (for
     birth-date typos).
     """
     same_dob = "x.dob_key = y.dob_key AND x.sex_key = y.sex_key AND x.rid < y.rid"
+    n = prefix_length(_row_count(con))
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
         SELECT DISTINCT a, b FROM (
-            SELECT x.rid AS a, y.rid AS b FROM people x JOIN people y ON {same_dob} AND left(x.name_key, 2) = left(y.name_key, 2)
+            SELECT x.rid AS a, y.rid AS b FROM people x JOIN people y ON {same_dob} AND left(x.name_key, {n}) = left(y.name_key, {n})
             UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, 3) = right(y.name_key, 3)
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, {n + 1}) = right(y.name_key, {n + 1})
             UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, 3) = left(y.last_token, 3)
+            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, {n + 1}) = left(y.last_token, {n + 1})
             UNION ALL
             SELECT x.rid, y.rid FROM people x JOIN people y ON x.nik = y.nik AND x.rid < y.rid
             UNION ALL
