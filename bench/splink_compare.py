@@ -166,15 +166,17 @@ def main() -> None:
         city, data, snapshot = prepare(voters)
         k_seconds, k_link, k_peak, k_score = run_kawal(city, data)
         s_seconds, s_score = run_splink(city, snapshot)
-        rows.append((voters, "kawal", k_seconds, k_link, k_score))
-        rows.append((voters, "splink 5", s_seconds, s_seconds, s_score))
+        s_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process ran Splink
+        rows.append((voters, "kawal", k_seconds, k_link, k_peak, k_score))
+        rows.append((voters, "splink 5", s_seconds, s_seconds, s_peak, s_score))
     print(
-        f"{'voters':>10} {'tool':<9} {'wall s':>7} {'linkage s':>10} {'pairs TP':>9} {'FP':>6} {'FN':>6} {'precision':>10} {'recall':>7} {'F1':>7}"
+        f"{'voters':>10} {'tool':<9} {'wall s':>7} {'linkage s':>10} {'peak MiB':>9} {'pairs TP':>9} {'FP':>6} "
+        f"{'FN':>6} {'precision':>10} {'recall':>7} {'F1':>7}"
     )
-    for voters, tool, seconds, link, s in rows:
+    for voters, tool, seconds, link, peak, s in rows:
         print(
-            f"{voters:>10,} {tool:<9} {seconds:>7.1f} {link:>10.1f} {s.true_positives:>9,} {s.false_positives:>6,} "
-            f"{s.false_negatives:>6,} {s.precision:>10.4f} {s.recall:>7.4f} {s.f1:>7.4f}"
+            f"{voters:>10,} {tool:<9} {seconds:>7.1f} {link:>10.1f} {peak:>9.0f} {s.true_positives:>9,} "
+            f"{s.false_positives:>6,} {s.false_negatives:>6,} {s.precision:>10.4f} {s.recall:>7.4f} {s.f1:>7.4f}"
         )
     print(
         "kawal wall = the whole audit (every check, report); linkage s = its duplicate step. Splink wall = train + predict + cluster."
