@@ -58,7 +58,7 @@ def prepare(voters: int) -> tuple[Path, Path, Path]:
     if not (city / "truth.csv").exists():
         run_measured(kawal("generate", "--voters", str(voters), "--seed", "2024", "--out", str(city)))
     data = city / "data"
-    if not data.exists():
+    if not (data / "snapshots").is_dir():
         run_measured(kawal("import", str(city / "dpt.csv"), "--stage", "DPT", "--wilayah", "3671", "--data", str(data)))
     snapshot = next((data / "snapshots").iterdir())
     return city, data, snapshot

@@ -53,4 +53,6 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 def connect(**settings: object) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for the engine: DuckDB's own progress bar off (kawal draws its own)."""
-    return duckdb.connect(config={"enable_progress_bar": False, **settings})
+    con = duckdb.connect(config=dict(settings))
+    con.execute("SET enable_progress_bar = false")  # a session option: not accepted in the connect config
+    return con
