@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kawal.engine.audit import AuditResult
 from kawal.engine.diff import diff_snapshots
 from kawal.engine.importer import STAGES, import_voter_list
 from kawal.engine.snapshots import Snapshot, SnapshotStore
@@ -374,7 +375,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_audit_summary(result: object) -> None:
+def print_audit_summary(result: AuditResult) -> None:
     summary = result.summary
     console.print(
         t(

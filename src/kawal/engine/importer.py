@@ -21,7 +21,7 @@ from kawal import __version__
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, read_into
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
-from kawal.engine.sql import connect, literal, one, scalar
+from kawal.engine.sql import connect, literal, message, one, scalar
 from kawal.i18n import KawalError, t
 from kawal.wilayah import ROOT, Unit, normalise_name, registry
 
@@ -159,14 +159,8 @@ END"""
 _IDENTIFIER = "regexp_replace({c}, '^''|\\s', '', 'g')"  # Excel's text-forcing apostrophe and stray spaces
 
 
-def _sql_text(message: tuple[str, str], **values: str) -> str:
-    """A message in the user's language as a SQL string expression; ``{v}`` becomes the raw value."""
-    text = t(message, v="%s", **values).replace("'", "''")
-    return f"'{text}'"
-
-
 def _field_error(column: str, parsed: str) -> str:
-    return f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN printf({_sql_text(FIELD[column])}, {column}) END"
+    return f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN {message(FIELD[column], v=column)} END"
 
 
 def _cleaned(column: str) -> str:
@@ -201,7 +195,7 @@ def _normalise(con: duckdb.DuckDBPyConnection, unit: Unit) -> dict[str, int]:
                {_IDENTIFIER.format(c="c.nik")} AS nik, c.nama, c.tempat_lahir, {parsed_columns},
                c.alamat, c.disabilitas, c.keterangan, k.kode_kelurahan, k.kode_kecamatan, k.kelurahan_nama AS kelurahan,
                k.kecamatan_nama AS kecamatan,
-               CASE WHEN {all_empty} THEN [{_sql_text(EMPTY_ROW)}]
+               CASE WHEN {all_empty} THEN [{message(EMPTY_ROW)}]
                     ELSE list_filter([{errors}], lambda e: e IS NOT NULL) END AS errors
         FROM cleaned c LEFT JOIN kel_map k ON c.kode_kelurahan IS NOT DISTINCT FROM k.kode_in
             AND c.kelurahan IS NOT DISTINCT FROM k.kelurahan_in AND c.kecamatan IS NOT DISTINCT FROM k.kecamatan_in

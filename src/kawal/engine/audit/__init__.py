@@ -187,6 +187,8 @@ def audit(
 def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
     _write_findings(con, out)
     _write_rejects(con, snapshots, out)
+    for name in ("findings.csv", "rejects.csv"):  # they carry NIK and NKK (clusters) and raw values: owner only
+        (out / name).chmod(0o600)
 
 
 def _result(
