@@ -32,7 +32,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 
 
 def _by_unit(con: duckdb.DuckDBPyConnection, keys: str, name: str) -> list[dict]:
-    """Voters, rows with at least one finding, and findings per check, for each unit."""
+    """Voters, rows with at least one finding, and findings per check, for each unit (rows without a unit too)."""
+    key_list = [k.strip() for k in keys.split(",")]
+    joined = " AND ".join(f"voters.{k} IS NOT DISTINCT FROM {{t}}.{k}" for k in key_list)
     return _rows(
         con,
         f"""
@@ -42,7 +44,8 @@ def _by_unit(con: duckdb.DuckDBPyConnection, keys: str, name: str) -> list[dict]
             SELECT {keys}, "check", count(*) AS n FROM findings GROUP BY ALL) GROUP BY ALL)
         SELECT voters.*, coalesce(flagged.baris_bermasalah, 0) AS baris_bermasalah,
                round(coalesce(flagged.baris_bermasalah, 0) / voters.pemilih, 4) AS rasio, per_check.temuan
-        FROM voters LEFT JOIN flagged USING ({keys}) LEFT JOIN per_check USING ({keys}) ORDER BY ALL
+        FROM voters LEFT JOIN flagged ON {joined.format(t="flagged")} LEFT JOIN per_check ON {joined.format(t="per_check")}
+        ORDER BY ALL
         """,
     )
 
@@ -195,7 +198,8 @@ def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[
 
 def _units_section(summary: dict) -> str:
     kec = sorted(summary["by_kecamatan"], key=lambda r: -r["rasio"])
-    chart = _bar_chart([(r["nama"] or "-", r["rasio"] * 100, f"{r['rasio'] * 100:.2f}") for r in kec], "%")
+    unknown = t(("(tanpa kelurahan)", "(no kelurahan)"))
+    chart = _bar_chart([(r["nama"] or unknown, r["rasio"] * 100, f"{r['rasio'] * 100:.2f}") for r in kec], "%")
     kel = sorted((r for r in summary["by_kelurahan"] if r["kode_kelurahan"]), key=lambda r: -r["rasio"])[:WORST]
     kel_rows = [
         [r["kode_kelurahan"], r["nama"], f"{r['pemilih']:,}", f"{r['baris_bermasalah']:,}", f"{r['rasio'] * 100:.2f}%"]
