@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-pg lint bench clean
 
 $(STAMP): pyproject.toml requirements/base.txt requirements/dev.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "kawal needs Python 3.11"'
@@ -19,6 +19,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+test-pg: $(STAMP)  # the web tests on PostgreSQL (DATABASE_URL, default the local server)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -399,6 +399,37 @@ def print_audit_summary(result: AuditResult) -> None:
         console.print(f"  {result.out / name}")
 
 
+# --- web ----------------------------------------------------------------------------------------------------
+
+
+def register_serve(sub: Sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help=t(
+            (
+                "jalankan situs web (SQLite bawaan; DATABASE_URL untuk PostgreSQL)",
+                "run the website (SQLite by default; DATABASE_URL for PostgreSQL)",
+            )
+        ),
+    )
+    p.add_argument("--address", default="127.0.0.1:8000", help=t(("alamat:port", "address:port")))
+    p.set_defaults(handler=lambda args: __import__("kawal.web.management", fromlist=["serve"]).serve(args.address))
+
+
+def register_manage(sub: Sub) -> None:
+    p = sub.add_parser(
+        "manage",
+        help=t(
+            (
+                "perintah manajemen Django (migrate, createsuperuser, …)",
+                "Django management commands (migrate, createsuperuser, …)",
+            )
+        ),
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER, help=t(("perintah dan argumennya", "command and its arguments")))
+    p.set_defaults(handler=lambda args: __import__("kawal.web.management", fromlist=["manage"]).manage(args.rest))
+
+
 # --- generate and demo ---------------------------------------------------------------------------------------
 
 
@@ -475,6 +506,12 @@ def register_demo(sub: Sub) -> None:
     p.add_argument("--voters", type=int, default=CITY_VOTERS, help=t(("jumlah pemilih", "number of voters")))
     p.add_argument("--seed", type=int, default=2024, help=t(("benih acak", "random seed")))
     p.add_argument("--out", type=Path, default=Path("var/demo"), help=t(("folder demo", "demo folder")))
+    p.add_argument(
+        "--no-serve",
+        action="store_true",
+        help=t(("jangan jalankan situs di akhir", "do not serve the site at the end")),
+    )
+    p.add_argument("--address", default="127.0.0.1:8000", help=t(("alamat situs", "site address")))
     p.set_defaults(handler=cmd_demo)
 
 
@@ -496,7 +533,55 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print_scores(args.out, audited.out, problems)
     console.print(t(("Snapshot: {p}", "Snapshot: {p}"), p=result.snapshot.path))
     console.print(t(("Laporan: {p}", "Report: {p}"), p=(audited.out / "report.html").resolve()))
-    return 0
+    console.rule(
+        t(
+            (
+                "5. Situs web: organisasi, akun, daftar dan temuan",
+                "5. Website: organisations, accounts, list and findings",
+            )
+        )
+    )
+    return web_demo(args)
+
+
+def web_demo(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("KAWAL_DATA_DIR", str((args.out / "web").resolve()))
+    from kawal.web import management
+
+    management.setup()
+    management.manage(["migrate", "--no-input", "-v", "0"])
+    from kawal.web import demo
+
+    kpu, accounts = demo.create_accounts()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task(t(("Memuat ke basis data", "Loading into the database")), total=100)
+        voter_list = demo.load_list(
+            kpu, args.out / "dpt.csv", lambda pct, step: bar.update(task, completed=pct, description=step)
+        )
+    console.print(
+        t(
+            ("Daftar #{n}: {l:,} pemilih dimuat, status {s}", "List #{n}: {l:,} voters loaded, status {s}"),
+            n=voter_list.pk,
+            l=voter_list.loaded,
+            s=voter_list.status,
+        )
+    )
+    table = Table(
+        t(("Akun demo", "Demo account")), t(("Kata sandi", "Password")), t(("Peran dan wilayah", "Role and area"))
+    )
+    for account in accounts:
+        table.add_row(account.username, account.password, account.description)
+    console.print(table)
+    if args.no_serve:
+        return 0
+    console.print(
+        t(("Situs: http://{a}/  (Ctrl-C untuk berhenti)", "Site: http://{a}/  (Ctrl-C to stop)"), a=args.address)
+    )
+    return management.serve(args.address)
 
 
 def print_scores(city: Path, audit_out: Path, problems: dict[str, int]) -> None:
@@ -529,4 +614,6 @@ REGISTRY = (
     register_audit,
     register_generate,
     register_demo,
+    register_serve,
+    register_manage,
 )

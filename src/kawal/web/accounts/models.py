@@ -1,0 +1,117 @@
+"""KPU offices and Ormas, their members, roles and the wilayah each member works in."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        KPU = "kpu", "KPU"
+        ORMAS = "ormas", "Ormas"
+
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    ormas_type = models.CharField(_("bidang"), max_length=100, blank=True, help_text=_("mis. keagamaan, kepemudaan"))
+    wilayah = models.CharField(_("kode wilayah"), max_length=10, help_text=_("kode KPU, mis. 3671"))
+    partner_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="partners", verbose_name=_("mitra KPU")
+    )
+    contact = models.CharField(_("kontak"), max_length=200, blank=True)
+    leaders = models.TextField(_("pengurus"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisasi")
+        verbose_name_plural = _("organisasi")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kpu_office(self) -> Organisation:
+        """The KPU office whose lists this organisation works on: itself, or the office it partners."""
+        return self if self.kind == self.Kind.KPU or self.partner_of is None else self.partner_of
+
+
+class Role(models.TextChoices):
+    """The ladder, highest first."""
+
+    KPU_ADMIN = "kpu_admin", _("Admin KPU")
+    KPU_OPERATOR = "kpu_operator", _("Operator KPU (PPK/PPS)")
+    COORDINATOR = "koordinator", _("Koordinator Ormas")
+    RELAWAN = "relawan", _("Relawan")
+
+
+ROLE_RANK = {Role.KPU_ADMIN: 4, Role.KPU_OPERATOR: 3, Role.COORDINATOR: 2, Role.RELAWAN: 1}
+KPU_ROLES = (Role.KPU_ADMIN, Role.KPU_OPERATOR)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation, limited to one wilayah (kota, kecamatan, kelurahan; RW and RT optional)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    wilayah = models.CharField(
+        _("kode wilayah"), max_length=10, help_text=_("4, 6 atau 10 angka: kota, kecamatan, kelurahan")
+    )
+    rw = models.PositiveSmallIntegerField(_("RW"), null=True, blank=True)
+    rt = models.PositiveSmallIntegerField(_("RT"), null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+
+    def __str__(self) -> str:
+        place = self.wilayah + (f" RW {self.rw:03d}" if self.rw else "") + (f" RT {self.rt:03d}" if self.rt else "")
+        return f"{self.user} · {self.get_role_display()} · {self.organisation} · {place}"
+
+    def area_q(self, prefix: str = "") -> Q:
+        """The rows of this member's wilayah, for a model with ``kode_kelurahan``, ``rw`` and ``rt`` fields."""
+        q = Q(**{f"{prefix}kode_kelurahan__startswith": self.wilayah})
+        if self.rw is not None:
+            q &= Q(**{f"{prefix}rw": self.rw})
+        if self.rt is not None:
+            q &= Q(**{f"{prefix}rt": self.rt})
+        return q
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[Role(self.role)]
+
+
+def _invitation_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def _in_two_weeks():
+    return timezone.now() + timedelta(days=14)
+
+
+class Invitation(models.Model):
+    """A link or code a coordinator hands to a new relawan (or an admin to an operator)."""
+
+    code = models.CharField(max_length=32, unique=True, default=_invitation_code)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    wilayah = models.CharField(_("kode wilayah"), max_length=10)
+    rw = models.PositiveSmallIntegerField(null=True, blank=True)
+    rt = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_in_two_weeks)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def usable(self) -> bool:
+        return self.used_by_id is None and self.expires_at > timezone.now()

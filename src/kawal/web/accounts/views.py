@@ -1,0 +1,74 @@
+"""Invitations: a coordinator creates a link or code on the phone; the new relawan opens it and signs up."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from kawal.web.accounts.forms import InvitationForm, JoinForm
+from kawal.web.accounts.models import ROLE_RANK, Invitation, Membership, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+
+
+def _inviter(scope: Scope) -> Membership:
+    """The membership to invite from: the highest one that can invite (coordinator and up)."""
+    able = [m for m in scope.memberships if m.rank >= ROLE_RANK[Role.COORDINATOR]]
+    if not able:
+        raise PermissionDenied
+    return max(able, key=lambda m: m.rank)
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    inviter = _inviter(Scope.for_user(request.user))
+    allowed = [r for r in Role if ROLE_RANK[r] < inviter.rank]
+    form = InvitationForm(request.POST or None, allowed_roles=allowed, initial={"wilayah": inviter.wilayah})
+    if request.method == "POST" and form.is_valid():
+        invitation = form.save(commit=False)
+        if not invitation.wilayah.startswith(inviter.wilayah):
+            form.add_error("wilayah", "di luar wilayah Anda")
+        else:
+            invitation.organisation, invitation.created_by = inviter.organisation, request.user
+            invitation.save()
+            record(
+                "invitation.created",
+                request=request,
+                obj=invitation,
+                organisation=inviter.organisation,
+                role=invitation.role,
+            )
+            return redirect("invitations")
+    open_invitations = Invitation.objects.filter(created_by=request.user, used_by=None).order_by("-created_at")
+    return render(request, "accounts/invitations.html", {"form": form, "invitations": open_invitations})
+
+
+def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, code=code)
+    if not invitation.usable():
+        return render(request, "accounts/invitation_used.html", status=410)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            Membership.objects.create(
+                user=user,
+                organisation=invitation.organisation,
+                role=invitation.role,
+                wilayah=invitation.wilayah,
+                rw=invitation.rw,
+                rt=invitation.rt,
+            )
+            invitation.used_by, invitation.used_at = user, timezone.now()
+            invitation.save(update_fields=["used_by", "used_at"])
+            record(
+                "membership.created", request=request, user=user, obj=invitation, organisation=invitation.organisation
+            )
+        login(request, user)
+        return redirect("home")
+    return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kawal.web.accounts import views as account_views
+from kawal.web.voters import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
+    path("undangan/", account_views.invitations, name="invitations"),
+    path("daftar/", views.lists, name="lists"),
+    path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
+    path("daftar/<int:pk>/status/", views.voter_list_status, name="voter_list_status"),
+    path("temuan/", views.findings, name="findings"),
+    path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

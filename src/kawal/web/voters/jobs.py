@@ -1,0 +1,193 @@
+"""The long job behind an upload: import with the engine, load the voters, audit, store the findings.
+
+It runs on the task queue (``django_tasks``, database backend: ``kawal manage db_worker``), reports its step
+and percentage on the ``VoterList`` row so the page can show live progress, and logs what it did.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.db import transaction
+from django_tasks import task
+
+from kawal.engine.audit import audit
+from kawal.engine.importer import import_voter_list
+from kawal.engine.nik import mask
+from kawal.engine.snapshots import SnapshotStore
+from kawal.engine.sql import literal
+from kawal.i18n import KawalError
+from kawal.web.actionlog.models import record
+from kawal.web.secrets import encrypt, keyed_hash
+from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
+
+log = logging.getLogger(__name__)
+BATCH = 5000
+NUMBER_CLUSTERS = ("NIK_GANDA", "KK_TERPISAH")  # checks whose cluster is a NIK or NKK
+ELECTION_DATE = date(2024, 11, 27)
+
+
+on_progress: Callable[[int, str], None] | None = None  # a console bar, when the job runs in the foreground
+
+
+def _progress(voter_list: VoterList, percent: int, step: str) -> None:
+    voter_list.progress, voter_list.step = percent, step
+    VoterList.objects.filter(pk=voter_list.pk).update(progress=percent, step=step)
+    if on_progress:
+        on_progress(percent, step)
+
+
+@task()
+def process_upload(voter_list_id: int) -> None:
+    """Import, load and audit one uploaded list (the task the upload page enqueues)."""
+    run(voter_list_id)
+
+
+def run(voter_list_id: int) -> VoterList:
+    voter_list = VoterList.objects.get(pk=voter_list_id)
+    VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.RUNNING)
+    try:
+        snapshot = _import(voter_list)
+        _load_voters(voter_list, snapshot.voters_path)
+        _audit(voter_list, snapshot.path)
+    except KawalError as error:
+        VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error=str(error))
+        record("voter_list.failed", user=voter_list.uploaded_by, obj=voter_list, organisation=voter_list.organisation)
+        return voter_list
+    except Exception:
+        log.exception("upload %s failed", voter_list.pk)  # the traceback names no personal data: ids only
+        VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error="internal error")
+        raise
+    VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.DONE, progress=100, step="")
+    voter_list.refresh_from_db()
+    return voter_list
+
+
+def _import(voter_list: VoterList):
+    _progress(voter_list, 2, "Mengimpor file")
+    store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+    result = import_voter_list(Path(voter_list.source_path), voter_list.stage, voter_list.wilayah, store)
+    counts = result.snapshot.counts
+    VoterList.objects.filter(pk=voter_list.pk).update(
+        snapshot=result.snapshot.name, rows_in=counts["rows_in"], loaded=counts["loaded"], rejected=counts["rejected"]
+    )
+    record(
+        "voter_list.imported",
+        user=voter_list.uploaded_by,
+        obj=voter_list,
+        organisation=voter_list.organisation,
+        snapshot=result.snapshot.name,
+        **counts,
+    )
+    voter_list.refresh_from_db()
+    return result.snapshot
+
+
+def _batches(sql: str) -> Iterator[list[dict]]:
+    con = duckdb.connect()
+    reader = con.sql(sql).to_arrow_reader(BATCH)
+    for batch in reader:
+        yield batch.to_pylist()
+    con.close()
+
+
+VOTER_SQL = """SELECT coalesce(id, CAST(row_no AS VARCHAR)) AS record_id, nama, tempat_lahir, tanggal_lahir, usia,
+    jenis_kelamin, status_kawin, alamat, kode_kelurahan, rw, rt, tps, disabilitas, nik, nkk FROM read_parquet({path})"""
+
+
+def _voter(voter_list: VoterList, row: dict) -> Voter:
+    return Voter(
+        voter_list=voter_list,
+        record_id=row["record_id"],
+        nama=row["nama"] or "",
+        tempat_lahir=row["tempat_lahir"] or "",
+        tanggal_lahir=row["tanggal_lahir"],
+        usia=row["usia"],
+        jenis_kelamin=row["jenis_kelamin"] or "",
+        status_kawin=row["status_kawin"] or "",
+        alamat=(row["alamat"] or "")[:255],
+        kode_kelurahan=row["kode_kelurahan"] or "",
+        rw=row["rw"],
+        rt=row["rt"],
+        tps=row["tps"],
+        disabilitas=row["disabilitas"] or "",
+        nik_masked=mask(row["nik"])[:20],
+        nkk_masked=mask(row["nkk"])[:20],
+        nik_encrypted=encrypt(row["nik"]),
+        nkk_encrypted=encrypt(row["nkk"]),
+        nik_hash=keyed_hash(row["nik"]),
+        nkk_hash=keyed_hash(row["nkk"]),
+    )
+
+
+def _load_voters(voter_list: VoterList, parquet: Path) -> None:
+    """Copy the snapshot's voters into the database in batches, NIK/NKK encrypted, reporting progress."""
+    total = max(voter_list.loaded, 1)
+    done = 0
+    Voter.unscoped.filter(voter_list=voter_list).delete()  # a retried job starts clean
+    for rows in _batches(VOTER_SQL.format(path=literal(parquet))):
+        with transaction.atomic():
+            Voter.unscoped.bulk_create([_voter(voter_list, r) for r in rows], batch_size=BATCH)
+        done += len(rows)
+        _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}")
+
+
+def _audit(voter_list: VoterList, snapshot_path: Path) -> AuditRun:
+    _progress(voter_list, 82, "Mengaudit daftar")
+    out = Path(settings.DATA_DIR) / "audits" / str(voter_list.pk)
+    shutil.rmtree(out, ignore_errors=True)
+    result = audit(
+        [str(snapshot_path)], out, election_date=ELECTION_DATE, store=SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+    )
+    run = AuditRun.objects.create(
+        voter_list=voter_list,
+        election_date=ELECTION_DATE,
+        max_per_tps=result.summary["max_per_tps"],
+        threshold=result.summary["duplicate_threshold"],
+        summary=_public_summary(result.summary),
+    )
+    _progress(voter_list, 90, "Menyimpan temuan")
+    ids = dict(Voter.unscoped.filter(voter_list=voter_list).values_list("record_id", "pk"))
+    places = {pk: (rw, rt) for pk, rw, rt in Voter.unscoped.filter(voter_list=voter_list).values_list("pk", "rw", "rt")}
+    for rows in _batches(f"SELECT * FROM read_csv({literal(out / 'findings.csv')}, all_varchar = true)"):
+        with transaction.atomic():
+            Finding.unscoped.bulk_create([_finding(run, r, ids, places) for r in rows], batch_size=BATCH)
+    record(
+        "audit.run",
+        user=voter_list.uploaded_by,
+        obj=run,
+        organisation=voter_list.organisation,
+        findings=sum(result.findings.values()),
+    )
+    return run
+
+
+def _finding(run: AuditRun, row: dict, ids: dict[str, int], places: dict[int, tuple]) -> Finding:
+    voter = ids.get(row["record_id"]) if row["record_id"] else None
+    rw, rt = places.get(voter, (None, None))
+    cluster = row["cluster"] or ""
+    if row["check"] in NUMBER_CLUSTERS and cluster:
+        cluster = "H-" + keyed_hash(cluster)[:16]  # groups rows by NIK/NKK without showing the number
+    return Finding(
+        audit=run,
+        voter_id=voter,
+        check_code=row["check"],
+        tms=int(row["tms"]) if row["tms"] else None,
+        cluster=cluster,
+        kode_kelurahan=row["kode_kelurahan"] or "",
+        rw=rw,
+        rt=rt,
+        tps=int(row["tps"]) if row["tps"] else None,
+        detail=row["detail"] or "",
+    )
+
+
+def _public_summary(summary: dict) -> dict:
+    """The summary as stored in the database: counts only (it holds no personal data anyway)."""
+    return {k: v for k, v in summary.items() if k != "inputs"}

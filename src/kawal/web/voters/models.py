@@ -1,0 +1,119 @@
+"""Voter lists in the web database: each upload, its voters (NIK/NKK encrypted), its audit and findings.
+
+The engine's Parquet snapshot stays the immutable evidence; these tables are what pages and the API read,
+always through :func:`kawal.web.accounts.scope.Scope` (no default manager hands out unscoped rows).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VoterList(models.Model):
+    class Stage(models.TextChoices):
+        DP4 = "DP4", "DP4"
+        DPS = "DPS", "DPS"
+        DPT = "DPT", "DPT"
+        LAIN = "LAIN", _("Lainnya")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="voter_lists")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    stage = models.CharField(_("tahap"), max_length=4, choices=Stage.choices)
+    wilayah = models.CharField(_("kode wilayah"), max_length=10)
+    source_name = models.CharField(_("file"), max_length=255)
+    source_path = models.CharField(max_length=500, blank=True)
+    snapshot = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    rows_in = models.PositiveIntegerField(default=0)
+    loaded = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("daftar pemilih")
+        verbose_name_plural = _("daftar pemilih")
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.wilayah} · {self.source_name}"
+
+
+class Voter(models.Model):
+    voter_list = models.ForeignKey(VoterList, on_delete=models.CASCADE, related_name="voters")
+    record_id = models.CharField(max_length=32)
+    nama = models.CharField(max_length=200, blank=True)
+    tempat_lahir = models.CharField(max_length=100, blank=True)
+    tanggal_lahir = models.DateField(null=True, blank=True)
+    usia = models.PositiveSmallIntegerField(null=True, blank=True)
+    jenis_kelamin = models.CharField(max_length=1, blank=True)
+    status_kawin = models.CharField(max_length=1, blank=True)
+    alamat = models.CharField(max_length=255, blank=True)
+    kode_kelurahan = models.CharField(max_length=10, blank=True, db_index=True)
+    rw = models.PositiveSmallIntegerField(null=True, blank=True)
+    rt = models.PositiveSmallIntegerField(null=True, blank=True)
+    tps = models.PositiveSmallIntegerField(null=True, blank=True)
+    disabilitas = models.CharField(max_length=100, blank=True)
+    nik_masked = models.CharField(max_length=20, blank=True)
+    nkk_masked = models.CharField(max_length=20, blank=True)
+    nik_encrypted = models.TextField(blank=True)
+    nkk_encrypted = models.TextField(blank=True)
+    nik_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    nkk_hash = models.CharField(max_length=64, blank=True)
+
+    unscoped = models.Manager()  # for jobs and the admin only; pages go through Scope
+
+    class Meta:
+        default_manager_name = "unscoped"
+        indexes = [models.Index(fields=["voter_list", "kode_kelurahan", "rw", "rt", "tps"])]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kode_kelurahan} TPS {self.tps}"
+
+
+class AuditRun(models.Model):
+    voter_list = models.ForeignKey(VoterList, on_delete=models.CASCADE, related_name="audits")
+    created_at = models.DateTimeField(auto_now_add=True)
+    election_date = models.DateField()
+    max_per_tps = models.PositiveSmallIntegerField(default=600)
+    threshold = models.FloatField(null=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Finding(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("baru")
+        VERIFYING = "verifying", _("diverifikasi")
+        CONFIRMED = "confirmed", _("terbukti")
+        DISMISSED = "dismissed", _("tidak terbukti")
+
+    audit = models.ForeignKey(AuditRun, on_delete=models.CASCADE, related_name="findings")
+    voter = models.ForeignKey(Voter, null=True, blank=True, on_delete=models.CASCADE, related_name="findings")
+    check_code = models.CharField(max_length=32, db_index=True)  # "check" would hide Model.check()
+    tms = models.PositiveSmallIntegerField(null=True, blank=True)
+    cluster = models.CharField(max_length=64, blank=True)
+    kode_kelurahan = models.CharField(max_length=10, blank=True, db_index=True)
+    rw = models.PositiveSmallIntegerField(null=True, blank=True)
+    rt = models.PositiveSmallIntegerField(null=True, blank=True)
+    tps = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        indexes = [models.Index(fields=["audit", "check_code", "kode_kelurahan"])]

@@ -1,0 +1,250 @@
+"""Pages: dashboard, voter lists and uploads with live progress, findings by wilayah, one person's record."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kawal.engine.audit.checks import registry as check_registry
+from kawal.i18n import t
+from kawal.web.accounts.models import KPU_ROLES, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.secrets import decrypt
+from kawal.web.voters import maps
+from kawal.web.voters.jobs import process_upload
+from kawal.web.voters.models import Finding, Voter, VoterList
+from kawal.wilayah import registry as wilayah_registry
+
+CHECKS = [(c.code, f"{c.code} — {t(c.title)}") for c in check_registry(0.0)]
+PAGE_SIZE = 50
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return Scope.for_user(request.user)
+
+
+def _names(codes: set[str]) -> dict[str, str]:
+    reg = wilayah_registry()
+    return {c: (reg.get(c).name if c and reg.get(c) else c) for c in codes}
+
+
+# --- dashboard -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    voters = scope.voters(Voter.unscoped.all())
+    findings = scope.findings(Finding.unscoped.all())
+    per_check = dict(findings.values_list("check_code").annotate(n=Count("id")).order_by())
+    per_kelurahan = {
+        r["kode_kelurahan"]: r["n"] for r in voters.values("kode_kelurahan").annotate(n=Count("id")).order_by()
+    }
+    flagged = {
+        r["kode_kelurahan"]: r["n"]
+        for r in findings.exclude(voter=None)
+        .values("kode_kelurahan")
+        .annotate(n=Count("voter", distinct=True))
+        .order_by()
+    }
+    rates = {k: flagged.get(k, 0) / n for k, n in per_kelurahan.items() if n}
+    context = {
+        "total_voters": sum(per_kelurahan.values()),
+        "total_findings": sum(per_check.values()),
+        "checks": [(code, label, per_check.get(code, 0)) for code, label in CHECKS],
+        "check_max": max(per_check.values(), default=0) or 1,
+        "kecamatan": _kecamatan_rows(per_kelurahan, flagged),
+        "map": _map(rates),
+        "lists": scope.voter_lists(VoterList.objects.all())[:5],
+    }
+    return render(request, "voters/home.html", context)
+
+
+def _kecamatan_rows(per_kelurahan: dict[str, int], flagged: dict[str, int]) -> list[dict]:
+    totals: dict[str, list[int]] = {}
+    for kode, n in per_kelurahan.items():
+        entry = totals.setdefault(kode[:6], [0, 0])
+        entry[0] += n
+        entry[1] += flagged.get(kode, 0)
+    names = _names(set(totals))
+    rows = [
+        {"kode": k, "nama": names[k], "voters": v, "flagged": f, "rate": f / v if v else 0}
+        for k, (v, f) in sorted(totals.items())
+    ]
+    top = max((r["rate"] for r in rows), default=0) or 1
+    for r in rows:
+        r["width"] = round(100 * r["rate"] / top, 1)
+        r["percent"] = 100 * r["rate"]
+    return rows
+
+
+def _map(rates: dict[str, float]) -> dict:
+    shapes, height = maps.shapes()
+    breaks = maps.breaks_for(list(rates.values()))
+    drawn = [
+        {
+            "kode": s.kode,
+            "nama": s.nama,
+            "path": s.path,
+            "fill": maps.colour(rates.get(s.kode), breaks),
+            "rate": rates.get(s.kode),
+        }
+        for s in shapes
+    ]
+    legend = [(maps.COLOURS[i], breaks[i - 1] if i else 0.0) for i in range(len(maps.COLOURS))]
+    return {"shapes": drawn, "width": maps.WIDTH, "height": height, "legend": legend}
+
+
+# --- voter lists and uploads ---------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File DP4/DPS/DPT (CSV, XLSX atau Parquet)"))
+    stage = forms.ChoiceField(label=gettext_lazy("Tahap"), choices=VoterList.Stage.choices)
+    wilayah = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13, initial="3671")
+
+    ALLOWED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+    MAX_BYTES = 2 * 2**30
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in self.ALLOWED:
+            raise forms.ValidationError(_("Format tidak dikenal: kirim CSV, XLSX atau Parquet."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("File terlalu besar (maksimum 2 GB)."))
+        return upload
+
+    def clean_wilayah(self) -> str:
+        code = self.cleaned_data["wilayah"].replace(".", "").strip()
+        if wilayah_registry().get(code) if code.isdigit() and len(code) in (2, 4, 6, 10) else None:
+            return code
+        raise forms.ValidationError(_("Kode wilayah tidak dikenal."))
+
+
+@login_required
+def lists(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = UploadForm(request.POST or None, request.FILES or None) if scope.can_upload() else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            voter_list = _accept_upload(request, scope, form)
+            return redirect("voter_list", pk=voter_list.pk)
+    return render(request, "voters/lists.html", {"form": form, "lists": scope.voter_lists(VoterList.objects.all())})
+
+
+def _accept_upload(request: HttpRequest, scope: Scope, form: UploadForm) -> VoterList:
+    upload = form.cleaned_data["file"]
+    membership = next(m for m in scope.memberships if m.role in KPU_ROLES)
+    folder = Path(settings.UPLOAD_ROOT)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"  # never the user's file name on disk
+    with target.open("wb") as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+    target.chmod(0o600)
+    voter_list = VoterList.objects.create(
+        organisation=membership.organisation.kpu_office,
+        uploaded_by=request.user,
+        stage=form.cleaned_data["stage"],
+        wilayah=form.cleaned_data["wilayah"],
+        source_name=Path(upload.name).name[:255],
+        source_path=str(target),
+    )
+    record(
+        "voter_list.uploaded", request=request, obj=voter_list, organisation=voter_list.organisation, bytes=upload.size
+    )
+    process_upload.enqueue(voter_list.pk)
+    return voter_list
+
+
+def _visible_list(request: HttpRequest, pk: int) -> VoterList:
+    return get_object_or_404(_scope(request).voter_lists(VoterList.objects.all()), pk=pk)
+
+
+@login_required
+def voter_list(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "voters/list_detail.html", {"voter_list": _visible_list(request, pk)})
+
+
+@login_required
+def voter_list_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live-progress fragment the list page polls with htmx until the job ends."""
+    return render(request, "voters/_status.html", {"voter_list": _visible_list(request, pk)})
+
+
+# --- findings ------------------------------------------------------------------------------------------------
+
+
+class FindingFilter(forms.Form):
+    check = forms.ChoiceField(label=gettext_lazy("Pemeriksaan"), required=False, choices=[("", "—"), *CHECKS])
+    kecamatan = forms.CharField(label=gettext_lazy("Kecamatan"), required=False, max_length=6)
+    kelurahan = forms.CharField(label=gettext_lazy("Kelurahan"), required=False, max_length=10)
+    rw = forms.IntegerField(label="RW", required=False, min_value=0, max_value=999)
+    rt = forms.IntegerField(label="RT", required=False, min_value=0, max_value=999)
+    tps = forms.IntegerField(label="TPS", required=False, min_value=1, max_value=999)
+
+    def apply(self, queryset: object) -> object:
+        data = self.cleaned_data
+        if data.get("check"):
+            queryset = queryset.filter(check_code=data["check"])
+        place = data.get("kelurahan") or data.get("kecamatan")
+        if place:
+            queryset = queryset.filter(kode_kelurahan__startswith=place)
+        for field in ("rw", "rt", "tps"):
+            if data.get(field) is not None:
+                queryset = queryset.filter(**{field: data[field]})
+        return queryset
+
+
+@login_required
+def findings(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = FindingFilter(request.GET or None)
+    queryset = scope.findings(Finding.unscoped.select_related("voter"))
+    if form.is_valid():
+        queryset = form.apply(queryset)
+    page = Paginator(queryset.order_by("check_code", "kode_kelurahan", "tps", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    names = _names({f.kode_kelurahan for f in page})
+    rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
+    return render(request, "voters/findings.html", {"form": form, "page": page, "rows": rows})
+
+
+# --- one person ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    voter = scope.voters(Voter.unscoped.select_related("voter_list")).filter(pk=pk).first()
+    if voter is None:
+        raise Http404
+    role = scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt)
+    full = role in KPU_ROLES
+    context = {
+        "voter": voter,
+        "role": role,
+        "full": full,
+        "visit_only": role == Role.RELAWAN,
+        "nik": decrypt(voter.nik_encrypted) if full else voter.nik_masked,
+        "nkk": decrypt(voter.nkk_encrypted) if full else voter.nkk_masked,
+        "findings": Finding.unscoped.filter(voter=voter).order_by("check_code"),
+        "kelurahan": _names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
+    }
+    record("voter.viewed_full" if full else "voter.viewed", request=request, obj=voter, role=str(role))
+    return render(request, "voters/voter_detail.html", context)

@@ -1,0 +1,11 @@
+"""Test settings: a private data folder per run, tasks run inline, fast password hashing."""
+
+import os
+import tempfile
+
+os.environ["KAWAL_DATA_DIR"] = tempfile.mkdtemp(prefix="kawal-test-")
+
+from kawal.web.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
