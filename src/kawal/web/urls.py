@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kawal.web.accounts import views as account_views
+from kawal.web.api import api
 from kawal.web.voters import views
 
 urlpatterns = [
@@ -17,5 +18,6 @@ urlpatterns = [
     path("temuan/", views.findings, name="findings"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

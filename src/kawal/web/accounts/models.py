@@ -115,3 +115,26 @@ class Invitation(models.Model):
 
     def usable(self) -> bool:
         return self.used_by_id is None and self.expires_at > timezone.now()
+
+
+class ApiToken(models.Model):
+    """A token for an organisation's own tools; it acts as its user, with the same scope. Only a hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    @staticmethod
+    def hash(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+        """A new token; the clear key is returned once and never stored."""
+        key = "kwl_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=cls.hash(key)), key

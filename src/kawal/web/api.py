@@ -1,0 +1,170 @@
+"""The versioned JSON API (``/api/v1/``, OpenAPI at ``/api/v1/openapi.json``): what the pages show, with the
+same scoping. Authenticate with a session or ``Authorization: Bearer <token>`` (``kawal manage create_token``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.secrets import decrypt
+from kawal.web.voters.models import Finding, Voter, VoterList
+
+MAX_PAGE = 500
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object:
+        found = ApiToken.objects.filter(key_hash=ApiToken.hash(token), revoked=False).select_related("user").first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(title="kawal", version="1", urls_namespace="api-v1", auth=[BearerToken(), django_auth])
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return Scope.for_user(request.user)
+
+
+class VoterListOut(Schema):
+    id: int
+    stage: str
+    wilayah: str
+    source_name: str
+    status: str
+    progress: int
+    rows_in: int
+    loaded: int
+    rejected: int
+
+
+class FindingOut(Schema):
+    id: int
+    check: str
+    tms: int | None
+    cluster: str
+    kode_kelurahan: str
+    rw: int | None
+    rt: int | None
+    tps: int | None
+    detail: str
+    voter_id: int | None
+
+
+class FindingPage(Schema):
+    count: int
+    results: list[FindingOut]
+
+
+class FindingFilters(Schema):
+    check: str | None = None
+    wilayah: str | None = None
+    rw: int | None = None
+    rt: int | None = None
+    tps: int | None = None
+    offset: int = 0
+    limit: int = 100
+
+
+class VoterOut(Schema):
+    id: int
+    record_id: str
+    nama: str
+    usia: int | None
+    tanggal_lahir: date | None
+    alamat: str
+    kode_kelurahan: str
+    rw: int | None
+    rt: int | None
+    tps: int | None
+    nik: str
+    nkk: str | None
+    view: str  # full, masked or visit
+
+
+class Summary(Schema):
+    voters: int
+    findings: dict[str, int]
+
+
+@api.get("/lists", response=list[VoterListOut])
+def lists(request: HttpRequest) -> list[VoterList]:
+    return list(_scope(request).voter_lists(VoterList.objects.all()))
+
+
+@api.get("/findings", response=FindingPage)
+def findings(request: HttpRequest, filters: Query[FindingFilters]) -> dict:
+    queryset = _scope(request).findings(Finding.unscoped.all())
+    if filters.check:
+        queryset = queryset.filter(check_code=filters.check)
+    if filters.wilayah:
+        queryset = queryset.filter(kode_kelurahan__startswith=filters.wilayah)
+    for field in ("rw", "rt", "tps"):
+        if getattr(filters, field) is not None:
+            queryset = queryset.filter(**{field: getattr(filters, field)})
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    page = queryset.order_by("id")[filters.offset : filters.offset + limit]
+    results = [
+        FindingOut(
+            id=f.pk,
+            check=f.check_code,
+            tms=f.tms,
+            cluster=f.cluster,
+            kode_kelurahan=f.kode_kelurahan,
+            rw=f.rw,
+            rt=f.rt,
+            tps=f.tps,
+            detail=f.detail,
+            voter_id=f.voter_id,
+        )
+        for f in page
+    ]
+    return {"count": queryset.count(), "results": results}
+
+
+@api.get("/voters/{voter_id}", response=VoterOut)
+def voter(request: HttpRequest, voter_id: int) -> VoterOut:
+    scope = _scope(request)
+    found = get_object_or_404(scope.voters(Voter.unscoped.all()), pk=voter_id)
+    role = scope.role_for(found.kode_kelurahan, found.rw, found.rt)
+    if role is None:
+        raise HttpError(404, "Not found")
+    full, visit = role in KPU_ROLES, role == Role.RELAWAN
+    record("voter.viewed_full" if full else "voter.viewed", request=request, obj=found, role=str(role), via="api")
+    return VoterOut(
+        id=found.pk,
+        record_id=found.record_id,
+        nama=found.nama,
+        usia=found.usia,
+        tanggal_lahir=None if visit else found.tanggal_lahir,
+        alamat=found.alamat,
+        kode_kelurahan=found.kode_kelurahan,
+        rw=found.rw,
+        rt=found.rt,
+        tps=found.tps,
+        nik=decrypt(found.nik_encrypted) if full else found.nik_masked,
+        nkk=None if visit else (decrypt(found.nkk_encrypted) if full else found.nkk_masked),
+        view="full" if full else "visit" if visit else "masked",
+    )
+
+
+@api.get("/summary", response=Summary)
+def summary(request: HttpRequest, wilayah: str = "") -> dict:
+    scope = _scope(request)
+    voters = scope.voters(Voter.unscoped.filter(kode_kelurahan__startswith=wilayah))
+    found = scope.findings(Finding.unscoped.filter(kode_kelurahan__startswith=wilayah))
+    per_check = dict(found.values_list("check_code").annotate(n=Count("id")).order_by())
+    return {"voters": voters.count(), "findings": per_check}
