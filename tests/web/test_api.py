@@ -39,7 +39,12 @@ def test_voter_detail_by_role(client, loaded):
     other = Voter.unscoped.exclude(kode_kelurahan="3671051007").first()
     relawan = bearer("relawan.ketapang")
     seen = client.get(f"/api/v1/voters/{own.pk}", **relawan).json()
-    assert seen["view"] == "visit" and seen["nik"] == own.nik_masked and seen["nkk"] is None and seen["tanggal_lahir"] is None
+    assert (
+        seen["view"] == "visit"
+        and seen["nik"] == own.nik_masked
+        and seen["nkk"] is None
+        and seen["tanggal_lahir"] is None
+    )
     assert client.get(f"/api/v1/voters/{other.pk}", **relawan).status_code == 404
     full = client.get(f"/api/v1/voters/{own.pk}", **bearer("admin.kpu")).json()
     assert full["view"] == "full" and full["nik"] == decrypt(own.nik_encrypted)
