@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kawal.web.accounts import views as account_views
+from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
 from kawal.web.voters import views
 
@@ -13,11 +14,14 @@ urlpatterns = [
     path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
     path("undangan/", account_views.invitations, name="invitations"),
     path("daftar/", views.lists, name="lists"),
+    path("daftar/banding/", views.compare, name="compare"),
     path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
     path("daftar/<int:pk>/status/", views.voter_list_status, name="voter_list_status"),
     path("temuan/", views.findings, name="findings"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("log/", log_views.browse, name="actionlog"),
+    path("log/ekspor.csv", log_views.export, name="actionlog_export"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

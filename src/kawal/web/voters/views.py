@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -186,6 +187,37 @@ def voter_list_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "voters/_status.html", {"voter_list": _visible_list(request, pk)})
 
 
+class DiffForm(forms.Form):
+    old = forms.ModelChoiceField(label=gettext_lazy("Daftar lama"), queryset=VoterList.objects.none())
+    new = forms.ModelChoiceField(label=gettext_lazy("Daftar baru"), queryset=VoterList.objects.none())
+
+    def __init__(self, *args: object, lists: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old"].queryset = self.fields["new"].queryset = lists
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Who was added, removed and changed between two of the user's lists, by kelurahan of their wilayah."""
+    from kawal.engine.diff import diff_snapshots
+    from kawal.engine.snapshots import SnapshotStore
+
+    scope = _scope(request)
+    lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+    form = DiffForm(request.GET or None, lists=lists)
+    result = None
+    if form.is_valid():
+        store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+        diff = diff_snapshots(
+            store.get(form.cleaned_data["old"].snapshot), store.get(form.cleaned_data["new"].snapshot)
+        )
+        areas = [m.wilayah for m in scope.memberships if m.rw is None]
+        rows = [k for k in diff.by_kelurahan if k.kode_kelurahan and any(k.kode_kelurahan.startswith(a) for a in areas)]
+        result = {"diff": diff, "rows": rows}
+        record("voter_list.compared", request=request, old=form.cleaned_data["old"].pk, new=form.cleaned_data["new"].pk)
+    return render(request, "voters/compare.html", {"form": form, "result": result})
+
+
 # --- findings ------------------------------------------------------------------------------------------------
 
 
@@ -196,11 +228,14 @@ class FindingFilter(forms.Form):
     rw = forms.IntegerField(label="RW", required=False, min_value=0, max_value=999)
     rt = forms.IntegerField(label="RT", required=False, min_value=0, max_value=999)
     tps = forms.IntegerField(label="TPS", required=False, min_value=1, max_value=999)
+    cluster = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def apply(self, queryset: object) -> object:
         data = self.cleaned_data
         if data.get("check"):
             queryset = queryset.filter(check_code=data["check"])
+        if data.get("cluster"):
+            queryset = queryset.filter(cluster=data["cluster"])
         place = data.get("kelurahan") or data.get("kecamatan")
         if place:
             queryset = queryset.filter(kode_kelurahan__startswith=place)
@@ -222,7 +257,41 @@ def findings(request: HttpRequest) -> HttpResponse:
     )
     names = _names({f.kode_kelurahan for f in page})
     rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
-    return render(request, "voters/findings.html", {"form": form, "page": page, "rows": rows})
+    context = {"form": form, "page": page, "rows": rows, "breakdown": _breakdown(queryset, form, request)}
+    return render(request, "voters/findings.html", context)
+
+
+DRILL = (  # the filter already set -> the column to break findings down by, and the filter a click sets
+    ("tps", None, None),
+    ("rt", "tps", "tps"),
+    ("rw", "rt", "rt"),
+    ("kelurahan", "rw", "rw"),
+    ("kecamatan", "kode_kelurahan", "kelurahan"),
+    (None, "kecamatan_code", "kecamatan"),
+)
+
+
+def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> dict | None:
+    """Findings counted one level down from the current filter: kota > kecamatan > kelurahan > RW > RT > TPS."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    _set, column, sets = next(step for step in DRILL if step[0] is None or data.get(step[0]) not in (None, ""))
+    if column is None:
+        return None
+    if column == "kecamatan_code":
+        queryset = queryset.annotate(kecamatan_code=Substr("kode_kelurahan", 1, 6))
+    counts = list(queryset.values(column).annotate(n=Count("id")).order_by(column))
+    labels = _names({str(r[column]) for r in counts}) if column in ("kecamatan_code", "kode_kelurahan") else {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = []
+    for r in counts:
+        value = r[column]
+        if value in (None, ""):
+            continue
+        query[sets] = value
+        label = labels.get(str(value)) or (f"{value:03d}" if isinstance(value, int) else str(value))
+        rows.append({"label": label, "n": r["n"], "query": query.urlencode()})
+    return {"level": sets, "rows": rows}
 
 
 # --- one person ----------------------------------------------------------------------------------------------
