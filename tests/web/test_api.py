@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from kawal.web.accounts.models import ApiToken
 from kawal.web.actionlog.models import ActionLog
-from kawal.web.secrets import decrypt
+from kawal.web.crypto import decrypt
 from kawal.web.voters.models import Finding, Voter
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from kawal.web.accounts.models import Membership, Organisation, Role
 from kawal.web.actionlog.models import ActionLog, AppendOnlyError
-from kawal.web.secrets import decrypt
+from kawal.web.crypto import decrypt
 from kawal.web.voters.models import Finding, Voter
 from tests.web.conftest import login
 

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer, django_auth
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
-from kawal.web.secrets import decrypt
+from kawal.web.crypto import decrypt
 from kawal.web.voters.models import Finding, Voter, VoterList
 
 MAX_PAGE = 500

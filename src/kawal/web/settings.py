@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from kawal.web.secrets import development_secret
+from kawal.web.crypto import development_secret
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KAWAL_DATA_DIR") or "kawal-data").resolve()

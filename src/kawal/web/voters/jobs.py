@@ -24,7 +24,7 @@ from kawal.engine.snapshots import SnapshotStore
 from kawal.engine.sql import literal
 from kawal.i18n import KawalError
 from kawal.web.actionlog.models import record
-from kawal.web.secrets import encrypt, keyed_hash
+from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 
 log = logging.getLogger(__name__)

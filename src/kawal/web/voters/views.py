@@ -22,7 +22,7 @@ from kawal.i18n import t
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
-from kawal.web.secrets import decrypt
+from kawal.web.crypto import decrypt
 from kawal.web.voters import maps
 from kawal.web.voters.jobs import process_upload
 from kawal.web.voters.models import Finding, Voter, VoterList
