@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django import forms
@@ -297,6 +298,14 @@ def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> d
 # --- one person ----------------------------------------------------------------------------------------------
 
 
+def _age_today(voter: Voter) -> int | None:
+    if voter.tanggal_lahir is None:
+        return voter.usia
+    today = date.today()
+    born = voter.tanggal_lahir
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 @login_required
 def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
@@ -314,6 +323,7 @@ def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nkk": decrypt(voter.nkk_encrypted) if full else voter.nkk_masked,
         "findings": Finding.unscoped.filter(voter=voter).order_by("check_code"),
         "kelurahan": _names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
+        "age": _age_today(voter),
     }
     record("voter.viewed_full" if full else "voter.viewed", request=request, obj=voter, role=str(role))
     return render(request, "voters/voter_detail.html", context)

@@ -1,0 +1,108 @@
+"""The key pages as a person uses them: log in, upload and watch the progress, drill down, a relawan's view."""
+
+import re
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kawal.synth.generator import generate
+from kawal.web import demo
+from kawal.web.voters import jobs
+from kawal.web.voters.models import Voter, VoterList
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "kata-sandi-uji-panjang"
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browsercity")
+    generate(3000, seed=31, out=out)
+    return out
+
+
+@pytest.fixture
+def accounts(transactional_db):
+    kpu, _ = demo.create_accounts()
+    for user in get_user_model().objects.all():
+        user.set_password(PASSWORD)
+        user.save()
+    return kpu
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_log_in(page, live_server, accounts):
+    log_in(page, live_server, "admin.kpu")
+    assert page.inner_text("h1") == "Dasbor wilayah Anda"
+    shot(page, "01-dashboard-after-login")
+
+
+def test_upload_and_watch_the_progress(page, live_server, accounts, city, monkeypatch):
+    started = []
+
+    def run_in_background(voter_list_id):  # the worker, running beside the page while it polls
+        worker = threading.Thread(target=jobs.run, args=(voter_list_id,))
+        worker.start()
+        started.append(worker)
+
+    monkeypatch.setattr("kawal.web.voters.views.process_upload", SimpleNamespace(enqueue=run_in_background))
+    seen = []
+    monkeypatch.setattr(jobs, "on_progress", lambda percent, step: seen.append(percent))
+    log_in(page, live_server, "admin.kpu")
+    page.goto(f"{live_server.url}/daftar/")
+    page.set_input_files("input[name=file]", str(city / "dpt.csv"))
+    page.select_option("select[name=stage]", "DPT")
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector(".progress")
+    shot(page, "02-upload-progress")
+    assert page.evaluate("typeof htmx") == "object"
+    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+    started[0].join()
+    assert len(set(seen)) > 3  # the bar moved through several steps while the page polled
+    assert "3,000" in page.inner_text("#status").replace(".", ",")
+    shot(page, "03-upload-done")
+    assert VoterList.objects.get().status == "done"
+
+
+def test_drill_from_kota_to_one_tps(page, live_server, accounts, city):
+    demo.load_list(accounts, city / "dpt.csv")
+    log_in(page, live_server, "admin.kpu")
+    page.goto(f"{live_server.url}/temuan/")
+    for level in ("kecamatan", "kelurahan", "rw", "rt", "tps"):
+        link = page.locator("h2:has-text('Rincian per') + table a").first
+        link.click()
+        page.wait_for_url(re.compile(rf"[?&]{level}="))
+    shot(page, "04-drill-to-tps")
+    assert "tps=" in page.url and page.locator("h2:has-text('Rincian per')").count() == 0
+    assert page.locator("table tr").count() >= 2
+
+
+def test_relawan_sees_only_their_rt_with_masked_numbers(page, live_server, accounts, city):
+    demo.load_list(accounts, city / "dpt.csv")
+    log_in(page, live_server, "relawan.ketapang")
+    page.goto(f"{live_server.url}/temuan/")
+    shot(page, "05-relawan-findings")
+    allowed = set(Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).values_list("pk", flat=True))
+    links = page.locator("a[href^='/pemilih/']")
+    hrefs = {
+        int(re.search(r"/pemilih/(\d+)/", links.nth(i).get_attribute("href")).group(1)) for i in range(links.count())
+    }
+    assert hrefs <= allowed
+    own = Voter.unscoped.filter(pk__in=allowed).exclude(nik_encrypted="").first()
+    page.goto(f"{live_server.url}/pemilih/{own.pk}/")
+    assert page.inner_text("[data-field=nik]") == own.nik_masked
+    assert page.locator("[data-field=nkk]").count() == 0
+    shot(page, "06-relawan-person")
+    other = Voter.unscoped.exclude(pk__in=allowed).first()
+    response = page.goto(f"{live_server.url}/pemilih/{other.pk}/")
+    assert response.status == 404
