@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from kawal.web.voters.models import Finding, VoterList
+from kawal.web.voters.models import Finding, Voter, VoterList
 from tests.web.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,34 @@ def test_compare_two_lists_by_kelurahan(client, loaded, city):
     result = response.context["result"]
     assert result["diff"].removed == 100 and result["diff"].added == 0
     assert all(k.kode_kelurahan.startswith("367105") for k in result["rows"])
+
+
+def test_dashboard_of_one_kecamatan_breaks_down_by_kelurahan(client, loaded):
+    login(client, "admin.kpu")
+    response = client.get(reverse("home") + "?wilayah=367105")
+    units = response.context["units"]
+    assert {u["kode"][:6] for u in units} == {"367105"} and all(len(u["kode"]) == 10 for u in units)
+    assert response.context["total_voters"] == sum(u["voters"] for u in units)
+
+
+def test_finding_status_changes_are_scoped_and_logged(client, loaded):
+    from kawal.web.actionlog.models import ActionLog
+
+    finding = Finding.unscoped.filter(kode_kelurahan__startswith="367105").exclude(voter=None).first()
+    outside = Finding.unscoped.exclude(kode_kelurahan__startswith="367105").exclude(kode_kelurahan="").first()
+    login(client, "koordinator.cipondoh")
+    url = reverse("finding_status", args=[finding.pk])
+    response = client.post(url, {"status": "verifying"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-finding-status="verifying"' in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == "verifying"
+    entry = ActionLog.objects.get(action="finding.status", object_id=str(finding.pk))
+    assert entry.detail == {"old": "open", "new": "verifying"}
+    assert client.post(reverse("finding_status", args=[outside.pk]), {"status": "confirmed"}).status_code == 404
+    assert client.post(url, {"status": "nonsense"}).status_code == 400
+    voter = Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).first()
+    own = Finding.unscoped.create(
+        audit=finding.audit, voter=voter, check_code="DATA_TIDAK_LENGKAP", kode_kelurahan="3671051007", rw=1, rt=1, detail="x"
+    )
+    login(client, "relawan.ketapang")
+    assert client.post(reverse("finding_status", args=[own.pk]), {"status": "confirmed"}).status_code == 403

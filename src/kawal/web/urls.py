@@ -18,6 +18,7 @@ urlpatterns = [
     path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
     path("daftar/<int:pk>/status/", views.voter_list_status, name="voter_list_status"),
     path("temuan/", views.findings, name="findings"),
+    path("temuan/<int:pk>/status/", views.finding_status, name="finding_status"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("log/", log_views.browse, name="actionlog"),

@@ -47,9 +47,12 @@ def _names(codes: set[str]) -> dict[str, str]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the user's wilayah, or of one unit inside it (``?wilayah=367105``)."""
     scope = _scope(request)
-    voters = scope.voters(Voter.unscoped.all())
-    findings = scope.findings(Finding.unscoped.all())
+    focus = request.GET.get("wilayah", "").strip()
+    focus = focus if focus.isdigit() and len(focus) in (4, 6, 10) else ""
+    voters = scope.voters(Voter.unscoped.filter(kode_kelurahan__startswith=focus))
+    findings = scope.findings(Finding.unscoped.filter(kode_kelurahan__startswith=focus))
     per_check = dict(findings.values_list("check_code").annotate(n=Count("id")).order_by())
     per_kelurahan = {
         r["kode_kelurahan"]: r["n"] for r in voters.values("kode_kelurahan").annotate(n=Count("id")).order_by()
@@ -62,22 +65,27 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by()
     }
     rates = {k: flagged.get(k, 0) / n for k, n in per_kelurahan.items() if n}
+    by_kelurahan = len(focus) >= 6
     context = {
+        "focus": focus,
+        "focus_name": _names({focus}).get(focus, "") if focus else "",
         "total_voters": sum(per_kelurahan.values()),
         "total_findings": sum(per_check.values()),
         "checks": [(code, label, per_check.get(code, 0)) for code, label in CHECKS],
         "check_max": max(per_check.values(), default=0) or 1,
-        "kecamatan": _kecamatan_rows(per_kelurahan, flagged),
+        "units": _unit_rows(per_kelurahan, flagged, 10 if by_kelurahan else 6),
+        "unit_level": _("Kelurahan") if by_kelurahan else _("Kecamatan"),
         "map": _map(rates),
         "lists": scope.voter_lists(VoterList.objects.all())[:5],
     }
     return render(request, "voters/home.html", context)
 
 
-def _kecamatan_rows(per_kelurahan: dict[str, int], flagged: dict[str, int]) -> list[dict]:
+def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: int) -> list[dict]:
+    """Voters, rows with findings and their share per kecamatan (digits=6) or kelurahan (digits=10)."""
     totals: dict[str, list[int]] = {}
     for kode, n in per_kelurahan.items():
-        entry = totals.setdefault(kode[:6], [0, 0])
+        entry = totals.setdefault(kode[:digits], [0, 0])
         entry[0] += n
         entry[1] += flagged.get(kode, 0)
     names = _names(set(totals))
@@ -258,7 +266,14 @@ def findings(request: HttpRequest) -> HttpResponse:
     )
     names = _names({f.kode_kelurahan for f in page})
     rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
-    context = {"form": form, "page": page, "rows": rows, "breakdown": _breakdown(queryset, form, request)}
+    can_review = any(m.role in (*KPU_ROLES, Role.COORDINATOR) for m in scope.memberships)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "breakdown": _breakdown(queryset, form, request),
+        "can_review": can_review,
+    }
     return render(request, "voters/findings.html", context)
 
 
@@ -293,6 +308,27 @@ def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> d
         label = labels.get(str(value)) or (f"{value:03d}" if isinstance(value, int) else str(value))
         rows.append({"label": label, "n": r["n"], "query": query.urlencode()})
     return {"level": sets, "rows": rows}
+
+
+@login_required
+def finding_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator or KPU member moves a finding along (new, verifying, confirmed, dismissed); logged."""
+    if request.method != "POST":
+        raise Http404
+    scope = _scope(request)
+    finding = get_object_or_404(scope.findings(Finding.unscoped.all()), pk=pk)
+    role = scope.role_for(finding.kode_kelurahan, finding.rw, finding.rt)
+    if role not in (*KPU_ROLES, Role.COORDINATOR):
+        raise PermissionDenied
+    new = request.POST.get("status", "")
+    if new not in Finding.Status.values:
+        return HttpResponse(_("Status tidak dikenal."), status=400)
+    old, finding.status = finding.status, new
+    finding.save(update_fields=["status"])
+    record("finding.status", request=request, obj=finding, old=old, new=new)
+    if request.headers.get("HX-Request"):
+        return render(request, "voters/_finding_status.html", {"f": finding, "can_review": True})
+    return redirect(request.META.get("HTTP_REFERER") or "findings")
 
 
 # --- one person ----------------------------------------------------------------------------------------------
