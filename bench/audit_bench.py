@@ -13,28 +13,12 @@ checks exact.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
+from common import kawal, run_measured
+
 OUT = Path(__file__).parent / "out" / "audit"
-
-
-def run_measured(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    started = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"failed ({status}): {' '.join(args)}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
-
-
-def kawal(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kawal", *args]
 
 
 def main() -> None:

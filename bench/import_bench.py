@@ -9,33 +9,18 @@ time and peak memory, and the ratio of the two formats.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
+from common import kawal, run_measured
+
 OUT = Path(__file__).parent / "out" / "import"
-
-
-def run_measured(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    started = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"failed: {' '.join(args)}")
-    return seconds, usage.ru_maxrss / 1024
 
 
 def generate(voters: int) -> Path:
     folder = OUT / f"city-{voters}"
     if not (folder / "dpt.csv").exists():
-        seconds, peak = run_measured(
-            [sys.executable, "-m", "kawal", "generate", "--voters", str(voters), "--out", str(folder)]
-        )
+        seconds, peak = run_measured(kawal("generate", "--voters", str(voters), "--out", str(folder)))
         print(f"generate {voters:>10,} rows  {seconds:7.1f} s  {peak:7.0f} MiB peak")
     return folder / "dpt.csv"
 
@@ -62,9 +47,7 @@ def write_xlsx(csv_path: Path, rows: int) -> Path:
 
 def import_once(path: Path, data: Path) -> tuple[float, float]:
     shutil.rmtree(data, ignore_errors=True)
-    return run_measured(
-        [sys.executable, "-m", "kawal", "import", str(path), "--stage", "DPT", "--wilayah", "3671", "--data", str(data)]
-    )
+    return run_measured(kawal("import", str(path), "--stage", "DPT", "--wilayah", "3671", "--data", str(data)))
 
 
 def main() -> None:

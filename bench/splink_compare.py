@@ -24,34 +24,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import resource
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 
+from common import kawal, run_measured
 from kawal.engine.sql import literal
 from kawal.synth.score import Score
 
 OUT = Path(__file__).parent / "out" / "splink"
 TITLES = r"^((H|HJ|DRS|DRA|DR|IR|PROF)\s+)+"
-
-
-def run_measured(args: list[str]) -> tuple[float, float]:
-    started = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"failed ({status}): {' '.join(args)}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
-
-
-def kawal(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kawal", *args]
 
 
 def prepare(voters: int) -> tuple[Path, Path, Path]:
