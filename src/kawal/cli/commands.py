@@ -590,7 +590,14 @@ def print_scores(city: Path, audit_out: Path, problems: dict[str, int]) -> None:
 
     scores = score_audit(audit_out / "findings.csv", city / "truth.csv", city / "dpt.csv")
     table = Table(
-        t(("Pemeriksaan", "Check")), t(("Disisipkan", "Injected")), "TP", "FP", "FN", "Precision", "Recall", "F1"
+        t(("Pemeriksaan", "Check")),
+        t(("Baris di kebenaran", "Rows in truth")),
+        "TP",
+        "FP",
+        "FN",
+        "Precision",
+        "Recall",
+        "F1",
     )
     for check, s in scores.items():
         table.add_row(
