@@ -97,7 +97,13 @@ def test_finding_status_changes_are_scoped_and_logged(client, loaded):
     assert client.post(url, {"status": "nonsense"}).status_code == 400
     voter = Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).first()
     own = Finding.unscoped.create(
-        audit=finding.audit, voter=voter, check_code="DATA_TIDAK_LENGKAP", kode_kelurahan="3671051007", rw=1, rt=1, detail="x"
+        audit=finding.audit,
+        voter=voter,
+        check_code="DATA_TIDAK_LENGKAP",
+        kode_kelurahan="3671051007",
+        rw=1,
+        rt=1,
+        detail="x",
     )
     login(client, "relawan.ketapang")
     assert client.post(reverse("finding_status", args=[own.pk]), {"status": "confirmed"}).status_code == 403

@@ -153,3 +153,11 @@ def test_english_is_selectable(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/masuk/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+
+
+def test_rows_without_a_kelurahan_are_seen_by_whoever_covers_the_whole_list(client, loaded):
+    orphan = Voter.unscoped.create(voter_list=loaded, record_id="99999", nama="TANPA KELURAHAN", kode_kelurahan="")
+    login(client, "admin.kpu")
+    assert client.get(reverse("voter_detail", args=[orphan.pk])).status_code == 200
+    login(client, "koordinator.cipondoh")
+    assert client.get(reverse("voter_detail", args=[orphan.pk])).status_code == 404

@@ -33,7 +33,11 @@ class Scope:
     def _q(self, prefix: str, area_prefix: str) -> Q:
         q = Q(pk__in=[])
         for m in self.memberships:
-            q |= Q(**{f"{prefix}organisation": m.organisation.kpu_office}) & m.area_q(area_prefix)
+            area = m.area_q(area_prefix)
+            if m.rw is None and m.rt is None:
+                # Rows whose kelurahan is missing belong to whoever covers the whole list's wilayah.
+                area |= Q(**{f"{area_prefix}kode_kelurahan": "", f"{prefix}wilayah__startswith": m.wilayah})
+            q |= Q(**{f"{prefix}organisation": m.organisation.kpu_office}) & area
         return q
 
     def voters(self, queryset: QuerySet) -> QuerySet:
