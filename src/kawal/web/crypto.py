@@ -35,12 +35,13 @@ def development_secret(data_dir: Path, name: str) -> str:
 
 
 @cache
-def _keys(secret: str) -> tuple[bytes, bytes]:
-    """An encryption key and a separate hashing key, both derived from the one configured secret."""
+def _keys(secret: str) -> tuple[object, bytes]:
+    """An AES-GCM cipher and a separate hashing key, both derived from the one configured secret."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     root = hashlib.sha256(secret.encode()).digest()
-    return hmac.new(root, b"kawal-encrypt", hashlib.sha256).digest(), hmac.new(
-        root, b"kawal-hash", hashlib.sha256
-    ).digest()
+    encrypt_key = hmac.new(root, b"kawal-encrypt", hashlib.sha256).digest()
+    return AESGCM(encrypt_key), hmac.new(root, b"kawal-hash", hashlib.sha256).digest()
 
 
 def _secret() -> str:
@@ -53,20 +54,16 @@ def encrypt(value: str | None) -> str:
     """AES-256-GCM ciphertext of ``value`` as url-safe text ('' for empty)."""
     if not value:
         return ""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     nonce = os.urandom(12)
-    sealed = AESGCM(_keys(_secret())[0]).encrypt(nonce, value.encode(), None)
+    sealed = _keys(_secret())[0].encrypt(nonce, value.encode(), None)
     return base64.urlsafe_b64encode(KEY_VERSION + nonce + sealed).decode()
 
 
 def decrypt(token: str | None) -> str:
     if not token:
         return ""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     raw = base64.urlsafe_b64decode(token.encode())
-    return AESGCM(_keys(_secret())[0]).decrypt(raw[1:13], raw[13:], None).decode()
+    return _keys(_secret())[0].decrypt(raw[1:13], raw[13:], None).decode()
 
 
 def keyed_hash(value: str | None) -> str:
