@@ -9,3 +9,4 @@ from kawal.web.settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS["queue"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}  # the real database queue, for the worker test

@@ -161,3 +161,29 @@ def test_rows_without_a_kelurahan_are_seen_by_whoever_covers_the_whole_list(clie
     assert client.get(reverse("voter_detail", args=[orphan.pk])).status_code == 200
     login(client, "koordinator.cipondoh")
     assert client.get(reverse("voter_detail", args=[orphan.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_and_its_worker_run_an_upload(city):
+    from django.core.management import call_command
+
+    from kawal.web import demo
+    from kawal.web.voters.jobs import process_upload
+    from kawal.web.voters.models import VoterList
+
+    kpu, _ = demo.create_accounts()
+    admin = kpu.memberships.get(role="kpu_admin").user
+    voter_list = VoterList.objects.create(
+        organisation=kpu,
+        uploaded_by=admin,
+        stage="DPS",
+        wilayah="3671",
+        source_name="dpt.csv",
+        source_path=str(city / "dpt.csv"),
+    )
+    result = process_upload.using(backend="queue").enqueue(voter_list.pk)
+    assert VoterList.objects.get(pk=voter_list.pk).status == "queued"
+    call_command("db_worker", "--batch", "--backend", "queue", "--no-startup-delay", "--queue-name", "*")
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
+    assert VoterList.objects.get(pk=voter_list.pk).status == "done"
