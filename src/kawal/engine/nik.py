@@ -183,8 +183,11 @@ def _date_part(digits: str, election_date: date) -> tuple[list[Problem], str | N
     return problems, sex, born
 
 
+SPACES = r"[\t\n\v\f\r ]"  # spelled out: Python's \s also takes \x1c-\x1f and NBSP, DuckDB's (RE2) does not
+
+
 def _normalise(raw: str) -> str:
-    return re.sub(r"\s", "", raw).replace("X", MASK).replace("x", MASK)
+    return re.sub(SPACES, "", raw).replace("X", MASK).replace("x", MASK)
 
 
 def parse_nik(

@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from kawal.engine.nik import MESSAGES, valid_prefixes
+from kawal.engine.nik import MESSAGES, SPACES, valid_prefixes
 from kawal.engine.sql import message, scalar
 
 SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+"
@@ -57,7 +57,7 @@ def add_nik_columns(
         f"""
         CREATE OR REPLACE TEMP TABLE {narrow} AS
         WITH a AS (
-            SELECT *, replace(replace(regexp_replace(coalesce({p}_value, ''), '\\s', '', 'g'), 'X', '*'), 'x', '*') AS {p}_n
+            SELECT *, replace(replace(regexp_replace(coalesce({p}_value, ''), '{SPACES}', '', 'g'), 'X', '*'), 'x', '*') AS {p}_n
             FROM {narrow}
         ), b AS (
             SELECT *, regexp_full_match({p}_n, '{SCIENTIFIC}') AS {p}_sci, regexp_full_match({p}_n, '{DOT_ZERO}') AS {p}_dot0

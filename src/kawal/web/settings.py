@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kawal.web.actionlog",
     "kawal.web.accounts",
     "kawal.web.voters",
+    "kawal.web.field",
 ]
 
 MIDDLEWARE = [

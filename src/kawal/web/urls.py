@@ -5,6 +5,7 @@ from django.urls import include, path
 from kawal.web.accounts import views as account_views
 from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
+from kawal.web.field import views as field_views
 from kawal.web.voters import views
 
 urlpatterns = [
@@ -21,6 +22,9 @@ urlpatterns = [
     path("temuan/<int:pk>/status/", views.finding_status, name="finding_status"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tugas/", field_views.my_tasks, name="my_tasks"),
+    path("tugas/kelola/", field_views.manage, name="tasks_manage"),
+    path("tugas/<int:pk>/", field_views.edit_task, name="task_edit"),
     path("log/", log_views.browse, name="actionlog"),
     path("log/ekspor.csv", log_views.export, name="actionlog_export"),
     path("api/v1/", api.urls),

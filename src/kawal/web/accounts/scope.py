@@ -48,6 +48,10 @@ class Scope:
         """``Finding`` rows this user may see (TPS findings have no RW/RT: only whole-kelurahan members see them)."""
         return queryset.filter(self._q("audit__voter_list__", ""))
 
+    def tasks(self, queryset: QuerySet) -> QuerySet:
+        """``FieldTask`` rows of this user's area."""
+        return queryset.filter(self._q("voter_list__", ""))
+
     def voter_lists(self, queryset: QuerySet) -> QuerySet:
         offices = {m.organisation.kpu_office.pk for m in self.memberships}
         return queryset.filter(organisation__in=offices)

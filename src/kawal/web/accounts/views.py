@@ -48,6 +48,18 @@ def invitations(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invitations.html", {"form": form, "invitations": open_invitations})
 
 
+def _hand_out_tasks(invitation: Invitation) -> None:
+    """A new relawan picks up the open tasks of their area that nobody had."""
+    if invitation.role != Role.RELAWAN:
+        return
+    from kawal.web.field.assign import assign_open_tasks
+    from kawal.web.voters.models import VoterList
+
+    office = invitation.organisation.kpu_office
+    for voter_list in VoterList.objects.filter(organisation=office, status=VoterList.Status.DONE):
+        assign_open_tasks(voter_list)
+
+
 def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation, code=code)
     if not invitation.usable():
@@ -69,6 +81,7 @@ def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
             record(
                 "membership.created", request=request, user=user, obj=invitation, organisation=invitation.organisation
             )
+        _hand_out_tasks(invitation)
         login(request, user)
         return redirect("home")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})

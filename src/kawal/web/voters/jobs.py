@@ -56,6 +56,7 @@ def run(voter_list_id: int) -> VoterList:
         snapshot = _import(voter_list)
         _load_voters(voter_list, snapshot.voters_path)
         _audit(voter_list, snapshot.path)
+        _plan_fieldwork(voter_list)
     except KawalError as error:
         VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error=str(error))
         record("voter_list.failed", user=voter_list.uploaded_by, obj=voter_list, organisation=voter_list.organisation)
@@ -216,6 +217,23 @@ def _finding(run: AuditRun, row: dict, ids: dict[str, int], places: dict[int, tu
         rt=rt,
         tps=int(row["tps"]) if row["tps"] else None,
         detail=row["detail"] or "",
+    )
+
+
+def _plan_fieldwork(voter_list: VoterList) -> None:
+    """Households with findings to verify become field tasks, given to the relawan of their RT/RW."""
+    from kawal.web.field.assign import assign_open_tasks, create_tasks
+
+    _progress(voter_list, 96, "Membuat tugas lapangan")
+    created = create_tasks(voter_list)
+    assigned = assign_open_tasks(voter_list)
+    record(
+        "tasks.created",
+        user=voter_list.uploaded_by,
+        obj=voter_list,
+        organisation=voter_list.organisation,
+        tasks=created,
+        assigned=assigned,
     )
 
 

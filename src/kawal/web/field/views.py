@@ -1,0 +1,118 @@
+"""A relawan's tasks on the phone, and the coordinator's view to assign, reassign and follow progress."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
+
+from kawal.web.accounts.models import KPU_ROLES, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.field.assign import assign_open_tasks
+from kawal.web.field.models import FieldTask
+from kawal.web.voters.models import VoterList
+
+MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """My open tasks, grouped by RT and household, each with the findings to verify."""
+    tasks = (
+        FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN)
+        .prefetch_related("findings__voter")
+        .order_by("kode_kelurahan", "rw", "rt", "alamat", "pk")
+    )
+    groups = [
+        {"kode_kelurahan": kel, "rw": rw, "rt": rt, "tasks": list(items)}
+        for (kel, rw, rt), items in groupby(tasks, key=lambda t: (t.kode_kelurahan, t.rw, t.rt))
+    ]
+    return render(request, "field/my_tasks.html", {"groups": groups, "count": sum(len(g["tasks"]) for g in groups)})
+
+
+def _managed(request: HttpRequest) -> tuple[Scope, object]:
+    scope = Scope.for_user(request.user)
+    if not any(m.role in MANAGERS for m in scope.memberships):
+        raise PermissionDenied
+    return scope, scope.tasks(FieldTask.unscoped.all())
+
+
+class TaskForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        label=gettext_lazy("Relawan"), queryset=get_user_model().objects.none(), required=False
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, scope: Scope, task: FieldTask, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        offices = {m.organisation.kpu_office for m in scope.memberships}
+        relawan = (
+            get_user_model()
+            .objects.filter(
+                Q(memberships__organisation__in=offices) | Q(memberships__organisation__partner_of__in=offices),
+                memberships__role=Role.RELAWAN,
+                memberships__active=True,
+                memberships__wilayah__startswith=task.kode_kelurahan[:6],
+            )
+            .distinct()
+        )
+        self.fields["assigned_to"].queryset = relawan
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    scope, tasks = _managed(request)
+    if request.method == "POST":
+        lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+        assigned = sum(assign_open_tasks(voter_list) for voter_list in lists)
+        record("tasks.auto_assign", request=request, tasks=assigned)
+        return redirect("tasks_manage")
+    progress = (
+        tasks.values("kode_kelurahan")
+        .annotate(
+            total=Count("id"),
+            assigned=Count("id", filter=~Q(assigned_to=None)),
+            done=Count("id", filter=Q(status="done")),
+        )
+        .order_by("kode_kelurahan")
+    )
+    unassigned = tasks.filter(assigned_to=None, status=FieldTask.Status.OPEN).order_by("kode_kelurahan", "rw", "rt")[
+        :100
+    ]
+    return render(request, "field/manage.html", {"progress": progress, "unassigned": unassigned})
+
+
+@login_required
+def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
+    scope, tasks = _managed(request)
+    task = get_object_or_404(tasks, pk=pk)
+    form = TaskForm(
+        request.POST or None,
+        scope=scope,
+        task=task,
+        initial={"assigned_to": task.assigned_to, "deadline": task.deadline},
+    )
+    if request.method == "POST" and form.is_valid():
+        old = task.assigned_to_id
+        task.assigned_to, task.deadline = form.cleaned_data["assigned_to"], form.cleaned_data["deadline"]
+        task.save(update_fields=["assigned_to", "deadline"])
+        record(
+            "task.assigned",
+            request=request,
+            obj=task,
+            old=old,
+            new=task.assigned_to_id,
+            deadline=str(task.deadline or ""),
+        )
+        return redirect("tasks_manage")
+    return render(request, "field/edit_task.html", {"task": task, "form": form})
