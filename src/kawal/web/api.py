@@ -3,7 +3,8 @@ same scoping. Authenticate with a session or ``Authorization: Bearer <token>`` (
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
 from django.db.models import Count
 from django.http import HttpRequest
@@ -11,12 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
+from kawal.web.field.models import FieldTask
+from kawal.web.field.visits import CheckIn, NewVoterIn, VisitError, VisitIn, record_visit
 from kawal.web.voters.models import Finding, Voter, VoterList
 
 MAX_PAGE = 500
@@ -168,3 +172,102 @@ def summary(request: HttpRequest, wilayah: str = "") -> dict:
     found = scope.findings(Finding.unscoped.filter(kode_kelurahan__startswith=wilayah))
     per_check = dict(found.values_list("check_code").annotate(n=Count("id")).order_by())
     return {"voters": voters.count(), "findings": per_check}
+
+
+# --- field visits: the phone's offline queue posts here; a retry with the same client_id is a no-op ---------
+
+
+class TaskOut(Schema):
+    id: int
+    alamat: str
+    kode_kelurahan: str
+    rw: int | None
+    rt: int | None
+    tps: int | None
+    deadline: date | None
+    status: str
+    voters: list[dict]
+
+
+class CheckSchema(Schema):
+    voter_id: int
+    outcome: str
+    tms: int | None = None
+    field: str = ""
+    value: str = ""
+    note: str = ""
+
+
+class NewVoterSchema(Schema):
+    nama: str
+    nik: str = ""
+    tanggal_lahir: date | None = None
+    alamat: str = ""
+
+
+class VisitSchema(Schema):
+    client_id: uuid.UUID
+    recorded_at: datetime
+    pantarlih_visited: str
+    sticker: str
+    residents: int | None = None
+    note: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    checks: list[CheckSchema] = []
+    new_voters: list[NewVoterSchema] = []
+    supersedes: int | None = None
+
+
+class VisitReceipt(Schema):
+    id: int
+    client_id: uuid.UUID
+    created: bool
+
+
+@api.get("/tasks", response=list[TaskOut])
+def my_tasks(request: HttpRequest) -> list[TaskOut]:
+    """The signed-in relawan's open tasks with the voters to check: what the phone caches for offline work."""
+    tasks = FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN).prefetch_related(
+        "findings__voter"
+    )
+    out = []
+    for task in tasks:
+        voters = {f.voter_id: f.voter for f in task.findings.all() if f.voter_id}
+        out.append(
+            TaskOut(
+                id=task.pk,
+                alamat=task.alamat,
+                kode_kelurahan=task.kode_kelurahan,
+                rw=task.rw,
+                rt=task.rt,
+                tps=task.tps,
+                deadline=task.deadline,
+                status=task.status,
+                voters=[{"id": v.pk, "nama": v.nama, "nik": v.nik_masked, "usia": v.usia} for v in voters.values()],
+            )
+        )
+    return out
+
+
+@api.post("/tasks/{task_id}/visits", response={200: VisitReceipt, 201: VisitReceipt})
+def submit_visit(request: HttpRequest, task_id: int, payload: VisitSchema) -> Status:
+    task = get_object_or_404(FieldTask.unscoped, pk=task_id, assigned_to=request.user)
+    data = VisitIn(
+        client_id=str(payload.client_id),
+        recorded_at=payload.recorded_at,
+        pantarlih_visited=payload.pantarlih_visited,
+        sticker=payload.sticker,
+        residents=payload.residents,
+        note=payload.note,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        supersedes=payload.supersedes,
+        checks=tuple(CheckIn(**c.dict()) for c in payload.checks),
+        new_voters=tuple(NewVoterIn(**p.dict()) for p in payload.new_voters),
+    )
+    try:
+        visit, created = record_visit(task, request.user, data)
+    except VisitError as error:
+        raise HttpError(422, str(error)) from None
+    return Status(201 if created else 200, VisitReceipt(id=visit.pk, client_id=visit.client_id, created=created))

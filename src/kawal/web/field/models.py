@@ -36,3 +36,64 @@ class FieldTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kode_kelurahan} RW {self.rw} RT {self.rt} · {self.alamat}"
+
+
+class Visit(models.Model):
+    """One relawan's record of a household visit. Submissions are append-only and idempotent: the phone makes the
+    ``client_id``, so a retried upload finds the record it already made. A correction is a new version that
+    points at the one it replaces; the original stays."""
+
+    class Seen(models.TextChoices):
+        YES = "ya", _("ya")
+        NO = "tidak", _("tidak")
+        UNKNOWN = "tidak_tahu", _("tidak tahu")
+
+    task = models.ForeignKey(FieldTask, on_delete=models.PROTECT, related_name="visits")
+    relawan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
+    client_id = models.UUIDField(unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("waktu kunjungan"))
+    pantarlih_visited = models.CharField(_("Pantarlih datang?"), max_length=12, choices=Seen.choices)
+    sticker = models.CharField(_("stiker coklit ada?"), max_length=12, choices=Seen.choices)
+    residents = models.PositiveSmallIntegerField(_("jumlah penghuni dewasa"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    latitude = models.FloatField(null=True, blank=True)  # evidence metadata, never shown to others
+    longitude = models.FloatField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        ordering = ["-received_at"]
+
+
+class VoterCheck(models.Model):
+    """What the visit found for one listed voter: found and correct, a TMS category with its evidence, or a correction."""
+
+    class Outcome(models.TextChoices):
+        OK = "sesuai", _("ada dan benar")
+        TMS = "tms", _("tidak memenuhi syarat (TMS)")
+        CORRECT = "ubah", _("data perlu diperbaiki")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="checks")
+    voter = models.ForeignKey("voters.Voter", on_delete=models.PROTECT, related_name="checks")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    tms = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-8, KPU's order
+    field = models.CharField(max_length=32, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+
+
+class NewVoter(models.Model):
+    """An eligible person met at the household who is not on the list."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="new_voters")
+    nama = models.CharField(max_length=200)
+    nik_masked = models.CharField(max_length=20, blank=True)
+    nik_encrypted = models.TextField(blank=True)
+    nik_hash = models.CharField(max_length=64, blank=True)
+    tanggal_lahir = models.DateField(null=True, blank=True)
+    alamat = models.CharField(max_length=255, blank=True)

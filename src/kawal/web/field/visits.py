@@ -1,0 +1,156 @@
+"""Record a visit once, whatever the network does: the same ``client_id`` always yields the same record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+
+from kawal.engine.nik import mask, parse_nik
+from kawal.web.actionlog.models import record
+from kawal.web.crypto import encrypt, keyed_hash
+from kawal.web.field.models import FieldTask, NewVoter, Visit, VoterCheck
+from kawal.web.voters.models import Voter
+
+TMS_CODES = range(1, 9)
+CORRECTABLE = (
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "status_kawin",
+    "alamat",
+    "rt",
+    "rw",
+    "nik",
+    "nkk",
+)
+
+
+class VisitError(ValueError):
+    """A submission that cannot be recorded; the message names the field."""
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    voter_id: int
+    outcome: str
+    tms: int | None = None
+    field: str = ""
+    value: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NewVoterIn:
+    nama: str
+    nik: str = ""
+    tanggal_lahir: date | None = None
+    alamat: str = ""
+
+
+@dataclass(frozen=True)
+class VisitIn:
+    client_id: str
+    recorded_at: datetime
+    pantarlih_visited: str
+    sticker: str
+    residents: int | None = None
+    note: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    checks: tuple[CheckIn, ...] = ()
+    new_voters: tuple[NewVoterIn, ...] = ()
+    supersedes: int | None = None
+
+
+def _validate_check(task: FieldTask, check: CheckIn, household: set[int]) -> None:
+    if check.voter_id not in household:
+        raise VisitError(f"voter {check.voter_id}: bukan anggota rumah tangga tugas ini")
+    if check.outcome not in VoterCheck.Outcome.values:
+        raise VisitError(f"voter {check.voter_id}: outcome '{check.outcome}' tidak dikenal")
+    if check.outcome == VoterCheck.Outcome.TMS and check.tms not in TMS_CODES:
+        raise VisitError(f"voter {check.voter_id}: kategori TMS harus 1-8")
+    if check.outcome == VoterCheck.Outcome.TMS and not check.note.strip():
+        raise VisitError(f"voter {check.voter_id}: TMS perlu catatan bukti")
+    if check.outcome == VoterCheck.Outcome.CORRECT and (check.field not in CORRECTABLE or not check.value.strip()):
+        raise VisitError(f"voter {check.voter_id}: sebutkan kolom ({', '.join(CORRECTABLE)}) dan nilai yang benar")
+
+
+def _household_voters(task: FieldTask) -> set[int]:
+    """The listed voters a visit to this household may report on: its members, and the voters of its findings."""
+    from_findings = set(task.findings.values_list("voter_id", flat=True))
+    members = set()
+    hashes = set(Voter.unscoped.filter(pk__in=from_findings).exclude(nkk_hash="").values_list("nkk_hash", flat=True))
+    if hashes:
+        members = set(
+            Voter.unscoped.filter(voter_list=task.voter_list, nkk_hash__in=hashes).values_list("pk", flat=True)
+        )
+    return from_findings | members
+
+
+def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit, bool]:
+    """Store a visit; returns it and whether it was new (False: this client_id was recorded before)."""
+    existing = Visit.unscoped.filter(client_id=data.client_id).first()
+    if existing is not None:
+        return existing, False
+    if data.pantarlih_visited not in Visit.Seen.values or data.sticker not in Visit.Seen.values:
+        raise VisitError("pantarlih_visited dan sticker: ya, tidak atau tidak_tahu")
+    household = _household_voters(task)
+    for check in data.checks:
+        _validate_check(task, check, household)
+    for person in data.new_voters:
+        if person.nik and not parse_nik(person.nik).valid:
+            raise VisitError(f"pemilih baru {person.nama}: {parse_nik(person.nik).explain()}")
+    try:
+        with transaction.atomic():
+            visit = _store(task, relawan, data)
+    except IntegrityError:  # the same client_id arriving twice at once: the other request won
+        return Visit.unscoped.get(client_id=data.client_id), False
+    record(
+        "visit.recorded",
+        user=relawan,
+        obj=visit,
+        task=task.pk,
+        checks=len(data.checks),
+        new_voters=len(data.new_voters),
+    )
+    return visit, True
+
+
+def _store(task: FieldTask, relawan: object, data: VisitIn) -> Visit:
+    supersedes = Visit.unscoped.filter(pk=data.supersedes, task=task).first() if data.supersedes else None
+    visit = Visit.unscoped.create(
+        task=task,
+        relawan=relawan,
+        client_id=data.client_id,
+        recorded_at=data.recorded_at,
+        pantarlih_visited=data.pantarlih_visited,
+        sticker=data.sticker,
+        residents=data.residents,
+        note=data.note,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        supersedes=supersedes,
+    )
+    VoterCheck.objects.bulk_create(
+        VoterCheck(
+            visit=visit, voter_id=c.voter_id, outcome=c.outcome, tms=c.tms, field=c.field, value=c.value, note=c.note
+        )
+        for c in data.checks
+    )
+    NewVoter.objects.bulk_create(
+        NewVoter(
+            visit=visit,
+            nama=p.nama,
+            nik_masked=mask(p.nik),
+            nik_encrypted=encrypt(p.nik),
+            nik_hash=keyed_hash(p.nik),
+            tanggal_lahir=p.tanggal_lahir,
+            alamat=p.alamat,
+        )
+        for p in data.new_voters
+    )
+    FieldTask.unscoped.filter(pk=task.pk).update(status=FieldTask.Status.DONE)
+    return visit
