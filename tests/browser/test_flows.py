@@ -106,3 +106,62 @@ def test_relawan_sees_only_their_rt_with_masked_numbers(page, live_server, accou
     other = Voter.unscoped.exclude(pk__in=allowed).first()
     response = page.goto(f"{live_server.url}/pemilih/{other.pk}/")
     assert response.status == 404
+
+
+def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_server, accounts, city):
+    from kawal.web.field.models import FieldTask, Visit
+    from kawal.web.voters.models import Finding
+
+    voter_list = demo.load_list(accounts, city / "dpt.csv")
+    relawan = get_user_model().objects.get(username="relawan.ketapang")
+    FieldTask.unscoped.filter(assigned_to=relawan).delete()
+    audit = voter_list.audits.get()
+    voters = list(Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1)[:3])
+    for i, voter in enumerate(voters):
+        task = FieldTask.unscoped.create(
+            voter_list=voter_list,
+            household=f"rumah-{i}",
+            alamat=f"RUMAH {i}",
+            kode_kelurahan="3671051007",
+            rw=1,
+            rt=1,
+            tps=1,
+            assigned_to=relawan,
+        )
+        task.findings.add(
+            Finding.unscoped.create(
+                audit=audit,
+                voter=voter,
+                check_code="PEMILIH_GANDA",
+                kode_kelurahan="3671051007",
+                rw=1,
+                rt=1,
+                detail="uji",
+            )
+        )
+    tasks = list(FieldTask.unscoped.filter(assigned_to=relawan).order_by("pk"))
+
+    log_in(page, live_server, "relawan.ketapang")
+    page.goto(f"{live_server.url}/tugas/")
+    page.wait_for_selector("body[data-offline-ready=true]")  # service worker active, visit forms cached
+    page.context.set_offline(True)
+    for task in tasks:
+        page.goto(f"{live_server.url}/tugas/{task.pk}/kunjungi/")
+        page.check("input[name=pantarlih][value=ya]")
+        page.check("input[name=sticker][value=tidak]")
+        page.locator("[data-voter] input[value=sesuai]").first.check()
+        page.click("#visit button[type=submit]")
+        page.wait_for_selector("[data-saved]:not([hidden])")
+    page.wait_for_selector("#queue-status[data-waiting='3']")
+    shot(page, "07-offline-three-visits-waiting")
+    assert Visit.unscoped.count() == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#queue-status[data-waiting='0']", timeout=30_000)
+    shot(page, "08-back-online-synced")
+    assert Visit.unscoped.count() == 3
+    assert set(Visit.unscoped.values_list("task_id", flat=True)) == {t.pk for t in tasks}
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync finds nothing left to send
+    page.wait_for_timeout(500)
+    assert Visit.unscoped.count() == 3

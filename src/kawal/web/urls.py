@@ -25,6 +25,8 @@ urlpatterns = [
     path("tugas/", field_views.my_tasks, name="my_tasks"),
     path("tugas/kelola/", field_views.manage, name="tasks_manage"),
     path("tugas/<int:pk>/", field_views.edit_task, name="task_edit"),
+    path("tugas/<int:pk>/kunjungi/", field_views.visit_form, name="visit_form"),
+    path("sw.js", field_views.service_worker, name="service_worker"),
     path("log/", log_views.browse, name="actionlog"),
     path("log/ekspor.csv", log_views.export, name="actionlog_export"),
     path("api/v1/", api.urls),

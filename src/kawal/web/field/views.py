@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from pathlib import Path
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -17,10 +18,33 @@ from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.assign import assign_open_tasks
-from kawal.web.field.models import FieldTask
-from kawal.web.voters.models import VoterList
+from kawal.web.field.models import FieldTask, Visit
+from kawal.web.field.visits import CORRECTABLE, household_voters
+from kawal.web.voters.models import Voter, VoterList
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "kawal" / "sw.js"
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site root so it may look after /tugas/."""
+    response = HttpResponse(SERVICE_WORKER.read_text(encoding="utf-8"), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit form of one task, laid out for a phone; field.js keeps the record until it is sent."""
+    task = get_object_or_404(FieldTask.unscoped.prefetch_related("findings"), pk=pk, assigned_to=request.user)
+    voters = Voter.unscoped.filter(pk__in=household_voters(task)).order_by("nama")
+    findings: dict[int, list[str]] = {}
+    for finding in task.findings.all():
+        findings.setdefault(finding.voter_id, []).append(finding.check_code)
+    rows = [{"voter": v, "checks": findings.get(v.pk, [])} for v in voters]
+    context = {"task": task, "rows": rows, "tms": TMS_LABELS, "fields": CORRECTABLE, "seen": Visit.Seen.choices}
+    return render(request, "field/visit.html", context)
 
 
 @login_required
@@ -43,6 +67,18 @@ def _managed(request: HttpRequest) -> tuple[Scope, object]:
     if not any(m.role in MANAGERS for m in scope.memberships):
         raise PermissionDenied
     return scope, scope.tasks(FieldTask.unscoped.all())
+
+
+TMS_LABELS = (  # KPU's order (PKPU 7/2022); 1, 4 and 8 confirmed for 2024
+    (1, gettext_lazy("1 meninggal")),
+    (2, gettext_lazy("2 ganda")),
+    (3, gettext_lazy("3 di bawah umur")),
+    (4, gettext_lazy("4 pindah domisili")),
+    (5, gettext_lazy("5 tidak dikenal")),
+    (6, "6 TNI"),
+    (7, "7 Polri"),
+    (8, gettext_lazy("8 salah penempatan TPS")),
+)
 
 
 class TaskForm(forms.Form):

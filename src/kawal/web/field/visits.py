@@ -78,7 +78,7 @@ def _validate_check(task: FieldTask, check: CheckIn, household: set[int]) -> Non
         raise VisitError(f"voter {check.voter_id}: sebutkan kolom ({', '.join(CORRECTABLE)}) dan nilai yang benar")
 
 
-def _household_voters(task: FieldTask) -> set[int]:
+def household_voters(task: FieldTask) -> set[int]:
     """The listed voters a visit to this household may report on: its members, and the voters of its findings."""
     from_findings = set(task.findings.values_list("voter_id", flat=True))
     members = set()
@@ -97,7 +97,7 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
         return existing, False
     if data.pantarlih_visited not in Visit.Seen.values or data.sticker not in Visit.Seen.values:
         raise VisitError("pantarlih_visited dan sticker: ya, tidak atau tidak_tahu")
-    household = _household_voters(task)
+    household = household_voters(task)
     for check in data.checks:
         _validate_check(task, check, household)
     for person in data.new_voters:
