@@ -153,7 +153,7 @@ def _excel_form(text: str, kind: str) -> tuple[str, Problem | None]:
 def _shape_problem(text: str, raw: str, kind: str) -> Problem | None:
     if _SHAPE.fullmatch(text):
         return None
-    bad = sorted({c for c in text if not c.isdigit() and c != MASK})
+    bad = sorted({c for c in text if c not in "0123456789" + MASK})  # ASCII digits only: "¹".isdigit() is True
     if bad:
         return Problem("NIK_FORMAT", "characters", {"kind": kind, "raw": raw, "chars": " ".join(bad)})
     return Problem("NIK_FORMAT", "length", {"kind": kind, "raw": raw, "length": len(text)})

@@ -24,6 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tugas/", field_views.my_tasks, name="my_tasks"),
     path("tugas/kelola/", field_views.manage, name="tasks_manage"),
+    path("tugas/tinjau/", field_views.review_queue, name="review_queue"),
+    path("kunjungan/<int:pk>/tinjau/", field_views.review_visit, name="review_visit"),
     path("tugas/<int:pk>/", field_views.edit_task, name="task_edit"),
     path("tugas/<int:pk>/kunjungi/", field_views.visit_form, name="visit_form"),
     path("sw.js", field_views.service_worker, name="service_worker"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,11 +65,34 @@ class Visit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
 
+    class Review(models.TextChoices):
+        SUBMITTED = "submitted", _("menunggu tinjauan")
+        APPROVED = "approved", _("disetujui")
+        REJECTED = "rejected", _("ditolak")
+        RETURNED = "returned", _("dikembalikan")
+
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.SUBMITTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_reason = models.TextField(blank=True)
+    recheck_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recheck_agrees = models.BooleanField(null=True, blank=True)
+
     unscoped = models.Manager()
 
     class Meta:
         default_manager_name = "unscoped"
         ordering = ["-received_at"]
+
+    @property
+    def sampled_for_recheck(self) -> bool:
+        """A fixed share of approved visits gets a second reviewer, chosen by hashing the client id (reproducible)."""
+        share = getattr(settings, "KAWAL_RECHECK_SHARE", 0.1)
+        digest = hashlib.sha256(str(self.client_id).encode()).digest()
+        return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
 class VoterCheck(models.Model):

@@ -19,6 +19,7 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.assign import assign_open_tasks
 from kawal.web.field.models import FieldTask, Visit
+from kawal.web.field.review import ReviewError, agreement, confirmations_needed, confirmed_tms, latest, recheck, review
 from kawal.web.field.visits import CORRECTABLE, household_voters
 from kawal.web.voters.models import Voter, VoterList
 
@@ -152,3 +153,51 @@ def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("tasks_manage")
     return render(request, "field/edit_task.html", {"task": task, "form": form})
+
+
+# --- review ----------------------------------------------------------------------------------------------------
+
+
+def _scoped_visits(tasks: object) -> object:
+    return Visit.unscoped.filter(task__in=tasks).select_related("task", "relawan").prefetch_related("checks__voter")
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Visits waiting for review, and approved ones drawn for a second look; with the agreement rate."""
+    _scope, tasks = _managed(request)
+    visits = _scoped_visits(tasks)
+    waiting = latest(visits).filter(review=Visit.Review.SUBMITTED).order_by("received_at")[:50]
+    to_recheck = [
+        v
+        for v in latest(visits)
+        .filter(review=Visit.Review.APPROVED, recheck_agrees=None)
+        .exclude(reviewed_by=request.user)
+        if v.sampled_for_recheck and v.relawan_id != request.user.pk
+    ][:20]
+    context = {
+        "waiting": waiting,
+        "to_recheck": to_recheck,
+        "agreement": agreement(visits),
+        "confirmed": confirmed_tms(visits).count(),
+        "needed": confirmations_needed(),
+    }
+    return render(request, "field/review.html", context)
+
+
+@login_required
+def review_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise PermissionDenied
+    _scope, tasks = _managed(request)
+    visit = get_object_or_404(Visit.unscoped.filter(task__in=tasks), pk=pk)
+    try:
+        if "agrees" in request.POST:
+            recheck(visit, request.user, request.POST["agrees"] == "1", request=request)
+        else:
+            review(
+                visit, request.user, request.POST.get("decision", ""), request.POST.get("reason", ""), request=request
+            )
+    except ReviewError as error:
+        return HttpResponse(str(error), status=400)
+    return redirect("review_queue")
