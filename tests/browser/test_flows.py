@@ -12,6 +12,7 @@ from kawal.web import demo
 from kawal.web.voters import jobs
 from kawal.web.voters.models import Voter, VoterList
 from tests.browser.conftest import shot
+from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "kata-sandi-uji-panjang"
@@ -110,35 +111,12 @@ def test_relawan_sees_only_their_rt_with_masked_numbers(page, live_server, accou
 
 def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_server, accounts, city):
     from kawal.web.field.models import FieldTask, Visit
-    from kawal.web.voters.models import Finding
 
     voter_list = demo.load_list(accounts, city / "dpt.csv")
     relawan = get_user_model().objects.get(username="relawan.ketapang")
     FieldTask.unscoped.filter(assigned_to=relawan).delete()
-    audit = voter_list.audits.get()
-    voters = list(Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1)[:3])
-    for i, voter in enumerate(voters):
-        task = FieldTask.unscoped.create(
-            voter_list=voter_list,
-            household=f"rumah-{i}",
-            alamat=f"RUMAH {i}",
-            kode_kelurahan="3671051007",
-            rw=1,
-            rt=1,
-            tps=1,
-            assigned_to=relawan,
-        )
-        task.findings.add(
-            Finding.unscoped.create(
-                audit=audit,
-                voter=voter,
-                check_code="PEMILIH_GANDA",
-                kode_kelurahan="3671051007",
-                rw=1,
-                rt=1,
-                detail="uji",
-            )
-        )
+    for i, voter in enumerate(Voter.unscoped.filter(**KETAPANG)[:3]):
+        ketapang_task(voter_list, f"rumah-{i}", [voter], relawan, alamat=f"RUMAH {i}")
     tasks = list(FieldTask.unscoped.filter(assigned_to=relawan).order_by("pk"))
 
     log_in(page, live_server, "relawan.ketapang")

@@ -7,35 +7,17 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from kawal.web.accounts.models import ApiToken
-from kawal.web.field.models import FieldTask, NewVoter, Visit, VoterCheck
+from kawal.web.field.models import NewVoter, Visit, VoterCheck
+from kawal.web.voters.models import Voter
+from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def task(loaded):
-    """A task of the demo relawan's RT (made here so the test does not depend on where findings fell)."""
-    from kawal.web.voters.models import Finding, Voter
-
     relawan = get_user_model().objects.get(username="relawan.ketapang")
-    voters = list(Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1)[:2])
-    task = FieldTask.unscoped.create(
-        voter_list=loaded, household="uji-rumah", kode_kelurahan="3671051007", rw=1, rt=1, tps=1, assigned_to=relawan
-    )
-    audit = loaded.audits.get()
-    for voter in voters:
-        task.findings.add(
-            Finding.unscoped.create(
-                audit=audit,
-                voter=voter,
-                check_code="PEMILIH_GANDA",
-                kode_kelurahan="3671051007",
-                rw=1,
-                rt=1,
-                detail="uji",
-            )
-        )
-    return task
+    return ketapang_task(loaded, "uji-rumah", list(Voter.unscoped.filter(**KETAPANG)[:2]), relawan)
 
 
 def headers(username="relawan.ketapang"):
