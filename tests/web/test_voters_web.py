@@ -187,3 +187,33 @@ def test_the_database_queue_and_its_worker_run_an_upload(city):
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert VoterList.objects.get(pk=voter_list.pk).status == "done"
+
+
+def test_a_failing_job_logs_where_it_failed_but_not_what_the_row_said(db, city, caplog, monkeypatch):
+    from kawal.web import demo
+    from kawal.web.voters import jobs
+    from kawal.web.voters.models import VoterList
+
+    kpu, _ = demo.create_accounts()
+    admin = kpu.memberships.get(role="kpu_admin").user
+    voter_list = VoterList.objects.create(
+        organisation=kpu,
+        uploaded_by=admin,
+        stage="DPT",
+        wilayah="3671",
+        source_name="x.csv",
+        source_path=str(city / "dpt.csv"),
+    )
+
+    secret = "could not read NIK " + "3671010403650018" + " of " + "SITI AMINAH"
+
+    def explode(*_args):
+        raise ValueError(secret)
+
+    monkeypatch.setattr(jobs, "_audit", explode)
+    with pytest.raises(ValueError):
+        jobs.run(voter_list.pk)
+    assert VoterList.objects.get(pk=voter_list.pk).status == "failed"
+    logged = caplog.text
+    assert ("ValueError" in logged and "_audit" not in logged) or "explode" in logged
+    assert "3671010403650018" not in logged and "SITI AMINAH" not in logged
