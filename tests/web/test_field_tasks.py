@@ -89,3 +89,19 @@ def test_a_new_relawan_picks_up_open_tasks_of_their_area(client, loaded):
     )
     waiting.refresh_from_db()
     assert waiting.assigned_to.username == "relawan.rt"
+
+
+def test_demo_sample_fieldwork_gives_the_review_page_something_to_show(client, loaded):
+    from kawal.web import demo
+    from kawal.web.field.models import Visit
+    from kawal.web.voters.models import Voter
+    from tests.web.conftest import KETAPANG, ketapang_task
+
+    relawan = Membership.objects.get(role=Role.RELAWAN).user
+    FieldTask.unscoped.filter(assigned_to=relawan).delete()
+    for i, voter in enumerate(Voter.unscoped.filter(**KETAPANG)[:2]):
+        ketapang_task(loaded, f"demo-{i}", [voter], relawan)
+    assert demo.sample_fieldwork(loaded) == 2
+    assert demo.sample_fieldwork(loaded) == 0  # run again: nothing new
+    login(client, "koordinator.cipondoh")
+    assert len(client.get(reverse("review_queue")).context["waiting"]) == Visit.unscoped.count() == 2

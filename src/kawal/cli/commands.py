@@ -562,6 +562,7 @@ def web_demo(args: argparse.Namespace) -> int:
         voter_list = demo.load_list(
             kpu, args.out / "dpt.csv", lambda pct, step: bar.update(task, completed=pct, description=step)
         )
+    demo.sample_fieldwork(voter_list)
     console.print(
         t(
             ("Daftar #{n}: {l:,} pemilih dimuat, status {s}", "List #{n}: {l:,} voters loaded, status {s}"),

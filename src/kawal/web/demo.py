@@ -106,3 +106,28 @@ def load_list(kpu: Organisation, dpt: Path, progress: Callable[[int, str], None]
         return jobs.run(voter_list.pk)
     finally:
         jobs.on_progress = None
+
+
+def sample_fieldwork(voter_list: VoterList) -> int:
+    """Two recorded visits by the demo relawan, so the review and task pages have something to show."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from kawal.web.field.models import FieldTask
+    from kawal.web.field.visits import CheckIn, VisitIn, household_voters, record_visit
+
+    relawan = get_user_model().objects.get(username="relawan.ketapang")
+    made = 0
+    for task in FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan, visits=None).order_by("pk")[:2]:
+        voter_id = sorted(household_voters(task))[0]
+        data = VisitIn(
+            client_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"kawal-demo-{task.pk}")),
+            recorded_at=datetime.now(UTC),
+            pantarlih_visited="ya",
+            sticker="tidak",
+            residents=3,
+            note="Contoh kunjungan demo",
+            checks=(CheckIn(voter_id=voter_id, outcome="tms", tms=4, note="Contoh: pindah domisili sejak 2023"),),
+        )
+        made += record_visit(task, relawan, data)[1]
+    return made
