@@ -122,3 +122,45 @@ class NewVoter(models.Model):
     nik_hash = models.CharField(max_length=64, blank=True)
     tanggal_lahir = models.DateField(null=True, blank=True)
     alamat = models.CharField(max_length=255, blank=True)
+
+
+class Tanggapan(models.Model):
+    """A formal public response (tanggapan masyarakat) to the PPS of one kelurahan, compiled from approved findings."""
+
+    voter_list = models.ForeignKey("voters.VoterList", on_delete=models.PROTECT, related_name="tanggapan")
+    kode_kelurahan = models.CharField(max_length=10)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField(_("batas masa tanggapan"), null=True, blank=True)
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        ordering = ["-created_at"]
+
+
+class TanggapanItem(models.Model):
+    class Category(models.TextChoices):  # the categories of KPU's form for public responses
+        NOT_REGISTERED = "belum_terdaftar", _("Pemilih yang memenuhi syarat belum terdaftar")
+        CORRECT = "perbaikan_data", _("Perbaikan data pemilih")
+        NOT_DOMICILED = "tidak_berdomisili", _("Tidak berdomisili sesuai KTP-el/KK")
+        TWICE = "ganda", _("Terdaftar lebih dari satu kali")
+        NOT_ELIGIBLE = "tidak_memenuhi_syarat", _("Tidak lagi memenuhi syarat")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("disusun")
+        SENT = "sent", _("dikirim")
+        RECEIVED = "received", _("diterima PPS")
+        ACTED = "acted", _("ditindaklanjuti")
+        REFUSED = "refused", _("ditolak")
+
+    tanggapan = models.ForeignKey(Tanggapan, on_delete=models.CASCADE, related_name="items")
+    category = models.CharField(max_length=24, choices=Category.choices)
+    voter = models.ForeignKey("voters.Voter", null=True, blank=True, on_delete=models.PROTECT)
+    new_voter = models.ForeignKey(NewVoter, null=True, blank=True, on_delete=models.PROTECT)
+    detail = models.TextField()
+    evidence = models.CharField(max_length=200, help_text="visit ids")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    kpu_answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)

@@ -12,16 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.assign import assign_open_tasks
-from kawal.web.field.models import FieldTask, Visit
+from kawal.web.field.models import FieldTask, Tanggapan, TanggapanItem, Visit
 from kawal.web.field.review import ReviewError, agreement, confirmations_needed, confirmed_tms, latest, recheck, review
+from kawal.web.field.tanggapan import compile_tanggapan, rows, to_pdf, to_xlsx
 from kawal.web.field.visits import CORRECTABLE, household_voters
 from kawal.web.voters.models import Voter, VoterList
+from kawal.wilayah import registry as wilayah_registry
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "kawal" / "sw.js"
@@ -201,3 +204,72 @@ def review_visit(request: HttpRequest, pk: int) -> HttpResponse:
     except ReviewError as error:
         return HttpResponse(str(error), status=400)
     return redirect("review_queue")
+
+
+# --- tanggapan masyarakat --------------------------------------------------------------------------------------
+
+
+def _tanggapan_in_scope(scope: Scope) -> object:
+    areas = Q(pk__in=[])
+    for m in scope.memberships:
+        if m.rw is None:
+            areas |= Q(kode_kelurahan__startswith=m.wilayah, voter_list__organisation=m.organisation.kpu_office)
+    return Tanggapan.unscoped.filter(areas)
+
+
+@login_required
+def tanggapan_list(request: HttpRequest) -> HttpResponse:
+    scope, _tasks = _managed(request)
+    if request.method == "POST":
+        kode = request.POST.get("kelurahan", "").strip()
+        voter_list = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE)).first()
+        covered = any(kode.startswith(m.wilayah) and m.role in MANAGERS for m in scope.memberships)
+        if voter_list is None or len(kode) != 10 or not covered:
+            return HttpResponse("kelurahan di luar wilayah Anda", status=400)
+        made = compile_tanggapan(voter_list, kode, request.user)
+        record("tanggapan.compiled", request=request, obj=made, items=made.items.count())
+        return redirect("tanggapan_detail", pk=made.pk)
+    return render(request, "field/tanggapan_list.html", {"all": _tanggapan_in_scope(scope)})
+
+
+@login_required
+def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope, _tasks = _managed(request)
+    tanggapan = get_object_or_404(_tanggapan_in_scope(scope), pk=pk)
+    is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
+    if request.method == "POST":
+        item = get_object_or_404(tanggapan.items, pk=request.POST.get("item"))
+        status = request.POST.get("status", "")
+        answering = status in (TanggapanItem.Status.RECEIVED, TanggapanItem.Status.ACTED, TanggapanItem.Status.REFUSED)
+        if status not in TanggapanItem.Status.values or (answering and not is_kpu):
+            raise PermissionDenied
+        old, item.status = item.status, status
+        if answering:
+            item.kpu_answer, item.answered_at = request.POST.get("answer", ""), timezone.now()
+        item.save()
+        record("tanggapan.item", request=request, obj=item, old=old, new=status)
+        return redirect("tanggapan_detail", pk=tanggapan.pk)
+    context = {
+        "tanggapan": tanggapan,
+        "rows": list(zip(tanggapan.items.order_by("category", "pk"), rows(tanggapan), strict=True)),
+        "is_kpu": is_kpu,
+    }
+    return render(request, "field/tanggapan_detail.html", context)
+
+
+@login_required
+def tanggapan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    scope, _tasks = _managed(request)
+    tanggapan = get_object_or_404(_tanggapan_in_scope(scope), pk=pk)
+    unit = wilayah_registry().get(tanggapan.kode_kelurahan)
+    name = unit.name if unit else tanggapan.kode_kelurahan
+    if kind == "xlsx":
+        body, mime = to_xlsx(tanggapan, name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mime = to_pdf(tanggapan, name), "application/pdf"
+    record("tanggapan.exported", request=request, obj=tanggapan, kind=kind)
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = (
+        f'attachment; filename="tanggapan-{tanggapan.kode_kelurahan}-{tanggapan.pk}.{kind}"'
+    )
+    return response

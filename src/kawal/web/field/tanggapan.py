@@ -1,0 +1,158 @@
+"""Compile approved field findings of one kelurahan into the formal *tanggapan masyarakat* to the PPS, in KPU's
+categories, and export it as XLSX and PDF (Bahasa Indonesia) with the evidence references.
+
+What goes in: eligible people not on the list (new voters recorded in approved visits), corrections reported
+in approved visits, and TMS claims confirmed by enough independent relawan (see :mod:`review`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from django.db import transaction
+
+from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VoterCheck
+from kawal.web.field.review import confirmed_tms, latest
+from kawal.web.voters.models import Voter, VoterList
+
+TMS_CATEGORY = {
+    1: TanggapanItem.Category.NOT_ELIGIBLE,  # deceased
+    2: TanggapanItem.Category.TWICE,
+    3: TanggapanItem.Category.NOT_ELIGIBLE,  # under age
+    4: TanggapanItem.Category.NOT_DOMICILED,  # moved away
+    5: TanggapanItem.Category.NOT_DOMICILED,  # unknown at the address
+    6: TanggapanItem.Category.NOT_ELIGIBLE,  # TNI
+    7: TanggapanItem.Category.NOT_ELIGIBLE,  # Polri
+    8: TanggapanItem.Category.CORRECT,  # wrong TPS within the kelurahan: the TPS is corrected
+}
+TMS_WORDS = {
+    1: "meninggal",
+    2: "ganda",
+    3: "di bawah umur",
+    4: "pindah domisili",
+    5: "tidak dikenal",
+    6: "TNI",
+    7: "Polri",
+    8: "salah TPS",
+}
+HEADERS = ("No", "Kategori", "Nama", "NIK (tersamar)", "RT/RW", "TPS", "Uraian", "Bukti (kunjungan)", "Status")
+
+
+def _approved(voter_list: VoterList, kode_kelurahan: str) -> object:
+    visits = Visit.unscoped.filter(task__voter_list=voter_list, task__kode_kelurahan=kode_kelurahan)
+    return latest(visits).filter(review=Visit.Review.APPROVED), visits
+
+
+@transaction.atomic
+def compile_tanggapan(voter_list: VoterList, kode_kelurahan: str, user: object) -> Tanggapan:
+    approved, visits = _approved(voter_list, kode_kelurahan)
+    tanggapan = Tanggapan.unscoped.create(voter_list=voter_list, kode_kelurahan=kode_kelurahan, created_by=user)
+    items = []
+    for person in NewVoter.objects.filter(visit__in=approved):
+        items.append(
+            TanggapanItem(
+                tanggapan=tanggapan,
+                category=TanggapanItem.Category.NOT_REGISTERED,
+                new_voter=person,
+                detail=f"{person.nama}, lahir {person.tanggal_lahir or '-'}, {person.alamat}".strip(", "),
+                evidence=str(person.visit_id),
+            )
+        )
+    for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.CORRECT):
+        items.append(
+            TanggapanItem(
+                tanggapan=tanggapan,
+                category=TanggapanItem.Category.CORRECT,
+                voter_id=check.voter_id,
+                detail=f"{check.field}: {check.value}",
+                evidence=str(check.visit_id),
+            )
+        )
+    evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.TMS):
+        evidence[(check.voter_id, check.tms)].append(str(check.visit_id))
+    for claim in confirmed_tms(visits):
+        voter_id, tms = claim["voter_id"], claim["tms"]
+        items.append(
+            TanggapanItem(
+                tanggapan=tanggapan,
+                category=TMS_CATEGORY[tms],
+                voter_id=voter_id,
+                detail=f"TMS {tms} ({TMS_WORDS[tms]}), dikonfirmasi {claim['relawan']} relawan",
+                evidence=", ".join(evidence[(voter_id, tms)]),
+            )
+        )
+    TanggapanItem.objects.bulk_create(items)
+    return tanggapan
+
+
+def rows(tanggapan: Tanggapan) -> list[tuple]:
+    """The table of the submission, one row per item, NIK masked."""
+    items = tanggapan.items.select_related("voter", "new_voter").order_by("category", "pk")
+    out = []
+    for number, item in enumerate(items, start=1):
+        person: Voter | NewVoter | None = item.voter or item.new_voter
+        rt_rw = f"{item.voter.rt or 0:03d}/{item.voter.rw or 0:03d}" if item.voter else ""
+        tps = item.voter.tps if item.voter and item.voter.tps else ""
+        out.append(
+            (
+                number,
+                item.get_category_display(),
+                person.nama if person else "",
+                person.nik_masked if person else "",
+                rt_rw,
+                tps,
+                item.detail,
+                item.evidence,
+                item.get_status_display(),
+            )
+        )
+    return out
+
+
+def title(tanggapan: Tanggapan, kelurahan_name: str) -> str:
+    return f"TANGGAPAN MASYARAKAT ATAS DAFTAR PEMILIH — KELURAHAN {kelurahan_name.upper()} ({tanggapan.kode_kelurahan})"
+
+
+def to_xlsx(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})  # no formula injection
+    sheet = book.add_worksheet("Tanggapan")
+    bold = book.add_format({"bold": True})
+    sheet.write(0, 0, title(tanggapan, kelurahan_name), bold)
+    sheet.write(1, 0, f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}")
+    sheet.write_row(3, 0, HEADERS, bold)
+    for i, row in enumerate(rows(tanggapan), start=4):
+        sheet.write_row(i, 0, [str(v) for v in row])
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 8, 22)
+    book.close()
+    return buffer.getvalue()
+
+
+def to_pdf(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    styles = getSampleStyleSheet()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title="Tanggapan masyarakat", pageCompression=0)
+    cell = styles["BodyText"]
+    data = [list(HEADERS)] + [[Paragraph(str(v), cell) for v in row] for row in rows(tanggapan)]
+    table = Table(data, repeatRows=1, colWidths=[25, 120, 110, 95, 45, 35, 190, 70, 60])
+    table.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)])
+    )
+    story = [
+        Paragraph(title(tanggapan, kelurahan_name), styles["Heading2"]),
+        Paragraph(f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}", cell),
+        Spacer(1, 8),
+        table,
+    ]
+    document.build(story)
+    return buffer.getvalue()

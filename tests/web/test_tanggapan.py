@@ -1,0 +1,112 @@
+import io
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from kawal.web.accounts.models import Membership, Role
+from kawal.web.field.models import TanggapanItem
+from kawal.web.field.review import review
+from kawal.web.field.tanggapan import compile_tanggapan
+from kawal.web.field.visits import CheckIn, NewVoterIn, VisitIn, record_visit
+from kawal.web.voters.models import Voter
+from tests.web.conftest import KETAPANG, ketapang_task, login
+
+pytestmark = pytest.mark.django_db
+WHEN = datetime(2024, 8, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def approved(loaded, django_user_model):
+    """Approved visits in Ketapang: a new voter, a correction, and a TMS 1 claim confirmed by two relawan."""
+    ormas = Membership.objects.get(role=Role.RELAWAN).organisation
+    second = django_user_model.objects.create(username="relawan.kedua")
+    Membership.objects.create(
+        user=second, organisation=ormas, role=Role.RELAWAN, **{"wilayah": "3671051007", "rw": 1, "rt": 1}
+    )
+    first = get_user_model().objects.get(username="relawan.ketapang")
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    dead, moved_tps, unreviewed = list(Voter.unscoped.filter(**KETAPANG)[:3])
+    visits = []
+    for i, user in enumerate((first, second)):
+        task = ketapang_task(loaded, f"t{i}", [dead, moved_tps, unreviewed], user)
+        checks = [CheckIn(voter_id=dead.pk, outcome="tms", tms=1, note="meninggal Mei 2024")]
+        new = ()
+        if i == 0:
+            checks.append(CheckIn(voter_id=moved_tps.pk, outcome="ubah", field="alamat", value="JL. MERDEKA NO. 9"))
+            new = (NewVoterIn(nama="PEMILIH PEMULA", nik="3671054505080001"),)
+        data = VisitIn(
+            client_id=str(uuid.uuid4()),
+            recorded_at=WHEN,
+            pantarlih_visited="ya",
+            sticker="ya",
+            checks=tuple(checks),
+            new_voters=new,
+        )
+        visits.append(record_visit(task, user, data)[0])
+    for v in visits:
+        review(v, coordinator, "approved")
+    third = ketapang_task(loaded, "t-unreviewed", [unreviewed], first)
+    record_visit(
+        third,
+        first,
+        VisitIn(
+            client_id=str(uuid.uuid4()),
+            recorded_at=WHEN,
+            pantarlih_visited="ya",
+            sticker="ya",
+            checks=(CheckIn(voter_id=unreviewed.pk, outcome="tms", tms=3, note="x"),),
+        ),
+    )
+    return {"loaded": loaded, "coordinator": coordinator, "dead": dead, "moved": moved_tps}
+
+
+def test_compiles_approved_findings_in_kpu_categories(approved):
+    made = compile_tanggapan(approved["loaded"], "3671051007", approved["coordinator"])
+    found = sorted((i.category, i.voter_id or i.new_voter.nama) for i in made.items.all())
+    assert found == sorted(
+        [
+            ("belum_terdaftar", "PEMILIH PEMULA"),
+            ("perbaikan_data", approved["moved"].pk),
+            ("tidak_memenuhi_syarat", approved["dead"].pk),
+        ]
+    )
+    confirmed = made.items.get(category="tidak_memenuhi_syarat")
+    assert "dikonfirmasi 2 relawan" in confirmed.detail and len(confirmed.evidence.split(", ")) == 2
+
+
+def test_xlsx_and_pdf_exports(client, approved):
+    login(client, "koordinator.cipondoh")
+    response = client.post(reverse("tanggapan_list"), {"kelurahan": "3671051007"})
+    pk = int(response["Location"].rstrip("/").split("/")[-1])
+    xlsx = client.get(reverse("tanggapan_export", args=[pk, "xlsx"]))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    sheet = book.get_sheet_by_name("Tanggapan").to_python()
+    assert "TANGGAPAN MASYARAKAT" in sheet[0][0] and "KETAPANG" in sheet[0][0]
+    body = [row for row in sheet[4:] if row[0]]
+    assert {row[1] for row in body} == {
+        "Pemilih yang memenuhi syarat belum terdaftar",
+        "Perbaikan data pemilih",
+        "Tidak lagi memenuhi syarat",
+    }
+    assert all(row[3].startswith("367105") and row[3].endswith("*") for row in body)
+    pdf = client.get(reverse("tanggapan_export", args=[pk, "pdf"])).content
+    assert pdf.startswith(b"%PDF") and b"TANGGAPAN MASYARAKAT" in pdf and b"PEMILIH PEMULA" in pdf
+
+
+def test_kpu_answers_items_and_coordinators_cannot(client, approved):
+    made = compile_tanggapan(approved["loaded"], "3671051007", approved["coordinator"])
+    item = made.items.first()
+    login(client, "koordinator.cipondoh")
+    url = reverse("tanggapan_detail", args=[made.pk])
+    assert client.post(url, {"item": item.pk, "status": "sent"}).status_code == 302
+    assert client.post(url, {"item": item.pk, "status": "acted", "answer": "sudah"}).status_code == 403
+    login(client, "admin.kpu")
+    assert client.post(url, {"item": item.pk, "status": "acted", "answer": "Dicoret dari DPS"}).status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.kpu_answer) == (TanggapanItem.Status.ACTED, "Dicoret dari DPS") and item.answered_at
+    login(client, "relawan.ketapang")
+    assert client.get(url).status_code == 403
