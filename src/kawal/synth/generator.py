@@ -33,7 +33,7 @@ RT_VOTERS = 130  # about 40 households per RT
 RT_PER_RW = 8
 HOUSEHOLD_SIZES = (np.arange(1, 7), np.array([0.22, 0.33, 0.22, 0.14, 0.06, 0.03]))
 OUTSIDE_PREFIX_SHARE = 0.15  # NIK issued outside the kecamatan the person lives in
-STAGES = ("persons", "households", "problems", "truth", "write")
+STAGES = ("persons", "problems", "truth", "write")  # the steps generate() reports, in order
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,10 @@ class Generator:
 
     def _tps_sizes(self) -> np.ndarray:
         rng, n_tps = self.rng, self.n_tps
-        overfull = round(self.rates.overfull_tps * n_tps) if self.voters >= 10_000 else 0
-        overfull = max(overfull, 1) if self.voters >= 10_000 and self.rates.overfull_tps > 0 else overfull
+        # At least one over-full TPS once the city is big enough for one to be plausible.
+        overfull = 0
+        if self.voters >= 10_000 and self.rates.overfull_tps > 0:
+            overfull = max(1, round(self.rates.overfull_tps * n_tps))
         self.overfull_tps = rng.choice(n_tps, size=overfull, replace=False)
         sizes = np.zeros(n_tps, dtype=np.int64)
         sizes[self.overfull_tps] = rng.integers(MAX_PER_TPS + 1, MAX_PER_TPS + 50, size=overfull)
@@ -510,7 +512,7 @@ class Generator:
                 "nkk": pa.array(self.nkk[rows["hh"]].astype(str)),
                 "nik": pa.array(rows["nik"].astype(str)),
                 "nama": _blank(rows["name"].astype(str), blank["nama"]),
-                "tempat_lahir": pa.array(self._birthplaces(rows["person"])),
+                "tempat_lahir": pa.array(self.birthplace[rows["person"]].astype(str)),
                 "tanggal_lahir": _blank(_format_dates(rows["born"]), blank["tanggal_lahir"]),
                 "jenis_kelamin": _blank(np.where(rows["female"], "P", "L"), blank["jenis_kelamin"]),
                 "status_kawin": pa.array(rows["status"].astype(str)),
@@ -527,9 +529,6 @@ class Generator:
         )
         truth = self._truth(order, rows, blank, kel, tps, rw, rt)
         return dpt, truth
-
-    def _birthplaces(self, person: np.ndarray) -> np.ndarray:
-        return self.birthplace[person].astype(str)
 
     def _truth(
         self,

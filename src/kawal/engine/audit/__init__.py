@@ -122,7 +122,7 @@ def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
     parts = [
-        f"SELECT '{snap.meta['source']['name'].replace(chr(39), chr(39) * 2)}' AS file, row_no, sheet, line, reason "
+        f"SELECT {literal(snap.meta['source']['name'])} AS file, row_no, sheet, line, reason "
         f"FROM read_parquet({literal(snap.rejects_path)})"
         for snap in snapshots
     ]

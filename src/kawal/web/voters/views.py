@@ -138,9 +138,10 @@ class UploadForm(forms.Form):
 
     def clean_wilayah(self) -> str:
         code = self.cleaned_data["wilayah"].replace(".", "").strip()
-        if wilayah_registry().get(code) if code.isdigit() and len(code) in (2, 4, 6, 10) else None:
-            return code
-        raise forms.ValidationError(_("Kode wilayah tidak dikenal."))
+        well_formed = code.isdigit() and len(code) in (2, 4, 6, 10)
+        if not well_formed or wilayah_registry().get(code) is None:
+            raise forms.ValidationError(_("Kode wilayah tidak dikenal."))
+        return code
 
 
 @login_required
