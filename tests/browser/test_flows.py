@@ -6,12 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from python_calamine import CalamineWorkbook
 
 from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.voters import jobs
 from kawal.web.voters.models import Voter, VoterList
 from tests.browser.conftest import shot
+from tests.photos.images import phone_jpeg
 from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,7 +112,9 @@ def test_relawan_sees_only_their_rt_with_masked_numbers(page, live_server, accou
 
 
 def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_server, accounts, city):
-    from kawal.web.field.models import FieldTask, Visit
+    """Offline with photos, back online, synced once; the coordinator approves; the tanggapan of the kelurahan
+    downloads with those visits and their photos as evidence."""
+    from kawal.web.field.models import FieldTask, Visit, VisitPhoto
 
     voter_list = demo.load_list(accounts, city / "dpt.csv")
     relawan = get_user_model().objects.get(username="relawan.ketapang")
@@ -123,11 +127,21 @@ def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_serv
     page.goto(f"{live_server.url}/tugas/")
     page.wait_for_selector("body[data-offline-ready=true]")  # service worker active, visit forms cached
     page.context.set_offline(True)
-    for task in tasks:
+    for i, task in enumerate(tasks):
         page.goto(f"{live_server.url}/tugas/{task.pk}/kunjungi/")
         page.check("input[name=pantarlih][value=ya]")
-        page.check("input[name=sticker][value=tidak]")
-        page.locator("[data-voter] input[value=sesuai]").first.check()
+        page.check("input[name=sticker][value=ya]")
+        photo = {"name": f"stiker-{i}.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg(colour=(40 * i, 90, 30))}
+        page.set_input_files("input[name=photo-sticker]", photo)
+        if i == 0:  # an address to correct
+            page.locator("[data-voter] input[value=ubah]").first.check()
+            page.locator("[data-voter] select[name^=field-]").first.select_option("alamat")
+            page.locator("[data-voter] input[name^=value-]").first.fill("JL. MERDEKA NO. 9")
+        else:
+            page.locator("[data-voter] input[value=sesuai]").first.check()
+        if i == 1:  # an eligible neighbour not on the list
+            page.fill("input[name=new-nama]", "PEMILIH PEMULA")
+            page.fill("input[name=new-nik]", "3671054505080001")
         page.click("#visit button[type=submit]")
         page.wait_for_selector("[data-saved]:not([hidden])")
     page.wait_for_selector("#queue-status[data-waiting='3']")
@@ -138,8 +152,31 @@ def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_serv
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_selector("#queue-status[data-waiting='0']", timeout=30_000)
     shot(page, "08-back-online-synced")
-    assert Visit.unscoped.count() == 3
+    assert Visit.unscoped.count() == 3 and VisitPhoto.objects.count() == 3
     assert set(Visit.unscoped.values_list("task_id", flat=True)) == {t.pk for t in tasks}
     page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync finds nothing left to send
     page.wait_for_timeout(500)
     assert Visit.unscoped.count() == 3
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/tugas/tinjau/")
+    assert page.locator("[data-visit] img").count() == 3  # the photos, as copies without EXIF
+    shot(page, "09-coordinator-reviews-with-photos")
+    for _ in range(3):
+        page.locator("[data-visit] button[value=approved]").first.click()
+        page.wait_for_load_state()
+    assert set(Visit.unscoped.values_list("review", flat=True)) == {"approved"}
+
+    page.goto(f"{live_server.url}/tanggapan/")
+    page.fill("input[name=kelurahan]", KETAPANG["kode_kelurahan"])
+    page.click("form button[type=submit]")
+    page.wait_for_selector("[data-item]")
+    shot(page, "10-tanggapan-for-the-kelurahan")
+    with page.expect_download() as download:
+        page.click("text=XLSX")
+    rows = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    text = "\n".join(" | ".join(str(c) for c in row) for row in rows)
+    assert "JL. MERDEKA NO. 9" in text and "PEMILIH PEMULA" in text
+    for digest in VisitPhoto.objects.filter(visit__task=tasks[0]).values_list("photo__sha256", flat=True):
+        assert digest[:12] in text

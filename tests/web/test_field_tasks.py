@@ -91,17 +91,24 @@ def test_a_new_relawan_picks_up_open_tasks_of_their_area(client, loaded):
     assert waiting.assigned_to.username == "relawan.rt"
 
 
-def test_demo_sample_fieldwork_gives_the_review_page_something_to_show(client, loaded):
+def test_demo_sample_fieldwork_gives_every_field_page_something_to_show(client, loaded):
     from kawal.web import demo
-    from kawal.web.field.models import Visit
+    from kawal.web.field.models import Tanggapan, Visit, VisitPhoto
     from kawal.web.voters.models import Voter
     from tests.web.conftest import KETAPANG, ketapang_task
 
     relawan = Membership.objects.get(role=Role.RELAWAN).user
     FieldTask.unscoped.filter(assigned_to=relawan).delete()
-    for i, voter in enumerate(Voter.unscoped.filter(**KETAPANG)[:2]):
+    for i, voter in enumerate(Voter.unscoped.filter(**KETAPANG)[:7]):
         ketapang_task(loaded, f"demo-{i}", [voter], relawan)
-    assert demo.sample_fieldwork(loaded) == 2
+    assert demo.sample_fieldwork(loaded) == len(demo.DEMO_VISITS)
     assert demo.sample_fieldwork(loaded) == 0  # run again: nothing new
+    assert VisitPhoto.objects.count() == len(demo.DEMO_VISITS)
     login(client, "koordinator.cipondoh")
-    assert len(client.get(reverse("review_queue")).context["waiting"]) == Visit.unscoped.count() == 2
+    review_page = client.get(reverse("review_queue")).context
+    assert len(review_page["waiting"]) == Visit.unscoped.filter(review="submitted").count() == 2
+    assert review_page["confirmed"] == 2  # two TMS claims, each by two relawan
+    tanggapan = Tanggapan.unscoped.get()
+    assert tanggapan.items.count() == 4 and tanggapan.items.filter(status="acted").count() == 1
+    assert 'data-reminder="tanggapan"' in client.get("/").content.decode()
+    assert FieldTask.unscoped.filter(assigned_to=relawan, status="open").count() == 1

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import File, Form, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
@@ -20,7 +20,9 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.models import FieldTask
-from kawal.web.field.visits import CheckIn, NewVoterIn, VisitError, VisitIn, record_visit
+from kawal.web.field.visits import CheckIn, NewVoterIn, PhotoRef, VisitError, VisitIn, record_visit
+from kawal.web.photos.processing import PhotoError
+from kawal.web.photos.store import max_bytes, save_photo
 from kawal.web.voters.models import Finding, Voter, VoterList
 
 MAX_PAGE = 500
@@ -205,6 +207,11 @@ class NewVoterSchema(Schema):
     alamat: str = ""
 
 
+class PhotoRefSchema(Schema):
+    client_id: uuid.UUID
+    voter_id: int | None = None
+
+
 class VisitSchema(Schema):
     client_id: uuid.UUID
     recorded_at: datetime
@@ -216,6 +223,7 @@ class VisitSchema(Schema):
     longitude: float | None = None
     checks: list[CheckSchema] = []
     new_voters: list[NewVoterSchema] = []
+    photos: list[PhotoRefSchema] = []
     supersedes: int | None = None
 
 
@@ -265,9 +273,37 @@ def submit_visit(request: HttpRequest, task_id: int, payload: VisitSchema) -> St
         supersedes=payload.supersedes,
         checks=tuple(CheckIn(**c.dict()) for c in payload.checks),
         new_voters=tuple(NewVoterIn(**p.dict()) for p in payload.new_voters),
+        photos=tuple(PhotoRef(str(p.client_id), p.voter_id) for p in payload.photos),
     )
     try:
         visit, created = record_visit(task, request.user, data)
     except VisitError as error:
         raise HttpError(422, str(error)) from None
     return Status(201 if created else 200, VisitReceipt(id=visit.pk, client_id=visit.client_id, created=created))
+
+
+class PhotoReceipt(Schema):
+    id: int
+    client_id: uuid.UUID
+    sha256: str
+    created: bool
+
+
+@api.post("/photos", response={200: PhotoReceipt, 201: PhotoReceipt})
+def upload_photo(
+    request: HttpRequest,
+    client_id: Form[uuid.UUID],
+    kind: Form[str],
+    file: File[UploadedFile],
+    sha256: Form[str] = "",
+) -> Status:
+    """Upload one photo before the visit or C.Hasil entry that refers to it. ``client_id`` is made by the phone,
+    so a retry returns the photo already stored; ``sha256``, when sent, must match the bytes received."""
+    if file.size > max_bytes():
+        raise HttpError(413, f"foto terlalu besar: maksimum {max_bytes() // 2**20} MiB")
+    try:
+        photo, created = save_photo(str(client_id), kind, file.read(), request.user, sha256)
+    except PhotoError as error:
+        raise HttpError(422, str(error)) from None
+    receipt = PhotoReceipt(id=photo.pk, client_id=photo.client_id, sha256=photo.sha256, created=created)
+    return Status(201 if created else 200, receipt)

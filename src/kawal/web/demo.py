@@ -108,26 +108,127 @@ def load_list(kpu: Organisation, dpt: Path, progress: Callable[[int, str], None]
         jobs.on_progress = None
 
 
-def sample_fieldwork(voter_list: VoterList) -> int:
-    """Two recorded visits by the demo relawan, so the review and task pages have something to show."""
-    import uuid
-    from datetime import UTC, datetime
+# What the demo relawan "found" in the households of their tasks, in order; the rest stay open.
+DEMO_VISITS = (
+    {"outcome": "tms", "tms": 4, "note": "Contoh: pindah ke Kab. Bogor sejak 2023, kata ketua RT", "confirm": True},
+    {
+        "outcome": "tms",
+        "tms": 1,
+        "note": "Contoh: meninggal Maret 2024, keluarga menunjukkan surat kematian",
+        "confirm": True,
+    },
+    {"outcome": "ubah", "field": "alamat", "value": "JL. KETAPANG RAYA NO. 12"},
+    {"outcome": "sesuai", "new_voter": ("CONTOH PEMILIH PEMULA", "3671054505080001")},
+    {"outcome": "tms", "tms": 5, "note": "Contoh: tidak dikenal di alamat ini", "review": False},
+    {"outcome": "sesuai", "review": False},
+)
 
+
+def sample_fieldwork(voter_list: VoterList) -> int:
+    """Sample fieldwork in the demo relawan's RT so every field page has something to show: visits with sticker
+    photos, two TMS claims confirmed by a second relawan, approved and waiting visits, and a tanggapan to the PPS
+    with a response period ending in two days, partly answered by KPU. Running it again adds nothing."""
     from kawal.web.field.models import FieldTask
-    from kawal.web.field.visits import CheckIn, VisitIn, household_voters, record_visit
 
     relawan = get_user_model().objects.get(username="relawan.ketapang")
-    made = 0
-    for task in FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan, visits=None).order_by("pk")[:2]:
-        voter_id = sorted(household_voters(task))[0]
-        data = VisitIn(
-            client_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"kawal-demo-{task.pk}")),
-            recorded_at=datetime.now(UTC),
-            pantarlih_visited="ya",
-            sticker="tidak",
-            residents=3,
-            note="Contoh kunjungan demo",
-            checks=(CheckIn(voter_id=voter_id, outcome="tms", tms=4, note="Contoh: pindah domisili sejak 2023"),),
-        )
-        made += record_visit(task, relawan, data)[1]
+    tasks = list(
+        FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan).order_by("pk")[: len(DEMO_VISITS)]
+    )
+    made = sum(_demo_visit(task, relawan, plan) for task, plan in zip(tasks, DEMO_VISITS, strict=False))
+    if made:
+        _demo_tanggapan(voter_list)
     return made
+
+
+def _demo_visit(task: object, relawan: object, plan: dict) -> int:
+    import uuid
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from kawal.web.field.review import review
+    from kawal.web.field.visits import CheckIn, NewVoterIn, PhotoRef, VisitIn, household_voters, record_visit
+    from kawal.web.photos.store import save_photo
+
+    key = f"kawal-demo-{task.pk}"
+    photo, _ = save_photo(str(uuid.uuid5(uuid.NAMESPACE_URL, key + "-photo")), "stiker", demo_sticker(task.pk), relawan)
+    check = CheckIn(
+        voter_id=sorted(household_voters(task))[0],
+        outcome=plan["outcome"],
+        tms=plan.get("tms"),
+        field=plan.get("field", ""),
+        value=plan.get("value", ""),
+        note=plan.get("note", ""),
+    )
+    new_voters = (NewVoterIn(*plan["new_voter"]),) if "new_voter" in plan else ()
+    data = VisitIn(
+        client_id=str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+        recorded_at=timezone.now(),
+        pantarlih_visited="ya",
+        sticker="ya",
+        residents=3,
+        note="Contoh kunjungan demo",
+        checks=(check,),
+        new_voters=new_voters,
+        photos=(PhotoRef(str(photo.client_id)),),
+    )
+    visit, created = record_visit(task, relawan, data)
+    if not created:
+        return 0
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    if plan.get("review", True):
+        review(visit, coordinator, "approved")
+    if plan.get("confirm"):  # a second relawan of the Ormas checks the same household independently
+        second = _second_relawan()
+        again_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key + "-2"))
+        again = record_visit(task, second, replace(data, client_id=again_id, photos=()))[0]
+        review(again, coordinator, "approved")
+    return 1
+
+
+def _second_relawan() -> object:
+    """A relawan who only confirms claims in the demo (no password: not a demo login)."""
+    user, created = get_user_model().objects.get_or_create(username="relawan.ketapang.2")
+    if created:
+        user.set_unusable_password()
+        user.save()
+        ormas = Membership.objects.get(user__username="relawan.ketapang").organisation
+        Membership.objects.create(user=user, organisation=ormas, role=Role.RELAWAN, wilayah=KETAPANG, rw=1, rt=1)
+    return user
+
+
+def _demo_tanggapan(voter_list: VoterList) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kawal.web.field.models import TanggapanItem
+    from kawal.web.field.tanggapan import compile_tanggapan
+
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    made = compile_tanggapan(voter_list, KETAPANG, coordinator, timezone.localdate() + timedelta(days=2))
+    items = list(made.items.order_by("pk"))
+    TanggapanItem.objects.filter(pk__in=[i.pk for i in items]).update(status=TanggapanItem.Status.SENT)
+    if items:
+        TanggapanItem.objects.filter(pk=items[0].pk).update(
+            status=TanggapanItem.Status.ACTED,
+            kpu_answer="Contoh: sudah dicoret dari DPSHP",
+            answered_at=timezone.now(),
+        )
+
+
+def demo_sticker(seed: int) -> bytes:
+    """A drawn stand-in for a photo of the coklit sticker on a door (the demo has no real photos)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), (205 - seed % 40, 180, 150))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((180, 120, 620, 480), fill="white", outline=(200, 30, 30), width=12)
+    draw.text((230, 200), "STIKER COKLIT", fill=(200, 30, 30), font_size=48)
+    draw.text((230, 280), "PILKADA 2024", fill=(40, 40, 40), font_size=40)
+    draw.text((230, 360), f"contoh #{seed}", fill=(90, 90, 90), font_size=28)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kawal.web.actionlog",
     "kawal.web.accounts",
     "kawal.web.voters",
+    "kawal.web.photos",
     "kawal.web.field",
 ]
 
@@ -123,10 +124,28 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 SNAPSHOT_ROOT = DATA_DIR  # the engine's SnapshotStore root: snapshots/ inside it
 UPLOAD_ROOT = DATA_DIR / "uploads"
+# Evidence photos: local files by default; in production point "photos" at object storage, e.g.
+# {"BACKEND": "storages.backends.s3.S3Storage", ...} (see docs/architecture.md). Originals are never served directly.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": DATA_DIR / "photos",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+}
+KAWAL_PHOTO_MAX_BYTES = int(os.environ.get("KAWAL_PHOTO_MAX_BYTES", 12 * 2**20))
+KAWAL_TMS_CONFIRMATIONS = int(os.environ.get("KAWAL_TMS_CONFIRMATIONS", 2))  # relawan who must agree on a TMS
+KAWAL_RECHECK_SHARE = float(os.environ.get("KAWAL_RECHECK_SHARE", 0.1))  # approved visits a second reviewer sees
+KAWAL_TANGGAPAN_DAYS = int(os.environ.get("KAWAL_TANGGAPAN_DAYS", 10))  # length of the public response period
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 2**20  # a photo is read whole to hash and check it
 
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

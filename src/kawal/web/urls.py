@@ -6,6 +6,7 @@ from kawal.web.accounts import views as account_views
 from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
 from kawal.web.field import views as field_views
+from kawal.web.photos import views as photo_views
 from kawal.web.voters import views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tugas/", field_views.my_tasks, name="my_tasks"),
     path("tugas/kelola/", field_views.manage, name="tasks_manage"),
+    path("tugas/kemajuan/", field_views.progress_page, name="field_progress"),
     path("tugas/tinjau/", field_views.review_queue, name="review_queue"),
     path("kunjungan/<int:pk>/tinjau/", field_views.review_visit, name="review_visit"),
     path("tugas/<int:pk>/", field_views.edit_task, name="task_edit"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("tanggapan/", field_views.tanggapan_list, name="tanggapan_list"),
     path("tanggapan/<int:pk>/", field_views.tanggapan_detail, name="tanggapan_detail"),
     path("tanggapan/<int:pk>/ekspor.<str:kind>", field_views.tanggapan_export, name="tanggapan_export"),
+    path("foto/<int:pk>/", photo_views.show, name="photo"),
     path("log/", log_views.browse, name="actionlog"),
     path("log/ekspor.csv", log_views.export, name="actionlog_export"),
     path("api/v1/", api.urls),

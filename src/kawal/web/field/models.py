@@ -112,6 +112,14 @@ class VoterCheck(models.Model):
     note = models.TextField(blank=True)
 
 
+class VisitPhoto(models.Model):
+    """A photo taken on the visit: of the household (the coklit sticker) or as evidence for one voter's check."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    photo = models.ForeignKey("photos.Photo", on_delete=models.PROTECT, related_name="+")
+    voter = models.ForeignKey("voters.Voter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+
 class NewVoter(models.Model):
     """An eligible person met at the household who is not on the list."""
 
@@ -160,7 +168,7 @@ class TanggapanItem(models.Model):
     voter = models.ForeignKey("voters.Voter", null=True, blank=True, on_delete=models.PROTECT)
     new_voter = models.ForeignKey(NewVoter, null=True, blank=True, on_delete=models.PROTECT)
     detail = models.TextField()
-    evidence = models.CharField(max_length=200, help_text="visit ids")
+    evidence = models.TextField(help_text="visit ids and the SHA-256 prefixes of their photos")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     kpu_answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from datetime import date
 
 from django.db import transaction
 
-from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VoterCheck
+from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest
 from kawal.web.voters.models import Voter, VoterList
 
@@ -44,10 +45,33 @@ def _approved(voter_list: VoterList, kode_kelurahan: str) -> object:
     return latest(visits).filter(review=Visit.Review.APPROVED), visits
 
 
+def _photo_refs(approved: object) -> dict[tuple[int, int | None], list[str]]:
+    """Per (visit, voter or None for the household): the photos' SHA-256 prefixes, the evidence's fingerprint."""
+    refs: dict[tuple[int, int | None], list[str]] = defaultdict(list)
+    for visit_id, voter_id, digest in VisitPhoto.objects.filter(visit__in=approved).values_list(
+        "visit_id", "voter_id", "photo__sha256"
+    ):
+        refs[(visit_id, voter_id)].append(digest[:12])
+    return refs
+
+
+def _evidence(visit_ids: list[int], voter_id: int | None, photos: dict) -> str:
+    parts = []
+    for visit_id in visit_ids:
+        shots = photos.get((visit_id, voter_id), []) + (photos.get((visit_id, None), []) if voter_id else [])
+        parts.append(f"kunjungan #{visit_id}" + (f" (foto sha256 {', '.join(shots)})" if shots else ""))
+    return "; ".join(parts)
+
+
 @transaction.atomic
-def compile_tanggapan(voter_list: VoterList, kode_kelurahan: str, user: object) -> Tanggapan:
+def compile_tanggapan(
+    voter_list: VoterList, kode_kelurahan: str, user: object, deadline: date | None = None
+) -> Tanggapan:
     approved, visits = _approved(voter_list, kode_kelurahan)
-    tanggapan = Tanggapan.unscoped.create(voter_list=voter_list, kode_kelurahan=kode_kelurahan, created_by=user)
+    tanggapan = Tanggapan.unscoped.create(
+        voter_list=voter_list, kode_kelurahan=kode_kelurahan, created_by=user, deadline=deadline
+    )
+    photos = _photo_refs(approved)
     items = []
     for person in NewVoter.objects.filter(visit__in=approved):
         items.append(
@@ -56,7 +80,7 @@ def compile_tanggapan(voter_list: VoterList, kode_kelurahan: str, user: object) 
                 category=TanggapanItem.Category.NOT_REGISTERED,
                 new_voter=person,
                 detail=f"{person.nama}, lahir {person.tanggal_lahir or '-'}, {person.alamat}".strip(", "),
-                evidence=str(person.visit_id),
+                evidence=_evidence([person.visit_id], None, photos),
             )
         )
     for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.CORRECT):
@@ -66,12 +90,12 @@ def compile_tanggapan(voter_list: VoterList, kode_kelurahan: str, user: object) 
                 category=TanggapanItem.Category.CORRECT,
                 voter_id=check.voter_id,
                 detail=f"{check.field}: {check.value}",
-                evidence=str(check.visit_id),
+                evidence=_evidence([check.visit_id], check.voter_id, photos),
             )
         )
-    evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
+    evidence: dict[tuple[int, int], list[int]] = defaultdict(list)
     for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.TMS):
-        evidence[(check.voter_id, check.tms)].append(str(check.visit_id))
+        evidence[(check.voter_id, check.tms)].append(check.visit_id)
     for claim in confirmed_tms(visits):
         voter_id, tms = claim["voter_id"], claim["tms"]
         items.append(
@@ -80,7 +104,7 @@ def compile_tanggapan(voter_list: VoterList, kode_kelurahan: str, user: object) 
                 category=TMS_CATEGORY[tms],
                 voter_id=voter_id,
                 detail=f"TMS {tms} ({TMS_WORDS[tms]}), dikonfirmasi {claim['relawan']} relawan",
-                evidence=", ".join(evidence[(voter_id, tms)]),
+                evidence=_evidence(evidence[(voter_id, tms)], voter_id, photos),
             )
         )
     TanggapanItem.objects.bulk_create(items)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,10 +21,12 @@ from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.assign import assign_open_tasks
-from kawal.web.field.models import FieldTask, Tanggapan, TanggapanItem, Visit
+from kawal.web.field.models import FieldTask, TanggapanItem, Visit
+from kawal.web.field.progress import progress, reminders_for, scoped_tanggapan
 from kawal.web.field.review import ReviewError, agreement, confirmations_needed, confirmed_tms, latest, recheck, review
 from kawal.web.field.tanggapan import compile_tanggapan, rows, to_pdf, to_xlsx
 from kawal.web.field.visits import CORRECTABLE, household_voters
+from kawal.web.voters import maps
 from kawal.web.voters.models import Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
@@ -158,11 +162,51 @@ def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "field/edit_task.html", {"task": task, "form": form})
 
 
+@login_required
+def progress_page(request: HttpRequest) -> HttpResponse:
+    """Fieldwork per kelurahan (or inside one kecamatan, ``?wilayah=367105``): tasks done, households visited,
+    confirmed TMS per category and tanggapan items KPU acted on, as table, bars and map."""
+    scope, tasks = _managed(request)
+    focus = request.GET.get("wilayah", "").strip()
+    focus = focus if focus.isdigit() and len(focus) in (4, 6) else ""
+    units = progress(tasks.filter(kode_kelurahan__startswith=focus), scoped_tanggapan(scope))
+    units = {k: u for k, u in units.items() if k.startswith(focus)}
+    registry = wilayah_registry()
+    names = {k: (registry.get(k).name if registry.get(k) else k) for k in units}
+    rows = sorted(units.values(), key=lambda u: (-(u.tasks - u.done), u.kode))
+    totals = _totals(units.values())
+    tms_max = max(totals["tms"].values(), default=0) or 1
+    context = {
+        "focus": focus,
+        "rows": [{"unit": u, "nama": names.get(u.kode, u.kode)} for u in rows],
+        "totals": totals,
+        "tms": [(code, label, totals["tms"].get(code, 0)) for code, label in TMS_LABELS],
+        "tms_max": tms_max,
+        "map": maps.choropleth({k: u.done_share for k, u in units.items()}, maps.GREENS),
+        "reminders": reminders_for(scope),
+    }
+    return render(request, "field/progress.html", context)
+
+
+def _totals(units: object) -> dict:
+    totals: dict = {"tasks": 0, "done": 0, "visited": 0, "approved": 0, "items": 0, "accepted": 0, "tms": {}}
+    for unit in units:
+        for key in ("tasks", "done", "visited", "approved", "items", "accepted"):
+            totals[key] += getattr(unit, key)
+        for code, n in unit.tms.items():
+            totals["tms"][code] = totals["tms"].get(code, 0) + n
+    return totals
+
+
 # --- review ----------------------------------------------------------------------------------------------------
 
 
 def _scoped_visits(tasks: object) -> object:
-    return Visit.unscoped.filter(task__in=tasks).select_related("task", "relawan").prefetch_related("checks__voter")
+    return (
+        Visit.unscoped.filter(task__in=tasks)
+        .select_related("task", "relawan")
+        .prefetch_related("checks__voter", "photos__voter")
+    )
 
 
 @login_required
@@ -209,14 +253,6 @@ def review_visit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- tanggapan masyarakat --------------------------------------------------------------------------------------
 
 
-def _tanggapan_in_scope(scope: Scope) -> object:
-    areas = Q(pk__in=[])
-    for m in scope.memberships:
-        if m.rw is None:
-            areas |= Q(kode_kelurahan__startswith=m.wilayah, voter_list__organisation=m.organisation.kpu_office)
-    return Tanggapan.unscoped.filter(areas)
-
-
 @login_required
 def tanggapan_list(request: HttpRequest) -> HttpResponse:
     scope, _tasks = _managed(request)
@@ -226,17 +262,34 @@ def tanggapan_list(request: HttpRequest) -> HttpResponse:
         covered = any(kode.startswith(m.wilayah) and m.role in MANAGERS for m in scope.memberships)
         if voter_list is None or len(kode) != 10 or not covered:
             return HttpResponse("kelurahan di luar wilayah Anda", status=400)
-        made = compile_tanggapan(voter_list, kode, request.user)
+        made = compile_tanggapan(voter_list, kode, request.user, _deadline(request.POST.get("deadline", "")))
         record("tanggapan.compiled", request=request, obj=made, items=made.items.count())
         return redirect("tanggapan_detail", pk=made.pk)
-    return render(request, "field/tanggapan_list.html", {"all": _tanggapan_in_scope(scope)})
+    context = {"all": scoped_tanggapan(scope), "default_deadline": _deadline("")}
+    return render(request, "field/tanggapan_list.html", context)
+
+
+def _deadline(text: str) -> date:
+    """The end of the response period: the date given, or by default the period's length from today (KPU's
+    2024 period, 18-27 August, was ten days)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        days = int(getattr(settings, "KAWAL_TANGGAPAN_DAYS", 10))
+        return timezone.localdate() + timedelta(days=days - 1)
 
 
 @login_required
 def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope, _tasks = _managed(request)
-    tanggapan = get_object_or_404(_tanggapan_in_scope(scope), pk=pk)
+    tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
     is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
+    if request.method == "POST" and "deadline" in request.POST:
+        old = tanggapan.deadline
+        tanggapan.deadline = _deadline(request.POST["deadline"])
+        tanggapan.save(update_fields=["deadline"])
+        record("tanggapan.deadline", request=request, obj=tanggapan, old=str(old), new=str(tanggapan.deadline))
+        return redirect("tanggapan_detail", pk=tanggapan.pk)
     if request.method == "POST":
         item = get_object_or_404(tanggapan.items, pk=request.POST.get("item"))
         status = request.POST.get("status", "")
@@ -249,8 +302,10 @@ def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         item.save()
         record("tanggapan.item", request=request, obj=item, old=old, new=status)
         return redirect("tanggapan_detail", pk=tanggapan.pk)
+    unit = wilayah_registry().get(tanggapan.kode_kelurahan)
     context = {
         "tanggapan": tanggapan,
+        "kelurahan_name": unit.name if unit else "",
         "rows": list(zip(tanggapan.items.order_by("category", "pk"), rows(tanggapan), strict=True)),
         "is_kpu": is_kpu,
     }
@@ -260,7 +315,7 @@ def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tanggapan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     scope, _tasks = _managed(request)
-    tanggapan = get_object_or_404(_tanggapan_in_scope(scope), pk=pk)
+    tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
     unit = wilayah_registry().get(tanggapan.kode_kelurahan)
     name = unit.name if unit else tanggapan.kode_kelurahan
     if kind == "xlsx":

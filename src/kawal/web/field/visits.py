@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from kawal.engine.nik import mask, parse_nik
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
-from kawal.web.field.models import FieldTask, NewVoter, Visit, VoterCheck
+from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, VoterCheck
+from kawal.web.photos.models import Photo
 from kawal.web.voters.models import Voter
 
 TMS_CODES = range(1, 9)
@@ -51,6 +52,12 @@ class NewVoterIn:
 
 
 @dataclass(frozen=True)
+class PhotoRef:
+    client_id: str
+    voter_id: int | None = None  # None: a photo of the household, such as the coklit sticker
+
+
+@dataclass(frozen=True)
 class VisitIn:
     client_id: str
     recorded_at: datetime
@@ -62,6 +69,7 @@ class VisitIn:
     longitude: float | None = None
     checks: tuple[CheckIn, ...] = ()
     new_voters: tuple[NewVoterIn, ...] = ()
+    photos: tuple[PhotoRef, ...] = ()
     supersedes: int | None = None
 
 
@@ -103,9 +111,13 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
     for person in data.new_voters:
         if person.nik and not parse_nik(person.nik).valid:
             raise VisitError(f"pemilih baru {person.nama}: {parse_nik(person.nik).explain()}")
+    photos = _photos(data.photos, relawan, household)
     try:
         with transaction.atomic():
             visit = _store(task, relawan, data)
+            VisitPhoto.objects.bulk_create(
+                VisitPhoto(visit=visit, photo=photos[ref.client_id], voter_id=ref.voter_id) for ref in data.photos
+            )
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
         return Visit.unscoped.get(client_id=data.client_id), False
     record(
@@ -115,8 +127,23 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
         task=task.pk,
         checks=len(data.checks),
         new_voters=len(data.new_voters),
+        photos=len(data.photos),
     )
     return visit, True
+
+
+def _photos(refs: tuple[PhotoRef, ...], relawan: object, household: set[int]) -> dict[str, Photo]:
+    """The photos a visit refers to: each uploaded before, by this relawan (the phone sends photos first)."""
+    found = {
+        str(p.client_id): p
+        for p in Photo.objects.filter(client_id__in=[r.client_id for r in refs], uploaded_by=relawan)
+    }
+    for ref in refs:
+        if ref.client_id not in found:
+            raise VisitError(f"foto {ref.client_id}: belum terkirim; kirim fotonya dulu")
+        if ref.voter_id is not None and ref.voter_id not in household:
+            raise VisitError(f"foto {ref.client_id}: pemilih {ref.voter_id} bukan anggota rumah tangga tugas ini")
+    return found
 
 
 def _store(task: FieldTask, relawan: object, data: VisitIn) -> Visit:

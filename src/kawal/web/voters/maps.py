@@ -59,19 +59,40 @@ def shapes(path: Path | None = None) -> tuple[tuple[Shape, ...], int]:
     return tuple(drawn), height
 
 
-def colour(rate: float | None, breaks: tuple[float, ...]) -> str:
+GREENS = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # ColorBrewer Greens: more is better
+
+
+def colour(rate: float | None, breaks: tuple[float, ...], colours: tuple[str, ...] = COLOURS) -> str:
     """The class colour of a rate (None: no data, grey)."""
     if rate is None:
         return "#e0e0e0"
     for i, limit in enumerate(breaks):
         if rate <= limit:
-            return COLOURS[i]
-    return COLOURS[-1]
+            return colours[i]
+    return colours[-1]
 
 
-def breaks_for(rates: list[float]) -> tuple[float, ...]:
-    """Quantile class limits for five colours."""
+def breaks_for(rates: list[float], classes: int = len(COLOURS)) -> tuple[float, ...]:
+    """Quantile class limits: one fewer than the number of colours."""
     ordered = sorted(rates)
     if not ordered:
-        return (0, 0, 0, 0)
-    return tuple(ordered[min(len(ordered) - 1, int(len(ordered) * q))] for q in (0.2, 0.4, 0.6, 0.8))
+        return (0,) * (classes - 1)
+    return tuple(ordered[min(len(ordered) - 1, int(len(ordered) * i / classes))] for i in range(1, classes))
+
+
+def choropleth(rates: dict[str, float | None], colours: tuple[str, ...] = COLOURS) -> dict:
+    """What a map template draws: every kelurahan with its value and fill, the box, and the legend."""
+    shape_list, height = shapes()
+    breaks = breaks_for([r for r in rates.values() if r is not None], len(colours))
+    drawn = [
+        {
+            "kode": s.kode,
+            "nama": s.nama,
+            "path": s.path,
+            "fill": colour(rates.get(s.kode), breaks, colours),
+            "rate": rates.get(s.kode),
+        }
+        for s in shape_list
+    ]
+    legend = [(colours[i], breaks[i - 1] if i else 0.0) for i in range(len(colours))]
+    return {"shapes": drawn, "width": WIDTH, "height": height, "legend": legend}

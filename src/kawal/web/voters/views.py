@@ -24,6 +24,7 @@ from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
+from kawal.web.field.progress import reminders_for
 from kawal.web.voters import maps
 from kawal.web.voters.jobs import process_upload
 from kawal.web.voters.models import Finding, Voter, VoterList
@@ -75,8 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "check_max": max(per_check.values(), default=0) or 1,
         "units": _unit_rows(per_kelurahan, flagged, 10 if by_kelurahan else 6),
         "unit_level": _("Kelurahan") if by_kelurahan else _("Kecamatan"),
-        "map": _map(rates),
+        "map": maps.choropleth(rates),
         "lists": scope.voter_lists(VoterList.objects.all())[:5],
+        "reminders": reminders_for(scope),
     }
     return render(request, "voters/home.html", context)
 
@@ -98,23 +100,6 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
         r["width"] = round(100 * r["rate"] / top, 1)
         r["percent"] = 100 * r["rate"]
     return rows
-
-
-def _map(rates: dict[str, float]) -> dict:
-    shapes, height = maps.shapes()
-    breaks = maps.breaks_for(list(rates.values()))
-    drawn = [
-        {
-            "kode": s.kode,
-            "nama": s.nama,
-            "path": s.path,
-            "fill": maps.colour(rates.get(s.kode), breaks),
-            "rate": rates.get(s.kode),
-        }
-        for s in shapes
-    ]
-    legend = [(maps.COLOURS[i], breaks[i - 1] if i else 0.0) for i in range(len(maps.COLOURS))]
-    return {"shapes": drawn, "width": maps.WIDTH, "height": height, "legend": legend}
 
 
 # --- voter lists and uploads ---------------------------------------------------------------------------------

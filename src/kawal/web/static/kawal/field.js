@@ -41,6 +41,69 @@
     box.textContent = items.length
       ? `${items.length} ${box.dataset.waitingText}` + (failed.length ? ` (${failed.length} ${box.dataset.errorText}: ${failed[0].error})` : "")
       : box.dataset.emptyText;
+    if (failed.length) {
+      // A refused record stays until the relawan has read why and chooses to drop it.
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.textContent = box.dataset.discardText;
+      discard.addEventListener("click", async () => {
+        for (const item of failed) await drop(item.client_id);
+        await showQueue();
+      });
+      box.append(" ", discard);
+    }
+  }
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    // Plain-http pages have no randomUUID; a version-4 UUID from getRandomValues is as good.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  async function sha256Hex(blob) {
+    if (!crypto.subtle) return ""; // the server hashes anyway; this only proves the bytes arrived whole
+    const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+    return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function post(url, init) {
+    try {
+      return await fetch(url, { method: "POST", credentials: "same-origin", ...init });
+    } catch (networkError) {
+      return null; // still offline
+    }
+  }
+
+  async function rejected(item, response) {
+    const body = await response.json().catch(() => ({}));
+    await enqueue({ ...item, error: body.detail || String(response.status) });
+  }
+
+  // Photos go first, one request each, so a weak signal only has to carry one photo at a time.
+  // Returns "sent", "offline" or "rejected".
+  async function sendPhotos(item) {
+    for (const photo of item.photos || []) {
+      if (photo.sent) continue;
+      const body = new FormData();
+      body.append("client_id", photo.client_id);
+      body.append("kind", photo.kind);
+      body.append("sha256", photo.sha256 || "");
+      body.append("file", photo.blob, photo.name || "foto.jpg");
+      const response = await post("/api/v1/photos", { headers: { "X-CSRFToken": csrfToken() }, body });
+      if (!response) return "offline";
+      if (response.status === 422 || response.status === 413) {
+        await rejected(item, response);
+        return "rejected";
+      }
+      if (!response.ok) return "offline";
+      photo.sent = true;
+      await enqueue(item);
+    }
+    return "sent";
   }
 
   let flushing = false;
@@ -49,22 +112,18 @@
     flushing = true;
     try {
       for (const item of await queued()) {
-        let response;
-        try {
-          response = await fetch(item.endpoint, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-            body: JSON.stringify(item.payload),
-          });
-        } catch (networkError) {
-          break; // still offline: keep everything for later
-        }
+        const photos = await sendPhotos(item);
+        if (photos === "offline") break;
+        if (photos === "rejected") continue;
+        const response = await post(item.endpoint, {
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify(item.payload),
+        });
+        if (!response) break;
         if (response.ok) {
           await drop(item.client_id);
         } else if (response.status === 422 || response.status === 404) {
-          const body = await response.json().catch(() => ({}));
-          await enqueue({ ...item, error: body.detail || String(response.status) });
+          await rejected(item, response);
         } else {
           break; // the server is unwell: try again later
         }
@@ -107,7 +166,7 @@
     }
     const residents = form.querySelector('[name="residents"]').value;
     return {
-      client_id: crypto.randomUUID(),
+      client_id: newId(),
       recorded_at: new Date().toISOString(),
       pantarlih_visited: checked(form, "pantarlih") || "tidak_tahu",
       sticker: checked(form, "sticker") || "tidak_tahu",
@@ -115,14 +174,36 @@
       note: form.querySelector('[name="note"]').value,
       checks,
       new_voters: newVoters,
+      photos: [],
     };
+  }
+
+  async function photosOf(form) {
+    const photos = [];
+    for (const input of form.querySelectorAll("input[type=file][data-kind]")) {
+      for (const blob of input.files) {
+        const voter = input.dataset.photoVoter;
+        photos.push({
+          client_id: newId(),
+          kind: input.dataset.kind,
+          voter_id: voter ? Number(voter) : null,
+          name: blob.name,
+          blob,
+          sha256: await sha256Hex(blob),
+          sent: false,
+        });
+      }
+    }
+    return photos;
   }
 
   async function onSubmit(event) {
     event.preventDefault();
     const form = event.target;
     const payload = visitPayload(form);
-    await enqueue({ client_id: payload.client_id, endpoint: form.dataset.endpoint, payload });
+    const photos = await photosOf(form);
+    payload.photos = photos.map((p) => ({ client_id: p.client_id, voter_id: p.voter_id }));
+    await enqueue({ client_id: payload.client_id, endpoint: form.dataset.endpoint, payload, photos });
     form.reset();
     form.querySelector("[data-saved]").hidden = false;
     await flush();

@@ -1,0 +1,43 @@
+"""Evidence photos (coklit stickers, households, C.Hasil pages). The original is kept as evidence with its SHA-256
+and is never served; others see a re-encoded copy without EXIF. Files live in the ``photos`` storage, which is
+the local disk by default and object storage in production (``STORAGES["photos"]``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def photo_storage() -> object:
+    return storages["photos"]
+
+
+class Photo(models.Model):
+    class Kind(models.TextChoices):
+        STICKER = "stiker", _("stiker coklit")
+        EVIDENCE = "bukti", _("bukti")
+        C_HASIL = "c_hasil", _("formulir C.Hasil")
+
+    client_id = models.UUIDField(unique=True)  # made by the phone: a retried upload finds this row
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original = models.FileField(storage=photo_storage, max_length=200)
+    served = models.FileField(storage=photo_storage, max_length=200)
+    # Evidence metadata from the camera: kept for reviewers' records, stripped from the served copy.
+    taken_at = models.DateTimeField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sha256[:12]}"

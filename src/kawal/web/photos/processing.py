@@ -1,0 +1,114 @@
+"""Evidence photos: check what the phone sent, keep its SHA-256, read where and when it was taken, and make the
+copy others may see, re-encoded from the pixels so no EXIF (location, time, device) travels with it.
+
+No Django here, so the checks can be tested and fuzzed on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo is the largest real one; more is a decompression bomb
+SERVED_EDGE = 1600  # enough to read a sticker or a C.Hasil page on a phone screen
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses to decode far beyond it
+GPS_IFD, EXIF_IFD = 0x8825, 0x8769
+DATETIME_ORIGINAL, DATETIME = 0x9003, 0x0132
+
+
+class PhotoError(ValueError):
+    """A file that is not an acceptable photo; the message says why, in Indonesian."""
+
+
+@dataclass(frozen=True)
+class Processed:
+    sha256: str
+    size: int
+    content_type: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    latitude: float | None
+    longitude: float | None
+    served: bytes  # JPEG without metadata
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def process(data: bytes, max_bytes: int) -> Processed:
+    """Validate one uploaded photo and derive everything kawal keeps about it."""
+    if not data:
+        raise PhotoError("berkas foto kosong")
+    if len(data) > max_bytes:
+        raise PhotoError(f"foto terlalu besar: {len(data) / 2**20:.1f} MiB, maksimum {max_bytes / 2**20:.0f} MiB")
+    image = _open(data)
+    taken_at, latitude, longitude = _metadata(image)
+    return Processed(
+        sha256=sha256(data),
+        size=len(data),
+        content_type=Image.MIME[image.format],
+        width=image.width,
+        height=image.height,
+        taken_at=taken_at,
+        latitude=latitude,
+        longitude=longitude,
+        served=_served_copy(image),
+    )
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        if image.width * image.height > MAX_PIXELS:
+            raise PhotoError(f"foto terlalu besar: {image.width}×{image.height} piksel")
+        image.load()
+    except Image.DecompressionBombError:
+        raise PhotoError("foto terlalu besar (jumlah piksel)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        if isinstance(error, PhotoError):
+            raise
+        raise PhotoError("bukan foto JPEG, PNG atau WebP yang utuh") from None
+    return image
+
+
+def _metadata(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    with warnings.catch_warnings():  # damaged EXIF is common on cheap phones; what cannot be read is left out
+        warnings.simplefilter("ignore")
+        exif = image.getexif()
+        stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+        gps = exif.get_ifd(GPS_IFD)
+    return _exif_time(stamp), _gps_degrees(gps.get(2), gps.get(1)), _gps_degrees(gps.get(4), gps.get(3))
+
+
+def _exif_time(stamp: object) -> datetime | None:
+    try:
+        return datetime.strptime(str(stamp).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def _gps_degrees(value: object, ref: object) -> float | None:
+    """EXIF keeps degrees, minutes and seconds as three rationals; S and W are negative."""
+    try:
+        degrees, minutes, seconds = (float(part) for part in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    sign = -1.0 if str(ref).strip("\x00 ").upper() in ("S", "W") else 1.0
+    result = sign * (degrees + minutes / 60 + seconds / 3600)
+    return round(result, 7) if -180 <= result <= 180 else None
+
+
+def _served_copy(image: Image.Image) -> bytes:
+    upright = ImageOps.exif_transpose(image).convert("RGB")
+    upright.thumbnail((SERVED_EDGE, SERVED_EDGE))
+    out = io.BytesIO()
+    upright.save(out, format="JPEG", quality=80, optimize=True)  # no exif= argument: nothing carried over
+    return out.getvalue()

@@ -1,0 +1,31 @@
+"""Show a photo to those allowed to see it: the copy without EXIF, never the original file."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.field.models import FieldTask, VisitPhoto
+from kawal.web.photos.models import Photo
+
+
+def can_view(user: object, photo: Photo) -> bool:
+    """The relawan who took it, and the coordinators and KPU staff whose wilayah holds the visit it documents."""
+    if photo.uploaded_by_id == getattr(user, "pk", None):
+        return True
+    tasks = Scope.for_user(user).tasks(FieldTask.unscoped.all())
+    return VisitPhoto.objects.filter(photo=photo, visit__task__in=tasks).exists()
+
+
+@login_required
+def show(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(Photo, pk=pk)
+    if not can_view(request.user, photo):
+        return HttpResponse(status=404)  # same answer as a missing photo: ids reveal nothing
+    record("photo.viewed", request=request, obj=photo)
+    response = FileResponse(photo.served.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
