@@ -181,3 +181,11 @@ def reason_text(reason_sql: str, kind: str, raw_sql: str, p: str = "nik") -> str
         needed = {k: v for k, v in values.items() if "{" + k in text[0] or "{" + k in text[1]}
         cases.append(f"WHEN '{reason}' THEN {message(text, **needed)}")
     return f"CASE {reason_sql} {' '.join(cases)} END"
+
+
+def mask_sql(column: str, visible_start: int = 6) -> str:
+    """:func:`kawal.engine.nik.mask` as a SQL expression: region code visible, the rest as ``*``."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN '' ELSE substr({column}, 1, {visible_start}) || "
+        f"repeat('*', greatest(0, length({column}) - {visible_start})) END"
+    )

@@ -86,6 +86,11 @@ def _collapse_doubles(expr: str) -> str:
     return expr
 
 
+def normalised_name_sql(column: str) -> str:
+    """A name with titles, degrees, spelling variants and doubled letters folded: what linkage compares."""
+    return _normalised_name(column)
+
+
 def _normalised_name(column: str) -> str:
     text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees usually follow a comma
     text = f"regexp_replace({text}, '(\\s+[SMD]\\.\\s?[A-Z]{{1,4}}\\.?)+\\s*$', '')"  # ... or just a space: S.PD., M.M.

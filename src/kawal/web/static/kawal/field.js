@@ -172,6 +172,8 @@
       sticker: checked(form, "sticker") || "tidak_tahu",
       residents: residents ? Number(residents) : null,
       note: form.querySelector('[name="note"]').value,
+      latitude: form.dataset.latitude ? Number(form.dataset.latitude) : null,
+      longitude: form.dataset.longitude ? Number(form.dataset.longitude) : null,
       checks,
       new_voters: newVoters,
       photos: [],
@@ -220,7 +222,20 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("visit");
-    if (form) form.addEventListener("submit", onSubmit);
+    if (form) {
+      form.addEventListener("submit", onSubmit);
+      // Where the visit happened is evidence kept for reviewers; without permission or a fix, it is left out.
+      if (navigator.geolocation) {
+        navigator.geolocation.getCurrentPosition(
+          (position) => {
+            form.dataset.latitude = String(position.coords.latitude);
+            form.dataset.longitude = String(position.coords.longitude);
+          },
+          () => null,
+          { enableHighAccuracy: true, timeout: 15000, maximumAge: 300000 }
+        );
+      }
+    }
     window.addEventListener("online", flush);
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js").then(() => navigator.serviceWorker.ready).then(warmCache);

@@ -1,0 +1,93 @@
+"""Estimates as a table file and as an interval plot (inline SVG, no JavaScript): each row a point and its
+confidence interval, the overall estimate first and in bold, so a reader sees at once how sure each number is."""
+
+from __future__ import annotations
+
+import csv
+import html
+from collections.abc import Iterable
+from pathlib import Path
+
+from kawal.engine.sampling.estimate import Estimate
+
+CSV_COLUMNS = (
+    "kategori",
+    "strata",
+    "diambil",
+    "terjawab",
+    "dasar",
+    "jumlah",
+    "tingkat",
+    "bawah",
+    "atas",
+    "tidak_terjawab",
+)
+
+
+def write_csv(estimates: Iterable[Estimate], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(CSV_COLUMNS)
+        for e in estimates:
+            out.writerow(
+                (
+                    e.category,
+                    e.stratum or "semua",
+                    e.drawn,
+                    e.responded,
+                    e.base,
+                    e.count,
+                    *(_fmt(v) for v in (e.rate, e.low, e.high, e.nonresponse)),
+                )
+            )
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"
+
+
+def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None, width: int = 640) -> str:
+    """One row per estimate: the label, the interval as a line, the estimate as a dot, and the figures."""
+    labels = labels or {}
+    rows = [e for e in estimates if e.rate is not None]
+    top = max((e.high or 0 for e in rows), default=0.01)
+    scale_max = _nice_max(top)
+    left, right, row_h = 170, 150, 22
+    plot_w = width - left - right
+    height = row_h * (len(rows) + 1) + 10
+
+    def x(value: float) -> float:
+        return left + plot_w * value / scale_max
+
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" class="intervals" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
+    ]
+    for tick in (0, scale_max / 2, scale_max):
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="4" y2="{height - 18}" stroke="#ddd"/>')
+        parts.append(f'<text x="{x(tick):.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{tick:.1%}</text>')
+    for i, e in enumerate(rows):
+        y = row_h * i + 16
+        label = labels.get(e.stratum, e.stratum) if e.stratum else labels.get("", "Semua")
+        weight = ' font-weight="bold"' if not e.stratum else ""
+        parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end"{weight}>{html.escape(label)}</text>')
+        parts.append(
+            f'<line x1="{x(e.low or 0):.1f}" x2="{x(e.high or 0):.1f}" y1="{y}" y2="{y}" stroke="#c62828" stroke-width="3"/>'
+        )
+        parts.append(
+            f'<circle cx="{x(e.rate):.1f}" cy="{y}" r="4.5" fill="#67000d"><title>{_title(e)}</title></circle>'
+        )
+        parts.append(f'<text x="{width - right + 8}" y="{y + 4}"{weight}>{_title(e)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _title(e: Estimate) -> str:
+    return html.escape(f"{e.rate:.1%} ({e.low:.1%}–{e.high:.1%}) n={e.base}")
+
+
+def _nice_max(value: float) -> float:
+    for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0):
+        if value <= step:
+            return step
+    return 1.0
