@@ -180,3 +180,43 @@ def test_relawan_records_three_visits_offline_and_they_sync_once(page, live_serv
     assert "JL. MERDEKA NO. 9" in text and "PEMILIH PEMULA" in text
     for digest in VisitPhoto.objects.filter(visit__task=tasks[0]).values_list("photo__sha256", flat=True):
         assert digest[:12] in text
+
+
+def test_statistical_audit_from_plan_to_interval_plot(page, live_server, accounts, city):
+    """A coordinator plans and draws a sample with a public phrase; a relawan records an outcome on the phone;
+    the results page shows it with its interval."""
+    from kawal.web.sampling.models import Observation, SampleDraw
+
+    voter_list = demo.load_list(accounts, city / "dpt.csv")
+    log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/sampel/")
+    page.select_option("select[name=voter_list]", str(voter_list.pk))
+    page.fill("input[name=margin]", "0.05")
+    page.click("form.plan button[type=submit]")
+    page.wait_for_selector("[data-plan=answers]")
+    shot(page, "11-sample-plan")
+    page.fill("input[name=phrase]", "Rapat koordinasi 1 Juli 2024")
+    page.click("text=Ambil sampel dan buat tugas lapangan")
+    page.wait_for_selector("[data-sample-sha]")
+    sample = SampleDraw.unscoped.get()
+    unit = sample.units.order_by("stratum", "urutan").first()
+    unit.task.assigned_to = get_user_model().objects.get(username="relawan.ketapang")
+    unit.task.save()
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "relawan.ketapang")
+    page.goto(f"{live_server.url}/tugas/")
+    page.click(f"a[href='/sampel/unit/{unit.pk}/']")
+    page.check("input[name=outcome][value=tidak_di_alamat]")
+    page.fill("textarea[name=note]", "pindah ke Bogor, kata ketua RT")
+    page.click("form[data-queue] button[type=submit]")
+    page.wait_for_selector("#queue-status[data-waiting='0']", timeout=30_000)
+    shot(page, "12-sample-outcome-recorded")
+    assert Observation.objects.get().outcome == "tidak_di_alamat"
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/sampel/{sample.pk}/")
+    assert page.inner_text("[data-progress=answered]") == "1"
+    assert page.locator("section[data-category=tidak_di_alamat] svg circle").count() >= 2
+    shot(page, "13-sample-results")

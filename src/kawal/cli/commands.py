@@ -563,6 +563,7 @@ def web_demo(args: argparse.Namespace) -> int:
             kpu, args.out / "dpt.csv", lambda pct, step: bar.update(task, completed=pct, description=step)
         )
     demo.sample_fieldwork(voter_list)
+    demo.sample_audit(voter_list)
     console.print(
         t(
             ("Daftar #{n}: {l:,} pemilih dimuat, status {s}", "List #{n}: {l:,} voters loaded, status {s}"),

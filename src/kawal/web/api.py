@@ -307,3 +307,43 @@ def upload_photo(
         raise HttpError(422, str(error)) from None
     receipt = PhotoReceipt(id=photo.pk, client_id=photo.client_id, sha256=photo.sha256, created=created)
     return Status(201 if created else 200, receipt)
+
+
+# --- statistical audit: what a relawan records for a drawn unit (same offline queue, same idempotency) -------
+
+
+class ObservationSchema(Schema):
+    client_id: uuid.UUID
+    kind: str
+    recorded_at: datetime
+    outcome: str = ""
+    note: str = ""
+    nama: str = ""
+    tanggal_lahir: date | None = None
+    nik: str = ""
+    pantarlih: str = ""
+    sticker: str = ""
+
+
+class ObservationReceipt(Schema):
+    id: int
+    client_id: uuid.UUID
+    created: bool
+    registered: bool | None = None
+
+
+@api.post("/sample-units/{unit_id}/observations", response={200: ObservationReceipt, 201: ObservationReceipt})
+def record_sample_observation(request: HttpRequest, unit_id: int, payload: ObservationSchema) -> Status:
+    """The outcome of a drawn record, a person met in a drawn RT (checked against the list), or a household's
+    coklit check there. Only the relawan the unit's task is assigned to may record it."""
+    from kawal.web.sampling.models import SampleUnit
+    from kawal.web.sampling.service import ObservationIn, SampleError, record_observation
+
+    unit = get_object_or_404(SampleUnit.objects.select_related("draw"), pk=unit_id, task__assigned_to=request.user)
+    data = ObservationIn(**{**payload.dict(), "client_id": str(payload.client_id)})
+    try:
+        made, created = record_observation(unit, request.user, data)
+    except SampleError as error:
+        raise HttpError(422, str(error)) from None
+    receipt = ObservationReceipt(id=made.pk, client_id=made.client_id, created=created, registered=made.registered)
+    return Status(201 if created else 200, receipt)

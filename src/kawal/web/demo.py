@@ -232,3 +232,47 @@ def demo_sticker(seed: int) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
     return out.getvalue()
+
+
+DEMO_PHRASE = "Contoh: rapat koordinasi KPU Kota Tangerang dan Ormas, 1 Juli 2024"
+# Shares the demo pretends the field found, to fill the results page (the synthetic city has no ground truth
+# for who still lives at the address).
+DEMO_OUTCOMES = (("tidak_di_alamat", 0.04), ("meninggal", 0.01), ("data_salah", 0.03), ("tidak_terjangkau", 0.1))
+
+
+def sample_audit(voter_list: VoterList, answered_share: float = 0.7) -> int:
+    """A drawn list → people sample (±2 points) with outcomes for most units, so the sampling pages have
+    something to show. Returns the number of outcomes recorded; nothing is drawn twice."""
+    import hashlib
+    import uuid
+
+    from django.utils import timezone
+
+    from kawal.engine.sampling import plan as planning
+    from kawal.web.sampling import service
+    from kawal.web.sampling.models import SampleDraw
+
+    if SampleDraw.unscoped.filter(voter_list=voter_list, phrase=DEMO_PHRASE).exists():
+        return 0
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    sizes = {k: units for k, (units, _v) in service.strata_sizes(voter_list, "record", "kecamatan").items()}
+    plans = planning.stratified(sizes, 0.02, 0.95, 0.05, 0.1)
+    plan = {"margin": 0.02, "rate": 0.05, "nonresponse": 0.1, "per_stratum": False}
+    sample = service.make_draw(
+        voter_list, coordinator, DEMO_PHRASE, "record", "kecamatan", {p.stratum: p.to_visit for p in plans}, plan
+    )
+    relawan = get_user_model().objects.get(username="relawan.ketapang")
+    made = 0
+    for unit in sample.units.select_related("draw"):
+        draw = int(hashlib.sha256(unit.key.encode()).hexdigest()[:8], 16) / 2**32  # fixed per unit
+        if draw >= answered_share:
+            continue
+        outcome, edge = "ditemukan", draw / answered_share
+        for name, share in DEMO_OUTCOMES:
+            if edge < share:
+                outcome = name
+                break
+            edge -= share
+        data = service.ObservationIn(str(uuid.uuid5(uuid.NAMESPACE_URL, unit.rank)), "hasil", timezone.now(), outcome)
+        made += service.record_observation(unit, relawan, data)[1]
+    return made

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kawal.web.voters",
     "kawal.web.photos",
     "kawal.web.field",
+    "kawal.web.sampling",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
 from kawal.web.field import views as field_views
 from kawal.web.photos import views as photo_views
+from kawal.web.sampling import views as sample_views
 from kawal.web.voters import views
 
 urlpatterns = [
@@ -35,6 +36,11 @@ urlpatterns = [
     path("tanggapan/<int:pk>/", field_views.tanggapan_detail, name="tanggapan_detail"),
     path("tanggapan/<int:pk>/ekspor.<str:kind>", field_views.tanggapan_export, name="tanggapan_export"),
     path("foto/<int:pk>/", photo_views.show, name="photo"),
+    path("sampel/", sample_views.index, name="samples"),
+    path("sampel/cakupan/", sample_views.coverage, name="coverage"),
+    path("sampel/ambil/", sample_views.create, name="sample_create"),
+    path("sampel/<int:pk>/", sample_views.detail, name="sample_detail"),
+    path("sampel/unit/<int:pk>/", sample_views.unit_form, name="sample_unit"),
     path("log/", log_views.browse, name="actionlog"),
     path("log/ekspor.csv", log_views.export, name="actionlog_export"),
     path("api/v1/", api.urls),

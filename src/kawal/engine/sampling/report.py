@@ -46,13 +46,13 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}"
 
 
-def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None, width: int = 640) -> str:
+def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None, width: int = 520) -> str:
     """One row per estimate: the label, the interval as a line, the estimate as a dot, and the figures."""
     labels = labels or {}
     rows = [e for e in estimates if e.rate is not None]
     top = max((e.high or 0 for e in rows), default=0.01)
     scale_max = _nice_max(top)
-    left, right, row_h = 170, 150, 22
+    left, right, row_h = 130, 190, 24
     plot_w = width - left - right
     height = row_h * (len(rows) + 1) + 10
 
@@ -61,7 +61,7 @@ def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None
 
     parts = [
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" class="intervals" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="14">'
     ]
     for tick in (0, scale_max / 2, scale_max):
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="4" y2="{height - 18}" stroke="#ddd"/>')
@@ -83,7 +83,14 @@ def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None
 
 
 def _title(e: Estimate) -> str:
-    return html.escape(f"{e.rate:.1%} ({e.low:.1%}–{e.high:.1%}) n={e.base}")
+    return html.escape(describe(e))
+
+
+def describe(e: Estimate) -> str:
+    """ "3.1% (2.2%–4.0%) n=457": the estimate, its interval and what it rests on."""
+    if e.rate is None:
+        return f"– n={e.base}"
+    return f"{e.rate:.1%} ({e.low:.1%}–{e.high:.1%}) n={e.base}"
 
 
 def _nice_max(value: float) -> float:

@@ -60,6 +60,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """My open tasks, grouped by RT and household, each with the findings to verify."""
     tasks = (
         FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN)
+        .select_related("sample_unit")
         .prefetch_related("findings__voter")
         .order_by("kode_kelurahan", "rw", "rt", "alamat", "pk")
     )

@@ -199,10 +199,19 @@
     return photos;
   }
 
+  // Any other queued form (a drawn unit's outcome, a person met, a household check): its filled fields as JSON.
+  function formPayload(form) {
+    const payload = { client_id: newId(), recorded_at: new Date().toISOString() };
+    for (const [name, value] of new FormData(form).entries()) {
+      if (typeof value === "string" && value.trim() !== "") payload[name] = value.trim();
+    }
+    return payload;
+  }
+
   async function onSubmit(event) {
     event.preventDefault();
     const form = event.target;
-    const payload = visitPayload(form);
+    const payload = form.id === "visit" ? visitPayload(form) : formPayload(form);
     const photos = await photosOf(form);
     payload.photos = photos.map((p) => ({ client_id: p.client_id, voter_id: p.voter_id }));
     await enqueue({ client_id: payload.client_id, endpoint: form.dataset.endpoint, payload, photos });
@@ -221,9 +230,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("form[data-queue]").forEach((queued) => queued.addEventListener("submit", onSubmit));
     const form = document.getElementById("visit");
     if (form) {
-      form.addEventListener("submit", onSubmit);
       // Where the visit happened is evidence kept for reviewers; without permission or a fix, it is left out.
       if (navigator.geolocation) {
         navigator.geolocation.getCurrentPosition(

@@ -1,0 +1,236 @@
+"""Pages of the statistical audit: plan, draw, follow the fieldwork, read the results; and the relawan's form
+for one drawn unit (offline-capable through the same phone queue as visits)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from kawal.engine.sampling import plan as planning
+from kawal.engine.sampling.estimate import NONRESPONSE, RECORD_OUTCOMES
+from kawal.engine.sampling.report import describe, interval_svg
+from kawal.i18n import KawalError
+from kawal.web.accounts.models import KPU_ROLES, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.sampling import service
+from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
+from kawal.web.voters.models import VoterList
+from kawal.wilayah import registry as wilayah_registry
+
+MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+CATEGORY_LABELS = {
+    "tidak_di_alamat": _("tidak tinggal di alamat"),
+    "meninggal": _("meninggal"),
+    "di_bawah_umur": _("di bawah umur"),
+    "data_salah": _("data salah"),
+    "tidak_terdaftar": _("warga berhak yang tidak terdaftar"),
+    "dikunjungi_pantarlih": _("rumah tangga dikunjungi Pantarlih"),
+    "stiker_tanpa_kunjungan": _("stiker tanpa kunjungan"),
+    "kunjungan_tanpa_stiker": _("kunjungan tanpa stiker"),
+}
+OUTCOME_LABELS = {
+    "ditemukan": _("ditemukan, data benar"),
+    "tidak_di_alamat": _("tidak tinggal di alamat (pindah / tidak dikenal)"),
+    "meninggal": _("meninggal"),
+    "di_bawah_umur": _("di bawah umur"),
+    "data_salah": _("ditemukan, data salah"),
+    NONRESPONSE: _("tidak dapat dipastikan"),
+}
+
+
+class PlanForm(forms.Form):
+    voter_list = forms.ModelChoiceField(label=_("Daftar pemilih"), queryset=VoterList.objects.none())
+    unit = forms.ChoiceField(label=_("Unit"), choices=SampleDraw.Unit.choices, initial="record")
+    by = forms.ChoiceField(
+        label=_("Strata"),
+        choices=[("kota", _("tanpa strata")), ("kecamatan", _("kecamatan")), ("kelurahan", _("kelurahan"))],
+        initial="kecamatan",
+    )
+    margin = forms.FloatField(label=_("Margin kesalahan"), initial=0.02, min_value=0.001, max_value=0.49)
+    confidence = forms.FloatField(label=_("Tingkat kepercayaan"), initial=0.95, min_value=0.5, max_value=0.999)
+    rate = forms.FloatField(label=_("Perkiraan tingkat kesalahan"), initial=0.05, min_value=0.001, max_value=0.999)
+    nonresponse = forms.FloatField(label=_("Perkiraan tak terjangkau"), initial=0.1, min_value=0, max_value=0.9)
+    per_stratum = forms.BooleanField(label=_("Margin berlaku di tiap strata"), required=False)
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["voter_list"].queryset = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+
+
+def _managed(request: HttpRequest) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not any(m.role in MANAGERS for m in scope.memberships):
+        raise PermissionDenied
+    return scope
+
+
+def _plan(form: PlanForm) -> list[planning.StratumPlan]:
+    data = form.cleaned_data
+    sizes = service.strata_sizes(data["voter_list"], data["unit"], data["by"])
+    strata = {k: units for k, (units, _voters) in sizes.items()}
+    return planning.stratified(
+        strata, data["margin"], data["confidence"], data["rate"], data["nonresponse"], data["per_stratum"]
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The planner (GET with parameters shows the sizes per stratum) and the samples drawn so far."""
+    scope = _managed(request)
+    form = PlanForm(request.GET or None, scope=scope)
+    plans, people, error = None, None, ""
+    if request.GET and form.is_valid():
+        try:
+            plans = _plan(form)
+            d = form.cleaned_data
+            people = planning.people_plan(d["margin"], d["confidence"], d["rate"], nonresponse=d["nonresponse"])
+        except KawalError as problem:
+            error = str(problem)
+    draws = SampleDraw.unscoped.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()))
+    names = _names({p.stratum for p in plans or []})
+    context = {
+        "form": form,
+        "plans": [{"p": p, "nama": names.get(p.stratum, p.stratum)} for p in plans or []],
+        # as text made here: the template would write 0.95 the Indonesian way, 0,95, which the form cannot read
+        "hidden": [(k, str(v.pk if k == "voter_list" else v)) for k, v in form.cleaned_data.items() if v is not False]
+        if plans
+        else [],
+        "total": sum(p.to_visit for p in plans or []) or 1,
+        "answers": sum(p.n for p in plans or []),
+        "people": people,
+        "error": error,
+        "draws": draws,
+    }
+    return render(request, "sampling/index.html", context)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    scope = _managed(request)
+    form = PlanForm(request.POST, scope=scope)
+    phrase = request.POST.get("phrase", "").strip()
+    if request.method != "POST" or not form.is_valid() or not phrase:
+        return HttpResponse(_("Isi rencana dan frasa benih publik."), status=400)
+    d = form.cleaned_data
+    try:
+        per_stratum = {p.stratum: p.to_visit for p in _plan(form)}
+        sample = service.make_draw(
+            d["voter_list"],
+            request.user,
+            phrase,
+            d["unit"],
+            d["by"],
+            per_stratum,
+            plan={k: d[k] for k in ("margin", "rate", "nonresponse", "per_stratum")},
+            confidence=d["confidence"],
+        )
+    except KawalError as problem:
+        return HttpResponse(str(problem), status=400)
+    return redirect("sample_detail", pk=sample.pk)
+
+
+def _names(codes: set[str]) -> dict[str, str]:
+    reg = wilayah_registry()
+    return {c: (reg.get(c).name if len(c) >= 4 and reg.get(c) else c) for c in codes}
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The design (to re-derive), the fieldwork per stratum, and the estimates with their interval plots."""
+    scope = _managed(request)
+    sample = get_object_or_404(
+        SampleDraw.unscoped.filter(voter_list__in=scope.voter_lists(VoterList.objects.all())), pk=pk
+    )
+    estimates = service.estimates(sample)
+    names = _names(set(sample.strata)) | {"": str(_("Seluruh populasi"))}
+    sections = []
+    for category in dict.fromkeys(e.category for e in estimates):
+        rows = sorted((e for e in estimates if e.category == category), key=lambda e: (e.stratum != "", e.stratum))
+        overall = rows[0]
+        sections.append(
+            {
+                "category": category,
+                "label": CATEGORY_LABELS.get(category, category),
+                "overall": describe(overall),
+                "svg": interval_svg(rows, names),
+            }
+        )
+    progress = service.progress(sample)
+    mine = scope.tasks(service.FieldTask.unscoped.filter(sample_unit__draw=sample))
+    context = {
+        "sample": sample,
+        "sections": sections,
+        "progress": [{"p": p, "nama": names.get(p.stratum, p.stratum)} for p in progress],
+        "drawn": sum(p.drawn for p in progress),
+        "answered": sum(p.answered for p in progress),
+        "unreachable": sum(p.unreachable for p in progress),
+        "units": SampleUnit.objects.filter(task__in=mine).select_related("task__assigned_to")[:200],
+        "command": _command(sample),
+    }
+    return render(request, "sampling/detail.html", context)
+
+
+def _command(sample: SampleDraw) -> str:
+    """The command that re-derives this very sample from the list file (the same plan gives the same sizes)."""
+    phrase = sample.phrase.replace('"', '\\"')
+    plan = sample.plan
+    flags = (
+        f"--margin {plan['margin']} --rate {plan['rate']} --nonresponse {plan['nonresponse']} "
+        f"--confidence {sample.confidence}" + (" --per-stratum" if plan.get("per_stratum") else "")
+    )
+    return (
+        f'kawal sample draw {sample.voter_list.source_name} --phrase "{phrase}" --unit {sample.unit} '
+        f"--by {sample.by} {flags} --out sampel"
+    )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Coklit coverage: a census of the households relawan checked (per kelurahan, RW or RT), and the estimates
+    with intervals of the RT samples."""
+    scope = _managed(request)
+    kelurahan = request.GET.get("kelurahan", "").strip()
+    kelurahan = kelurahan if kelurahan.isdigit() and len(kelurahan) == 10 else ""
+    rw = request.GET.get("rw", "")
+    rw_value = int(rw) if kelurahan and rw.isdigit() else None
+    tasks = scope.tasks(service.FieldTask.unscoped.all())
+    observations = Observation.objects.filter(unit__task__in=tasks)
+    rows = service.coverage_census(tasks, observations, kelurahan, rw_value)
+    names = _names({r.kode for r in rows if "/" not in r.kode})
+    samples = SampleDraw.unscoped.filter(
+        voter_list__in=scope.voter_lists(VoterList.objects.all()), unit=SampleDraw.Unit.RT
+    )
+    context = {
+        "rows": [
+            {"r": r, "nama": names.get(r.kode, r.kode.replace("/", " / RW ", 1).replace("/", " / RT "))} for r in rows
+        ],
+        "kelurahan": kelurahan,
+        "rw": rw_value,
+        "samples": samples,
+        "checked": sum(r.checked for r in rows),
+    }
+    return render(request, "sampling/coverage.html", context)
+
+
+# --- the relawan's form -----------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_form(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(
+        SampleUnit.objects.select_related("draw", "task", "voter"), pk=pk, task__assigned_to=request.user
+    )
+    if unit.voter_id:
+        record("voter.viewed", request=request, obj=unit.voter, via="sample")
+    context = {
+        "unit": unit,
+        "record_unit": unit.draw.unit == SampleDraw.Unit.RECORD,
+        "outcomes": [(k, OUTCOME_LABELS[k]) for k in (*RECORD_OUTCOMES, NONRESPONSE)],
+        "seen": Observation.objects.filter(unit=unit).order_by("received_at"),
+    }
+    return render(request, "sampling/unit.html", context)
