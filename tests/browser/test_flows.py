@@ -220,3 +220,37 @@ def test_statistical_audit_from_plan_to_interval_plot(page, live_server, account
     assert page.inner_text("[data-progress=answered]") == "1"
     assert page.locator("section[data-category=tidak_di_alamat] svg circle").count() >= 2
     shot(page, "13-sample-results")
+
+
+def test_coordinator_records_an_event_and_the_focus_page_counts_it(page, live_server, accounts, city, tmp_path):
+    from kawal.web.participation.models import Event
+    from kawal.web.participation.service import load_2024_baseline
+
+    demo.load_list(accounts, city / "dpt.csv")
+    load_2024_baseline(accounts)
+    log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/partisipasi/")
+    cipondoh = "tr[data-kode='367105']"
+    assert page.inner_text(f"{cipondoh} [data-events]") == "0"
+    shot(page, "14-participation-focus-before")
+
+    page.goto(f"{live_server.url}/partisipasi/kegiatan/")
+    page.select_option("select[name=organisation]", label="Pemuda Peduli Pemilu")
+    page.fill("input[name=title]", "Pemilih pemula SMA Cipondoh")
+    page.fill("input[name=starts_at]", "2024-08-10T09:00")
+    page.fill("input[name=venue]", "Aula SMA Negeri Cipondoh")
+    page.fill("input[name=kode_wilayah]", "367105")
+    page.check("input[name=audiences][value=pemula]")
+    page.fill("input[name=attendance]", "240")
+    photo = {"name": "sosialisasi.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg()}
+    page.set_input_files("input[name=photo]", photo)
+    page.click("form.event-form button[type=submit]")
+    page.wait_for_selector("tr[data-event] img")
+    shot(page, "15-event-recorded-with-photo")
+    event = Event.unscoped.get()
+    assert event.attendance == 240 and event.photos.count() == 1
+
+    page.goto(f"{live_server.url}/partisipasi/")
+    assert page.inner_text(f"{cipondoh} [data-events]") == "1"
+    assert page.inner_text(f"{cipondoh} [data-reach]") != "0,0"
+    shot(page, "16-participation-focus-after")

@@ -276,3 +276,50 @@ def sample_audit(voter_list: VoterList, answered_share: float = 0.7) -> int:
         data = service.ObservationIn(str(uuid.uuid5(uuid.NAMESPACE_URL, unit.rank)), "hasil", timezone.now(), outcome)
         made += service.record_observation(unit, relawan, data)[1]
     return made
+
+
+DEMO_EVENTS = (  # (days after 1 July 2024, kecamatan or kelurahan, audience, attendance, title, venue)
+    (10, "3671", "umum", 150, "Sosialisasi Pilkada bersama Ormas se-Kota Tangerang", "Hotel di Kota Tangerang"),
+    (20, "367105", "pemula", 120, "Pemilih pemula Cipondoh", "SMA Negeri di Cipondoh"),
+    (25, "3671051007", "perempuan", 60, "Majelis taklim Ketapang: ayo memilih", "Musala RW 001 Ketapang"),
+    (32, "367107", "muda", 200, "Karang taruna Karawaci", "GOR Karawaci"),
+    (40, "367111", "disabilitas", 35, "Pemilih disabilitas Pinang", "Balai warga Pinang"),
+    (47, "367101", "pekerja", 90, "Buruh dan Pilkada", "Kawasan industri Tangerang"),
+    (60, "367106", "pemula", 140, "Pemilih pemula Ciledug", "SMK di Ciledug"),
+    (75, "367113", "keagamaan", 80, "Tokoh agama Larangan", "Masjid di Larangan"),
+)
+
+
+def sample_participation(kpu: Organisation) -> int:
+    """The real Pilkada 2024 baseline and a set of sample sosialisasi events (titles start with "Contoh")."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from kawal.web.participation.models import Event
+    from kawal.web.participation.service import load_2024_baseline
+
+    load_2024_baseline(kpu)
+    if Event.unscoped.filter(title__startswith="Contoh").exists():
+        return 0
+    ormas = Organisation.objects.get(partner_of=kpu, name="Pemuda Peduli Pemilu")
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    start = timezone.make_aware(datetime(2024, 7, 1, 9, 0))
+    events = [
+        Event(
+            organisation=kpu if kode == "3671" else ormas,
+            created_by=coordinator,
+            title=f"Contoh: {title}",
+            starts_at=start + timedelta(days=days),
+            venue=venue,
+            kode_wilayah=kode,
+            rw=1 if len(kode) == 10 else None,
+            audiences=[audience],
+            speakers="KPU Kota Tangerang; Pemuda Peduli Pemilu",
+            topics="Tahapan Pilkada, cek DPT, cara memilih",
+            attendance=people,
+        )
+        for days, kode, audience, people, title, venue in DEMO_EVENTS
+    ]
+    Event.unscoped.bulk_create(events)
+    return len(events)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kawal.web.photos",
     "kawal.web.field",
     "kawal.web.sampling",
+    "kawal.web.participation",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from kawal.web.accounts import views as account_views
 from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
 from kawal.web.field import views as field_views
+from kawal.web.participation import views as participation_views
 from kawal.web.photos import views as photo_views
 from kawal.web.sampling import views as sample_views
 from kawal.web.voters import views
@@ -36,6 +37,13 @@ urlpatterns = [
     path("tanggapan/<int:pk>/", field_views.tanggapan_detail, name="tanggapan_detail"),
     path("tanggapan/<int:pk>/ekspor.<str:kind>", field_views.tanggapan_export, name="tanggapan_export"),
     path("foto/<int:pk>/", photo_views.show, name="photo"),
+    path("partisipasi/", participation_views.focus, name="participation"),
+    path("partisipasi/rencana/", participation_views.plan, name="participation_plan"),
+    path("partisipasi/kegiatan/", participation_views.events, name="participation_events"),
+    path("partisipasi/kegiatan/<int:pk>/terlaksana/", participation_views.event_held, name="participation_event_held"),
+    path("partisipasi/evaluasi/", participation_views.evaluation, name="participation_evaluation"),
+    path("partisipasi/impor/", participation_views.import_figures, name="participation_import"),
+    path("publik/", participation_views.public, name="public"),
     path("sampel/", sample_views.index, name="samples"),
     path("sampel/cakupan/", sample_views.coverage, name="coverage"),
     path("sampel/ambil/", sample_views.create, name="sample_create"),

@@ -19,6 +19,7 @@ class Photo(models.Model):
         STICKER = "stiker", _("stiker coklit")
         EVIDENCE = "bukti", _("bukti")
         C_HASIL = "c_hasil", _("formulir C.Hasil")
+        EVENT = "kegiatan", _("kegiatan sosialisasi")
 
     client_id = models.UUIDField(unique=True)  # made by the phone: a retried upload finds this row
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="photos")

@@ -13,11 +13,17 @@ from kawal.web.photos.models import Photo
 
 
 def can_view(user: object, photo: Photo) -> bool:
-    """The relawan who took it, and the coordinators and KPU staff whose wilayah holds the visit it documents."""
+    """The relawan who took it, the coordinators and KPU staff whose wilayah holds the visit it documents, and
+    those who see the sosialisasi event it shows."""
     if photo.uploaded_by_id == getattr(user, "pk", None):
         return True
-    tasks = Scope.for_user(user).tasks(FieldTask.unscoped.all())
-    return VisitPhoto.objects.filter(photo=photo, visit__task__in=tasks).exists()
+    scope = Scope.for_user(user)
+    tasks = scope.tasks(FieldTask.unscoped.all())
+    if VisitPhoto.objects.filter(photo=photo, visit__task__in=tasks).exists():
+        return True
+    from kawal.web.participation.views import events_in_scope
+
+    return events_in_scope(scope).filter(photos=photo).exists()
 
 
 @login_required

@@ -1,0 +1,370 @@
+"""The road to 80%: where the gap is, what was done about it, and whether it worked."""
+
+from __future__ import annotations
+
+import uuid
+from itertools import groupby
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kawal.engine import turnout as t
+from kawal.i18n import KawalError
+from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.crypto import encrypt
+from kawal.web.participation import charts, service
+from kawal.web.participation.models import AUDIENCES, Election, Event, TurnoutFigure
+from kawal.web.photos.processing import PhotoError
+from kawal.web.photos.store import save_photo
+from kawal.web.voters import maps
+from kawal.wilayah import registry as wilayah_registry
+
+MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+
+
+def _scope(request: HttpRequest, roles: tuple = MANAGERS) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not any(m.role in roles for m in scope.memberships):
+        raise PermissionDenied
+    return scope
+
+
+def _offices(scope: Scope) -> set[Organisation]:
+    return {m.organisation.kpu_office for m in scope.memberships}
+
+
+def events_in_scope(scope: Scope) -> QuerySet:
+    """Events of the user's KPU office and its partner Ormas that touch the user's wilayah (inside it, or an event
+    for a wider area that contains it)."""
+    area = Q(pk__in=[])
+    for m in scope.memberships:
+        area |= Q(kode_wilayah__startswith=m.wilayah)
+        for length in (4, 6):
+            if len(m.wilayah) > length:
+                area |= Q(kode_wilayah=m.wilayah[:length])
+    offices = _offices(scope)
+    return Event.unscoped.filter(Q(organisation__in=offices) | Q(organisation__partner_of__in=offices)).filter(area)
+
+
+def _election(scope: Scope, pk: str | None) -> Election | None:
+    elections = Election.objects.filter(organisation__in=_offices(scope))
+    if pk and pk.isdigit():
+        return elections.filter(pk=int(pk)).first()
+    return elections.filter(figures__isnull=False).distinct().first()
+
+
+def _names(codes: set[str]) -> dict[str, str]:
+    reg = wilayah_registry()
+    return {c: (reg.get(c).name if reg.get(c) else c) for c in codes}
+
+
+@login_required
+def focus(request: HttpRequest) -> HttpResponse:
+    """Where the gap to the target is largest, with the reach so far: table, chart and map."""
+    scope = _scope(request)
+    election = _election(scope, request.GET.get("pemilu"))
+    context: dict = {"election": election, "elections": Election.objects.filter(organisation__in=_offices(scope))}
+    if election is not None:
+        units = service.turnouts(election, 6)
+        events = events_in_scope(scope)
+        ranked = t.rank(units, service.reach(events, 6), election.target)
+        city = next(iter(service.turnouts(election, 4)), None)
+        names = _names({p.turnout.kode for p in ranked})
+        top = max((p.needed for p in ranked), default=0) or 1
+        gaps = {p.turnout.kode: p.turnout.gap(election.target) for p in ranked}
+        context |= {
+            "city": city,
+            "city_needed": city.voters_needed(election.target) if city else 0,
+            "rows": [
+                {"p": p, "nama": names.get(p.turnout.kode, p.turnout.kode), "width": 100 * p.needed // top}
+                for p in ranked
+            ],
+            "held": events.filter(status=Event.Status.HELD).count(),
+            "people": sum(p.reach.people for p in ranked),
+            "map": maps.choropleth({s.kode: gaps.get(s.kode[:6]) for s in maps.shapes()[0]}),
+            "figures_note": _figures_note(election),
+        }
+    return render(request, "participation/focus.html", context)
+
+
+def _figures_note(election: Election) -> tuple[str, str] | None:
+    """How the kecamatan figures were made, for the note under the map."""
+    figure = election.figures.filter(kode__regex=r"^\d{6}$").first()
+    return (TurnoutFigure.Method(figure.method).label, figure.dpt_source) if figure else None
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    """Proposed events for the uncovered priority areas; a coordinator accepts one as a planned event of an Ormas."""
+    scope = _scope(request)
+    election = _election(scope, request.GET.get("pemilu") or request.POST.get("pemilu"))
+    partners = Organisation.objects.filter(
+        Q(pk__in=[o.pk for o in _offices(scope)]) | Q(partner_of__in=_offices(scope))
+    ).order_by("kind", "name")
+    if request.method == "POST":
+        return _accept(request, scope, partners)
+    events = events_in_scope(scope)
+    found = []
+    if election is not None:
+        mine = [u for u in service.turnouts(election, 6) if _touches(scope, u.kode)]
+        ranked = t.rank(mine, service.reach(events, 6), election.target)
+        planned = set(events.filter(status=Event.Status.PLANNED).values_list("kode_wilayah", flat=True))
+        found = service.proposals(ranked, {k[:6] for k in planned})
+    names = _names({p.kode for p in found})
+    context = {
+        "election": election,
+        "proposals": [{"p": p, "nama": names.get(p.kode, p.kode)} for p in found],
+        "partners": partners,
+        "planned": events.filter(status=Event.Status.PLANNED).order_by("starts_at")[:50],
+    }
+    return render(request, "participation/plan.html", context)
+
+
+def _touches(scope: Scope, kode: str) -> bool:
+    """The unit lies in the user's wilayah, or contains it."""
+    return any(kode.startswith(m.wilayah) or m.wilayah.startswith(kode) for m in scope.memberships)
+
+
+def _accept(request: HttpRequest, scope: Scope, partners: QuerySet) -> HttpResponse:
+    organiser = get_object_or_404(partners, pk=request.POST.get("organisation"))
+    kode = request.POST.get("kode", "")
+    if not kode or not _touches(scope, kode):
+        raise PermissionDenied
+    starts = forms.DateTimeField().clean(request.POST.get("starts_at"))
+    event = Event.unscoped.create(
+        organisation=organiser,
+        created_by=request.user,
+        status=Event.Status.PLANNED,
+        title=f"Sosialisasi Pilkada: {_names({kode}).get(kode, kode)}",
+        starts_at=starts,
+        kode_wilayah=kode,
+        audiences=[request.POST.get("audience") or "pemula"],
+    )
+    record("event.planned", request=request, obj=event, organisation=organiser, kode=kode)
+    return redirect("participation_plan")
+
+
+# --- events ----------------------------------------------------------------------------------------------------
+
+
+class EventForm(forms.ModelForm):
+    audiences = forms.MultipleChoiceField(
+        label=_("Sasaran"), choices=AUDIENCES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    attendee_list = forms.CharField(
+        label=_("Daftar hadir (nama, satu per baris)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    photo = forms.ImageField(label=_("Foto kegiatan"), required=False)
+
+    class Meta:
+        model = Event
+        fields = (
+            "organisation",
+            "status",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "kode_wilayah",
+            "rw",
+            "rt",
+            "audiences",
+            "speakers",
+            "topics",
+            "attendance",
+            "attendee_list",
+            "attendee_consent",
+            "follow_ups",
+        )
+        labels = {"organisation": _("Penyelenggara"), "attendee_consent": _("Peserta setuju namanya dicatat")}
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "speakers": forms.Textarea(attrs={"rows": 2}),
+            "topics": forms.Textarea(attrs={"rows": 2}),
+            "follow_ups": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        offices = _offices(scope)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=[o.pk for o in offices]) | Q(partner_of__in=offices)
+        )
+
+    def clean_kode_wilayah(self) -> str:
+        kode = self.cleaned_data["kode_wilayah"].strip()
+        if wilayah_registry().get(kode) is None:
+            raise forms.ValidationError(_("Kode wilayah tidak dikenal."))
+        if not any(kode.startswith(m.wilayah) for m in self.scope.memberships):
+            raise forms.ValidationError(_("Wilayah ini di luar wilayah Anda."))
+        return kode
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == Event.Status.HELD and data.get("attendance") is None:
+            self.add_error("attendance", _("Isi jumlah peserta kegiatan yang sudah terlaksana."))
+        if data.get("attendee_list") and not data.get("attendee_consent"):
+            self.add_error("attendee_consent", _("Nama peserta hanya dicatat dengan persetujuan mereka."))
+        return data
+
+
+@login_required
+def events(request: HttpRequest) -> HttpResponse:
+    """The calendar of a wilayah (``?wilayah=``), month by month, and the form to record an event."""
+    scope = _scope(request)
+    form = EventForm(request.POST or None, request.FILES or None, scope=scope, initial={"starts_at": timezone.now()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = _save_event(request, form)
+        except PhotoError as problem:
+            form.add_error("photo", str(problem))
+        else:
+            return redirect(f"{request.path}?wilayah={event.kode_wilayah[:6]}")
+    wilayah = request.GET.get("wilayah", "").strip()
+    shown = events_in_scope(scope).filter(kode_wilayah__startswith=wilayah).select_related("organisation")
+    months = [(month, list(items)) for month, items in groupby(shown.order_by("-starts_at")[:300], key=_month)]
+    return render(request, "participation/events.html", {"form": form, "months": months, "wilayah": wilayah})
+
+
+def _month(event: Event) -> str:
+    return timezone.localtime(event.starts_at).strftime("%Y-%m")
+
+
+def _save_event(request: HttpRequest, form: EventForm) -> Event:
+    event = form.save(commit=False)
+    event.created_by = request.user
+    names = form.cleaned_data.get("attendee_list", "").strip()
+    event.attendee_list_encrypted = encrypt(names) if names else ""
+    event.save()
+    upload = form.cleaned_data.get("photo")
+    if upload:
+        photo, _new = save_photo(str(uuid.uuid4()), "kegiatan", upload.read(), request.user)
+        event.photos.add(photo)
+    record("event.recorded", request=request, obj=event, status=event.status, attendance=event.attendance)
+    return event
+
+
+@login_required
+def event_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a planned event as held, with its attendance."""
+    scope = _scope(request)
+    event = get_object_or_404(events_in_scope(scope), pk=pk)
+    try:
+        attendance = int(request.POST.get("attendance", ""))
+    except ValueError:
+        return HttpResponse(_("Isi jumlah peserta."), status=400)
+    event.status, event.attendance = Event.Status.HELD, max(0, attendance)
+    event.save(update_fields=["status", "attendance"])
+    record("event.held", request=request, obj=event, attendance=event.attendance)
+    return redirect("participation_plan")
+
+
+# --- did it work ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def evaluation(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    elections = list(Election.objects.filter(organisation__in=_offices(scope), figures__isnull=False).distinct())
+    before = next(
+        (e for e in elections if str(e.pk) == request.GET.get("sebelum")), elections[1] if len(elections) > 1 else None
+    )
+    after = next((e for e in elections if str(e.pk) == request.GET.get("sesudah")), elections[0] if elections else None)
+    result = None
+    if before and after and before != after:
+        result = service.evaluate(before, after, events_in_scope(scope))
+    names = _names({k for k, *_ in result.points}) if result else {}
+    context = {
+        "elections": elections,
+        "before": before,
+        "after": after,
+        "result": result,
+        "svg": charts.scatter(result.points, result.fit, names) if result and result.points else "",
+    }
+    return render(request, "participation/evaluation.html", context)
+
+
+@login_required
+def import_figures(request: HttpRequest) -> HttpResponse:
+    """KPU staff add an election's turnout from a Sirekap-style CSV."""
+    scope = _scope(request, KPU_ROLES)
+    office = next(iter(_offices(scope)))
+    message = ""
+    if request.method == "POST" and request.FILES.get("file"):
+        election, _created = Election.objects.get_or_create(
+            organisation=office,
+            name=request.POST.get("name", "").strip() or "Pemilihan",
+            defaults={
+                "pemilihan": request.POST.get("pemilihan", "walikota").strip(),
+                "held_on": forms.DateField().clean(request.POST.get("held_on")),
+                "target": float(request.POST.get("target") or t.TARGET),
+            },
+        )
+        path = _stash(request.FILES["file"])
+        try:
+            count = service.import_tallies(election, path)
+        except KawalError as problem:
+            message = str(problem)
+        else:
+            record("turnout.imported", request=request, obj=election, units=count)
+            return redirect(f"/partisipasi/?pemilu={election.pk}")
+        finally:
+            path.unlink(missing_ok=True)
+    return render(request, "participation/import.html", {"message": message})
+
+
+def _stash(upload: object) -> object:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".csv") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return Path(out.name)
+
+
+# --- public page -----------------------------------------------------------------------------------------------
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """For everyone, without personal data: the target, turnout last time (and so far, when a newer election has
+    figures) and the events held, per kecamatan."""
+    office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
+    elections = list(Election.objects.filter(organisation=office, figures__isnull=False).distinct()) if office else []
+    current, last = (elections[0], elections[1]) if len(elections) > 1 else (None, elections[0] if elections else None)
+    rows = []
+    if last is not None:
+        held = Event.unscoped.filter(
+            Q(organisation=office) | Q(organisation__partner_of=office), status=Event.Status.HELD
+        )
+        got = service.reach(held, 6)
+        now = {u.kode: u for u in service.turnouts(current, 6)} if current else {}
+        names = _names({u.kode for u in service.turnouts(last, 6)})
+        for unit in service.turnouts(last, 6):
+            rows.append(
+                {
+                    "kode": unit.kode,
+                    "nama": names.get(unit.kode, unit.kode),
+                    "last": unit.rate,
+                    "now": now[unit.kode].rate if unit.kode in now else None,
+                    "events": got.get(unit.kode, t.Reach()).events,
+                }
+            )
+    context = {
+        "office": office,
+        "last": last,
+        "current": current,
+        "rows": rows,
+        "target": last.target if last else t.TARGET,
+    }
+    return render(request, "participation/public.html", context)
