@@ -1,0 +1,66 @@
+"""``kawal results check``: C.Hasil consistency rules and statistical screens over a CSV or Sirekap JSON."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.table import Table
+
+from kawal.cli.commands import Sub, console, steps
+from kawal.i18n import t
+
+
+def register_results(sub: Sub) -> None:
+    p = sub.add_parser(
+        "results", help=t(("periksa hasil penghitungan TPS (C.Hasil)", "check TPS count results (C.Hasil)"))
+    )
+    commands = p.add_subparsers(dest="results_command", metavar="LANGKAH" if t(("id", "en")) == "id" else "STEP")
+    c = commands.add_parser(
+        "check",
+        help=t(("aturan konsistensi dan penyaringan statistik", "consistency rules and statistical screens")),
+        description=t(
+            (
+                "INPUT: CSV (kode_tps dan kolom angka C.Hasil) atau folder/zip JSON Sirekap per TPS. Menulis "
+                "findings.csv (kode_tps,rule,detail), rejects.csv dan summary.json ke --out.",
+                "INPUT: a CSV (kode_tps and the C.Hasil number columns) or a folder/zip of Sirekap per-TPS JSON. Writes "
+                "findings.csv (kode_tps,rule,detail), rejects.csv and summary.json into --out.",
+            )
+        ),
+    )
+    c.add_argument("input", type=Path, metavar="INPUT")
+    c.add_argument("--out", type=Path, required=True, help=t(("folder hasil", "output folder")))
+    c.add_argument(
+        "--max-per-tps", type=int, default=600, help=t(("maksimum pemilih per TPS", "maximum voters per TPS"))
+    )
+    c.set_defaults(handler=cmd_check)
+    p.set_defaults(handler=lambda _args: p.print_help() or 2)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kawal.engine.results import check
+
+    with steps(1) as advance:
+        advance(t(("Memeriksa {f}", "Checking {f}"), f=args.input.name))
+        result = check(args.input, args.out, args.max_per_tps)
+    loaded = result.loaded
+    console.print(
+        t(
+            (
+                "{i:,} TPS masuk: {l:,} dibaca, {r:,} ditolak; {p} paslon; {s:.2f} detik",
+                "{i:,} TPS in: {l:,} read, {r:,} rejected; {p} paslon; {s:.2f} s",
+            ),
+            i=loaded.rows_in,
+            l=loaded.loaded,
+            r=loaded.rejected,
+            p=loaded.paslon,
+            s=result.seconds,
+        )
+    )
+    table = Table(t(("Aturan", "Rule")), t(("Temuan", "Findings")))
+    for rule, n in result.per_rule.items():
+        table.add_row(rule, f"{n:,}")
+    console.print(table)
+    for name in ("findings.csv", "rejects.csv", "summary.json"):
+        console.print(f"  {result.out / name}")
+    return 0
