@@ -26,11 +26,12 @@ from kawal.engine.sql import connect, literal
 from kawal.i18n import KawalError
 
 ALGORITHM = "kawal-sample-v1"
-UNITS = ("record", "rt")
+UNITS = ("record", "rt", "tps")
 STRATA = {"kota": "'semua'", "kecamatan": "substr(kode_kelurahan, 1, 6)", "kelurahan": "kode_kelurahan"}
 UNIT_KEY = {
     "record": "coalesce(id, CAST(row_no AS VARCHAR))",
     "rt": "kode_kelurahan || '/' || CAST(rw AS VARCHAR) || '/' || CAST(rt AS VARCHAR)",
+    "tps": "kode_kelurahan || lpad(CAST(tps AS VARCHAR), 3, '0')",
 }
 
 
@@ -89,6 +90,8 @@ def _units(con: duckdb.DuckDBPyConnection, source: str, unit: str, by: str) -> N
                    alamat, {mask_sql("nik")} AS nik_tersamar, 1 AS pemilih
             FROM {source} WHERE kode_kelurahan IS NOT NULL"""
         )
+    elif unit == "tps":
+        _tps_units(con, source, by)
     else:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE units AS
@@ -98,6 +101,29 @@ def _units(con: duckdb.DuckDBPyConnection, source: str, unit: str, by: str) -> N
             FROM {source} WHERE kode_kelurahan IS NOT NULL AND rw IS NOT NULL AND rt IS NOT NULL
             GROUP BY ALL"""
         )
+
+
+def _tps_units(con: duckdb.DuckDBPyConnection, source: str, by: str) -> None:
+    """TPS from a voter list (voters counted per TPS) or from a TPS frame with ``kode_tps`` and ``dpt`` columns."""
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    if {"kode_tps", "dpt"} <= columns:
+        frame = f"SELECT kode_tps, substr(kode_tps, 1, 10) AS kode_kelurahan, dpt FROM {source}"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE units AS
+            SELECT {STRATA[by]} AS stratum, kode_tps AS unit, 0 AS row_no, kode_kelurahan, NULL::SMALLINT AS rw,
+                   NULL::SMALLINT AS rt, CAST(substr(kode_tps, 11, 3) AS SMALLINT) AS tps, NULL::VARCHAR AS nama,
+                   NULL::VARCHAR AS alamat, NULL::VARCHAR AS nik_tersamar, dpt AS pemilih
+            FROM ({frame})"""
+        )
+        return
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE units AS
+        SELECT {STRATA[by]} AS stratum, {UNIT_KEY["tps"]} AS unit, min(row_no) AS row_no, kode_kelurahan,
+               NULL::SMALLINT AS rw, NULL::SMALLINT AS rt, tps, NULL::VARCHAR AS nama, NULL::VARCHAR AS alamat,
+               NULL::VARCHAR AS nik_tersamar, count(*) AS pemilih
+        FROM {source} WHERE kode_kelurahan IS NOT NULL AND tps IS NOT NULL
+        GROUP BY kode_kelurahan, tps"""
+    )
 
 
 def draw(

@@ -49,8 +49,11 @@ def process(data: bytes, max_bytes: int) -> Processed:
         raise PhotoError("berkas foto kosong")
     if len(data) > max_bytes:
         raise PhotoError(f"foto terlalu besar: {len(data) / 2**20:.1f} MiB, maksimum {max_bytes / 2**20:.0f} MiB")
-    image = _open(data)
-    taken_at, latitude, longitude = _metadata(image)
+    with warnings.catch_warnings():  # damaged EXIF is common on cheap phones; what cannot be read is left out
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # refused below, not just logged
+        image = _open(data)
+        taken_at, latitude, longitude = _metadata(image)
     return Processed(
         sha256=sha256(data),
         size=len(data),
@@ -70,7 +73,7 @@ def _open(data: bytes) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise PhotoError(f"foto terlalu besar: {image.width}×{image.height} piksel")
         image.load()
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError("foto terlalu besar (jumlah piksel)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, PhotoError):
@@ -80,11 +83,9 @@ def _open(data: bytes) -> Image.Image:
 
 
 def _metadata(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
-    with warnings.catch_warnings():  # damaged EXIF is common on cheap phones; what cannot be read is left out
-        warnings.simplefilter("ignore")
-        exif = image.getexif()
-        stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
-        gps = exif.get_ifd(GPS_IFD)
+    exif = image.getexif()
+    stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+    gps = exif.get_ifd(GPS_IFD)
     return _exif_time(stamp), _gps_degrees(gps.get(2), gps.get(1)), _gps_degrees(gps.get(4), gps.get(3))
 
 
