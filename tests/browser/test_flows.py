@@ -254,3 +254,63 @@ def test_coordinator_records_an_event_and_the_focus_page_counts_it(page, live_se
     assert page.inner_text(f"{cipondoh} [data-events]") == "1"
     assert page.inner_text(f"{cipondoh} [data-reach]") != "0,0"
     shot(page, "16-participation-focus-after")
+
+
+def test_two_witnesses_disagree_and_the_coordinator_settles_it(page, live_server, accounts):
+    from datetime import date
+
+    from kawal.web.accounts.models import Membership, Organisation, Role
+    from kawal.web.participation.models import Election
+    from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment
+
+    election = Election.objects.create(
+        organisation=accounts, name="Pilkada 2029", pemilihan="walikota", held_on=date(2029, 11, 28)
+    )
+    second = get_user_model().objects.create_user("saksi.kedua", password=PASSWORD)
+    Membership.objects.create(
+        user=second, organisation=Organisation.objects.get(kind="ormas"), role=Role.RELAWAN, wilayah="3671051007"
+    )
+    tps = "3671051007003"
+    for user in (get_user_model().objects.get(username="relawan.ketapang"), second):
+        TpsAssignment.objects.create(election=election, user=user, kode_tps=tps)
+    form = {"suara_paslon_1": "120", "suara_paslon_2": "95", "suara_paslon_3": "140", "suara_sah": "355",
+            "suara_tidak_sah": "9", "suara_sah_dan_tidak_sah": "364", "dpt": "520", "pengguna_total": "364"}  # fmt: skip
+
+    for username, paslon_2 in (("relawan.ketapang", "95"), ("saksi.kedua", "59")):
+        page.context.clear_cookies()
+        log_in(page, live_server, username)
+        page.goto(f"{live_server.url}/tps/")
+        page.click(f"a[href='/tps/{election.pk}/{tps}/']")
+        for name, value in {**form, "suara_paslon_2": paslon_2}.items():
+            page.fill(f"input[name={name}]", value)
+        page.set_input_files(
+            "input[name=foto]", {"name": "c-hasil.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg()}
+        )
+        if paslon_2 == "59":  # the paper adds up to 355; 59 does not: shown live, still accepted
+            page.wait_for_selector("#flags:not([hidden])")
+            assert "PASLON_NE_SAH" in page.inner_text("#flags")
+            shot(page, "17-chasil-live-consistency-check")
+        sent = ResultEntry.objects.count()
+        page.click("form.chasil button[type=submit]")
+        page.wait_for_selector("[data-saved]:not([hidden])")
+        for _ in range(100):  # the queue sends in the background: wait for the server to have it
+            if ResultEntry.objects.count() > sent:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_selector("#queue-status[data-waiting='0']", timeout=30_000)
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/tps/konflik/")
+    page.wait_for_selector(f"[data-conflict='{tps}'] img")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-conflict] img')].every((i) => i.complete && i.naturalWidth > 0)"
+    )
+    shot(page, "18-conflict-side-by-side")
+    page.locator(f"[data-conflict='{tps}'] button[data-resolve]").first.click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/hasil/")
+    assert page.inner_text("[data-verified]") == "1"
+    assert page.inner_text("tr[data-paslon='2'] [data-votes]") == "95"
+    assert TallyNode.objects.get(election=election, kode="3671").suara_total == 364
+    shot(page, "19-tally-after-resolution")

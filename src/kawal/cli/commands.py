@@ -565,6 +565,7 @@ def web_demo(args: argparse.Namespace) -> int:
     demo.sample_fieldwork(voter_list)
     demo.sample_audit(voter_list)
     demo.sample_participation(kpu)
+    demo.sample_results(kpu)
     console.print(
         t(
             ("Daftar #{n}: {l:,} pemilih dimuat, status {s}", "List #{n}: {l:,} voters loaded, status {s}"),

@@ -3,6 +3,7 @@ same scoping. Authenticate with a session or ``Authorization: Bearer <token>`` (
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 
@@ -346,4 +347,54 @@ def record_sample_observation(request: HttpRequest, unit_id: int, payload: Obser
     except SampleError as error:
         raise HttpError(422, str(error)) from None
     receipt = ObservationReceipt(id=made.pk, client_id=made.client_id, created=created, registered=made.registered)
+    return Status(201 if created else 200, receipt)
+
+
+# --- C.Hasil entries: the same offline queue; numbers arrive as the form's fields -----------------------------
+
+
+class EntrySchema(Schema):
+    """Plus every number column of the form as its own field (``suara_paslon_1``, ``dpt``, …; see docs/results.md)."""
+
+    client_id: uuid.UUID
+    recorded_at: datetime
+    photos: list[PhotoRefSchema] = []
+
+
+class EntryReceipt(Schema):
+    id: int
+    client_id: uuid.UUID
+    created: bool
+    status: str
+    flags: list[dict]
+
+
+@api.post("/tps/{election_id}/{kode_tps}/entries", response={200: EntryReceipt, 201: EntryReceipt})
+def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload: EntrySchema) -> Status:
+    """A witness's reading of one TPS's C.Hasil. Inconsistent paper numbers are accepted and flagged."""
+    from kawal.web.participation.models import Election
+    from kawal.web.results.models import TpsResult
+    from kawal.web.results.service import EntryError, EntryIn, fields_of, may_enter, record_entry
+
+    election = get_object_or_404(Election, pk=election_id)
+    if not may_enter(request.user, election, kode_tps):
+        raise HttpError(404, "TPS ini tidak ditugaskan kepada Anda")
+    extra = json.loads(request.body)  # the number columns are read from the body as sent
+    numbers = {}
+    for key in fields_of(election):
+        value = extra.get(key)
+        if isinstance(value, str) and value.strip():
+            if not value.strip().isdigit():
+                raise HttpError(422, f"{key}: harus bilangan bulat ≥ 0")
+            value = int(value.strip())
+        numbers[key] = value if value != "" else None
+    data = EntryIn(
+        str(payload.client_id), payload.recorded_at, numbers, tuple(str(p.client_id) for p in payload.photos)
+    )
+    try:
+        entry, created = record_entry(election, kode_tps, request.user, data)
+    except EntryError as error:
+        raise HttpError(422, str(error)) from None
+    status = TpsResult.objects.get(election=election, kode_tps=kode_tps).status
+    receipt = EntryReceipt(id=entry.pk, client_id=entry.client_id, created=created, status=status, flags=entry.flags)
     return Status(201 if created else 200, receipt)

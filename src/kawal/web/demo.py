@@ -323,3 +323,37 @@ def sample_participation(kpu: Organisation) -> int:
     ]
     Event.unscoped.bulk_create(events)
     return len(events)
+
+
+def sample_results(kpu: Organisation) -> int:
+    """Witness entries for four TPS of Ketapang in the 2024 walikota election: three verified by two witnesses,
+    one where they disagree, so the tally, the conflict queue and the public page have something to show."""
+    import uuid
+
+    from django.utils import timezone
+
+    from kawal.web.participation.models import Election
+    from kawal.web.results.models import TpsAssignment
+    from kawal.web.results.service import EntryIn, record_entry
+
+    election = Election.objects.filter(organisation=kpu, pemilihan="walikota").order_by("-held_on").first()
+    if election is None or TpsAssignment.objects.filter(election=election).exists():
+        return 0
+    witnesses = [get_user_model().objects.get(username="relawan.ketapang"), _second_relawan()]
+    made = 0
+    for number, (p1, p2, p3, invalid) in enumerate(
+        ((96, 52, 160, 12), (110, 47, 171, 9), (88, 61, 149, 15), (101, 39, 180, 11)), 1
+    ):
+        kode = f"{KETAPANG}{number:03d}"
+        valid = p1 + p2 + p3
+        numbers = {"suara_paslon_1": p1, "suara_paslon_2": p2, "suara_paslon_3": p3, "suara_sah": valid,
+                   "suara_tidak_sah": invalid, "suara_sah_dan_tidak_sah": valid + invalid, "dpt": 540,
+                   "pengguna_total": valid + invalid}  # fmt: skip
+        for i, witness in enumerate(witnesses):
+            TpsAssignment.objects.create(election=election, user=witness, kode_tps=kode)
+            reading = dict(numbers)
+            if number == 4 and i == 1:
+                reading["suara_paslon_2"] = 89  # a misread 39: the conflict queue's example
+            client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kawal-demo-{kode}-{i}"))
+            made += record_entry(election, kode, witness, EntryIn(client_id, timezone.now(), reading))[1]
+    return made

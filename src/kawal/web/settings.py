@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kawal.web.field",
     "kawal.web.sampling",
     "kawal.web.participation",
+    "kawal.web.results",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from kawal.web.api import api
 from kawal.web.field import views as field_views
 from kawal.web.participation import views as participation_views
 from kawal.web.photos import views as photo_views
+from kawal.web.results import views as result_views
 from kawal.web.sampling import views as sample_views
 from kawal.web.voters import views
 
@@ -44,6 +45,13 @@ urlpatterns = [
     path("partisipasi/evaluasi/", participation_views.evaluation, name="participation_evaluation"),
     path("partisipasi/impor/", participation_views.import_figures, name="participation_import"),
     path("publik/", participation_views.public, name="public"),
+    path("tps/", result_views.my_tps, name="my_tps"),
+    path("tps/kelola/", result_views.assign, name="tps_assign"),
+    path("tps/konflik/", result_views.conflicts, name="tps_conflicts"),
+    path("tps/<int:election_id>/<str:kode_tps>/", result_views.entry_form, name="tps_entry"),
+    path("hasil/", result_views.tally, name="tally"),
+    path("publik/hasil/", result_views.public_tally, name="public_tally"),
+    path("publik/hasil.<str:kind>", result_views.export, name="results_export"),
     path("sampel/", sample_views.index, name="samples"),
     path("sampel/cakupan/", sample_views.coverage, name="coverage"),
     path("sampel/ambil/", sample_views.create, name="sample_create"),

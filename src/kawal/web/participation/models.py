@@ -13,6 +13,7 @@ class Election(models.Model):
     pemilihan = models.CharField(max_length=40)  # as in KPU's files: walikota, gubernur_banten, ppwp …
     held_on = models.DateField(_("hari pemungutan suara"))
     target = models.FloatField(_("target partisipasi"), default=0.8)
+    paslon = models.PositiveSmallIntegerField(_("jumlah paslon"), default=3)
 
     class Meta:
         ordering = ["-held_on", "name"]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import FieldTask, VisitPhoto
@@ -13,8 +14,8 @@ from kawal.web.photos.models import Photo
 
 
 def can_view(user: object, photo: Photo) -> bool:
-    """The relawan who took it, the coordinators and KPU staff whose wilayah holds the visit it documents, and
-    those who see the sosialisasi event it shows."""
+    """The relawan who took it, the coordinators and KPU staff whose wilayah holds the visit or the TPS it
+    documents, and those who see the sosialisasi event it shows."""
     if photo.uploaded_by_id == getattr(user, "pk", None):
         return True
     scope = Scope.for_user(user)
@@ -22,8 +23,13 @@ def can_view(user: object, photo: Photo) -> bool:
     if VisitPhoto.objects.filter(photo=photo, visit__task__in=tasks).exists():
         return True
     from kawal.web.participation.views import events_in_scope
+    from kawal.web.results.models import ResultEntry
 
-    return events_in_scope(scope).filter(photos=photo).exists()
+    if events_in_scope(scope).filter(photos=photo).exists():
+        return True
+    managed = [m.wilayah for m in scope.memberships if m.role in (*KPU_ROLES, Role.COORDINATOR)]
+    forms = ResultEntry.objects.filter(photos=photo).values_list("kode_tps", flat=True)
+    return any(kode.startswith(w) for kode in forms for w in managed)
 
 
 @login_required

@@ -1,0 +1,185 @@
+"""Entries in, verified results and tallies out.
+
+A TPS counts as verified when two entries by different people agree on every number (two witnesses, or a witness
+and someone keying from the photo), or when a coordinator resolves a conflict. Each person's latest entry is their
+reading; earlier ones stay. When the verified numbers of a TPS change, the difference is added to its kelurahan,
+kecamatan and kab/kota: one TPS update touches three rows, never the whole city.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kawal.engine.results.columns import NUMBERS, paslon
+from kawal.engine.results.rules import findings_sql
+from kawal.engine.results.tally import ancestors
+from kawal.engine.sql import connect
+from kawal.web.actionlog.models import record
+from kawal.web.participation.models import Election
+from kawal.web.photos.models import Photo
+from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssignment, TpsResult
+
+TPS_CODE = re.compile(r"^\d{13}$")
+MAX_PER_TPS = 600
+
+
+class EntryError(ValueError):
+    """An entry that cannot be recorded; the message names the field."""
+
+
+def fields_of(election: Election) -> tuple[str, ...]:
+    return (*(paslon(i) for i in range(1, election.paslon + 1)), *NUMBERS)
+
+
+def form_flags(numbers: dict[str, int], election: Election) -> list[dict[str, str]]:
+    """The consistency rules this form breaks, by the engine's own SQL (one source of truth with the CLI)."""
+    columns = fields_of(election)
+    row = pa.table({"kode_tps": ["0000000000000"], **{c: pa.array([numbers.get(c)], pa.int64()) for c in columns}})
+    con = connect()
+    con.register("r", row)
+    found = con.execute(
+        f"SELECT rule, detail FROM ({findings_sql(election.paslon, MAX_PER_TPS)}) ORDER BY 1"
+    ).fetchall()
+    return [{"rule": rule, "detail": detail} for rule, detail in found]
+
+
+@dataclass(frozen=True)
+class EntryIn:
+    client_id: str
+    captured_at: datetime
+    numbers: dict[str, int | None]
+    photos: tuple[str, ...] = ()
+    kind: str = ResultEntry.Kind.WITNESS
+    extra: dict = field(default_factory=dict)
+
+
+def may_enter(user: object, election: Election, kode_tps: str) -> bool:
+    return TpsAssignment.objects.filter(election=election, user=user, kode_tps=kode_tps).exists()
+
+
+def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn) -> tuple[ResultEntry, bool]:
+    """Keep one entry (idempotent by client_id), then re-decide the TPS and move the tally by the difference."""
+    existing = ResultEntry.objects.filter(client_id=data.client_id).first()
+    if existing is not None:
+        return existing, False
+    if not TPS_CODE.fullmatch(kode_tps):
+        raise EntryError("kode_tps: 13 digit")
+    numbers = _clean_numbers(data.numbers, election)
+    photos = list(Photo.objects.filter(client_id__in=list(data.photos), uploaded_by=user))
+    if len(photos) != len(set(data.photos)):
+        raise EntryError("foto: belum terkirim; kirim fotonya dulu")
+    try:
+        with transaction.atomic():
+            entry = ResultEntry.objects.create(
+                election=election,
+                kode_tps=kode_tps,
+                entered_by=user,
+                client_id=data.client_id,
+                kind=data.kind,
+                numbers=numbers,
+                flags=form_flags(numbers, election),
+                captured_at=data.captured_at,
+            )
+            entry.photos.set(photos)
+            status = decide(election, kode_tps)
+    except IntegrityError:
+        return ResultEntry.objects.get(client_id=data.client_id), False
+    record(
+        "result.entry", user=user, obj=entry, kode_tps=kode_tps, kind=data.kind, status=status, flags=len(entry.flags)
+    )
+    return entry, True
+
+
+def _clean_numbers(numbers: dict, election: Election) -> dict[str, int]:
+    allowed = set(fields_of(election))
+    out = {}
+    for key, value in numbers.items():
+        if key not in allowed:
+            raise EntryError(f"{key}: kolom tidak dikenal")
+        if value is None or value == "":
+            continue  # not reported
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise EntryError(f"{key}: harus bilangan bulat ≥ 0")
+        out[key] = value
+    if not out:
+        raise EntryError("formulir kosong")
+    return out
+
+
+def readings(election: Election, kode_tps: str) -> list[ResultEntry]:
+    """Each person's latest entry for the TPS (a later entry replaces the same person's earlier one)."""
+    latest: dict[int, ResultEntry] = {}
+    for entry in ResultEntry.objects.filter(election=election, kode_tps=kode_tps).order_by("received_at", "pk"):
+        latest[entry.entered_by_id] = entry
+    return list(latest.values())
+
+
+def decide(election: Election, kode_tps: str) -> str:
+    """Re-decide one TPS from its readings; the tally follows. Returns the new status."""
+    result, _ = TpsResult.objects.select_for_update().get_or_create(election=election, kode_tps=kode_tps)
+    current = readings(election, kode_tps)
+    resolutions = [e for e in current if e.kind == ResultEntry.Kind.RESOLUTION]
+    verified, status = None, TpsResult.Status.SINGLE
+    if resolutions:
+        verified, status = max(resolutions, key=lambda e: (e.received_at, e.pk)).numbers, TpsResult.Status.VERIFIED
+    elif len(current) >= 2:
+        agreeing = _agreeing(current)
+        verified, status = (agreeing, TpsResult.Status.VERIFIED) if agreeing else (None, TpsResult.Status.CONFLICT)
+    old = result.verified
+    result.status, result.verified = status, verified
+    result.save(update_fields=["status", "verified", "updated_at"])
+    if old != verified:
+        move_tally(election, kode_tps, old, verified)
+    return status
+
+
+def _agreeing(entries: list[ResultEntry]) -> dict | None:
+    """Numbers two readings agree on exactly (the most recent such pair), else None."""
+    for i in range(len(entries) - 1, 0, -1):
+        for j in range(i - 1, -1, -1):
+            if entries[i].numbers == entries[j].numbers:
+                return entries[i].numbers
+    return None
+
+
+TALLY_FIELDS = {
+    "dpt": "dpt",
+    "suara_sah": "suara_sah",
+    "suara_tidak_sah": "suara_tidak_sah",
+    "suara_sah_dan_tidak_sah": "suara_total",
+}
+
+
+def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | None) -> None:
+    """Add (new − old) to the TPS's kelurahan, kecamatan and kab/kota."""
+    old, new = old or {}, new or {}
+    codes = ancestors(kode_tps, top=4)
+    for code in codes:
+        TallyNode.objects.get_or_create(election=election, kode=code)
+    nodes = TallyNode.objects.filter(election=election, kode__in=codes)
+    changes = {column: F(column) + (new.get(key, 0) - old.get(key, 0)) for key, column in TALLY_FIELDS.items()}
+    changes["tps_in"] = F("tps_in") + (bool(new) - bool(old))
+    nodes.update(**changes)
+    for number in range(1, election.paslon + 1):
+        delta = new.get(paslon(number), 0) - old.get(paslon(number), 0)
+        if not delta:
+            continue
+        for node in nodes:
+            TallyVote.objects.get_or_create(node=node, paslon=number)
+        TallyVote.objects.filter(node__in=nodes, paslon=number).update(votes=F("votes") + delta)
+
+
+def resolve(
+    election: Election, kode_tps: str, user: object, numbers: dict, client_id: str, captured_at: datetime
+) -> ResultEntry:
+    """A coordinator settles a conflict: their numbers (usually one reading, checked against the photos) count."""
+    entry, _created = record_entry(
+        election, kode_tps, user, EntryIn(client_id, captured_at, numbers, kind=ResultEntry.Kind.RESOLUTION)
+    )
+    return entry

@@ -1,0 +1,255 @@
+"""Jaga TPS: the witness's form, the conflict queue, the tally (private and public) and its open-data export."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from kawal.engine.results.columns import paslon
+from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.participation.models import Election
+from kawal.web.results import service
+from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsResult
+from kawal.web.voters import maps
+from kawal.wilayah import registry as wilayah_registry
+
+MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+SECTIONS = (  # the blocks of the paper form, in its order
+    ("I", "Data pemilih", (("dpt", "DPT"),)),
+    (
+        "I.B",
+        "Pengguna hak pilih",
+        (("pengguna_dpt", "DPT"), ("pengguna_dptb", "DPTb"), ("pengguna_dpk", "DPK"), ("pengguna_total", "Jumlah")),
+    ),
+    (
+        "II",
+        "Surat suara",
+        (
+            ("surat_suara_diterima", "Diterima"),
+            ("surat_suara_digunakan", "Digunakan"),
+            ("surat_suara_dikembalikan", "Dikembalikan (rusak/keliru)"),
+            ("surat_suara_tidak_digunakan", "Tidak digunakan"),
+        ),
+    ),
+    ("III", "Pemilih disabilitas", (("pemilih_disabilitas", "Jumlah"),)),
+)
+PAIRED = {"dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_dpk", "pengguna_total", "pemilih_disabilitas"}
+
+
+def _election(pk: int | str | None = None) -> Election | None:
+    elections = Election.objects.order_by("-held_on", "-pk")
+    if pk and str(pk).isdigit():
+        return elections.filter(pk=int(pk)).first()
+    return elections.first()
+
+
+def _managed(request: HttpRequest) -> Scope:
+    scope = Scope.for_user(request.user)
+    if not any(m.role in MANAGERS for m in scope.memberships):
+        raise PermissionDenied
+    return scope
+
+
+def _covers(scope: Scope, kode: str) -> bool:
+    return any(kode.startswith(m.wilayah) for m in scope.memberships if m.role in MANAGERS)
+
+
+@login_required
+def my_tps(request: HttpRequest) -> HttpResponse:
+    assignments = (
+        TpsAssignment.objects.filter(user=request.user).select_related("election").order_by("-election__held_on")
+    )
+    status = {
+        (r.election_id, r.kode_tps): r.get_status_display()
+        for r in TpsResult.objects.filter(
+            Q(election__in={a.election for a in assignments}), kode_tps__in=[a.kode_tps for a in assignments]
+        )
+    }
+    rows = [{"a": a, "status": status.get((a.election_id, a.kode_tps), "–")} for a in assignments]
+    return render(request, "results/my_tps.html", {"rows": rows})
+
+
+@login_required
+def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpResponse:
+    """The C.Hasil as a phone form, block by block like the paper, with the consistency rules shown live."""
+    election = get_object_or_404(Election, pk=election_id)
+    if not (service.may_enter(request.user, election, kode_tps) or _covers(Scope.for_user(request.user), kode_tps)):
+        raise PermissionDenied
+    sections = [
+        {
+            "code": code,
+            "title": title,
+            "rows": [{"name": n, "label": label, "paired": n in PAIRED} for n, label in rows],
+        }
+        for code, title, rows in SECTIONS
+    ]
+    paslon_rows = [{"name": paslon(i), "label": f"Paslon {i}"} for i in range(1, election.paslon + 1)]
+    context = {"election": election, "kode_tps": kode_tps, "sections": sections, "paslon_rows": paslon_rows}
+    return render(request, "results/entry.html", context)
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    """TPS whose readings disagree, both readings side by side with their photos; the coordinator settles them."""
+    scope = _managed(request)
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    if election is None:
+        return render(request, "results/conflicts.html", {"rows": []})
+    if request.method == "POST":
+        entry = get_object_or_404(ResultEntry, pk=request.POST.get("entry"), election=election)
+        if not _covers(scope, entry.kode_tps):
+            raise PermissionDenied
+        service.resolve(election, entry.kode_tps, request.user, entry.numbers, str(uuid.uuid4()), timezone.now())
+        return redirect(f"{request.path}?pemilu={election.pk}")
+    open_ = TpsResult.objects.filter(election=election, status=TpsResult.Status.CONFLICT).order_by("kode_tps")
+    rows = []
+    for result in open_:
+        if not _covers(scope, result.kode_tps):
+            continue
+        readings = service.readings(election, result.kode_tps)
+        keys = sorted({k for e in readings for k in e.numbers}, key=_field_order(election))
+        table = [
+            {
+                "key": k,
+                "values": [e.numbers.get(k) for e in readings],
+                "differs": len({e.numbers.get(k) for e in readings}) > 1,
+            }
+            for k in keys
+        ]
+        rows.append({"result": result, "readings": readings, "table": table})
+    return render(request, "results/conflicts.html", {"rows": rows, "election": election})
+
+
+def _field_order(election: Election) -> object:
+    order = {k: i for i, k in enumerate(service.fields_of(election))}
+    return lambda k: order.get(k, 999)
+
+
+@login_required
+def assign(request: HttpRequest) -> HttpResponse:
+    """Coordinators put relawan on TPS of their area."""
+    scope = _managed(request)
+    election = _election(request.POST.get("pemilu") or request.GET.get("pemilu"))
+    if request.method == "POST" and election is not None:
+        kode = request.POST.get("kode_tps", "").strip()
+        user = get_object_or_404(get_user_model(), username=request.POST.get("username", "").strip())
+        if not service.TPS_CODE.fullmatch(kode) or not _covers(scope, kode):
+            return HttpResponse("TPS di luar wilayah Anda", status=400)
+        TpsAssignment.objects.get_or_create(election=election, user=user, kode_tps=kode)
+        record("tps.assigned", request=request, obj=election, kode_tps=kode, user_id=user.pk)
+        return redirect("tps_assign")
+    assignments = TpsAssignment.objects.filter(election=election).select_related("user").order_by("kode_tps")
+    visible = [a for a in assignments if _covers(scope, a.kode_tps)]
+    return render(request, "results/assign.html", {"election": election, "assignments": visible})
+
+
+# --- tally -----------------------------------------------------------------------------------------------------
+
+
+def tally_rows(election: Election, focus: str) -> dict:
+    """The unit in focus and its children (kota → kecamatan → kelurahan), with votes per paslon and turnout."""
+    level = {4: 6, 6: 10}.get(len(focus), 6)
+    nodes = TallyNode.objects.filter(election=election).prefetch_related("votes")
+    top = nodes.filter(kode=focus).first()
+    children = [n for n in nodes.filter(kode__startswith=focus) if len(n.kode) == level]
+    reg = wilayah_registry()
+
+    def describe(node: TallyNode) -> dict:
+        votes = {v.paslon: v.votes for v in node.votes.all()}
+        valid = node.suara_sah or sum(votes.values())
+        unit = reg.get(node.kode)
+        return {
+            "kode": node.kode,
+            "nama": unit.name if unit else node.kode,
+            "tps_in": node.tps_in,
+            "votes": [
+                (i, votes.get(i, 0), votes.get(i, 0) / valid if valid else 0) for i in range(1, election.paslon + 1)
+            ],
+            "turnout": node.suara_total / node.dpt if node.dpt else None,
+            "total": node.suara_total,
+        }
+
+    return {
+        "top": describe(top) if top else None,
+        "children": sorted((describe(c) for c in children), key=lambda r: r["kode"]),
+    }
+
+
+def _focus(request: HttpRequest, election: Election) -> str:
+    focus = request.GET.get("wilayah", "").strip()
+    if focus.isdigit() and len(focus) in (4, 6):
+        return focus
+    city = TallyNode.objects.filter(election=election, kode__regex=r"^\d{4}$").values_list("kode", flat=True).first()
+    return city or "3671"
+
+
+def _tally_context(request: HttpRequest, election: Election | None) -> dict:
+    if election is None:
+        return {"election": None}
+    focus = _focus(request, election)
+    data = tally_rows(election, focus)
+    total_tps = TpsResult.objects.filter(election=election, kode_tps__startswith=focus).count()
+    verified = TpsResult.objects.filter(
+        election=election, kode_tps__startswith=focus, status=TpsResult.Status.VERIFIED
+    ).count()
+    kelurahan = {
+        n.kode: n.tps_in
+        for n in TallyNode.objects.filter(election=election, kode__startswith=focus[:4])
+        if len(n.kode) == 10
+    }
+    return {
+        "election": election,
+        "focus": focus,
+        "tally": data,
+        "entered": total_tps,
+        "verified": verified,
+        "conflicts": TpsResult.objects.filter(
+            election=election, kode_tps__startswith=focus, status=TpsResult.Status.CONFLICT
+        ).count(),
+        "map": maps.choropleth({k: float(v) for k, v in kelurahan.items()}, maps.GREENS),
+    }
+
+
+@login_required
+def tally(request: HttpRequest) -> HttpResponse:
+    _managed(request)
+    return render(request, "results/tally.html", _tally_context(request, _election(request.GET.get("pemilu"))))
+
+
+def public_tally(request: HttpRequest) -> HttpResponse:
+    """The verified tally for everyone: numbers only, no names, no photos."""
+    office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
+    election = Election.objects.filter(organisation=office).order_by("-held_on").first() if office else None
+    return render(request, "results/public.html", _tally_context(request, election))
+
+
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """Open data: the verified result of every TPS (CSV or JSON), no personal data."""
+    election = _election(request.GET.get("pemilu"))
+    rows = (
+        TpsResult.objects.filter(election=election, status=TpsResult.Status.VERIFIED).order_by("kode_tps")
+        if election
+        else []
+    )
+    columns = ["kode_tps", *service.fields_of(election)] if election else ["kode_tps"]
+    data = [{"kode_tps": r.kode_tps, **{c: r.verified.get(c) for c in columns[1:]}} for r in rows]
+    if kind == "json":
+        return JsonResponse(
+            {"pemilihan": election.name if election else None, "tps": data}, json_dumps_params={"ensure_ascii": False}
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hasil-tps.csv"'
+    out = csv.DictWriter(response, columns)
+    out.writeheader()
+    out.writerows(data)
+    return response
