@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/audit_bench.py
 	$(BIN)/python bench/splink_compare.py
+	$(BIN)/python bench/tally_bench.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -121,3 +121,55 @@ def test_demo_results_give_a_tally_and_a_conflict(client, loaded):
     statuses = sorted(TpsResult.objects.values_list("status", flat=True))
     assert statuses == ["konflik", "terverifikasi", "terverifikasi", "terverifikasi"]
     assert TallyNode.objects.get(kode="3671").tps_in == 3
+
+
+def test_official_numbers_that_differ_are_listed_largest_first(client, election, tmp_path):
+    enter(client, election, "relawan.ketapang")
+    enter(client, election, "saksi.kedua")
+    official = tmp_path / "sirekap.csv"
+    official.write_text(f"kode_tps,suara_paslon_1,suara_paslon_2,suara_paslon_3\n{TPS},120,905,140\n")
+    login(client, "admin.kpu")
+    with official.open("rb") as f:
+        page = client.post("/hasil/selisih/", {"pemilu": election.pk, "file": f}).content.decode()
+    assert f'data-discrepancy="{TPS}"' in page and "data-size>810<" in page  # Sirekap's 905 for 95
+    rows = client.get("/hasil/selisih/", {"format": "csv", "pemilu": election.pk}).content.decode().splitlines()
+    assert rows[1].startswith(f"{TPS},810,suara_paslon_2,905,95")
+
+
+def test_quick_count_draws_tps_and_estimates_as_they_report(client, election, loaded):
+    from kawal.web.results.models import QuickCount
+    from kawal.web.results.quick import estimates
+
+    login(client, "koordinator.cipondoh")
+    client.post(
+        "/hasil/hitung-cepat/",
+        {"pemilu": election.pk, "voter_list": loaded.pk, "n": "30", "phrase": "Pleno 1 November"},
+    )
+    quick = QuickCount.objects.get()
+    units = list(quick.sample.units.values_list("key", flat=True))
+    assert len(units) >= 30 and all(len(u) == 13 for u in units)
+    first = units[0]
+    for name in ("relawan.ketapang", "saksi.kedua"):
+        TpsAssignment.objects.get_or_create(
+            election=election, user=get_user_model().objects.get(username=name), kode_tps=first
+        )
+    for name in ("relawan.ketapang", "saksi.kedua"):
+        body = {"client_id": str(uuid.uuid4()), "recorded_at": "2029-11-28T14:00:00+07:00", **FORM}
+        client.post(
+            f"/api/v1/tps/{election.pk}/{first}/entries",
+            data=json.dumps(body),
+            content_type="application/json",
+            **bearer(name),
+        )
+    result = estimates(quick)
+    assert result["turnout"].reported == 1 and len(result["missing"]) == len(units) - 1
+    assert abs(result["shares"][1].ratio - 120 / 355) < 1e-9
+    page = client.get("/hasil/hitung-cepat/").content.decode()
+    assert f"data-missing>{len(units) - 1}<" in page
+
+
+def test_tally_api_is_open_and_matches_the_page(client, election):
+    enter(client, election, "relawan.ketapang")
+    enter(client, election, "saksi.kedua")
+    data = client.get("/api/v1/tally", {"wilayah": "367105"}).json()
+    assert data["top"]["total"] == 364 and data["children"][0]["kode"] == "3671051007"

@@ -398,3 +398,15 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
     status = TpsResult.objects.get(election=election, kode_tps=kode_tps).status
     receipt = EntryReceipt(id=entry.pk, client_id=entry.client_id, created=created, status=status, flags=entry.flags)
     return Status(201 if created else 200, receipt)
+
+
+@api.get("/tally", auth=None)
+def tally(request: HttpRequest, wilayah: str = "", pemilu: int | None = None) -> dict:
+    """The verified tally of a unit and its children (public, no personal data), as the tally page shows it."""
+    from kawal.web.results.views import _election, tally_rows
+
+    election = _election(pemilu)
+    if election is None:
+        raise HttpError(404, "belum ada pemilihan")
+    focus = wilayah if wilayah.isdigit() and len(wilayah) in (4, 6) else "3671"
+    return {"pemilihan": election.name, "wilayah": focus, **tally_rows(election, focus)}

@@ -82,3 +82,26 @@ class TallyVote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["node", "paslon"], name="one_vote_row")]
+
+
+class OfficialResult(models.Model):
+    """KPU's numbers for a TPS (Sirekap, later the recapitulation), to compare with the verified reading."""
+
+    election = models.ForeignKey("participation.Election", on_delete=models.CASCADE, related_name="official")
+    kode_tps = models.CharField(max_length=13)
+    source = models.CharField(max_length=40)  # sirekap, d_hasil …
+    numbers = models.JSONField()
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "kode_tps", "source"], name="one_official_per_source")
+        ]
+
+
+class QuickCount(models.Model):
+    """A stratified random sample of TPS drawn before election day from a public phrase (``kawal sample draw
+    --unit tps`` re-derives it)."""
+
+    election = models.OneToOneField("participation.Election", on_delete=models.CASCADE, related_name="quick_count")
+    sample = models.OneToOneField("sampling.SampleDraw", on_delete=models.PROTECT, related_name="+")

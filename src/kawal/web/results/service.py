@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import pyarrow as pa
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -37,15 +36,25 @@ def fields_of(election: Election) -> tuple[str, ...]:
     return (*(paslon(i) for i in range(1, election.paslon + 1)), *NUMBERS)
 
 
+_DUCKDB = None
+
+
+def _cursor() -> object:
+    """A cursor on one shared in-memory DuckDB: opening a database per form costs more than checking it."""
+    global _DUCKDB
+    if _DUCKDB is None:
+        _DUCKDB = connect()
+    return _DUCKDB.cursor()
+
+
 def form_flags(numbers: dict[str, int], election: Election) -> list[dict[str, str]]:
     """The consistency rules this form breaks, by the engine's own SQL (one source of truth with the CLI)."""
     columns = fields_of(election)
-    row = pa.table({"kode_tps": ["0000000000000"], **{c: pa.array([numbers.get(c)], pa.int64()) for c in columns}})
-    con = connect()
-    con.register("r", row)
-    found = con.execute(
-        f"SELECT rule, detail FROM ({findings_sql(election.paslon, MAX_PER_TPS)}) ORDER BY 1"
-    ).fetchall()
+    row = ", ".join(f"?::BIGINT AS {c}" for c in columns)
+    sql = f"WITH r AS (SELECT '0000000000000' AS kode_tps, {row}) {findings_sql(election.paslon, MAX_PER_TPS)}"
+    found = (
+        _cursor().execute(f"SELECT rule, detail FROM ({sql}) ORDER BY 1", [numbers.get(c) for c in columns]).fetchall()
+    )
     return [{"rule": rule, "detail": detail} for rule, detail in found]
 
 

@@ -253,3 +253,87 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     out.writeheader()
     out.writerows(data)
     return response
+
+
+# --- official data and discrepancies ----------------------------------------------------------------------------
+
+
+@login_required
+def discrepancies(request: HttpRequest) -> HttpResponse:
+    """Official (Sirekap) vs verified, largest difference first; KPU staff import the official file here."""
+    from kawal.i18n import KawalError
+    from kawal.web.results import official
+
+    scope = _managed(request)
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    message = ""
+    if request.method == "POST" and election is not None and request.FILES.get("file"):
+        if not any(m.role in KPU_ROLES for m in scope.memberships):
+            raise PermissionDenied
+        upload = request.FILES["file"]
+        suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
+        path = official.stash(upload, suffix)
+        try:
+            loaded = official.import_official(election, path)
+        except KawalError as problem:
+            message = str(problem)
+        else:
+            record("official.imported", request=request, obj=election, loaded=loaded.loaded, rejected=loaded.rejected)
+            message = f"{loaded.loaded} TPS dibaca, {loaded.rejected} ditolak"
+        finally:
+            path.unlink(missing_ok=True)
+    within = next((m.wilayah for m in scope.memberships if m.role in MANAGERS), "")
+    rows = official.discrepancies(election, within) if election else []
+    if request.GET.get("format") == "csv":
+        return _discrepancy_csv(rows)
+    return render(request, "results/discrepancies.html", {"election": election, "rows": rows[:500], "message": message})
+
+
+def _discrepancy_csv(rows: list) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="selisih-resmi-terverifikasi.csv"'
+    out = csv.writer(response)
+    out.writerow(("kode_tps", "selisih", "kolom", "resmi", "terverifikasi", "foto"))
+    for d in rows:
+        for column, theirs, ours in d.fields:
+            out.writerow((d.kode_tps, d.size, column, theirs, ours, " ".join(f"/foto/{p}/" for p in d.photos)))
+    return response
+
+
+# --- quick count -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def quick_count(request: HttpRequest) -> HttpResponse:
+    """Draw the TPS sample before election day (public phrase), then read the estimates as sampled TPS report."""
+    from kawal.engine.sampling import plan as planning
+    from kawal.i18n import KawalError
+    from kawal.web.results.models import QuickCount
+    from kawal.web.results.quick import estimates
+    from kawal.web.sampling import service as sampling
+    from kawal.web.voters.models import VoterList
+
+    scope = _managed(request)
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+    error = ""
+    if request.method == "POST" and election is not None and not hasattr(election, "quick_count"):
+        voter_list = get_object_or_404(lists, pk=request.POST.get("voter_list"))
+        try:
+            sizes = {k: units for k, (units, _v) in sampling.strata_sizes(voter_list, "tps", "kecamatan").items()}
+            per_stratum = planning.allocate(sizes, int(request.POST.get("n") or 400))
+            drawn = sampling.make_draw(
+                voter_list, request.user, request.POST.get("phrase", ""), "tps", "kecamatan", per_stratum, plan={}
+            )
+        except (KawalError, ValueError) as problem:
+            error = str(problem)
+        else:
+            QuickCount.objects.create(election=election, sample=drawn)
+            return redirect("quick_count")
+    quick = QuickCount.objects.filter(election=election).select_related("sample").first() if election else None
+    result = estimates(quick) if quick else None
+    return render(
+        request,
+        "results/quick_count.html",
+        {"election": election, "quick": quick, "result": result, "lists": lists, "error": error},
+    )

@@ -13,6 +13,7 @@ class SampleDraw(models.Model):
     class Unit(models.TextChoices):
         RECORD = "record", _("catatan (daftar → orang)")
         RT = "rt", _("RT (orang → daftar, cakupan coklit)")
+        TPS = "tps", _("TPS (hitung cepat)")
 
     voter_list = models.ForeignKey("voters.VoterList", on_delete=models.PROTECT, related_name="samples")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -83,13 +83,23 @@ def make_draw(
         size=result.rows.num_rows,
     )
     _store_units(sample, result.rows)
-    assigned = assign_open_tasks(voter_list)
+    assigned = assign_open_tasks(voter_list) if unit != "tps" else 0
     record("sample.drawn", user=user, obj=sample, units=sample.size, seed=sample.seed, assigned=assigned)
     return sample
 
 
 def _store_units(sample: SampleDraw, rows: pa.Table) -> None:
+    """Each drawn unit; records and RT also become field tasks (TPS of a quick count are guarded by witnesses)."""
     data = rows.to_pylist()
+    if sample.unit == "tps":
+        SampleUnit.objects.bulk_create(
+            SampleUnit(
+                draw=sample, stratum=r["stratum"], urutan=r["urutan"], key=r["unit"], rank=r["kunci"],
+                kode_kelurahan=r["kode_kelurahan"], tps=r["tps"], voters=r["pemilih"],
+            )
+            for r in data
+        )  # fmt: skip
+        return
     voters = {}
     if sample.unit == SampleDraw.Unit.RECORD:
         keys = [r["unit"] for r in data]
