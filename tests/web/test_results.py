@@ -90,8 +90,16 @@ def test_inconsistent_paper_numbers_are_accepted_and_flagged(client, election):
     assert [f["rule"] for f in answer.json()["flags"]] == ["PASLON_NE_SAH"]
 
 
-def test_only_the_assigned_witness_may_enter(client, election):
-    assert enter(client, election, "koordinator.cipondoh").status_code == 404
+def test_only_the_witness_or_someone_keying_from_the_photo_may_enter(client, election, django_user_model):
+    stranger = django_user_model.objects.create_user("orang.lain")
+    Membership.objects.create(
+        user=stranger, organisation=Organisation.objects.get(kind="ormas"), role=Role.RELAWAN, wilayah="367101"
+    )
+    assert enter(client, election, "orang.lain").status_code == 404
+    enter(client, election, "relawan.ketapang")
+    keyed = enter(client, election, "koordinator.cipondoh")  # a second, independent reading from the photo
+    assert keyed.status_code == 201 and keyed.json()["status"] == "terverifikasi"
+    assert ResultEntry.objects.get(entered_by__username="koordinator.cipondoh").kind == "foto"
 
 
 def test_letters_in_a_number_are_refused_by_field(client, election):

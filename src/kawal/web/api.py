@@ -374,10 +374,11 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
     """A witness's reading of one TPS's C.Hasil. Inconsistent paper numbers are accepted and flagged."""
     from kawal.web.participation.models import Election
     from kawal.web.results.models import TpsResult
-    from kawal.web.results.service import EntryError, EntryIn, fields_of, may_enter, record_entry
+    from kawal.web.results.service import EntryError, EntryIn, entry_kind, fields_of, record_entry
 
     election = get_object_or_404(Election, pk=election_id)
-    if not may_enter(request.user, election, kode_tps):
+    kind = entry_kind(request.user, election, kode_tps)
+    if kind is None:
         raise HttpError(404, "TPS ini tidak ditugaskan kepada Anda")
     extra = json.loads(request.body)  # the number columns are read from the body as sent
     numbers = {}
@@ -388,9 +389,8 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
                 raise HttpError(422, f"{key}: harus bilangan bulat ≥ 0")
             value = int(value.strip())
         numbers[key] = value if value != "" else None
-    data = EntryIn(
-        str(payload.client_id), payload.recorded_at, numbers, tuple(str(p.client_id) for p in payload.photos)
-    )
+    photos = tuple(str(p.client_id) for p in payload.photos)
+    data = EntryIn(str(payload.client_id), payload.recorded_at, numbers, photos, kind=kind)
     try:
         entry, created = record_entry(election, kode_tps, request.user, data)
     except EntryError as error:

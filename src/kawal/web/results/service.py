@@ -68,8 +68,20 @@ class EntryIn:
     extra: dict = field(default_factory=dict)
 
 
+def entry_kind(user: object, election: Election, kode_tps: str) -> str | None:
+    """How this user may enter this TPS: as its assigned witness, as a coordinator or KPU staff of its area keying
+    from the photo (the second, independent reading), or not at all (None)."""
+    if TpsAssignment.objects.filter(election=election, user=user, kode_tps=kode_tps).exists():
+        return ResultEntry.Kind.WITNESS
+    from kawal.web.accounts.models import KPU_ROLES, Role
+    from kawal.web.accounts.scope import Scope
+
+    managed = [m.wilayah for m in Scope.for_user(user).memberships if m.role in (*KPU_ROLES, Role.COORDINATOR)]
+    return ResultEntry.Kind.PHOTO if any(kode_tps.startswith(w) for w in managed) else None
+
+
 def may_enter(user: object, election: Election, kode_tps: str) -> bool:
-    return TpsAssignment.objects.filter(election=election, user=user, kode_tps=kode_tps).exists()
+    return entry_kind(user, election, kode_tps) is not None
 
 
 def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn) -> tuple[ResultEntry, bool]:

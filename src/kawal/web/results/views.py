@@ -193,6 +193,38 @@ def _focus(request: HttpRequest, election: Election) -> str:
     return city or "3671"
 
 
+def tps_total(election: Election, focus: str) -> int | None:
+    """How many TPS the unit has, from the latest DPT loaded for the election's KPU office (cached: the list does
+    not change during the count)."""
+    from django.core.cache import cache
+
+    from kawal.engine.sql import connect as duckdb_connect
+    from kawal.web.sampling.service import snapshot_source
+    from kawal.web.voters.models import VoterList
+
+    latest = (
+        VoterList.objects.filter(organisation=election.organisation, stage="DPT", status=VoterList.Status.DONE)
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None or not latest.snapshot:
+        return None
+    key = f"kawal-tps-total-{latest.pk}-{focus}"
+    total = cache.get(key)
+    if total is None:
+        source, _sha, _name = snapshot_source(latest)
+        total = (
+            duckdb_connect()
+            .execute(
+                f"SELECT count(DISTINCT (kode_kelurahan, tps)) FROM {source} WHERE kode_kelurahan LIKE ? AND tps IS NOT NULL",
+                [f"{focus}%"],
+            )
+            .fetchall()[0][0]
+        )
+        cache.set(key, total, 600)
+    return int(total)
+
+
 def _tally_context(request: HttpRequest, election: Election | None) -> dict:
     if election is None:
         return {"election": None}
@@ -213,6 +245,7 @@ def _tally_context(request: HttpRequest, election: Election | None) -> dict:
         "tally": data,
         "entered": total_tps,
         "verified": verified,
+        "tps_total": tps_total(election, focus),
         "conflicts": TpsResult.objects.filter(
             election=election, kode_tps__startswith=focus, status=TpsResult.Status.CONFLICT
         ).count(),
