@@ -134,3 +134,28 @@ def test_public_page_needs_no_login_and_shows_no_personal_data(client, baseline)
     page = client.get("/publik/").content.decode()
     assert 'data-kode="367105"' in page and "80%" in page
     assert "Contoh:" not in page and "koordinator" not in page
+
+
+def test_the_verified_tally_of_a_new_election_feeds_the_evaluation(baseline):
+    import uuid
+
+    from django.contrib.auth import get_user_model
+
+    from kawal.web.results.models import TpsAssignment
+    from kawal.web.results.service import EntryIn, record_entry
+
+    kpu = Organisation.objects.get(kind="kpu")
+    later = Election.objects.create(
+        organisation=kpu, name="Pilkada 2029", pemilihan="walikota", held_on=datetime(2029, 11, 28).date()
+    )
+    witness = get_user_model().objects.get(username="relawan.ketapang")
+    coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
+    TpsAssignment.objects.create(election=later, user=witness, kode_tps="3671051007001")
+    numbers = {"suara_paslon_1": 200, "suara_paslon_2": 100, "suara_paslon_3": 100, "suara_sah": 400,
+               "suara_tidak_sah": 20, "suara_sah_dan_tidak_sah": 420, "dpt": 500}  # fmt: skip
+    for user in (witness, coordinator):
+        record_entry(later, "3671051007001", user, EntryIn(str(uuid.uuid4()), timezone.now(), numbers))
+    cipondoh = {u.kode: u for u in service.turnouts(later, 6)}["367105"]
+    assert cipondoh.rate == 420 / 500
+    result = service.evaluate(baseline, later, Event.unscoped.all())
+    assert [k for k, *_ in result.points] == ["367105"]

@@ -124,8 +124,18 @@ def import_tallies(election: Election, path: Path, plenary: dict | None = None, 
 
 
 def turnouts(election: Election, digits: int = 6) -> list[t.Turnout]:
-    """The units of one level (6: kecamatan, 10: kelurahan, 4: kota)."""
-    return [t.Turnout(f.kode, f.dpt, f.votes) for f in election.figures.all() if len(f.kode) == digits]
+    """The units of one level (6: kecamatan, 10: kelurahan, 4: kota): imported figures, or, for an election being
+    counted in kawal, its verified tally so far (turnout over the TPS already verified)."""
+    figures = [t.Turnout(f.kode, f.dpt, f.votes) for f in election.figures.all() if len(f.kode) == digits]
+    if figures:
+        return figures
+    from kawal.web.results.models import TallyNode
+
+    return [
+        t.Turnout(n.kode, n.dpt, n.suara_total)
+        for n in TallyNode.objects.filter(election=election, dpt__gt=0)
+        if len(n.kode) == digits
+    ]
 
 
 def reach(events: QuerySet, digits: int = 6) -> dict[str, t.Reach]:

@@ -58,7 +58,7 @@ def _election(scope: Scope, pk: str | None) -> Election | None:
     elections = Election.objects.filter(organisation__in=_offices(scope))
     if pk and pk.isdigit():
         return elections.filter(pk=int(pk)).first()
-    return elections.filter(figures__isnull=False).distinct().first()
+    return next((e for e in elections if service.turnouts(e, 6)), None)
 
 
 def _names(codes: set[str]) -> dict[str, str]:
@@ -275,7 +275,7 @@ def event_held(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    elections = list(Election.objects.filter(organisation__in=_offices(scope), figures__isnull=False).distinct())
+    elections = [e for e in Election.objects.filter(organisation__in=_offices(scope)) if service.turnouts(e, 6)]
     before = next(
         (e for e in elections if str(e.pk) == request.GET.get("sebelum")), elections[1] if len(elections) > 1 else None
     )
@@ -340,7 +340,7 @@ def public(request: HttpRequest) -> HttpResponse:
     """For everyone, without personal data: the target, turnout last time (and so far, when a newer election has
     figures) and the events held, per kecamatan."""
     office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
-    elections = list(Election.objects.filter(organisation=office, figures__isnull=False).distinct()) if office else []
+    elections = [e for e in Election.objects.filter(organisation=office) if service.turnouts(e, 6)] if office else []
     current, last = (elections[0], elections[1]) if len(elections) > 1 else (None, elections[0] if elections else None)
     rows = []
     if last is not None:
