@@ -188,7 +188,7 @@ def test_statistical_audit_from_plan_to_interval_plot(page, live_server, account
     from kawal.web.sampling.models import Observation, SampleDraw
 
     voter_list = demo.load_list(accounts, city / "dpt.csv")
-    log_in(page, live_server, "koordinator.cipondoh")
+    log_in(page, live_server, "admin.kpu")  # a draw covers the whole list: KPU (or a city-wide coordinator) draws
     page.goto(f"{live_server.url}/sampel/")
     page.select_option("select[name=voter_list]", str(voter_list.pk))
     page.fill("input[name=margin]", "0.05")

@@ -179,3 +179,21 @@ def test_screen_last_digits_per_kecamatan(tmp_path):
     _result, findings = run(tmp_path, even + made_up)
     digits = [f["kode_tps"] for f in findings if f["rule"] == "DIGIT_AKHIR"]
     assert digits == ["367106"]
+
+
+@pytest.mark.parametrize("value", ["1.6", "1e3", "-5", "1_000", "99999999999999999999", "20000000"])
+def test_numbers_must_be_plain_whole_counts(tmp_path, value):
+    result, _findings = run(tmp_path, [{**GOOD, "dpt": value}])
+    assert (result.loaded.loaded, result.loaded.rejected) == (0, 1)
+
+
+def test_the_same_tps_in_two_json_files_is_a_reject_not_a_silent_drop(tmp_path):
+    folder = tmp_path / "json"
+    for sub in ("a", "b"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "3671051007001.json").write_text(
+            json.dumps({"chart": {"1": 5}, "administrasi": {"suara_sah": 5}})
+        )
+    (folder / "3671051007002.json").write_text(json.dumps({"chart": {"1": 10**20}, "administrasi": None}))
+    result = check(folder, tmp_path / "out")
+    assert (result.loaded.rows_in, result.loaded.loaded, result.loaded.rejected) == (3, 1, 2)

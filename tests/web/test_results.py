@@ -181,3 +181,23 @@ def test_tally_api_is_open_and_matches_the_page(client, election):
     enter(client, election, "saksi.kedua")
     data = client.get("/api/v1/tally", {"wilayah": "367105"}).json()
     assert data["top"]["total"] == 364 and data["children"][0]["kode"] == "3671051007"
+
+
+def test_a_verified_tps_cannot_be_overwritten_through_the_conflict_queue(client, election):
+    enter(client, election, "relawan.ketapang")
+    enter(client, election, "saksi.kedua")
+    login(client, "koordinator.cipondoh")
+    entry = ResultEntry.objects.first()
+    assert client.post("/tps/konflik/", {"entry": entry.pk, "pemilu": election.pk}).status_code == 403
+
+
+def test_someone_elses_client_id_is_refused(client, election):
+    client_id = uuid.uuid4()
+    enter(client, election, "relawan.ketapang", client_id)
+    answer = enter(client, election, "saksi.kedua", client_id)
+    assert answer.status_code == 422 and ResultEntry.objects.count() == 1
+
+
+def test_an_absurd_number_is_refused_not_a_crash(client, election):
+    answer = enter(client, election, "relawan.ketapang", dpt=str(2**70))
+    assert answer.status_code == 422

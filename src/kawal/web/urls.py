@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kawal.web.accounts import views as account_views
+from kawal.web.accounts.throttle import ThrottledAuthenticationForm
 from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
 from kawal.web.field import views as field_views
@@ -14,7 +15,7 @@ from kawal.web.voters import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
     path("undangan/", account_views.invitations, name="invitations"),

@@ -23,6 +23,7 @@ TPS_CODE = re.compile(r"^\d{13}$")
 MAX_ZIP_FILES = 1_000_000
 MAX_ZIP_BYTES = 2 * 2**30  # uncompressed: a zip bomb stops here
 MAX_JSON_BYTES = 1 * 2**20  # a per-TPS file is about 1 kB
+MAX_COUNT = 10_000_000  # no count on a TPS form comes near; larger is damage (and would overflow)
 
 
 @dataclass
@@ -81,8 +82,16 @@ def _bad_rows_sql(present: set[str], wanted: list[str]) -> str:
     checks = ["NOT regexp_full_match(coalesce(trim(kode_tps), ''), '\\d{13}')"]
     for c in wanted:
         if c in present:
-            checks.append(f"(nullif(trim({c}), '') IS NOT NULL AND TRY_CAST(trim({c}) AS UBIGINT) IS NULL)")
+            checks.append(_bad_number(c))
     return " OR ".join(checks)
+
+
+def _bad_number(column: str) -> str:
+    """A filled cell that is not plain digits (no sign, decimals, exponent or separators) or is too large."""
+    return (
+        f"(nullif(trim({column}), '') IS NOT NULL AND (NOT regexp_full_match(trim({column}), '[0-9]{{1,8}}') "
+        f"OR TRY_CAST(trim({column}) AS BIGINT) > {MAX_COUNT}))"
+    )
 
 
 def _reject_csv(
@@ -91,16 +100,13 @@ def _reject_csv(
     """Every bad cell of every bad row, named; then duplicates of a TPS already read."""
     con.execute("CREATE OR REPLACE TEMP TABLE rejected_rows (row_no BIGINT)")
     code_bad = t(("bukan kode TPS 13 digit", "not a 13-digit TPS code"))
-    number_bad = t(("bukan bilangan bulat ≥ 0", "not a whole number ≥ 0"))
+    number_bad = t(("bukan bilangan bulat 0 sampai 10 juta", "not a whole number from 0 to 10 million"))
     parts = [
         f"SELECT row_no, 'kode_tps', {literal(code_bad)} FROM raw WHERE NOT regexp_full_match(coalesce(trim(kode_tps), ''), '\\d{{13}}')"
     ]
     for c in wanted:
         if c in present:
-            parts.append(
-                f"SELECT row_no, '{c}', {literal(number_bad)} FROM raw "
-                f"WHERE nullif(trim({c}), '') IS NOT NULL AND TRY_CAST(trim({c}) AS UBIGINT) IS NULL"
-            )
+            parts.append(f"SELECT row_no, '{c}', {literal(number_bad)} FROM raw WHERE {_bad_number(c)}")
     duplicate = t(("TPS ini sudah ada di baris sebelumnya", "this TPS already appeared in an earlier row"))
     parts.append(
         f"SELECT row_no, 'kode_tps', {literal(duplicate)} FROM raw "
@@ -137,7 +143,7 @@ def _safe_extract(zip_path: Path, into: Path) -> None:
             raise KawalError(("{f}: isi zip terlalu besar", "{f}: the zip's content is too large"), f=zip_path.name)
         for m in members:
             target = (into / m.filename).resolve()
-            if not str(target).startswith(str(into.resolve())) or m.file_size > MAX_JSON_BYTES:
+            if not target.is_relative_to(into.resolve()) or m.file_size > MAX_JSON_BYTES:
                 raise KawalError(
                     ("{f}: berkas tidak aman di zip: {m}", "{f}: unsafe member in the zip: {m}"),
                     f=zip_path.name,
@@ -151,12 +157,16 @@ def _json_files(con: duckdb.DuckDBPyConnection, files: list[Path], root: Path) -
     """One Python pass per file is fine here: a kabupaten has a few thousand TPS files; the checks run in SQL."""
     result = Loaded(rows_in=len(files))
     records: list[dict] = []
+    seen: set[str] = set()
     for path in files:
         record, problem = _json_record(path)
+        if not problem and record["kode_tps"] in seen:
+            problem = ("kode_tps", t(("TPS ini sudah ada di berkas lain", "this TPS is already in another file")))
         if problem:
             result.rejects.append((str(path.relative_to(root)), problem[0], problem[1]))
             result.rejected += 1
         else:
+            seen.add(record["kode_tps"])
             records.append(record)
     n = max((int(k[len(PASLON_PREFIX) :]) for r in records for k in r if k.startswith(PASLON_PREFIX)), default=0)
     columns = ["kode_tps", *NUMBERS, *(paslon(i) for i in range(1, n + 1))]
@@ -186,7 +196,7 @@ def _json_record(path: Path) -> tuple[dict, tuple[str, str] | None]:
     for key, ours in SIREKAP_ADMINISTRASI.items():
         value = (body.get("administrasi") or {}).get(key)
         if value is not None and not _count_ok(value):
-            return {}, (key, t(("bukan bilangan bulat ≥ 0", "not a whole number ≥ 0")))
+            return {}, (key, t(("bukan bilangan bulat 0 sampai 10 juta", "not a whole number from 0 to 10 million")))
         record[ours] = value
     chart = body.get("chart") or {}
     if not isinstance(chart, dict):
@@ -195,10 +205,13 @@ def _json_record(path: Path) -> tuple[dict, tuple[str, str] | None]:
     for number, key in enumerate(ids, start=1):
         value = chart[key]
         if value is not None and not _count_ok(value):
-            return {}, (f"chart.{key}", t(("bukan bilangan bulat ≥ 0", "not a whole number ≥ 0")))
+            return {}, (
+                f"chart.{key}",
+                t(("bukan bilangan bulat 0 sampai 10 juta", "not a whole number from 0 to 10 million")),
+            )
         record[paslon(number)] = value
     return record, None
 
 
 def _count_ok(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT

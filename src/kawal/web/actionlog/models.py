@@ -1,10 +1,24 @@
-"""One append-only log of every change to shared records: who, when, from where, what."""
+"""One append-only, tamper-evident log of every change to shared records: who, when, from where, what.
+
+Each entry carries the hash of the one before it (``prev_hash``) and its own (``entry_hash`` = SHA-256 of the
+previous hash and the entry's canonical JSON), numbered without gaps by ``seq``. Editing, removing or reordering
+any entry breaks the chain from there on; ``kawal log verify`` finds where. The head hash is shown on the public
+pages, so outsiders who note it can tell if history is later rewritten.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
+from datetime import UTC
+
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
+
+GENESIS = "0" * 64
 
 
 class AppendOnlyError(Exception):
@@ -12,7 +26,7 @@ class AppendOnlyError(Exception):
 
 
 class ActionLog(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)  # set by _append, then hashed
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -20,9 +34,35 @@ class ActionLog(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    seq = models.BigIntegerField(unique=True, null=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
+
+    def canonical(self) -> str:
+        """What the hash covers, as the same text on every machine and database."""
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+                "user": self.user_id,
+                "organisation": self.organisation_id,
+                "ip": self.ip,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "detail": self.detail,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(f"{self.prev_hash}\n{self.canonical()}".encode()).hexdigest()
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}:{self.object_id}"
@@ -55,12 +95,58 @@ def record(
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    return ActionLog.objects.create(
+    entry = ActionLog(
         user=user,
         organisation=organisation,
         ip=client_ip(request),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        detail=detail,
+        detail=json.loads(json.dumps(detail, default=str)),  # stored exactly as it will be read back and hashed
     )
+    for attempt in range(40):
+        try:
+            return _append(entry)
+        except IntegrityError:  # another process took this seq first: link to the new head instead
+            entry.pk = None
+        except OperationalError as error:  # SQLite's shared-cache lock (tests' in-memory database): wait a little
+            if "locked" not in str(error):
+                raise
+            entry.pk = None
+            time.sleep(0.01 * (attempt + 1))
+    raise IntegrityError("action log: could not append after 40 attempts")
+
+
+def _append(entry: ActionLog) -> ActionLog:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # one writer at a time extends the chain
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(7155)")
+        head = ActionLog.objects.exclude(seq=None).order_by("-seq").values_list("seq", "entry_hash").first()
+        entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        entry.created_at = timezone.now()
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+def head() -> tuple[int, str] | None:
+    """The latest entry's number and hash: what the public pages show."""
+    return ActionLog.objects.exclude(seq=None).order_by("-seq").values_list("seq", "entry_hash").first()
+
+
+def verify(chunk: int = 5000) -> tuple[int, list[str]]:
+    """Walk the chain; returns the entries checked and the problems found (edited, removed, reordered)."""
+    problems: list[str] = []
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    for entry in ActionLog.objects.exclude(seq=None).order_by("seq").iterator(chunk_size=chunk):
+        if entry.seq != expected_seq:
+            problems.append(f"seq {expected_seq}: hilang (berikutnya {entry.seq}) / missing (next is {entry.seq})")
+        if entry.prev_hash != expected_prev:
+            problems.append(f"seq {entry.seq}: prev_hash tidak cocok, urutan diubah / reordered or predecessor changed")
+        if entry.compute_hash() != entry.entry_hash:
+            problems.append(f"seq {entry.seq}: isi diubah / content edited")
+        expected_prev, expected_seq, checked = entry.entry_hash, entry.seq + 1, checked + 1
+        if len(problems) >= 50:
+            break
+    return checked, problems

@@ -102,6 +102,8 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
     """Store a visit; returns it and whether it was new (False: this client_id was recorded before)."""
     existing = Visit.unscoped.filter(client_id=data.client_id).first()
     if existing is not None:
+        if (existing.task_id, existing.relawan_id) != (task.pk, getattr(relawan, "pk", None)):
+            raise VisitError("client_id sudah dipakai untuk kunjungan lain")
         return existing, False
     if data.pantarlih_visited not in Visit.Seen.values or data.sticker not in Visit.Seen.values:
         raise VisitError("pantarlih_visited dan sticker: ya, tidak atau tidak_tahu")

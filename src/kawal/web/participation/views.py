@@ -136,7 +136,7 @@ def _touches(scope: Scope, kode: str) -> bool:
 def _accept(request: HttpRequest, scope: Scope, partners: QuerySet) -> HttpResponse:
     organiser = get_object_or_404(partners, pk=request.POST.get("organisation"))
     kode = request.POST.get("kode", "")
-    if not kode or not _touches(scope, kode):
+    if wilayah_registry().get(kode) is None or len(kode) < 4 or not _touches(scope, kode):
         raise PermissionDenied
     starts = forms.DateTimeField().clean(request.POST.get("starts_at"))
     event = Event.unscoped.create(
@@ -258,7 +258,13 @@ def _save_event(request: HttpRequest, form: EventForm) -> Event:
 def event_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a planned event as held, with its attendance."""
     scope = _scope(request)
-    event = get_object_or_404(events_in_scope(scope), pk=pk)
+    own = {m.organisation.pk for m in scope.memberships}
+    event = get_object_or_404(
+        events_in_scope(scope)
+        .filter(status=Event.Status.PLANNED)
+        .filter(Q(organisation__in=own) | Q(created_by=request.user)),
+        pk=pk,
+    )
     try:
         attendance = int(request.POST.get("attendance", ""))
     except ValueError:
@@ -298,16 +304,25 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 def import_figures(request: HttpRequest) -> HttpResponse:
     """KPU staff add an election's turnout from a Sirekap-style CSV."""
     scope = _scope(request, KPU_ROLES)
-    office = next(iter(_offices(scope)))
+    office = next(m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES)
     message = ""
     if request.method == "POST" and request.FILES.get("file"):
+        try:
+            held_on = forms.DateField().clean(request.POST.get("held_on"))
+            target = float(request.POST.get("target") or t.TARGET)
+            if not 0 < target <= 1:
+                raise ValueError
+        except (forms.ValidationError, ValueError):
+            return render(
+                request, "participation/import.html", {"message": _("Isi tanggal dan target (0–1) yang benar.")}
+            )
         election, _created = Election.objects.get_or_create(
             organisation=office,
             name=request.POST.get("name", "").strip() or "Pemilihan",
             defaults={
                 "pemilihan": request.POST.get("pemilihan", "walikota").strip(),
-                "held_on": forms.DateField().clean(request.POST.get("held_on")),
-                "target": float(request.POST.get("target") or t.TARGET),
+                "held_on": held_on,
+                "target": target,
             },
         )
         path = _stash(request.FILES["file"])

@@ -24,6 +24,8 @@ def save_photo(
     """Keep one photo; returns it and whether it is new. ``claimed_sha256`` (from the phone) must match."""
     existing = Photo.objects.filter(client_id=client_id).first()
     if existing is not None:
+        if existing.uploaded_by_id != getattr(uploader, "pk", None):
+            raise PhotoError("client_id foto sudah dipakai orang lain")
         return existing, False
     if kind not in Photo.Kind.values:
         raise PhotoError(f"jenis foto '{kind}' tidak dikenal")

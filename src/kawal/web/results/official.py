@@ -4,9 +4,11 @@ list the TPS where they differ, largest difference first, with the photos as evi
 from __future__ import annotations
 
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from django.db import transaction
 
 from kawal.engine.results.reader import Loaded, read
@@ -15,15 +17,18 @@ from kawal.web.participation.models import Election
 from kawal.web.results.models import OfficialResult, ResultEntry, TpsResult
 from kawal.web.results.service import fields_of
 
+UNREADABLE = (zipfile.BadZipFile, duckdb.Error, OverflowError, UnicodeDecodeError, ValueError)
+
 
 @transaction.atomic
-def import_official(election: Election, path: Path, source: str = "sirekap") -> Loaded:
-    """Store KPU's numbers per TPS (replacing that source's earlier import); rejects are reported, not stored."""
+def import_official(election: Election, path: Path, source: str = "sirekap", within: str = "") -> Loaded:
+    """Store KPU's numbers per TPS of the importer's wilayah ``within`` (replacing that source's earlier import
+    there); rejects are reported, not stored."""
     con = connect()
     loaded = read(con, path)
     columns = [c for c in fields_of(election) if c in {d[0] for d in con.execute("DESCRIBE r").fetchall()}]
-    rows = con.execute(f"SELECT kode_tps, {', '.join(columns)} FROM r").fetchall()
-    OfficialResult.objects.filter(election=election, source=source).delete()
+    rows = con.execute(f"SELECT kode_tps, {', '.join(columns)} FROM r WHERE kode_tps LIKE ?", [f"{within}%"]).fetchall()
+    OfficialResult.objects.filter(election=election, source=source, kode_tps__startswith=within).delete()
     OfficialResult.objects.bulk_create(
         [
             OfficialResult(

@@ -26,6 +26,7 @@ from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssig
 
 TPS_CODE = re.compile(r"^\d{13}$")
 MAX_PER_TPS = 600
+MAX_COUNT = 1_000_000  # no number on a TPS form comes near; above it is a typing slip or an attack
 
 
 class EntryError(ValueError):
@@ -68,16 +69,31 @@ class EntryIn:
     extra: dict = field(default_factory=dict)
 
 
+def managed_areas(user: object, election: Election) -> list[tuple[str, int | None, int | None]]:
+    """(wilayah, rw, rt) the user manages for this election: coordinator or KPU memberships of the election's own
+    KPU office or an Ormas partnering it."""
+    from kawal.web.accounts.models import KPU_ROLES, Role
+    from kawal.web.accounts.scope import Scope
+
+    return [
+        (m.wilayah, m.rw, m.rt)
+        for m in Scope.for_user(user).memberships
+        if m.role in (*KPU_ROLES, Role.COORDINATOR) and m.organisation.kpu_office.pk == election.organisation_id
+    ]
+
+
+def manages(user: object, election: Election, kode_tps: str) -> bool:
+    """The TPS lies in an area the user manages for this election (a TPS has no RT: an RT-bound membership does
+    not cover one)."""
+    return any(kode_tps.startswith(w) and rw is None and rt is None for w, rw, rt in managed_areas(user, election))
+
+
 def entry_kind(user: object, election: Election, kode_tps: str) -> str | None:
     """How this user may enter this TPS: as its assigned witness, as a coordinator or KPU staff of its area keying
     from the photo (the second, independent reading), or not at all (None)."""
     if TpsAssignment.objects.filter(election=election, user=user, kode_tps=kode_tps).exists():
         return ResultEntry.Kind.WITNESS
-    from kawal.web.accounts.models import KPU_ROLES, Role
-    from kawal.web.accounts.scope import Scope
-
-    managed = [m.wilayah for m in Scope.for_user(user).memberships if m.role in (*KPU_ROLES, Role.COORDINATOR)]
-    return ResultEntry.Kind.PHOTO if any(kode_tps.startswith(w) for w in managed) else None
+    return ResultEntry.Kind.PHOTO if manages(user, election, kode_tps) else None
 
 
 def may_enter(user: object, election: Election, kode_tps: str) -> bool:
@@ -88,6 +104,8 @@ def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn)
     """Keep one entry (idempotent by client_id), then re-decide the TPS and move the tally by the difference."""
     existing = ResultEntry.objects.filter(client_id=data.client_id).first()
     if existing is not None:
+        if (existing.entered_by_id, existing.election_id, existing.kode_tps) != (user.pk, election.pk, kode_tps):
+            raise EntryError("client_id sudah dipakai untuk formulir lain")
         return existing, False
     if not TPS_CODE.fullmatch(kode_tps):
         raise EntryError("kode_tps: 13 digit")
@@ -125,8 +143,8 @@ def _clean_numbers(numbers: dict, election: Election) -> dict[str, int]:
             raise EntryError(f"{key}: kolom tidak dikenal")
         if value is None or value == "":
             continue  # not reported
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise EntryError(f"{key}: harus bilangan bulat ≥ 0")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+            raise EntryError(f"{key}: harus bilangan bulat 0 sampai {MAX_COUNT:,}")
         out[key] = value
     if not out:
         raise EntryError("formulir kosong")
@@ -179,7 +197,7 @@ TALLY_FIELDS = {
 
 def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | None) -> None:
     """Add (new − old) to the TPS's kelurahan, kecamatan and kab/kota."""
-    old, new = old or {}, new or {}
+    old, new = _turnout_pair(old or {}), _turnout_pair(new or {})
     codes = ancestors(kode_tps, top=4)
     for code in codes:
         TallyNode.objects.get_or_create(election=election, kode=code)
@@ -194,6 +212,14 @@ def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | 
         for node in nodes:
             TallyVote.objects.get_or_create(node=node, paslon=number)
         TallyVote.objects.filter(node__in=nodes, paslon=number).update(votes=F("votes") + delta)
+
+
+def _turnout_pair(numbers: dict) -> dict:
+    """DPT and ballots cast count toward turnout only together: a form that reports one without the other would
+    bias ballots ÷ DPT, so both are left out of the tally then."""
+    if "dpt" in numbers and "suara_sah_dan_tidak_sah" in numbers:
+        return numbers
+    return {k: v for k, v in numbers.items() if k not in ("dpt", "suara_sah_dan_tidak_sah")}
 
 
 def resolve(

@@ -46,8 +46,11 @@ SECTIONS = (  # the blocks of the paper form, in its order
 PAIRED = {"dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_dpk", "pengguna_total", "pemilih_disabilitas"}
 
 
-def _election(pk: int | str | None = None) -> Election | None:
+def _election(pk: int | str | None = None, scope: Scope | None = None) -> Election | None:
+    """The election asked for (or the latest); with a scope, only elections of the user's KPU offices."""
     elections = Election.objects.order_by("-held_on", "-pk")
+    if scope is not None:
+        elections = elections.filter(organisation__in={m.organisation.kpu_office for m in scope.memberships})
     if pk and str(pk).isdigit():
         return elections.filter(pk=int(pk)).first()
     return elections.first()
@@ -60,8 +63,8 @@ def _managed(request: HttpRequest) -> Scope:
     return scope
 
 
-def _covers(scope: Scope, kode: str) -> bool:
-    return any(kode.startswith(m.wilayah) for m in scope.memberships if m.role in MANAGERS)
+def _covers(request: HttpRequest, election: Election, kode: str) -> bool:
+    return service.manages(request.user, election, kode)
 
 
 @login_required
@@ -83,7 +86,7 @@ def my_tps(request: HttpRequest) -> HttpResponse:
 def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpResponse:
     """The C.Hasil as a phone form, block by block like the paper, with the consistency rules shown live."""
     election = get_object_or_404(Election, pk=election_id)
-    if not (service.may_enter(request.user, election, kode_tps) or _covers(Scope.for_user(request.user), kode_tps)):
+    if not service.may_enter(request.user, election, kode_tps):
         raise PermissionDenied
     sections = [
         {
@@ -102,19 +105,22 @@ def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpRes
 def conflicts(request: HttpRequest) -> HttpResponse:
     """TPS whose readings disagree, both readings side by side with their photos; the coordinator settles them."""
     scope = _managed(request)
-    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"), scope)
     if election is None:
         return render(request, "results/conflicts.html", {"rows": []})
     if request.method == "POST":
         entry = get_object_or_404(ResultEntry, pk=request.POST.get("entry"), election=election)
-        if not _covers(scope, entry.kode_tps):
+        in_conflict = TpsResult.objects.filter(
+            election=election, kode_tps=entry.kode_tps, status=TpsResult.Status.CONFLICT
+        )
+        if not _covers(request, election, entry.kode_tps) or not in_conflict.exists():
             raise PermissionDenied
         service.resolve(election, entry.kode_tps, request.user, entry.numbers, str(uuid.uuid4()), timezone.now())
         return redirect(f"{request.path}?pemilu={election.pk}")
     open_ = TpsResult.objects.filter(election=election, status=TpsResult.Status.CONFLICT).order_by("kode_tps")
     rows = []
     for result in open_:
-        if not _covers(scope, result.kode_tps):
+        if not _covers(request, election, result.kode_tps):
             continue
         readings = service.readings(election, result.kode_tps)
         keys = sorted({k for e in readings for k in e.numbers}, key=_field_order(election))
@@ -139,17 +145,28 @@ def _field_order(election: Election) -> object:
 def assign(request: HttpRequest) -> HttpResponse:
     """Coordinators put relawan on TPS of their area."""
     scope = _managed(request)
-    election = _election(request.POST.get("pemilu") or request.GET.get("pemilu"))
+    election = _election(request.POST.get("pemilu") or request.GET.get("pemilu"), scope)
     if request.method == "POST" and election is not None:
         kode = request.POST.get("kode_tps", "").strip()
-        user = get_object_or_404(get_user_model(), username=request.POST.get("username", "").strip())
-        if not service.TPS_CODE.fullmatch(kode) or not _covers(scope, kode):
+        if not service.TPS_CODE.fullmatch(kode) or not _covers(request, election, kode):
             return HttpResponse("TPS di luar wilayah Anda", status=400)
+        office = election.organisation
+        user = (
+            get_user_model()
+            .objects.filter(
+                Q(memberships__organisation=office) | Q(memberships__organisation__partner_of=office),
+                username=request.POST.get("username", "").strip(),
+                memberships__active=True,
+            )
+            .first()
+        )
+        if user is None:  # the same answer whether the name exists elsewhere or not at all
+            return HttpResponse("relawan tidak ditemukan di KPU atau Ormas mitra pemilihan ini", status=400)
         TpsAssignment.objects.get_or_create(election=election, user=user, kode_tps=kode)
         record("tps.assigned", request=request, obj=election, kode_tps=kode, user_id=user.pk)
         return redirect("tps_assign")
     assignments = TpsAssignment.objects.filter(election=election).select_related("user").order_by("kode_tps")
-    visible = [a for a in assignments if _covers(scope, a.kode_tps)]
+    visible = [a for a in assignments if _covers(request, election, a.kode_tps)]
     return render(request, "results/assign.html", {"election": election, "assignments": visible})
 
 
@@ -255,8 +272,8 @@ def _tally_context(request: HttpRequest, election: Election | None) -> dict:
 
 @login_required
 def tally(request: HttpRequest) -> HttpResponse:
-    _managed(request)
-    return render(request, "results/tally.html", _tally_context(request, _election(request.GET.get("pemilu"))))
+    scope = _managed(request)
+    return render(request, "results/tally.html", _tally_context(request, _election(request.GET.get("pemilu"), scope)))
 
 
 def public_tally(request: HttpRequest) -> HttpResponse:
@@ -298,25 +315,29 @@ def discrepancies(request: HttpRequest) -> HttpResponse:
     from kawal.web.results import official
 
     scope = _managed(request)
-    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"), scope)
     message = ""
     if request.method == "POST" and election is not None and request.FILES.get("file"):
-        if not any(m.role in KPU_ROLES for m in scope.memberships):
+        admin = [
+            m for m in scope.memberships
+            if m.role == Role.KPU_ADMIN and m.organisation.pk == election.organisation_id
+        ]  # fmt: skip
+        if not admin:
             raise PermissionDenied
         upload = request.FILES["file"]
         suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
         path = official.stash(upload, suffix)
         try:
-            loaded = official.import_official(election, path)
-        except KawalError as problem:
-            message = str(problem)
+            loaded = official.import_official(election, path, within=admin[0].wilayah)
+        except (KawalError, official.UNREADABLE) as problem:
+            message = str(problem) if isinstance(problem, KawalError) else "berkas tidak dapat dibaca"
         else:
             record("official.imported", request=request, obj=election, loaded=loaded.loaded, rejected=loaded.rejected)
             message = f"{loaded.loaded} TPS dibaca, {loaded.rejected} ditolak"
         finally:
             path.unlink(missing_ok=True)
-    within = next((m.wilayah for m in scope.memberships if m.role in MANAGERS), "")
-    rows = official.discrepancies(election, within) if election else []
+    areas = service.managed_areas(request.user, election) if election else []
+    rows = official.discrepancies(election, areas[0][0]) if areas else []
     if request.GET.get("format") == "csv":
         return _discrepancy_csv(rows)
     return render(request, "results/discrepancies.html", {"election": election, "rows": rows[:500], "message": message})
@@ -347,11 +368,15 @@ def quick_count(request: HttpRequest) -> HttpResponse:
     from kawal.web.voters.models import VoterList
 
     scope = _managed(request)
-    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"))
+    election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"), scope)
     lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
     error = ""
     if request.method == "POST" and election is not None and not hasattr(election, "quick_count"):
-        voter_list = get_object_or_404(lists, pk=request.POST.get("voter_list"))
+        if not service.managed_areas(request.user, election):
+            raise PermissionDenied
+        voter_list = get_object_or_404(
+            lists.filter(organisation=election.organisation), pk=request.POST.get("voter_list")
+        )
         try:
             sizes = {k: units for k, (units, _v) in sampling.strata_sizes(voter_list, "tps", "kecamatan").items()}
             per_stratum = planning.allocate(sizes, int(request.POST.get("n") or 400))
@@ -361,7 +386,7 @@ def quick_count(request: HttpRequest) -> HttpResponse:
         except (KawalError, ValueError) as problem:
             error = str(problem)
         else:
-            QuickCount.objects.create(election=election, sample=drawn)
+            QuickCount.objects.get_or_create(election=election, defaults={"sample": drawn})
             return redirect("quick_count")
     quick = QuickCount.objects.filter(election=election).select_related("sample").first() if election else None
     result = estimates(quick) if quick else None

@@ -111,7 +111,7 @@ def _store_units(sample: SampleDraw, rows: pa.Table) -> None:
             FieldTask(
                 voter_list=sample.voter_list,
                 household=f"sampel-{sample.pk}-{r['stratum']}-{r['urutan']}",
-                alamat=r["alamat"] or f"RT {r['rt']:03d} / RW {r['rw']:03d} ({r['pemilih']} pemilih)",
+                alamat=r["alamat"] or _place(r),
                 kode_kelurahan=r["kode_kelurahan"],
                 rw=r["rw"],
                 rt=r["rt"],
@@ -141,6 +141,13 @@ def _store_units(sample: SampleDraw, rows: pa.Table) -> None:
     )
 
 
+def _place(row: dict) -> str:
+    """How a task without an address names where to go."""
+    if row["rt"] is None or row["rw"] is None:
+        return f"TPS {row['tps'] or '-'} ({row['pemilih']} pemilih)"
+    return f"RT {row['rt']:03d} / RW {row['rw']:03d} ({row['pemilih']} pemilih)"
+
+
 # --- recording -------------------------------------------------------------------------------------------------
 
 
@@ -162,6 +169,8 @@ def record_observation(unit: SampleUnit, user: object, data: ObservationIn) -> t
     """Keep one observation; returns it and whether it is new (False: this client_id arrived before)."""
     existing = Observation.objects.filter(client_id=data.client_id).first()
     if existing is not None:
+        if (existing.unit_id, existing.recorded_by_id) != (unit.pk, getattr(user, "pk", None)):
+            raise SampleError("client_id sudah dipakai untuk catatan lain")
         return existing, False
     fields = _validated(unit, data)
     try:

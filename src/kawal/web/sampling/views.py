@@ -3,6 +3,8 @@ for one drawn unit (offline-capable through the same phone queue as visits)."""
 
 from __future__ import annotations
 
+import shlex
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -117,6 +119,8 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid() or not phrase:
         return HttpResponse(_("Isi rencana dan frasa benih publik."), status=400)
     d = form.cleaned_data
+    if not _covers_list(scope, d["voter_list"]):
+        raise PermissionDenied  # a draw makes field tasks across the whole list: only those covering it draw
     try:
         per_stratum = {p.stratum: p.to_visit for p in _plan(form)}
         sample = service.make_draw(
@@ -132,6 +136,14 @@ def create(request: HttpRequest) -> HttpResponse:
     except KawalError as problem:
         return HttpResponse(str(problem), status=400)
     return redirect("sample_detail", pk=sample.pk)
+
+
+def _covers_list(scope: Scope, voter_list: VoterList) -> bool:
+    return any(
+        m.role in MANAGERS and m.rw is None and voter_list.wilayah.startswith(m.wilayah)
+        and m.organisation.kpu_office.pk == voter_list.organisation_id
+        for m in scope.memberships
+    )  # fmt: skip
 
 
 def _names(codes: set[str]) -> dict[str, str]:
@@ -177,15 +189,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _command(sample: SampleDraw) -> str:
     """The command that re-derives this very sample from the list file (the same plan gives the same sizes)."""
-    phrase = sample.phrase.replace('"', '\\"')
     plan = sample.plan
     flags = (
         f"--margin {plan['margin']} --rate {plan['rate']} --nonresponse {plan['nonresponse']} "
         f"--confidence {sample.confidence}" + (" --per-stratum" if plan.get("per_stratum") else "")
     )
     return (
-        f'kawal sample draw {sample.voter_list.source_name} --phrase "{phrase}" --unit {sample.unit} '
-        f"--by {sample.by} {flags} --out sampel"
+        f"kawal sample draw {shlex.quote(sample.voter_list.source_name)} --phrase {shlex.quote(sample.phrase)} "
+        f"--unit {sample.unit} --by {sample.by} {flags} --out sampel"
     )
 
 

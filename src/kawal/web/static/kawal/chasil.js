@@ -9,8 +9,8 @@
     return (name) => {
       const input = form.querySelector(`[name="${name}"]`);
       if (!input || input.value.trim() === "") return null;
-      const value = Number(input.value);
-      return Number.isInteger(value) && value >= 0 ? value : NaN;
+      const text = input.value.trim();
+      return /^[0-9]{1,7}$/.test(text) ? Number(text) : NaN; // what the server accepts: plain digits only
     };
   }
 

@@ -78,6 +78,12 @@
     }
   }
 
+  // The server refused this record for good (bad data, not allowed, too large): retrying cannot help. Other
+  // answers (no network, 5xx, not logged in, too many requests) mean "try again later".
+  function refused(response) {
+    return response.status >= 400 && response.status < 500 && ![401, 408, 429].includes(response.status);
+  }
+
   async function rejected(item, response) {
     const body = await response.json().catch(() => ({}));
     await enqueue({ ...item, error: body.detail || String(response.status) });
@@ -95,7 +101,7 @@
       body.append("file", photo.blob, photo.name || "foto.jpg");
       const response = await post("/api/v1/photos", { headers: { "X-CSRFToken": csrfToken() }, body });
       if (!response) return "offline";
-      if (response.status === 422 || response.status === 413) {
+      if (refused(response)) {
         await rejected(item, response);
         return "rejected";
       }
@@ -112,6 +118,7 @@
     flushing = true;
     try {
       for (const item of await queued()) {
+        if (item.error) continue; // refused: it waits for the relawan to read why (and discard it)
         const photos = await sendPhotos(item);
         if (photos === "offline") break;
         if (photos === "rejected") continue;
@@ -122,7 +129,7 @@
         if (!response) break;
         if (response.ok) {
           await drop(item.client_id);
-        } else if (response.status === 422 || response.status === 404) {
+        } else if (refused(response)) {
           await rejected(item, response);
         } else {
           break; // the server is unwell: try again later
