@@ -75,10 +75,36 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
         "KAWAL_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "kawal.web.settings",
     }
-    env.pop("KAWAL_DEBUG", None)
+    for leftover in ("KAWAL_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):  # test-run settings, not production
+        env.pop(leftover, None)
     done = subprocess.run(
         [sys.executable, "-m", "kawal", "manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_csv_exports_do_not_carry_formulas(client, loaded):
+    from kawal.web.accounts.models import Membership, Organisation, Role
+    from kawal.web.actionlog.models import record
+
+    evil = get_user_model().objects.create_user("=HYPERLINK(1)")
+    Membership.objects.create(
+        user=evil, organisation=Organisation.objects.get(kind="ormas"), role=Role.RELAWAN, wilayah="3671051007"
+    )
+    record("test.formula", user=evil)
+    client.force_login(get_user_model().objects.get(username="admin.kpu"))
+    body = b"".join(client.get("/log/ekspor.csv").streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body and ",=HYPERLINK" not in body
+
+
+def test_spreadsheet_safe_in_python_and_sql_agree():
+    from kawal.engine.sql import connect, spreadsheet_safe, spreadsheet_safe_sql
+
+    values = ["=1+1", "+62", "-", "@SUM(A1)", "\tx", "SITI", "", "3671"]
+    con = connect()
+    got = [con.execute(f"SELECT {spreadsheet_safe_sql('$1::VARCHAR')}", [v]).fetchall()[0][0] for v in values]
+    assert (
+        got == [spreadsheet_safe(v) for v in values] == ["'=1+1", "'+62", "'-", "'@SUM(A1)", "'\tx", "SITI", "", "3671"]
+    )

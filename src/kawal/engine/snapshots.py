@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class SnapshotStore:
         """A private work folder that disappears whatever happens; commit() moves it into place."""
         base = self.root / ".staging"
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _sweep(base)
         work = Path(tempfile.mkdtemp(dir=base))
         try:
             yield work
@@ -144,6 +146,17 @@ class SnapshotStore:
     @staticmethod
     def _load(path: Path) -> Snapshot:
         return Snapshot(path, json.loads((path / META).read_text(encoding="utf-8")))
+
+
+STALE_SECONDS = 24 * 3600
+
+
+def _sweep(base: Path) -> None:
+    """Remove work folders a killed import left behind (a day old: no import runs that long)."""
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in base.iterdir():
+        if leftover.is_dir() and leftover.stat().st_mtime < cutoff:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _seal(path: Path) -> None:

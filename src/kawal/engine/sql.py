@@ -56,3 +56,18 @@ def connect(**settings: object) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config=dict(settings))
     con.execute("SET enable_progress_bar = false")  # a session option: not accepted in the connect config
     return con
+
+
+FORMULA_START = "=+-@\t\r"  # what a spreadsheet reads as the start of a formula
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will not run: one starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] and value[0] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe_sql(expr: str) -> str:
+    """:func:`spreadsheet_safe` as a SQL expression over a text column."""
+    return f"CASE WHEN left({expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || {expr} ELSE {expr} END"

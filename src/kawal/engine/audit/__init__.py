@@ -24,7 +24,7 @@ from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.importer import import_voter_list
 from kawal.engine.nik_sql import add_nik_columns
 from kawal.engine.snapshots import Snapshot, SnapshotStore
-from kawal.engine.sql import connect, literal, scalar
+from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
 from kawal.i18n import KawalError, t
 
 ELECTION_DATE = date(2024, 11, 27)
@@ -114,7 +114,7 @@ def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: 
 
 def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     con.execute(
-        f"""COPY (SELECT record_id, "check", tms, cluster, kode_kelurahan, tps, detail FROM findings
+        f"""COPY (SELECT record_id, "check", tms, cluster, kode_kelurahan, tps, {spreadsheet_safe_sql("detail")} AS detail FROM findings
                   ORDER BY ord, kode_kelurahan NULLS LAST, tps NULLS LAST, cluster, rid)
             TO {literal(out / "findings.csv")} (HEADER, DELIMITER ',')"""
     )

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from kawal.engine.nik_sql import mask_sql
 from kawal.engine.sampling.plan import allocate
-from kawal.engine.sql import connect, literal
+from kawal.engine.sql import connect, literal, spreadsheet_safe_sql
 from kawal.i18n import KawalError
 
 ALGORITHM = "kawal-sample-v1"
@@ -86,8 +86,9 @@ def _units(con: duckdb.DuckDBPyConnection, source: str, unit: str, by: str) -> N
     if unit == "record":
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE units AS
-            SELECT {STRATA[by]} AS stratum, {UNIT_KEY["record"]} AS unit, row_no, kode_kelurahan, rw, rt, tps, nama,
-                   alamat, {mask_sql("nik")} AS nik_tersamar, 1 AS pemilih
+            SELECT {STRATA[by]} AS stratum, {UNIT_KEY["record"]} AS unit, row_no, kode_kelurahan, rw, rt, tps,
+                   {spreadsheet_safe_sql("nama")} AS nama, {spreadsheet_safe_sql("alamat")} AS alamat,
+                   {mask_sql("nik")} AS nik_tersamar, 1 AS pemilih
             FROM {source} WHERE kode_kelurahan IS NOT NULL"""
         )
     elif unit == "tps":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import ActionLog, record
@@ -52,19 +54,9 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(COLUMNS)
         for e in entries.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.pk,
-                    e.created_at.isoformat(),
-                    e.user or "",
-                    e.organisation or "",
-                    e.ip or "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.detail,
-                ]
-            )
+            values = [e.pk, e.created_at.isoformat(), str(e.user or ""), str(e.organisation or ""), e.ip or ""]
+            values += [e.action, e.object_type, e.object_id, json.dumps(e.detail, ensure_ascii=False)]
+            yield writer.writerow([spreadsheet_safe(v) for v in values])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kawal-log.csv"'

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from kawal.engine.results.columns import paslon
+from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -350,7 +351,8 @@ def _discrepancy_csv(rows: list) -> HttpResponse:
     out.writerow(("kode_tps", "selisih", "kolom", "resmi", "terverifikasi", "foto"))
     for d in rows:
         for column, theirs, ours in d.fields:
-            out.writerow((d.kode_tps, d.size, column, theirs, ours, " ".join(f"/foto/{p}/" for p in d.photos)))
+            row = (d.kode_tps, d.size, column, theirs, ours, " ".join(f"/foto/{p}/" for p in d.photos))
+            out.writerow([spreadsheet_safe(v) for v in row])
     return response
 
 
