@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from kawal import __version__
-from kawal.cli import commands, log, results, sample
+from kawal.cli import admin, commands, log, results, sample
 from kawal.i18n import KawalError, set_language, t
 
 DESCRIPTION = (
@@ -33,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("id", "en"), help=t(LANG_HELP))
     parser.add_argument("--version", action="version", version=f"kawal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH" if t(("id", "en")) == "id" else "COMMAND")
-    for register in (*commands.REGISTRY, sample.register_sample, results.register_results, log.register_log):
+    for register in (
+        *commands.REGISTRY,
+        sample.register_sample,
+        results.register_results,
+        log.register_log,
+        admin.register_backup,
+    ):
         register(sub)
     return parser
 

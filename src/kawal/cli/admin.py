@@ -1,0 +1,68 @@
+"""``kawal backup`` and ``kawal restore``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kawal.cli.commands import Sub, console
+from kawal.i18n import t
+
+
+def register_backup(sub: Sub) -> None:
+    p = sub.add_parser(
+        "backup",
+        help=t(
+            (
+                "cadangkan basis data, snapshot dan foto ke satu file",
+                "back up the database, snapshots and photos into one file",
+            )
+        ),
+    )
+    p.add_argument("--out", type=Path, required=True, help=t(("file .tar tujuan", "the .tar file to write")))
+    p.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help=t(("ikutkan kunci pengembangan di <data>/.secrets", "include the development keys in <data>/.secrets")),
+    )
+    p.set_defaults(handler=cmd_backup)
+    r = sub.add_parser("restore", help=t(("pulihkan dari file cadangan", "restore from a backup file")))
+    r.add_argument("archive", type=Path, metavar="FILE")
+    r.add_argument("--force", action="store_true", help=t(("timpa data yang ada", "overwrite existing data")))
+    r.add_argument(
+        "--verify-only", action="store_true", help=t(("periksa saja, jangan pulihkan", "only check, do not restore"))
+    )
+    r.set_defaults(handler=cmd_restore)
+
+
+def _setup() -> None:
+    from kawal.web import management
+
+    management.setup()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from kawal.web.backup import backup
+
+    manifest = backup(args.out, args.include_secrets)
+    size = sum(f["bytes"] for f in manifest["files"].values())
+    console.print(
+        t(
+            ("Cadangan: {n} berkas, {m:.1f} MiB → {o}", "Backup: {n} files, {m:.1f} MiB → {o}"),
+            n=len(manifest["files"]),
+            m=size / 2**20,
+            o=args.out,
+        )
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup()
+    from kawal.web.backup import restore, verify
+
+    manifest = verify(args.archive) if args.verify_only else restore(args.archive, args.force)
+    verb = t(("Utuh", "Intact")) if args.verify_only else t(("Dipulihkan", "Restored"))
+    console.print(f"{verb}: {len(manifest['files'])} · {manifest['created_at']} · kawal {manifest['kawal_version']}")
+    return 0

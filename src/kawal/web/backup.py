@@ -1,0 +1,196 @@
+"""``kawal backup`` / ``kawal restore``: the database, the voter-list snapshots and the photos in one tar file
+with a manifest of SHA-256 sums, checked in full before anything is restored.
+
+SQLite is copied with its online backup API (a consistent copy while the site runs); PostgreSQL with
+``pg_dump --format=custom`` and restored with ``pg_restore --clean``. Photos are included when they live on the
+local disk (object storage keeps its own versions). Development secrets in ``<data>/.secrets`` are included only
+when asked: in production the keys come from the environment and never sit beside the data they protect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from kawal import __version__
+from kawal.i18n import KawalError
+
+FORMAT = "kawal-backup-1"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _folders(include_secrets: bool) -> dict[str, Path]:
+    data = Path(settings.DATA_DIR)
+    folders = {"snapshots": Path(settings.SNAPSHOT_ROOT) / "snapshots"}
+    photos = settings.STORAGES.get("photos", {})
+    if photos.get("BACKEND", "").endswith("FileSystemStorage"):
+        folders["photos"] = Path(photos["OPTIONS"]["location"])
+    if include_secrets:
+        folders[".secrets"] = data / ".secrets"
+    return {name: path for name, path in folders.items() if path.exists()}
+
+
+def backup(out: Path, include_secrets: bool = False) -> dict:
+    """Write the backup tar to ``out`` (written beside it, then renamed: never half a backup); returns the manifest."""
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="kawal-backup-") as scratch:
+        work = Path(scratch)
+        database = _dump_database(work)
+        members: list[tuple[str, Path]] = [(f"db/{database.name}", database)]
+        for name, folder in _folders(include_secrets).items():
+            members += [(f"{name}/{p.relative_to(folder)}", p) for p in sorted(folder.rglob("*")) if p.is_file()]
+        manifest = {
+            "format": FORMAT,
+            "kawal_version": __version__,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": connection.vendor,
+            "files": {name: {"sha256": _sha256(path), "bytes": path.stat().st_size} for name, path in members},
+        }
+        partial = out.with_name(out.name + ".partial")
+        with tarfile.open(partial, "w") as tar:
+            body = json.dumps(manifest, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+            for name, path in members:
+                tar.add(path, arcname=name, recursive=False)
+        os.chmod(partial, 0o600)
+        os.replace(partial, out)
+    return manifest
+
+
+def _dump_database(work: Path) -> Path:
+    if connection.vendor == "sqlite":
+        target = work / "kawal.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(target) as copy:
+            connection.connection.backup(copy)
+        return target
+    if connection.vendor == "postgresql":
+        target = work / "kawal.pgdump"
+        subprocess.run(
+            [*_pg("pg_dump"), "--format=custom", "--no-owner", f"--file={target}"], check=True, env=_pg_env()
+        )
+        return target
+    raise KawalError(("basis data {v} tidak didukung", "database {v} is not supported"), v=connection.vendor)
+
+
+def _pg(tool: str) -> list[str]:
+    db = settings.DATABASES["default"]
+    return [tool, f"--host={db.get('HOST') or 'localhost'}", f"--port={db.get('PORT') or 5432}",
+            f"--username={db.get('USER') or 'postgres'}", f"--dbname={db['NAME']}"]  # fmt: skip
+
+
+def _pg_env() -> dict:
+    return {**os.environ, "PGPASSWORD": settings.DATABASES["default"].get("PASSWORD") or ""}
+
+
+def verify(archive: Path) -> dict:
+    """Check every member against the manifest; returns the manifest or raises, naming the first bad member."""
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        if manifest.get("format") != FORMAT:
+            raise KawalError(("{f}: bukan cadangan kawal", "{f}: not a kawal backup"), f=archive.name)
+        names = {m.name for m in tar.getmembers() if m.isfile()} - {"manifest.json"}
+        if names != set(manifest["files"]):
+            raise KawalError(
+                ("{f}: isi tidak sesuai manifest", "{f}: contents do not match the manifest"), f=archive.name
+            )
+        for member in tar.getmembers():
+            if member.name == "manifest.json" or not member.isfile():
+                continue
+            digest = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
+            if digest != manifest["files"][member.name]["sha256"]:
+                raise KawalError(
+                    ("{f}: {m} rusak (SHA-256 berbeda)", "{f}: {m} is damaged (SHA-256 differs)"),
+                    f=archive.name,
+                    m=member.name,
+                )
+    return manifest
+
+
+def restore(archive: Path, force: bool = False) -> dict:
+    """Put a verified backup back. Refuses to overwrite existing data unless ``force``."""
+    manifest = verify(archive)
+    if manifest["database"] != connection.vendor:
+        raise KawalError(
+            ("cadangan dari {a}, situs ini memakai {b}", "the backup is of {a}, this site uses {b}"),
+            a=manifest["database"],
+            b=connection.vendor,
+        )
+    existing = [n for n, p in _folders(False).items() if any(p.rglob("*"))] + (["database"] if _has_users() else [])
+    if existing and not force:
+        raise KawalError(
+            ("data sudah ada ({e}); pakai --force untuk menimpa", "data exists ({e}); use --force to overwrite"),
+            e=", ".join(existing),
+        )
+    with tempfile.TemporaryDirectory(prefix="kawal-restore-") as scratch:
+        work = Path(scratch)
+        with tarfile.open(archive) as tar:
+            tar.extractall(work, filter="data")
+        _restore_database(work / "db")
+        _restore_folders(work)
+    return manifest
+
+
+def _has_users() -> bool:
+    """Whether this site's database already holds accounts (a fresh one has no tables yet, or empty ones)."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    try:
+        return get_user_model().objects.exists()
+    except DatabaseError:
+        return False
+
+
+def _restore_database(folder: Path) -> None:
+    if connection.vendor == "sqlite":
+        source = folder / "kawal.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(source) as copy:
+            copy.backup(connection.connection)
+        return
+    subprocess.run(
+        [*_pg("pg_restore"), "--clean", "--if-exists", "--no-owner", str(folder / "kawal.pgdump")],
+        check=True,
+        env=_pg_env(),
+    )
+
+
+def _restore_folders(work: Path) -> None:
+    data = Path(settings.DATA_DIR)
+    targets = {"snapshots": Path(settings.SNAPSHOT_ROOT) / "snapshots", ".secrets": data / ".secrets"}
+    photos = settings.STORAGES.get("photos", {})
+    if photos.get("BACKEND", "").endswith("FileSystemStorage"):
+        targets["photos"] = Path(photos["OPTIONS"]["location"])
+    for name, target in targets.items():
+        source = work / name
+        if not source.exists():
+            continue
+        if target.exists():
+            for path in target.rglob("*"):  # snapshots are read-only files in read-only-ish folders
+                path.chmod(0o700 if path.is_dir() else 0o600)
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+        for path in target.rglob("*"):
+            path.chmod(0o700 if path.is_dir() else (0o400 if name == "snapshots" else 0o600))
