@@ -1,0 +1,76 @@
+"""Load on the production set-up: gunicorn workers + PostgreSQL on loopback, an election-night mix (relawan visits
+and C.Hasil entries, a tenth of them resent, coordinators' task lists, the public tally), at rising rates.
+Prints requests/s achieved, p50/p95/p99 and errors per step, the knee (the first rate where p95 passes 300 ms or
+the server falls 5% behind), and whether any acknowledged submission was lost or stored twice.
+
+    .venv/bin/python bench/load_bench.py [--rates 25,50,100,150,200,250,300] [--seconds 15] [--workers 5]
+        [--database-url postgres://postgres@127.0.0.1:5432/kawal_load]
+
+The database named in --database-url is dropped and created afresh (it must not be one you need).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.loadgen import Mix, Server, Step, free_port, integrity, run_step, server_env
+
+
+def fresh_database(url: str) -> None:
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = [
+        "psql",
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+    ]
+    subprocess.run([*admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="25,50,100,150,200,250,300")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=24)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/kawal_load")
+    args = parser.parse_args()
+    fresh_database(args.database_url)
+    with tempfile.TemporaryDirectory(prefix="kawal-load-") as data:
+        server = Server(server_env(Path(data), args.database_url), free_port())
+        server.start(args.workers)
+        try:
+            mix = Mix(server.seed, server.port)
+            run_step(mix, Step(rate=20, seconds=3))  # warm up the workers
+            print(f"gunicorn {args.workers} workers + PostgreSQL, loopback, {args.seconds:.0f} s per step")
+            print(f"{'target/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+            knee = None
+            for rate in (float(r) for r in args.rates.split(",")):
+                step = run_step(mix, Step(rate=rate, seconds=args.seconds), threads=args.threads)
+                p50, p95, p99 = (1000 * step.percentile(q) for q in (0.5, 0.95, 0.99))
+                print(f"{rate:9.0f} {step.achieved:7.1f} {p50:7.1f} {p95:7.1f} {p99:7.1f} {step.errors:6d}")
+                if knee is None and (p95 > 300 or step.achieved < 0.95 * rate or step.errors):
+                    knee = rate
+            checked = integrity(server, mix)
+        finally:
+            server.stop()
+    print(f"knee: {'beyond the highest rate tried' if knee is None else f'{knee:.0f} requests/s'}")
+    print(
+        f"submissions acknowledged and stored: {checked['stored']:,}; lost {checked['lost']}, duplicated {checked['duplicated']}"
+    )
+
+
+if __name__ == "__main__":
+    main()

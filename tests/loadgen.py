@@ -1,0 +1,244 @@
+"""A bounded, loopback-only load generator for kawal's production set-up (gunicorn workers + a real database):
+an election-night mix of relawan visits and C.Hasil entries (some with photos, some sent twice), coordinators
+reading the review queue, and the public reading the tally. Open loop: each request has a scheduled start, and
+its latency counts from then, so a server that falls behind shows it.
+
+Used by ``bench/load_bench.py`` (the full ramp) and ``tests/web/test_load.py`` (a short bounded run in CI).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED_SCRIPT = """
+import os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.web.settings")
+django.setup()
+import json
+from datetime import date
+from django.contrib.auth import get_user_model
+from kawal.web.accounts.models import ApiToken, Membership, Organisation, Role
+from kawal.web.field.models import FieldTask
+from kawal.web.participation.models import Election
+from kawal.web.results.models import TpsAssignment
+from kawal.web.voters.models import VoterList
+n = int(os.environ["KAWAL_LOAD_RELAWAN"])
+kpu = Organisation.objects.create(name="KPU", kind="kpu", wilayah="3671")
+ormas = Organisation.objects.create(name="Ormas", kind="ormas", wilayah="3671", partner_of=kpu)
+admin = get_user_model().objects.create_user("admin.beban", password="kata-sandi-beban-1")
+Membership.objects.create(user=admin, organisation=kpu, role=Role.KPU_ADMIN, wilayah="3671")
+coordinator = get_user_model().objects.create_user("koordinator.beban", password="kata-sandi-beban-1")
+Membership.objects.create(user=coordinator, organisation=ormas, role=Role.COORDINATOR, wilayah="367105")
+lst = VoterList.objects.create(organisation=kpu, uploaded_by=admin, stage="DPT", wilayah="3671", source_name="beban", status="done")
+election = Election.objects.create(organisation=kpu, name="Beban", pemilihan="walikota", held_on=date(2029, 11, 28))
+out = {"election": election.pk, "relawan": []}
+for i in range(n):
+    user = get_user_model().objects.create_user(f"relawan.beban{i}")
+    Membership.objects.create(user=user, organisation=ormas, role=Role.RELAWAN, wilayah="3671051007", rw=1 + i // 10, rt=1 + i % 10)
+    tasks = [FieldTask.unscoped.create(voter_list=lst, household=f"b{i}-{j}", kode_kelurahan="3671051007", rw=1 + i // 10,
+             rt=1 + i % 10, assigned_to=user).pk for j in range(200)]
+    tps = f"3671051007{i + 1:03d}"
+    TpsAssignment.objects.create(election=election, user=user, kode_tps=tps)
+    out["relawan"].append({"token": ApiToken.issue(user, "beban")[1], "tasks": tasks, "tps": tps})
+print(json.dumps(out))
+"""
+FORM = {"suara_paslon_1": 120, "suara_paslon_2": 95, "suara_paslon_3": 140, "suara_sah": 355, "suara_tidak_sah": 9,
+        "suara_sah_dan_tidak_sah": 364, "dpt": 520, "pengguna_total": 364}  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    env: dict
+    port: int
+    process: subprocess.Popen | None = None
+    seed: dict = field(default_factory=dict)
+
+    def start(self, workers: int) -> None:
+        python = sys.executable
+        subprocess.run([python, "-m", "kawal", "manage", "migrate", "--no-input", "-v", "0"], env=self.env, check=True)
+        seeded = subprocess.run([python, "-c", SEED_SCRIPT], env=self.env, check=True, capture_output=True, text=True)
+        self.seed = json.loads(seeded.stdout.strip().splitlines()[-1])
+        gunicorn = Path(python).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [str(gunicorn), "kawal.web.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--log-level", "warning"],
+            env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def server_env(data_dir: Path, database_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KAWAL_", "DATABASE_URL"))}
+    env.update(
+        KAWAL_DATA_DIR=str(data_dir),
+        KAWAL_DEBUG="0",
+        KAWAL_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="kawal.web.settings",
+        KAWAL_LOAD_RELAWAN=os.environ.get("KAWAL_LOAD_RELAWAN", "40"),
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@dataclass
+class Step:
+    rate: float
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    sent: int = 0
+    wall: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+    @property
+    def achieved(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+
+class Mix:
+    """What the generator sends, and which submissions the server acknowledged (for the no-loss check)."""
+
+    def __init__(self, seed: dict, port: int, rng_seed: int = 1) -> None:
+        self.seed, self.port = seed, port
+        self.rng = random.Random(rng_seed)
+        self.lock = threading.Lock()
+        self.acked_visits: set[str] = set()
+        self.acked_entries: set[str] = set()
+        self.recent: list[tuple[str, str, dict, dict]] = []  # for deliberate resends
+
+    def next_request(self) -> tuple[str, str, dict, bytes | None]:
+        with self.lock:
+            roll = self.rng.random()
+            relawan = self.rng.choice(self.seed["relawan"])
+            if roll < 0.10 and self.recent:  # a phone that retries what it already sent
+                kind, path, headers, body = self.rng.choice(self.recent)
+                return kind, path, headers, json.dumps(body).encode()
+            auth = {"Authorization": f"Bearer {relawan['token']}", "Content-Type": "application/json"}
+            if roll < 0.50:
+                task = self.rng.choice(relawan["tasks"])
+                body = {"client_id": str(uuid.uuid4()), "recorded_at": "2029-11-28T10:00:00+07:00",
+                        "pantarlih_visited": "ya", "sticker": "ya", "checks": [], "new_voters": []}  # fmt: skip
+                item = ("visit", f"/api/v1/tasks/{task}/visits", auth, body)
+            elif roll < 0.75:
+                body = {"client_id": str(uuid.uuid4()), "recorded_at": "2029-11-28T14:00:00+07:00", **FORM}
+                item = ("entry", f"/api/v1/tps/{self.seed['election']}/{relawan['tps']}/entries", auth, body)
+            elif roll < 0.85:
+                return "review", "/api/v1/tasks", {"Authorization": f"Bearer {relawan['token']}"}, None
+            else:
+                return "public", "/api/v1/tally?wilayah=3671", {}, None
+            self.recent = [*self.recent, item][-200:]
+            return item[0], item[1], item[2], json.dumps(item[3]).encode()
+
+    def acknowledge(self, kind: str, body: bytes | None, status: int) -> None:
+        if body and status in (200, 201):
+            client_id = json.loads(body)["client_id"]
+            with self.lock:
+                (self.acked_visits if kind == "visit" else self.acked_entries).add(client_id)
+
+
+def run_step(mix: Mix, step: Step, threads: int = 16) -> Step:
+    """Send ``step.rate`` requests per second for ``step.seconds``, open loop, over keep-alive connections."""
+    total = int(step.rate * step.seconds)
+    start = time.perf_counter() + 0.2
+    counter = iter(range(total))
+    counter_lock = threading.Lock()
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", mix.port, timeout=30)
+        while True:
+            with counter_lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            due = start + i / step.rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            kind, path, headers, body = mix.next_request()
+            method = "POST" if body is not None else "GET"
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", mix.port, timeout=30)
+                status = 0
+            latency = time.perf_counter() - due
+            with counter_lock:
+                step.sent += 1
+                if status in (200, 201):
+                    step.latencies.append(latency)
+                else:
+                    step.errors += 1
+            mix.acknowledge(kind, body, status)
+        connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    began = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    step.wall = time.perf_counter() - began
+    return step
+
+
+COUNT_SCRIPT = """
+import os, django, json, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.web.settings")
+django.setup()
+from kawal.web.field.models import Visit
+from kawal.web.results.models import ResultEntry
+visits = set(str(c) for c in Visit.unscoped.values_list("client_id", flat=True))
+entries = set(str(c) for c in ResultEntry.objects.values_list("client_id", flat=True))
+print(json.dumps({"visits": sorted(visits), "entries": sorted(entries), "visit_rows": Visit.unscoped.count(),
+                  "entry_rows": ResultEntry.objects.count()}))
+"""
+
+
+def integrity(server: Server, mix: Mix) -> dict:
+    """Every acknowledged submission is stored, once."""
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_SCRIPT], env=server.env, check=True, capture_output=True, text=True
+    )
+    stored = json.loads(done.stdout.strip().splitlines()[-1])
+    return {
+        "lost": len(mix.acked_visits - set(stored["visits"])) + len(mix.acked_entries - set(stored["entries"])),
+        "duplicated": (stored["visit_rows"] - len(stored["visits"])) + (stored["entry_rows"] - len(stored["entries"])),
+        "stored": stored["visit_rows"] + stored["entry_rows"],
+    }

@@ -1,0 +1,22 @@
+"""A short, bounded load run against the production set-up (gunicorn workers + the database) on loopback:
+no errors, nothing lost, nothing stored twice. The full ramp and the knee are measured by bench/load_bench.py."""
+
+import os
+
+from tests.loadgen import Mix, Server, Step, free_port, integrity, run_step, server_env
+
+
+def test_a_short_election_night_mix_loses_nothing(tmp_path):
+    database_url = os.environ.get("KAWAL_LOAD_DATABASE_URL")  # default: SQLite in the temp folder
+    server = Server(server_env(tmp_path, database_url), free_port())
+    server.env["KAWAL_LOAD_RELAWAN"] = "10"
+    server.start(workers=2)
+    try:
+        mix = Mix(server.seed, server.port)
+        step = run_step(mix, Step(rate=20, seconds=4), threads=4)
+        checked = integrity(server, mix)
+    finally:
+        server.stop()
+    assert step.sent == 80 and step.errors == 0, step
+    assert checked["lost"] == 0 and checked["duplicated"] == 0
+    assert checked["stored"] == len(mix.acked_visits) + len(mix.acked_entries) > 20
