@@ -66,3 +66,41 @@ def cmd_restore(args: argparse.Namespace) -> int:
     verb = t(("Utuh", "Intact")) if args.verify_only else t(("Dipulihkan", "Restored"))
     console.print(f"{verb}: {len(manifest['files'])} · {manifest['created_at']} · kawal {manifest['kawal_version']}")
     return 0
+
+
+def register_retention(sub: Sub) -> None:
+    p = sub.add_parser(
+        "retention",
+        help=t(
+            ("hapus data pribadi daftar pemilih yang lewat masa simpan", "erase personal data of lists past retention")
+        ),
+        description=t(
+            (
+                "Tanpa --apply hanya menghitung. Daftar yang lebih tua dari --days hari kehilangan nama, alamat, NIK/NKK, "
+                "foto dan file snapshot-nya; jumlah, status dan log tindakan tetap.",
+                "Without --apply it only counts. Lists older than --days lose names, addresses, NIK/NKK, photos and "
+                "their snapshot files; counts, statuses and the action log stay.",
+            )
+        ),
+    )
+    p.add_argument("--days", type=int, default=365, help=t(("masa simpan dalam hari", "retention period in days")))
+    p.add_argument("--apply", action="store_true", help=t(("hapus sungguh-sungguh", "erase for real")))
+    p.set_defaults(handler=cmd_retention)
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    _setup()
+    from kawal.web import retention
+
+    found = retention.apply(args.days) if args.apply else retention.plan(args.days)
+    verb = (
+        t(("Dihapus", "Erased"))
+        if args.apply
+        else t(("Akan dihapus (jalankan dengan --apply)", "Would erase (run with --apply)"))
+    )
+    console.print(
+        f"{verb}: {len(found.lists)} daftar/lists · {found.voters:,} pemilih/voters · {found.new_voters} pemilih baru/new voters · "
+        f"{found.people_met} orang/people met · {found.items} butir tanggapan/items · {found.photos} foto/photos · "
+        f"{len(found.snapshots)} snapshot"
+    )
+    return 0

@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         results.register_results,
         log.register_log,
         admin.register_backup,
+        admin.register_retention,
     ):
         register(sub)
     return parser

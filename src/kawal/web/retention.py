@@ -1,0 +1,104 @@
+"""Retention (UU PDP 27/2022: keep personal data no longer than its purpose needs): after the period, the personal
+data of old voter lists is erased while the counts, statuses and the action log stay.
+
+For every voter list older than the period: voters lose name, birth place, address and NIK/NKK (encrypted,
+hashed and masked forms); new voters, people met in samples and tanggapan items lose theirs; visit and sample
+photos are deleted (files and rows' links); finding details (which may quote names) are blanked; the list's
+snapshot files (full NIK) and its uploaded source are deleted. Dry run unless ``apply``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kawal.engine.snapshots import SnapshotStore
+from kawal.web.actionlog.models import record
+from kawal.web.field.models import NewVoter, TanggapanItem, VisitPhoto
+from kawal.web.photos.models import Photo
+from kawal.web.sampling.models import Observation
+from kawal.web.voters.models import Finding, Voter, VoterList
+
+SCRUBBED_VOTER = {
+    "nama": "",
+    "tempat_lahir": "",
+    "alamat": "",
+    "nik_masked": "",
+    "nkk_masked": "",
+    "nik_encrypted": "",
+    "nkk_encrypted": "",
+    "nik_hash": "",
+    "nkk_hash": "",
+}
+
+
+@dataclass
+class Plan:
+    lists: list[int] = field(default_factory=list)
+    voters: int = 0
+    new_voters: int = 0
+    people_met: int = 0
+    items: int = 0
+    photos: int = 0
+    snapshots: list[str] = field(default_factory=list)
+
+
+def plan(days: int) -> Plan:
+    cutoff = timezone.now() - timedelta(days=days)
+    lists = VoterList.objects.filter(created_at__lt=cutoff)
+    found = Plan(lists=list(lists.values_list("pk", flat=True)))
+    found.voters = Voter.unscoped.filter(voter_list__in=lists).exclude(nama="", nik_encrypted="").count()
+    found.new_voters = NewVoter.objects.filter(visit__task__voter_list__in=lists).exclude(nama="").count()
+    found.people_met = Observation.objects.filter(unit__draw__voter_list__in=lists).exclude(nama="").count()
+    found.items = TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).exclude(detail="").count()
+    found.photos = _photos(lists).count()
+    found.snapshots = [s for s in lists.values_list("snapshot", flat=True) if s]
+    return found
+
+
+def _photos(lists: object) -> object:
+    visit_photos = VisitPhoto.objects.filter(visit__task__voter_list__in=lists).values("photo")
+    return Photo.objects.filter(pk__in=visit_photos)
+
+
+@transaction.atomic
+def apply(days: int) -> Plan:
+    found = plan(days)
+    lists = VoterList.objects.filter(pk__in=found.lists)
+    Voter.unscoped.filter(voter_list__in=lists).update(**SCRUBBED_VOTER)
+    Finding.unscoped.filter(audit__voter_list__in=lists).update(detail="", cluster="")
+    NewVoter.objects.filter(visit__task__voter_list__in=lists).update(
+        nama="", nik_masked="", nik_encrypted="", nik_hash="", alamat="", tanggal_lahir=None
+    )
+    Observation.objects.filter(unit__draw__voter_list__in=lists).update(
+        nama="", nik_masked="", nik_encrypted="", nik_hash="", tanggal_lahir=None
+    )
+    TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).update(detail="", kpu_answer="")
+    for photo in _photos(lists):
+        for stored in (photo.original, photo.served):
+            stored.delete(save=False)
+    VisitPhoto.objects.filter(visit__task__voter_list__in=lists).delete()
+    _delete_files(lists, found.snapshots)
+    record("retention.applied", lists=found.lists, voters=found.voters, photos=found.photos)
+    return found
+
+
+def _delete_files(lists: object, snapshots: list[str]) -> None:
+    store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+    for name in snapshots:
+        folder = store.folder / name
+        if folder.exists():
+            folder.chmod(0o700)
+            for path in folder.iterdir():
+                path.chmod(0o600)
+            shutil.rmtree(folder)
+    for source in lists.values_list("source_path", flat=True):
+        path = Path(source)
+        if source and path.is_relative_to(Path(settings.UPLOAD_ROOT)):  # only our own copies of uploads
+            path.unlink(missing_ok=True)
