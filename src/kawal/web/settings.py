@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kawal.web.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -154,6 +155,9 @@ STORAGES = {
 KAWAL_PHOTO_MAX_BYTES = int(os.environ.get("KAWAL_PHOTO_MAX_BYTES", 12 * 2**20))
 KAWAL_TMS_CONFIRMATIONS = int(os.environ.get("KAWAL_TMS_CONFIRMATIONS", 2))  # relawan who must agree on a TMS
 KAWAL_RECHECK_SHARE = float(os.environ.get("KAWAL_RECHECK_SHARE", 0.1))  # approved visits a second reviewer sees
+# A second factor (TOTP) for the roles that see and decide most; on by default in production.
+KAWAL_REQUIRE_2FA = os.environ.get("KAWAL_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+KAWAL_2FA_ROLES = ("kpu_admin", "koordinator")
 KAWAL_TANGGAPAN_DAYS = int(os.environ.get("KAWAL_TANGGAPAN_DAYS", 10))  # length of the public response period
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kawal.web.accounts import two_factor
 from kawal.web.accounts import views as account_views
 from kawal.web.accounts.throttle import ThrottledAuthenticationForm
 from kawal.web.actionlog import views as log_views
@@ -16,6 +17,8 @@ from kawal.web.voters import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
+    path("akun/2fa/", two_factor.setup, name="two_factor_setup"),
+    path("akun/2fa/verifikasi/", two_factor.verify, name="two_factor_verify"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
     path("undangan/", account_views.invitations, name="invitations"),

@@ -138,3 +138,12 @@ class ApiToken(models.Model):
         """A new token; the clear key is returned once and never stored."""
         key = "kwl_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, key_hash=cls.hash(key)), key
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP); the secret is encrypted like NIK."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp")
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True)  # a code is never accepted twice
