@@ -276,6 +276,15 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _not_in_sample(name: str, number: int, unit: object) -> KawalError:
+    return KawalError(
+        ("{f} baris {r}: unit {u} tidak ada di sampel", "{f} row {r}: unit {u} is not in the sample"),
+        f=name,
+        r=number,
+        u=unit,
+    )
+
+
 def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence: float) -> list[est.Estimate]:
     allowed = (*est.RECORD_OUTCOMES, est.NONRESPONSE, "")
     units = {row["unit"] for row in drawn}
@@ -285,12 +294,7 @@ def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence:
         if value not in allowed:
             raise KawalError(OUTCOMES_BAD, f=path.name, r=number, c="hasil", v=value, ok=", ".join(allowed[:-1]))
         if row.get("unit") not in units:
-            raise KawalError(
-                ("{f} baris {r}: unit {u} tidak ada di sampel", "{f} row {r}: unit {u} is not in the sample"),
-                f=path.name,
-                r=number,
-                u=row.get("unit"),
-            )
+            raise _not_in_sample(path.name, number, row.get("unit"))
         if value:
             outcomes[row["unit"]] = value
     population = {k: v["population"] for k, v in manifest["strata"].items()}
@@ -322,12 +326,7 @@ def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, 
     rows = _read_csv(args.people)
     for number, row in enumerate(rows, start=2):
         if row.get("unit") not in stratum_of:
-            raise KawalError(
-                ("{f} baris {r}: RT {u} tidak ada di sampel", "{f} row {r}: RT {u} is not in the sample"),
-                f=args.people.name,
-                r=number,
-                u=row.get("unit"),
-            )
+            raise _not_in_sample(args.people.name, number, row.get("unit"))
         try:
             row["tanggal_lahir"] = date.fromisoformat(row.get("tanggal_lahir", "").strip())
         except ValueError:
@@ -364,12 +363,7 @@ def _coverage(path: Path, stratum_of: dict, units: dict, weights: dict, confiden
             if (row.get(column) or "").strip() not in ("ya", "tidak"):
                 raise KawalError(OUTCOMES_BAD, f=path.name, r=number, c=column, v=row.get(column), ok="ya, tidak")
         if row.get("unit") not in stratum_of:
-            raise KawalError(
-                ("{f} baris {r}: RT {u} tidak ada di sampel", "{f} row {r}: RT {u} is not in the sample"),
-                f=path.name,
-                r=number,
-                u=row.get("unit"),
-            )
+            raise _not_in_sample(path.name, number, row.get("unit"))
     out = []
     for category, test in COVERAGE.items():
         per_rt = {u: [0, 0] for u in stratum_of}

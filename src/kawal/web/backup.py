@@ -38,15 +38,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _folders(include_secrets: bool) -> dict[str, Path]:
-    data = Path(settings.DATA_DIR)
-    folders = {"snapshots": Path(settings.SNAPSHOT_ROOT) / "snapshots"}
+def _targets() -> dict[str, Path]:
+    """Where each part of a backup lives on this site: snapshots, photos (when on the local disk), dev keys."""
+    folders = {
+        "snapshots": Path(settings.SNAPSHOT_ROOT) / "snapshots",
+        ".secrets": Path(settings.DATA_DIR) / ".secrets",
+    }
     photos = settings.STORAGES.get("photos", {})
     if photos.get("BACKEND", "").endswith("FileSystemStorage"):
         folders["photos"] = Path(photos["OPTIONS"]["location"])
-    if include_secrets:
-        folders[".secrets"] = data / ".secrets"
-    return {name: path for name, path in folders.items() if path.exists()}
+    return folders
+
+
+def _folders(include_secrets: bool) -> dict[str, Path]:
+    return {
+        name: path for name, path in _targets().items() if path.exists() and (include_secrets or name != ".secrets")
+    }
 
 
 def backup(out: Path, include_secrets: bool = False) -> dict:
@@ -178,12 +185,7 @@ def _restore_database(folder: Path) -> None:
 
 
 def _restore_folders(work: Path) -> None:
-    data = Path(settings.DATA_DIR)
-    targets = {"snapshots": Path(settings.SNAPSHOT_ROOT) / "snapshots", ".secrets": data / ".secrets"}
-    photos = settings.STORAGES.get("photos", {})
-    if photos.get("BACKEND", "").endswith("FileSystemStorage"):
-        targets["photos"] = Path(photos["OPTIONS"]["location"])
-    for name, target in targets.items():
+    for name, target in _targets().items():
         source = work / name
         if not source.exists():
             continue
