@@ -47,9 +47,10 @@ for i in range(n):
     user = get_user_model().objects.create_user(f"relawan.beban{i}")
     Membership.objects.create(user=user, organisation=ormas, role=Role.RELAWAN, wilayah="3671051007", rw=1 + i // 10, rt=1 + i % 10)
     tasks = [FieldTask.unscoped.create(voter_list=lst, household=f"b{i}-{j}", kode_kelurahan="3671051007", rw=1 + i // 10,
-             rt=1 + i % 10, assigned_to=user).pk for j in range(200)]
-    tps = f"3671051007{i + 1:03d}"
-    TpsAssignment.objects.create(election=election, user=user, kode_tps=tps)
+             rt=1 + i % 10, assigned_to=user).pk for j in range(50)]
+    tps = [f"367105{1001 + i // 10:04d}{(i % 10) * 10 + k + 1:03d}" for k in range(10)]
+    for kode in tps:
+        TpsAssignment.objects.create(election=election, user=user, kode_tps=kode)
     out["relawan"].append({"token": ApiToken.issue(user, "beban")[1], "tasks": tasks, "tps": tps})
 print(json.dumps(out))
 """
@@ -154,7 +155,8 @@ class Mix:
                 item = ("visit", f"/api/v1/tasks/{task}/visits", auth, body)
             elif roll < 0.75:
                 body = {"client_id": str(uuid.uuid4()), "recorded_at": "2029-11-28T14:00:00+07:00", **FORM}
-                item = ("entry", f"/api/v1/tps/{self.seed['election']}/{relawan['tps']}/entries", auth, body)
+                tps = self.rng.choice(relawan["tps"])
+                item = ("entry", f"/api/v1/tps/{self.seed['election']}/{tps}/entries", auth, body)
             elif roll < 0.85:
                 return "review", "/api/v1/tasks", {"Authorization": f"Bearer {relawan['token']}"}, None
             else:

@@ -6,6 +6,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kawal.engine.results import check
 from kawal.i18n import KawalError
@@ -197,3 +199,25 @@ def test_the_same_tps_in_two_json_files_is_a_reject_not_a_silent_drop(tmp_path):
     (folder / "3671051007002.json").write_text(json.dumps({"chart": {"1": 10**20}, "administrasi": None}))
     result = check(folder, tmp_path / "out")
     assert (result.loaded.rows_in, result.loaded.loaded, result.loaded.rejected) == (3, 1, 2)
+
+
+FIELDS = [
+    *(f"suara_paslon_{i}" for i in (1, 2, 3)),
+    *GOOD.keys() - {"kode_tps", "suara_paslon_1", "suara_paslon_2", "suara_paslon_3"},
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(FIELDS)), st.integers(0, 700), max_size=len(FIELDS)))
+def test_the_python_check_of_one_form_agrees_with_the_sql(numbers):
+    import pyarrow as pa
+
+    from kawal.engine.results.rules import check_form, findings_sql
+    from kawal.engine.sql import connect
+
+    con = connect()
+    con.register(
+        "r", pa.table({"kode_tps": ["3671051007001"], **{c: pa.array([numbers.get(c)], pa.int64()) for c in FIELDS}})
+    )
+    in_sql = sorted(rule for (rule,) in con.execute(f"SELECT rule FROM ({findings_sql(3, 600)})").fetchall())
+    assert [f["rule"] for f in check_form(numbers, 3, 600)] == in_sql

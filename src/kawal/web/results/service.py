@@ -16,9 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from kawal.engine.results.columns import NUMBERS, paslon
-from kawal.engine.results.rules import findings_sql
+from kawal.engine.results.rules import check_form
 from kawal.engine.results.tally import ancestors
-from kawal.engine.sql import connect
 from kawal.web.actionlog.models import record
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
@@ -37,26 +36,9 @@ def fields_of(election: Election) -> tuple[str, ...]:
     return (*(paslon(i) for i in range(1, election.paslon + 1)), *NUMBERS)
 
 
-_DUCKDB = None
-
-
-def _cursor() -> object:
-    """A cursor on one shared in-memory DuckDB: opening a database per form costs more than checking it."""
-    global _DUCKDB
-    if _DUCKDB is None:
-        _DUCKDB = connect()
-    return _DUCKDB.cursor()
-
-
 def form_flags(numbers: dict[str, int], election: Election) -> list[dict[str, str]]:
-    """The consistency rules this form breaks, by the engine's own SQL (one source of truth with the CLI)."""
-    columns = fields_of(election)
-    row = ", ".join(f"?::BIGINT AS {c}" for c in columns)
-    sql = f"WITH r AS (SELECT '0000000000000' AS kode_tps, {row}) {findings_sql(election.paslon, MAX_PER_TPS)}"
-    found = (
-        _cursor().execute(f"SELECT rule, detail FROM ({sql}) ORDER BY 1", [numbers.get(c) for c in columns]).fetchall()
-    )
-    return [{"rule": rule, "detail": detail} for rule, detail in found]
+    """The consistency rules this form breaks (the engine's rule definitions, as the CLI checks them)."""
+    return check_form(numbers, election.paslon, MAX_PER_TPS)
 
 
 @dataclass(frozen=True)
@@ -199,19 +181,19 @@ def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | 
     """Add (new − old) to the TPS's kelurahan, kecamatan and kab/kota."""
     old, new = _turnout_pair(old or {}), _turnout_pair(new or {})
     codes = ancestors(kode_tps, top=4)
-    for code in codes:
-        TallyNode.objects.get_or_create(election=election, kode=code)
     nodes = TallyNode.objects.filter(election=election, kode__in=codes)
+    if nodes.count() < len(codes):  # the first TPS of a kelurahan: its nodes and their vote rows come into being
+        TallyNode.objects.bulk_create([TallyNode(election=election, kode=c) for c in codes], ignore_conflicts=True)
+        TallyVote.objects.bulk_create(
+            [TallyVote(node=n, paslon=p) for n in nodes for p in range(1, election.paslon + 1)], ignore_conflicts=True
+        )
     changes = {column: F(column) + (new.get(key, 0) - old.get(key, 0)) for key, column in TALLY_FIELDS.items()}
     changes["tps_in"] = F("tps_in") + (bool(new) - bool(old))
     nodes.update(**changes)
     for number in range(1, election.paslon + 1):
         delta = new.get(paslon(number), 0) - old.get(paslon(number), 0)
-        if not delta:
-            continue
-        for node in nodes:
-            TallyVote.objects.get_or_create(node=node, paslon=number)
-        TallyVote.objects.filter(node__in=nodes, paslon=number).update(votes=F("votes") + delta)
+        if delta:
+            TallyVote.objects.filter(node__in=nodes, paslon=number).update(votes=F("votes") + delta)
 
 
 def _turnout_pair(numbers: dict) -> dict:
