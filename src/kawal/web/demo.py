@@ -140,6 +140,41 @@ def sample_fieldwork(voter_list: VoterList) -> int:
     return made
 
 
+def _household_checks(voter_list: VoterList, relawan: object, wanted: int) -> None:
+    """Coklit checks of households in the demo relawan's RT, so there is enough to visit even where the audit
+    found little (a household check needs no finding: it is what coklit monitoring is)."""
+    from kawal.web.field.models import FieldTask
+    from kawal.web.voters.models import Voter
+
+    have = FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan).count()
+    if have >= wanted:
+        return
+    taken = set(FieldTask.unscoped.filter(voter_list=voter_list).values_list("household", flat=True))
+    place = {"kode_kelurahan": KETAPANG, "rw": 1, "rt": 1}
+    households = (
+        Voter.unscoped.filter(voter_list=voter_list, **place)
+        .exclude(nkk_hash="")
+        .order_by("pk")
+        .values("nkk_hash", "alamat", "tps")
+    )
+    made = []
+    for row in households:
+        if row["nkk_hash"] in taken or len(made) + have >= wanted:
+            continue
+        taken.add(row["nkk_hash"])
+        made.append(
+            FieldTask(
+                voter_list=voter_list,
+                household=row["nkk_hash"],
+                alamat=row["alamat"],
+                tps=row["tps"],
+                assigned_to=relawan,
+                **place,
+            )
+        )
+    FieldTask.unscoped.bulk_create(made)
+
+
 def _demo_visit(task: object, relawan: object, plan: dict) -> int:
     import uuid
     from dataclasses import replace

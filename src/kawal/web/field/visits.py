@@ -87,15 +87,14 @@ def _validate_check(task: FieldTask, check: CheckIn, household: set[int]) -> Non
 
 
 def household_voters(task: FieldTask) -> set[int]:
-    """The listed voters a visit to this household may report on: its members, and the voters of its findings."""
+    """The listed voters a visit to this household may report on: the voters of its findings, their households,
+    and, for a household check without findings, the members of the household the task names."""
     from_findings = set(task.findings.values_list("voter_id", flat=True))
-    members = set()
     hashes = set(Voter.unscoped.filter(pk__in=from_findings).exclude(nkk_hash="").values_list("nkk_hash", flat=True))
-    if hashes:
-        members = set(
-            Voter.unscoped.filter(voter_list=task.voter_list, nkk_hash__in=hashes).values_list("pk", flat=True)
-        )
-    return from_findings | members
+    hashes.add(task.household)
+    same_place = {"kode_kelurahan": task.kode_kelurahan, "rw": task.rw, "rt": task.rt}  # uses the list's index
+    members = Voter.unscoped.filter(voter_list=task.voter_list, nkk_hash__in=hashes, **same_place)
+    return from_findings | set(members.values_list("pk", flat=True))
 
 
 def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit, bool]:
