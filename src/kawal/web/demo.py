@@ -131,6 +131,7 @@ def sample_fieldwork(voter_list: VoterList) -> int:
     from kawal.web.field.models import FieldTask
 
     relawan = get_user_model().objects.get(username="relawan.ketapang")
+    _household_checks(voter_list, relawan, len(DEMO_VISITS) + 2)
     tasks = list(
         FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan).order_by("pk")[: len(DEMO_VISITS)]
     )
