@@ -74,6 +74,9 @@ def incremental(tally_rows: list[tuple], updates: int, database_url: str | None)
 
     os.environ["KAWAL_DATA_DIR"] = tempfile.mkdtemp(prefix="kawal-bench-")
     if database_url:
+        from load_bench import fresh_database  # the named database is dropped and made afresh
+
+        fresh_database(database_url)
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.web.settings")
     import django
@@ -119,7 +122,10 @@ def main() -> None:
     parser.add_argument("--tps", type=int, default=820_000)
     parser.add_argument("--seed", type=int, default=2029)
     parser.add_argument("--updates", type=int, default=200)
-    parser.add_argument("--database-url", help="PostgreSQL for the incremental part (default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL for the incremental part, dropped and made afresh (default: SQLite in a temp folder)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     source = OUT / f"hasil-{args.tps}.csv"
