@@ -60,3 +60,12 @@ def test_kawal_log_verify_exits_1_on_a_broken_chain(chain, capsys):
 def test_the_public_page_shows_the_head_hash(client, chain):
     page = client.get("/publik/").content.decode()
     assert chain[-1].entry_hash in page
+
+
+def test_an_entry_slipped_in_outside_the_chain_is_found(chain):
+    _raw(
+        "INSERT INTO actionlog_actionlog (created_at, action, object_type, object_id, detail, prev_hash, entry_hash) "
+        "VALUES (%s, %s, '', '', '{}', '', '')",
+        ["2024-11-27 10:00:00", "test.forged"],
+    )
+    assert verify()[1] == ["1 entri di luar rantai / entries outside the chain"]

@@ -138,6 +138,9 @@ def head() -> tuple[int, str] | None:
 def verify(chunk: int = 5000) -> tuple[int, list[str]]:
     """Walk the chain; returns the entries checked and the problems found (edited, removed, reordered)."""
     problems: list[str] = []
+    outside = ActionLog.objects.filter(seq=None).count()  # every entry is appended into the chain: none may sit outside
+    if outside:
+        problems.append(f"{outside} entri di luar rantai / entries outside the chain")
     expected_prev, expected_seq, checked = GENESIS, 1, 0
     for entry in ActionLog.objects.exclude(seq=None).order_by("seq").iterator(chunk_size=chunk):
         if entry.seq != expected_seq:
