@@ -55,3 +55,14 @@ def test_unknown_and_malformed_codes_get_clear_errors():
 def test_normalise_name():
     assert normalise_name("KEL. Tanah  Tinggi") == "TANAH TINGGI"
     assert normalise_name("KAB. ACEH SELATAN") == normalise_name("Kabupaten Aceh Selatan")
+
+
+def test_names_for_display_keep_codes_that_name_no_unit():
+    from kawal.wilayah import registry
+
+    assert registry().names({"367105", "semua", "", "3699"}) == {
+        "367105": "Cipondoh",
+        "semua": "semua",
+        "": "",
+        "3699": "3699",
+    }

@@ -119,6 +119,10 @@ class Registry:
         """The unit with this code (dotted or KPU form), or ``None``."""
         return self._units.get(dotted(code))
 
+    def names(self, codes: set[str]) -> dict[str, str]:
+        """Each code's name for display; a code that names no unit (empty, "semua", unknown) stands for itself."""
+        return {c: (unit.name if c.isdigit() and (unit := self.get(c)) else c) for c in codes}
+
     def lookup(self, code: str) -> Unit:
         """The unit with this code; a clear error if no list version has it."""
         unit = self.get(code)

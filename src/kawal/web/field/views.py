@@ -172,8 +172,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     focus = focus if focus.isdigit() and len(focus) in (4, 6) else ""
     units = progress(tasks.filter(kode_kelurahan__startswith=focus), scoped_tanggapan(scope))
     units = {k: u for k, u in units.items() if k.startswith(focus)}
-    registry = wilayah_registry()
-    names = {k: (registry.get(k).name if registry.get(k) else k) for k in units}
+    names = wilayah_registry().names(set(units))
     rows = sorted(units.values(), key=lambda u: (-(u.tasks - u.done), u.kode))
     totals = _totals(units.values())
     tms_max = max(totals["tms"].values(), default=0) or 1

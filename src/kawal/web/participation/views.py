@@ -20,6 +20,7 @@ from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt
+from kawal.web.files import stash
 from kawal.web.participation import charts, service
 from kawal.web.participation.models import AUDIENCES, Election, Event, TurnoutFigure
 from kawal.web.photos.processing import PhotoError
@@ -61,11 +62,6 @@ def _election(scope: Scope, pk: str | None) -> Election | None:
     return next((e for e in elections if service.turnouts(e, 6)), None)
 
 
-def _names(codes: set[str]) -> dict[str, str]:
-    reg = wilayah_registry()
-    return {c: (reg.get(c).name if reg.get(c) else c) for c in codes}
-
-
 @login_required
 def focus(request: HttpRequest) -> HttpResponse:
     """Where the gap to the target is largest, with the reach so far: table, chart and map."""
@@ -77,7 +73,7 @@ def focus(request: HttpRequest) -> HttpResponse:
         events = events_in_scope(scope)
         ranked = t.rank(units, service.reach(events, 6), election.target)
         city = next(iter(service.turnouts(election, 4)), None)
-        names = _names({p.turnout.kode for p in ranked})
+        names = wilayah_registry().names({p.turnout.kode for p in ranked})
         top = max((p.needed for p in ranked), default=0) or 1
         gaps = {p.turnout.kode: p.turnout.gap(election.target) for p in ranked}
         context |= {
@@ -118,7 +114,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         ranked = t.rank(mine, service.reach(events, 6), election.target)
         planned = set(events.filter(status=Event.Status.PLANNED).values_list("kode_wilayah", flat=True))
         found = service.proposals(ranked, {k[:6] for k in planned})
-    names = _names({p.kode for p in found})
+    names = wilayah_registry().names({p.kode for p in found})
     context = {
         "election": election,
         "proposals": [{"p": p, "nama": names.get(p.kode, p.kode)} for p in found],
@@ -143,7 +139,7 @@ def _accept(request: HttpRequest, scope: Scope, partners: QuerySet) -> HttpRespo
         organisation=organiser,
         created_by=request.user,
         status=Event.Status.PLANNED,
-        title=f"Sosialisasi Pilkada: {_names({kode}).get(kode, kode)}",
+        title=f"Sosialisasi Pilkada: {wilayah_registry().names({kode}).get(kode, kode)}",
         starts_at=starts,
         kode_wilayah=kode,
         audiences=[request.POST.get("audience") or "pemula"],
@@ -289,7 +285,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     result = None
     if before and after and before != after:
         result = service.evaluate(before, after, events_in_scope(scope))
-    names = _names({k for k, *_ in result.points}) if result else {}
+    names = wilayah_registry().names({k for k, *_ in result.points}) if result else {}
     context = {
         "elections": elections,
         "before": before,
@@ -325,7 +321,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
                 "target": target,
             },
         )
-        path = _stash(request.FILES["file"])
+        path = stash(request.FILES["file"], ".csv")
         try:
             count = service.import_tallies(election, path)
         except KawalError as problem:
@@ -336,16 +332,6 @@ def import_figures(request: HttpRequest) -> HttpResponse:
         finally:
             path.unlink(missing_ok=True)
     return render(request, "participation/import.html", {"message": message})
-
-
-def _stash(upload: object) -> object:
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.NamedTemporaryFile(delete=False, suffix=".csv") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return Path(out.name)
 
 
 # --- public page -----------------------------------------------------------------------------------------------
@@ -364,7 +350,7 @@ def public(request: HttpRequest) -> HttpResponse:
         )
         got = service.reach(held, 6)
         now = {u.kode: u for u in service.turnouts(current, 6)} if current else {}
-        names = _names({u.kode for u in service.turnouts(last, 6)})
+        names = wilayah_registry().names({u.kode for u in service.turnouts(last, 6)})
         for unit in service.turnouts(last, 6):
             rows.append(
                 {

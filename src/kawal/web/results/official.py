@@ -3,7 +3,6 @@ list the TPS where they differ, largest difference first, with the photos as evi
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,13 +41,6 @@ def import_official(election: Election, path: Path, source: str = "sirekap", wit
         batch_size=2000,
     )
     return loaded
-
-
-def stash(upload: object, suffix: str) -> Path:
-    with tempfile.NamedTemporaryFile(delete=False, suffix=suffix) as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return Path(out.name)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
+from kawal.web.files import stash
 from kawal.web.participation.models import Election
 from kawal.web.results import service
 from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsResult
@@ -327,7 +328,7 @@ def discrepancies(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         upload = request.FILES["file"]
         suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
-        path = official.stash(upload, suffix)
+        path = stash(upload, suffix)
         try:
             loaded = official.import_official(election, path, within=admin[0].wilayah)
         except (KawalError, official.UNREADABLE) as problem:

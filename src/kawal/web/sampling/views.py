@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
         except KawalError as problem:
             error = str(problem)
     draws = SampleDraw.unscoped.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()))
-    names = _names({p.stratum for p in plans or []})
+    names = wilayah_registry().names({p.stratum for p in plans or []})
     context = {
         "form": form,
         "plans": [{"p": p, "nama": names.get(p.stratum, p.stratum)} for p in plans or []],
@@ -146,11 +146,6 @@ def _covers_list(scope: Scope, voter_list: VoterList) -> bool:
     )  # fmt: skip
 
 
-def _names(codes: set[str]) -> dict[str, str]:
-    reg = wilayah_registry()
-    return {c: (reg.get(c).name if len(c) >= 4 and reg.get(c) else c) for c in codes}
-
-
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The design (to re-derive), the fieldwork per stratum, and the estimates with their interval plots."""
@@ -159,7 +154,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         SampleDraw.unscoped.filter(voter_list__in=scope.voter_lists(VoterList.objects.all())), pk=pk
     )
     estimates = service.estimates(sample)
-    names = _names(set(sample.strata)) | {"": str(_("Seluruh populasi"))}
+    names = wilayah_registry().names(set(sample.strata)) | {"": str(_("Seluruh populasi"))}
     sections = []
     for category in dict.fromkeys(e.category for e in estimates):
         rows = sorted((e for e in estimates if e.category == category), key=lambda e: (e.stratum != "", e.stratum))
@@ -212,7 +207,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     tasks = scope.tasks(service.FieldTask.unscoped.all())
     observations = Observation.objects.filter(unit__task__in=tasks)
     rows = service.coverage_census(tasks, observations, kelurahan, rw_value)
-    names = _names({r.kode for r in rows if "/" not in r.kode})
+    names = wilayah_registry().names({r.kode for r in rows if "/" not in r.kode})
     samples = SampleDraw.unscoped.filter(
         voter_list__in=scope.voter_lists(VoterList.objects.all()), unit=SampleDraw.Unit.RT
     )

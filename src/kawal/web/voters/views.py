@@ -38,11 +38,6 @@ def _scope(request: HttpRequest) -> Scope:
     return Scope.for_user(request.user)
 
 
-def _names(codes: set[str]) -> dict[str, str]:
-    reg = wilayah_registry()
-    return {c: (reg.get(c).name if c and reg.get(c) else c) for c in codes}
-
-
 # --- dashboard -----------------------------------------------------------------------------------------------
 
 
@@ -69,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_kelurahan = len(focus) >= 6
     context = {
         "focus": focus,
-        "focus_name": _names({focus}).get(focus, "") if focus else "",
+        "focus_name": wilayah_registry().names({focus}).get(focus, "") if focus else "",
         "total_voters": sum(per_kelurahan.values()),
         "total_findings": sum(per_check.values()),
         "checks": [(code, label, per_check.get(code, 0)) for code, label in CHECKS],
@@ -90,7 +85,7 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
         entry = totals.setdefault(kode[:digits], [0, 0])
         entry[0] += n
         entry[1] += flagged.get(kode, 0)
-    names = _names(set(totals))
+    names = wilayah_registry().names(set(totals))
     rows = [
         {"kode": k, "nama": names[k], "voters": v, "flagged": f, "rate": f / v if v else 0}
         for k, (v, f) in sorted(totals.items())
@@ -250,7 +245,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset.order_by("check_code", "kode_kelurahan", "tps", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    names = _names({f.kode_kelurahan for f in page})
+    names = wilayah_registry().names({f.kode_kelurahan for f in page})
     rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
     can_review = any(m.role in (*KPU_ROLES, Role.COORDINATOR) for m in scope.memberships)
     context = {
@@ -282,7 +277,11 @@ def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> d
     if column == "kecamatan_code":
         queryset = queryset.annotate(kecamatan_code=Substr("kode_kelurahan", 1, 6))
     counts = list(queryset.values(column).annotate(n=Count("id")).order_by(column))
-    labels = _names({str(r[column]) for r in counts}) if column in ("kecamatan_code", "kode_kelurahan") else {}
+    labels = (
+        wilayah_registry().names({str(r[column]) for r in counts})
+        if column in ("kecamatan_code", "kode_kelurahan")
+        else {}
+    )
     query = request.GET.copy()
     query.pop("page", None)
     rows = []
@@ -344,7 +343,7 @@ def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nik": decrypt(voter.nik_encrypted) if full else voter.nik_masked,
         "nkk": decrypt(voter.nkk_encrypted) if full else voter.nkk_masked,
         "findings": Finding.unscoped.filter(voter=voter).order_by("check_code"),
-        "kelurahan": _names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
+        "kelurahan": wilayah_registry().names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
         "age": _age_today(voter),
     }
     record("voter.viewed_full" if full else "voter.viewed", request=request, obj=voter, role=str(role))
