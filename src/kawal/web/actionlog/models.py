@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from datetime import UTC
 
@@ -19,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 GENESIS = "0" * 64
+_APPEND_LOCK = threading.Lock()
 
 
 class AppendOnlyError(Exception):
@@ -106,7 +108,8 @@ def record(
     )
     for attempt in range(40):
         try:
-            return _append(entry)
+            with _APPEND_LOCK:  # threads of one process take turns; processes meet at the database lock
+                return _append(entry)
         except IntegrityError:  # another process took this seq first: link to the new head instead
             entry.pk = None
         except OperationalError as error:  # SQLite's shared-cache lock (tests' in-memory database): wait a little
