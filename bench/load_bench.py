@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+import redis
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.loadgen import Mix, Server, Step, free_port, integrity, run_step, server_env
@@ -45,16 +47,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--threads", type=int, default=24)
+    parser.add_argument("--photo-share", type=float, default=0.02, help="share of requests that upload a photo")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/kawal_load")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/15", help="emptied first, like the database")
     args = parser.parse_args()
     fresh_database(args.database_url)
+    redis.Redis.from_url(args.cache_url).flushdb()
     with tempfile.TemporaryDirectory(prefix="kawal-load-") as data:
         server = Server(server_env(Path(data), args.database_url), free_port())
+        server.env["KAWAL_CACHE_URL"] = args.cache_url  # shared by the workers, as in production
         server.start(args.workers)
         try:
-            mix = Mix(server.seed, server.port)
+            mix = Mix(server.seed, server.port, photo_share=args.photo_share)
             run_step(mix, Step(rate=20, seconds=3))  # warm up the workers
-            print(f"gunicorn {args.workers} workers + PostgreSQL, loopback, {args.seconds:.0f} s per step")
+            print(
+                f"gunicorn {args.workers} workers + PostgreSQL + Redis, loopback, {args.seconds:.0f} s per step, "
+                f"{args.photo_share:.0%} of requests a 12-megapixel photo ({len(mix.photo) / 2**20:.1f} MiB)"
+            )
             print(f"{'target/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
             knee = None
             for rate in (float(r) for r in args.rates.split(",")):
@@ -68,7 +77,9 @@ def main() -> None:
             server.stop()
     print(f"knee: {'beyond the highest rate tried' if knee is None else f'{knee:.0f} requests/s'}")
     print(
-        f"submissions acknowledged and stored: {checked['stored']:,}; lost {checked['lost']}, duplicated {checked['duplicated']}"
+        f"submissions acknowledged and stored: {checked['stored']:,} ({checked['photos']:,} photos; "
+        f"{checked['entries_with_photos']:,} C.Hasil entries with a photo); "
+        f"lost {checked['lost']}, duplicated {checked['duplicated']}"
     )
 
 

@@ -71,17 +71,17 @@ class Server:
     process: subprocess.Popen | None = None
     seed: dict = field(default_factory=dict)
 
-    def start(self, workers: int) -> None:
+    def start(self, workers: int, threads: int = 1) -> None:
         python = sys.executable
         subprocess.run([python, "-m", "kawal", "manage", "migrate", "--no-input", "-v", "0"], env=self.env, check=True)
         seeded = subprocess.run([python, "-c", SEED_SCRIPT], env=self.env, check=True, capture_output=True, text=True)
         self.seed = json.loads(seeded.stdout.strip().splitlines()[-1])
         gunicorn = Path(python).with_name("gunicorn")
-        self.process = subprocess.Popen(
-            [str(gunicorn), "kawal.web.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--log-level", "warning"],
-            env=self.env,
-        )  # fmt: skip
+        env = {**self.env, "KAWAL_BIND": f"127.0.0.1:{self.port}", "KAWAL_WEB_WORKERS": str(workers)}
+        threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+        self.process = subprocess.Popen(  # the production settings (kawal.web.gunicorn_conf), on a loopback port
+            [str(gunicorn), "-c", "python:kawal.web.gunicorn_conf", *threaded, "kawal.web.wsgi:application"], env=env
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -129,16 +129,46 @@ class Step:
         return len(self.latencies) / self.wall if self.wall else 0.0
 
 
-class Mix:
-    """What the generator sends, and which submissions the server acknowledged (for the no-loss check)."""
+def phone_photo(width: int = 4000, height: int = 3000) -> bytes:
+    """A 12-megapixel JPEG about the size a phone camera makes (3–4 MB): gradients with sensor-like noise."""
+    import io
 
-    def __init__(self, seed: dict, port: int, rng_seed: int = 1) -> None:
-        self.seed, self.port = seed, port
+    import numpy as np
+    from PIL import Image
+
+    y, x = np.mgrid[0:height, 0:width]
+    scene = np.stack([(x / 16) % 256, (y / 12) % 256, ((x + y) / 20) % 256], -1)
+    noisy = scene + np.random.default_rng(1).normal(0, 12, scene.shape)
+    out = io.BytesIO()
+    Image.fromarray(noisy.clip(0, 255).astype("uint8")).save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()]
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+    head += "Content-Type: image/jpeg\r\n\r\n"
+    body = "".join(parts).encode() + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+class Mix:
+    """What the generator sends, and which submissions the server acknowledged (for the no-loss check).
+
+    Per 100 requests: 10 resends of something already sent, ``photo_share`` photo uploads (a 12-megapixel JPEG,
+    before the entry or visit that refers to it), about 38 visits, 25 C.Hasil entries (each with a photo its
+    sender uploaded, once there is one), 10 task-list reads and 15 reads of the public tally."""
+
+    def __init__(self, seed: dict, port: int, rng_seed: int = 1, photo_share: float = 0.02) -> None:
+        self.seed, self.port, self.photo_share = seed, port, photo_share
         self.rng = random.Random(rng_seed)
         self.lock = threading.Lock()
         self.acked_visits: set[str] = set()
         self.acked_entries: set[str] = set()
+        self.acked_photos: dict[str, list[str]] = {}  # token → photo client ids stored for that relawan
         self.recent: list[tuple[str, str, dict, dict]] = []  # for deliberate resends
+        self.photo = phone_photo() if photo_share else b""
 
     def next_request(self) -> tuple[str, str, dict, bytes | None]:
         with self.lock:
@@ -147,6 +177,8 @@ class Mix:
             if roll < 0.10 and self.recent:  # a phone that retries what it already sent
                 kind, path, headers, body = self.rng.choice(self.recent)
                 return kind, path, headers, json.dumps(body).encode()
+            if roll < 0.10 + self.photo_share:
+                return self._photo(relawan)
             auth = {"Authorization": f"Bearer {relawan['token']}", "Content-Type": "application/json"}
             if roll < 0.50:
                 task = self.rng.choice(relawan["tasks"])
@@ -155,6 +187,9 @@ class Mix:
                 item = ("visit", f"/api/v1/tasks/{task}/visits", auth, body)
             elif roll < 0.75:
                 body = {"client_id": str(uuid.uuid4()), "recorded_at": "2029-11-28T14:00:00+07:00", **FORM}
+                photos = self.acked_photos.get(relawan["token"])
+                if photos:
+                    body["photos"] = [{"client_id": self.rng.choice(photos)}]
                 tps = self.rng.choice(relawan["tps"])
                 item = ("entry", f"/api/v1/tps/{self.seed['election']}/{tps}/entries", auth, body)
             elif roll < 0.85:
@@ -164,10 +199,25 @@ class Mix:
             self.recent = [*self.recent, item][-200:]
             return item[0], item[1], item[2], json.dumps(item[3]).encode()
 
-    def acknowledge(self, kind: str, body: bytes | None, status: int) -> None:
-        if body and status in (200, 201):
-            client_id = json.loads(body)["client_id"]
-            with self.lock:
+    def _photo(self, relawan: dict) -> tuple[str, str, dict, bytes]:
+        client_id = str(uuid.uuid4())
+        body, content_type = multipart({"client_id": client_id, "kind": "c_hasil"}, "c1.jpg", self.photo)
+        headers = {
+            "Authorization": f"Bearer {relawan['token']}",
+            "Content-Type": content_type,
+            "X-Photo-Client-Id": client_id,
+        }  # fmt: skip  (read back by acknowledge, not by the server)
+        return "photo", "/api/v1/photos", headers, body
+
+    def acknowledge(self, kind: str, headers: dict, body: bytes | None, status: int) -> None:
+        if not body or status not in (200, 201):
+            return
+        with self.lock:
+            if kind == "photo":
+                token = headers["Authorization"].removeprefix("Bearer ")
+                self.acked_photos.setdefault(token, []).append(headers["X-Photo-Client-Id"])
+            else:
+                client_id = json.loads(body)["client_id"]
                 (self.acked_visits if kind == "visit" else self.acked_entries).add(client_id)
 
 
@@ -207,7 +257,7 @@ def run_step(mix: Mix, step: Step, threads: int = 16) -> Step:
                     step.latencies.append(latency)
                 else:
                     step.errors += 1
-            mix.acknowledge(kind, body, status)
+            mix.acknowledge(kind, headers, body, status)
         connection.close()
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -225,11 +275,15 @@ import os, django, json, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.web.settings")
 django.setup()
 from kawal.web.field.models import Visit
+from kawal.web.photos.models import Photo
 from kawal.web.results.models import ResultEntry
 visits = set(str(c) for c in Visit.unscoped.values_list("client_id", flat=True))
 entries = set(str(c) for c in ResultEntry.objects.values_list("client_id", flat=True))
-print(json.dumps({"visits": sorted(visits), "entries": sorted(entries), "visit_rows": Visit.unscoped.count(),
-                  "entry_rows": ResultEntry.objects.count()}))
+photos = set(str(c) for c in Photo.objects.values_list("client_id", flat=True))
+print(json.dumps({"visits": sorted(visits), "entries": sorted(entries), "photos": sorted(photos),
+                  "visit_rows": Visit.unscoped.count(), "entry_rows": ResultEntry.objects.count(),
+                  "photo_rows": Photo.objects.count(),
+                  "entries_with_photos": ResultEntry.objects.filter(photos__isnull=False).distinct().count()}))
 """
 
 
@@ -239,8 +293,13 @@ def integrity(server: Server, mix: Mix) -> dict:
         [sys.executable, "-c", COUNT_SCRIPT], env=server.env, check=True, capture_output=True, text=True
     )
     stored = json.loads(done.stdout.strip().splitlines()[-1])
+    acked_photos = {c for ids in mix.acked_photos.values() for c in ids}
+    kinds = (("visits", "visit_rows", mix.acked_visits), ("entries", "entry_rows", mix.acked_entries),
+             ("photos", "photo_rows", acked_photos))  # fmt: skip
     return {
-        "lost": len(mix.acked_visits - set(stored["visits"])) + len(mix.acked_entries - set(stored["entries"])),
-        "duplicated": (stored["visit_rows"] - len(stored["visits"])) + (stored["entry_rows"] - len(stored["entries"])),
-        "stored": stored["visit_rows"] + stored["entry_rows"],
+        "lost": sum(len(acked - set(stored[ids])) for ids, _, acked in kinds),
+        "duplicated": sum(stored[rows] - len(stored[ids]) for ids, rows, _ in kinds),
+        "stored": sum(stored[rows] for _, rows, _ in kinds),
+        "photos": stored["photo_rows"],
+        "entries_with_photos": stored["entries_with_photos"],
     }

@@ -12,11 +12,13 @@ def test_a_short_election_night_mix_loses_nothing(tmp_path):
     server.env["KAWAL_LOAD_RELAWAN"] = "10"
     server.start(workers=2)
     try:
-        mix = Mix(server.seed, server.port)
+        mix = Mix(server.seed, server.port, photo_share=0.08)
         step = run_step(mix, Step(rate=20, seconds=4), threads=4)
         checked = integrity(server, mix)
     finally:
         server.stop()
     assert step.sent == 80 and step.errors == 0, step
     assert checked["lost"] == 0 and checked["duplicated"] == 0
-    assert checked["stored"] == len(mix.acked_visits) + len(mix.acked_entries) > 20
+    acked = len(mix.acked_visits) + len(mix.acked_entries) + sum(len(ids) for ids in mix.acked_photos.values())
+    assert checked["stored"] == acked > 20
+    assert checked["photos"] >= 1  # 12-megapixel uploads are part of the mix

@@ -93,7 +93,7 @@ def household_voters(task: FieldTask) -> set[int]:
     hashes = set(Voter.unscoped.filter(pk__in=from_findings).exclude(nkk_hash="").values_list("nkk_hash", flat=True))
     hashes.add(task.household)
     same_place = {"kode_kelurahan": task.kode_kelurahan, "rw": task.rw, "rt": task.rt}  # uses the list's index
-    members = Voter.unscoped.filter(voter_list=task.voter_list, nkk_hash__in=hashes, **same_place)
+    members = Voter.unscoped.filter(voter_list_id=task.voter_list_id, nkk_hash__in=hashes, **same_place)
     return from_findings | set(members.values_list("pk", flat=True))
 
 
@@ -106,7 +106,7 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
         return existing, False
     if data.pantarlih_visited not in Visit.Seen.values or data.sticker not in Visit.Seen.values:
         raise VisitError("pantarlih_visited dan sticker: ya, tidak atau tidak_tahu")
-    household = household_voters(task)
+    household = household_voters(task) if _names_voters(data) else set()
     for check in data.checks:
         _validate_check(task, check, household)
     for person in data.new_voters:
@@ -119,18 +119,16 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
             VisitPhoto.objects.bulk_create(
                 VisitPhoto(visit=visit, photo=photos[ref.client_id], voter_id=ref.voter_id) for ref in data.photos
             )
+            details = {"checks": len(data.checks), "new_voters": len(data.new_voters), "photos": len(data.photos)}
+            record("visit.recorded", user=relawan, obj=visit, task=task.pk, **details)  # commits with the visit
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
         return Visit.unscoped.get(client_id=data.client_id), False
-    record(
-        "visit.recorded",
-        user=relawan,
-        obj=visit,
-        task=task.pk,
-        checks=len(data.checks),
-        new_voters=len(data.new_voters),
-        photos=len(data.photos),
-    )
     return visit, True
+
+
+def _names_voters(data: VisitIn) -> bool:
+    """Whether the visit reports on listed voters (checks, or photos of a voter), so membership must be checked."""
+    return bool(data.checks) or any(ref.voter_id is not None for ref in data.photos)
 
 
 def _photos(refs: tuple[PhotoRef, ...], relawan: object, household: set[int]) -> dict[str, Photo]:

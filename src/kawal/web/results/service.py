@@ -9,9 +9,11 @@ kecamatan and kab/kota: one TPS update touches three rows, never the whole city.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -92,7 +94,7 @@ def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn)
     if not TPS_CODE.fullmatch(kode_tps):
         raise EntryError("kode_tps: 13 digit")
     numbers = _clean_numbers(data.numbers, election)
-    photos = list(Photo.objects.filter(client_id__in=list(data.photos), uploaded_by=user))
+    photos = list(Photo.objects.filter(client_id__in=list(data.photos), uploaded_by=user)) if data.photos else []
     if len(photos) != len(set(data.photos)):
         raise EntryError("foto: belum terkirim; kirim fotonya dulu")
     try:
@@ -107,13 +109,13 @@ def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn)
                 flags=form_flags(numbers, election),
                 captured_at=data.captured_at,
             )
-            entry.photos.set(photos)
+            if photos:
+                entry.photos.add(*photos)
             status = decide(election, kode_tps)
+            details = {"kode_tps": kode_tps, "kind": data.kind, "status": status, "flags": len(entry.flags)}
+            record("result.entry", user=user, obj=entry, **details)  # commits with the entry
     except IntegrityError:
         return ResultEntry.objects.get(client_id=data.client_id), False
-    record(
-        "result.entry", user=user, obj=entry, kode_tps=kode_tps, kind=data.kind, status=status, flags=len(entry.flags)
-    )
     return entry, True
 
 
@@ -194,6 +196,23 @@ def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | 
         delta = new.get(paslon(number), 0) - old.get(paslon(number), 0)
         if delta:
             TallyVote.objects.filter(node__in=nodes, paslon=number).update(votes=F("votes") + delta)
+    transaction.on_commit(lambda: bump_tally_version(election.pk))
+
+
+TALLY_CACHE_SECONDS = 10  # an upper bound on staleness where the cache is not shared (one process per cache)
+
+
+def tally_version(election_id: int) -> int:
+    """Changes whenever a verified figure moves, so cached tallies are never served after it (shared cache)."""
+    return cache.get(f"tally-version:{election_id}", 0)
+
+
+def bump_tally_version(election_id: int) -> None:
+    key = f"tally-version:{election_id}"
+    try:
+        cache.incr(key)
+    except ValueError:  # not in the cache yet (or evicted): any new value makes old keys unreachable
+        cache.set(key, secrets.randbits(31), None)
 
 
 def _turnout_pair(numbers: dict) -> dict:

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -176,6 +177,16 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 
 def tally_rows(election: Election, focus: str) -> dict:
+    """``_tally_rows``, cached until the tally moves: election night's most read figures (public page and API)."""
+    key = f"tally-rows:{election.pk}:{focus}:{service.tally_version(election.pk)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _tally_rows(election, focus)
+        cache.set(key, rows, service.TALLY_CACHE_SECONDS)
+    return rows
+
+
+def _tally_rows(election: Election, focus: str) -> dict:
     """The unit in focus and its children (kota → kecamatan → kelurahan), with votes per paslon and turnout."""
     level = {4: 6, 6: 10}.get(len(focus), 6)
     nodes = TallyNode.objects.filter(election=election).prefetch_related("votes")
@@ -215,8 +226,6 @@ def _focus(request: HttpRequest, election: Election) -> str:
 def tps_total(election: Election, focus: str) -> int | None:
     """How many TPS the unit has, from the latest DPT loaded for the election's KPU office (cached: the list does
     not change during the count)."""
-    from django.core.cache import cache
-
     from kawal.engine.sql import connect as duckdb_connect
     from kawal.web.sampling.service import snapshot_source
     from kawal.web.voters.models import VoterList
