@@ -104,3 +104,61 @@ def cmd_retention(args: argparse.Namespace) -> int:
         f"{len(found.snapshots)} snapshot"
     )
     return 0
+
+
+def register_keys(sub: Sub) -> None:
+    p = sub.add_parser(
+        "keys",
+        help=t(("rotasi dan periksa kunci enkripsi data pribadi", "rotate and check the personal-data encryption key")),
+        description=t(
+            (
+                "rotate: enkripsi ulang setiap NIK/NKK dan rahasia lain dari KAWAL_FIELD_KEY_OLD ke KAWAL_FIELD_KEY "
+                "(bisa diulang bila terputus). check: hitung nilai per kunci dan cocokkan hash NIK.",
+                "rotate: re-encrypt every NIK/NKK and other secret from KAWAL_FIELD_KEY_OLD to KAWAL_FIELD_KEY (run "
+                "it again if interrupted). check: count values per key and recompute NIK hashes.",
+            )
+        ),
+    )
+    p.add_argument("action", choices=("rotate", "check"))
+    p.set_defaults(handler=cmd_keys)
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    _setup()
+    from kawal.cli.commands import steps
+    from kawal.web import keys
+
+    if args.action == "rotate":
+        columns = keys.encrypted_columns()
+        with steps(len(columns)) as advance:
+            columns = keys.rotate(advance)
+        checked = mismatched = 0
+    else:
+        columns, checked, mismatched = keys.check()
+    _print_columns(columns, rotating=args.action == "rotate")
+    if checked:
+        console.print(
+            t(
+                ("Hash NIK dicek: {n}, tidak cocok: {m}", "NIK hashes checked: {n}, not matching: {m}"),
+                n=checked,
+                m=mismatched,
+            )
+        )
+    return 1 if mismatched or any(c.unreadable for c in columns) else 0
+
+
+def _print_columns(columns: list, rotating: bool) -> None:
+    for c in columns:
+        if rotating:
+            line = t(
+                ("{c}: {n} nilai, {r} dienkripsi ulang, {k} sudah dengan kunci baru, {u} tak terbaca",
+                 "{c}: {n} values, {r} re-encrypted, {k} already under the new key, {u} unreadable"),
+                c=c.label, n=c.total, r=c.rotated, k=c.current, u=c.unreadable,
+            )  # fmt: skip
+        else:
+            line = t(
+                ("{c}: {n} nilai, {k} dengan kunci sekarang, {u} tak terbaca",
+                 "{c}: {n} values, {k} under the current key, {u} unreadable"),
+                c=c.label, n=c.total, k=c.current, u=c.unreadable,
+            )  # fmt: skip
+        console.print(line)

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         log.register_log,
         admin.register_backup,
         admin.register_retention,
+        admin.register_keys,
     ):
         register(sub)
     return parser

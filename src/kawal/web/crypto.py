@@ -4,9 +4,11 @@ In development a random secret is made once and kept in the data folder (mode 06
 the code and restarts keep sessions. Production passes every secret in the environment (see settings).
 
 NIK and NKK are stored encrypted (AES-256-GCM, the key from ``KAWAL_FIELD_KEY``) next to a keyed hash
-(HMAC-SHA256 under a key derived from the same secret) used to match equal numbers without decrypting.
-Rotating the key: set ``KAWAL_FIELD_KEY_OLD`` to the old key and run ``kawal manage rotate_field_key``
-(issue 9); values carry a one-byte key version so both keys can be read during the rotation.
+(HMAC-SHA256 under a key derived from ``KAWAL_HASH_KEY``, or from the field key when that is not set) used to
+match equal numbers without decrypting. The two are separate so the encryption key can be rotated without
+touching the hashes, which households and findings refer to: ``kawal keys rotate`` (``web/keys.py``,
+``docs/security.md``). During a rotation ``KAWAL_FIELD_KEY_OLD`` holds the previous key and values under
+either key can be read.
 """
 
 from __future__ import annotations
@@ -35,13 +37,21 @@ def development_secret(data_dir: Path, name: str) -> str:
 
 
 @cache
-def _keys(secret: str) -> tuple[object, bytes]:
-    """An AES-GCM cipher and a separate hashing key, both derived from the one configured secret."""
+def _root(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+@cache
+def _cipher(secret: str) -> object:
+    """The AES-GCM cipher derived from a field key."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    root = hashlib.sha256(secret.encode()).digest()
-    encrypt_key = hmac.new(root, b"kawal-encrypt", hashlib.sha256).digest()
-    return AESGCM(encrypt_key), hmac.new(root, b"kawal-hash", hashlib.sha256).digest()
+    return AESGCM(hmac.new(_root(secret), b"kawal-encrypt", hashlib.sha256).digest())
+
+
+@cache
+def _hash_key(secret: str) -> bytes:
+    return hmac.new(_root(secret), b"kawal-hash", hashlib.sha256).digest()
 
 
 def _secret() -> str:
@@ -50,24 +60,56 @@ def _secret() -> str:
     return settings.FIELD_KEY
 
 
+def _old_secret() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "FIELD_KEY_OLD", "")
+
+
+def _hash_secret() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "HASH_KEY", "") or settings.FIELD_KEY
+
+
 def encrypt(value: str | None) -> str:
-    """AES-256-GCM ciphertext of ``value`` as url-safe text ('' for empty)."""
+    """AES-256-GCM ciphertext of ``value`` under the current key, as url-safe text ('' for empty)."""
     if not value:
         return ""
     nonce = os.urandom(12)
-    sealed = _keys(_secret())[0].encrypt(nonce, value.encode(), None)
+    sealed = _cipher(_secret()).encrypt(nonce, value.encode(), None)
     return base64.urlsafe_b64encode(KEY_VERSION + nonce + sealed).decode()
 
 
 def decrypt(token: str | None) -> str:
+    """The clear value; under the current key, or during a rotation under the old one."""
     if not token:
         return ""
+    from cryptography.exceptions import InvalidTag
+
     raw = base64.urlsafe_b64decode(token.encode())
-    return _keys(_secret())[0].decrypt(raw[1:13], raw[13:], None).decode()
+    try:
+        return _cipher(_secret()).decrypt(raw[1:13], raw[13:], None).decode()
+    except InvalidTag:
+        if not _old_secret():
+            raise
+        return _cipher(_old_secret()).decrypt(raw[1:13], raw[13:], None).decode()
+
+
+def under_current_key(token: str) -> bool:
+    """Whether ``token`` was sealed with the current key (the GCM tag proves it; nothing else is trusted)."""
+    from cryptography.exceptions import InvalidTag
+
+    raw = base64.urlsafe_b64decode(token.encode())
+    try:
+        _cipher(_secret()).decrypt(raw[1:13], raw[13:], None)
+    except InvalidTag:
+        return False
+    return True
 
 
 def keyed_hash(value: str | None) -> str:
     """HMAC-SHA256 of ``value``: equal numbers give equal hashes, and the number cannot be read back."""
     if not value:
         return ""
-    return hmac.new(_keys(_secret())[1], value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_hash_key(_hash_secret()), value.encode(), hashlib.sha256).hexdigest()

@@ -23,6 +23,15 @@ DEBUG = os.environ.get("KAWAL_DEBUG", "0" if PRODUCTION else "1") == "1"
 
 SECRET_KEY = os.environ.get("KAWAL_SECRET_KEY") or development_secret(DATA_DIR, "django-secret")
 FIELD_KEY = os.environ.get("KAWAL_FIELD_KEY") or development_secret(DATA_DIR, "field-key")
+FIELD_KEY_OLD = os.environ.get("KAWAL_FIELD_KEY_OLD", "")  # only while `kawal keys rotate` runs
+# The key of the hashes that match NIK/NKK; by default derived from the field key, so it must be pinned before
+# that key changes, or every stored hash would stop matching.
+HASH_KEY = os.environ.get("KAWAL_HASH_KEY", "")
+if FIELD_KEY_OLD and not HASH_KEY:
+    raise ImproperlyConfigured(
+        "KAWAL_FIELD_KEY_OLD is set but KAWAL_HASH_KEY is not: set KAWAL_HASH_KEY to the old field key first, "
+        "so the NIK/NKK hashes stay the same (docs/security.md, key rotation)."
+    )
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("KAWAL_ENV=production with KAWAL_DEBUG=1: refusing to start.")
