@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Count
@@ -20,6 +21,7 @@ from ninja import File, Form, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
 from kawal.web.accounts.scope import Scope
@@ -32,6 +34,7 @@ from kawal.web.photos.store import max_bytes, save_photo
 from kawal.web.voters.models import Finding, Voter, VoterList
 
 MAX_PAGE = 500
+Bounded = Annotated[int, Field(ge=0, le=99_999)]  # RW, RT and TPS numbers: out-of-range ones are refused, not queried
 
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token or deactivated account stops working within this (docs/security.md)
@@ -113,11 +116,11 @@ class FindingPage(Schema):
 class FindingFilters(Schema):
     check: str | None = None
     wilayah: str | None = None
-    rw: int | None = None
-    rt: int | None = None
-    tps: int | None = None
-    offset: int = 0
-    limit: int = 100
+    rw: Bounded | None = None
+    rt: Bounded | None = None
+    tps: Bounded | None = None
+    offset: Annotated[int, Field(ge=0, le=10**9)] = 0
+    limit: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 100
 
 
 class VoterOut(Schema):
