@@ -39,8 +39,6 @@ def bearer(request, loaded, django_user_model) -> dict:
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-    database=None,  # the same examples on every machine and run (derandomised), not a local example store
-    derandomize=True,
 )
 def test_no_request_makes_the_api_fail(case, bearer):
     response = case.call(headers=bearer)
