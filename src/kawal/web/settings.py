@@ -161,6 +161,25 @@ STORAGES = {
         },
     },
 }
+if os.environ.get("KAWAL_PHOTO_BUCKET"):
+    # Production: photos in an S3-compatible bucket (MinIO, Ceph, AWS …), private. They are still served through
+    # the app (never by a public or signed URL), so every view is checked against the viewer's scope and logged.
+    STORAGES["photos"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["KAWAL_PHOTO_BUCKET"],
+            "endpoint_url": os.environ.get("KAWAL_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("KAWAL_S3_REGION") or None,
+            "access_key": os.environ.get("KAWAL_S3_ACCESS_KEY") or None,  # else boto3's own (AWS_*, instance role)
+            "secret_key": os.environ.get("KAWAL_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if os.environ.get("KAWAL_S3_ENCRYPT", "1") == "1"
+            else {},
+        },
+    }
 KAWAL_PHOTO_MAX_BYTES = int(os.environ.get("KAWAL_PHOTO_MAX_BYTES", 12 * 2**20))
 KAWAL_TMS_CONFIRMATIONS = int(os.environ.get("KAWAL_TMS_CONFIRMATIONS", 2))  # relawan who must agree on a TMS
 KAWAL_RECHECK_SHARE = float(os.environ.get("KAWAL_RECHECK_SHARE", 0.1))  # approved visits a second reviewer sees

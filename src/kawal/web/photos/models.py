@@ -6,12 +6,32 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
+class _PhotoStorage(LazyObject):
+    """``STORAGES["photos"]``, looked up when first used rather than when the model is defined, so the same
+    field works on the local disk, on object storage, and in tests that switch between them."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["photos"]
+
+
+_photos = _PhotoStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "STORAGES":
+        _photos._wrapped = empty
+
+
 def photo_storage() -> object:
-    return storages["photos"]
+    return _photos
 
 
 class Photo(models.Model):
