@@ -314,3 +314,48 @@ def test_two_witnesses_disagree_and_the_coordinator_settles_it(page, live_server
     assert page.inner_text("tr[data-paslon='2'] [data-votes]") == "95"
     assert TallyNode.objects.get(election=election, kode="3671").suara_total == 364
     shot(page, "19-tally-after-resolution")
+
+
+def test_logging_out_leaves_no_names_on_the_phone_and_asks_before_dropping_unsent_records(
+    page, live_server, accounts, city
+):
+    from kawal.web.field.models import FieldTask
+
+    voter_list = demo.load_list(accounts, city / "dpt.csv")
+    relawan = get_user_model().objects.get(username="relawan.ketapang")
+    FieldTask.unscoped.filter(assigned_to=relawan).delete()
+    ketapang_task(voter_list, "rumah-keluar", list(Voter.unscoped.filter(**KETAPANG)[:1]), relawan)
+    log_in(page, live_server, "relawan.ketapang")
+    page.goto(f"{live_server.url}/tugas/")
+    page.wait_for_selector("body[data-offline-ready=true]")
+    assert page.evaluate("caches.keys().then((k) => k.length)") >= 1  # task pages kept for offline work
+    page.goto(f"{live_server.url}/")
+    page.evaluate(UNSENT_RECORD)  # a visit recorded offline and not yet sent
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("form[data-logout] button")
+    page.wait_for_timeout(500)
+    assert asked and asked[0].startswith("1 data belum terkirim")
+    assert page.locator("form[data-logout]").count() == 1  # still logged in: the relawan chose to stay
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("form[data-logout] button")
+    page.wait_for_selector("form[data-logout]", state="detached")
+    assert page.evaluate("caches.keys().then((k) => k.length)") == 0
+    names = page.evaluate("indexedDB.databases().then((d) => d.map((x) => x.name))")
+    assert "kawal-field" not in names
+
+
+UNSENT_RECORD = """
+new Promise((resolve, reject) => {
+  const open = indexedDB.open("kawal-field", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("queue", { keyPath: "client_id" });
+  open.onsuccess = () => {
+    const tx = open.result.transaction("queue", "readwrite");
+    tx.objectStore("queue").put({ client_id: "00000000-0000-4000-8000-000000000001", endpoint: "/api/x", payload: {} });
+    tx.oncomplete = () => { open.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+})
+"""

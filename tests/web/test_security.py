@@ -108,3 +108,10 @@ def test_spreadsheet_safe_in_python_and_sql_agree():
     assert (
         got == [spreadsheet_safe(v) for v in values] == ["'=1+1", "'+62", "'-", "'@SUM(A1)", "'\tx", "SITI", "", "3671"]
     )
+
+
+def test_logging_out_tells_the_browser_to_drop_cached_pages_and_storage(client, loaded):
+    client.force_login(get_user_model().objects.get(username="relawan.ketapang"))
+    response = client.post("/keluar/")
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session

@@ -23,6 +23,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 from pydantic import Field
 
+from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -186,6 +187,8 @@ def voter(request: HttpRequest, voter_id: int) -> VoterOut:
     role = scope.role_for(found.kode_kelurahan, found.rw, found.rt)
     if role is None:
         raise HttpError(404, "Not found")
+    if not person_views.allow(request, role):
+        raise HttpError(429, f"batas {person_views.limit_for(role)} data orang per jam tercapai")
     full, visit = role in KPU_ROLES, role == Role.RELAWAN
     record("voter.viewed_full" if full else "voter.viewed", request=request, obj=found, role=str(role), via="api")
     return VoterOut(

@@ -19,7 +19,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("akun/2fa/", two_factor.setup, name="two_factor_setup"),
     path("akun/2fa/verifikasi/", two_factor.verify, name="two_factor_verify"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", account_views.LogoutView.as_view(), name="logout"),
     path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
     path("undangan/", account_views.invitations, name="invitations"),
     path("daftar/", views.lists, name="lists"),

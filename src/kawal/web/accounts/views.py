@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -85,3 +86,13 @@ def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
         login(request, user)
         return redirect("home")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to drop what this site kept on the device: the pages cached for
+    offline work (names, addresses) and the offline queue (session.js asks first when records are unsent)."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -16,6 +16,7 @@ from kawal.engine.sampling import plan as planning
 from kawal.engine.sampling.estimate import NONRESPONSE, RECORD_OUTCOMES
 from kawal.engine.sampling.report import describe, interval_svg
 from kawal.i18n import KawalError
+from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -232,6 +233,9 @@ def unit_form(request: HttpRequest, pk: int) -> HttpResponse:
         SampleUnit.objects.select_related("draw", "task", "voter"), pk=pk, task__assigned_to=request.user
     )
     if unit.voter_id:
+        if not person_views.allow(request, Role.RELAWAN):
+            limit = person_views.limit_for(Role.RELAWAN)
+            return render(request, "voters/person_limit.html", {"limit": limit}, status=429)
         record("voter.viewed", request=request, obj=unit.voter, via="sample")
     context = {
         "unit": unit,

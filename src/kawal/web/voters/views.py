@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from kawal.engine.audit.checks import registry as check_registry
 from kawal.i18n import t
+from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -74,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "map": maps.choropleth(rates),
         "lists": scope.voter_lists(VoterList.objects.all())[:5],
         "reminders": reminders_for(scope),
+        "person_alerts": person_views.alerts_for(scope),
     }
     return render(request, "voters/home.html", context)
 
@@ -334,6 +336,8 @@ def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if voter is None:
         raise Http404
     role = scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt)
+    if not person_views.allow(request, role):
+        return render(request, "voters/person_limit.html", {"limit": person_views.limit_for(role)}, status=429)
     full = role in KPU_ROLES
     context = {
         "voter": voter,
