@@ -22,7 +22,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.loadgen import Mix, Server, Step, free_port, integrity, run_step, server_env
+from tests.loadgen import Mix, Server, Step, free_port, integrity, photo_backlog, run_step, server_env
 
 
 def fresh_database(url: str) -> None:
@@ -61,7 +61,7 @@ def main() -> None:
             mix = Mix(server.seed, server.port, photo_share=args.photo_share)
             run_step(mix, Step(rate=20, seconds=3))  # warm up the workers
             print(
-                f"gunicorn {args.workers} workers + PostgreSQL + Redis, loopback, {args.seconds:.0f} s per step, "
+                f"gunicorn {args.workers} workers + PostgreSQL + Redis + photo worker, loopback, {args.seconds:.0f} s per step, "
                 f"{args.photo_share:.0%} of requests a 12-megapixel photo ({len(mix.photo) / 2**20:.1f} MiB)"
             )
             print(f"{'target/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
@@ -72,9 +72,13 @@ def main() -> None:
                 print(f"{rate:9.0f} {step.achieved:7.1f} {p50:7.1f} {p95:7.1f} {p99:7.1f} {step.errors:6d}")
                 if knee is None and (p95 > 300 or step.achieved < 0.95 * rate or step.errors):
                     knee = rate
+            backlog, drained = photo_backlog(server)
             checked = integrity(server, mix)
         finally:
             server.stop()
+    print(
+        f"photos waiting for their served copy when the load stopped: {backlog}; the queue drained in {drained:.0f} s"
+    )
     print(f"knee: {'beyond the highest rate tried' if knee is None else f'{knee:.0f} requests/s'}")
     print(
         f"submissions acknowledged and stored: {checked['stored']:,} ({checked['photos']:,} photos; "

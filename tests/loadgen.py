@@ -69,6 +69,7 @@ class Server:
     env: dict
     port: int
     process: subprocess.Popen | None = None
+    photo_worker: subprocess.Popen | None = None
     seed: dict = field(default_factory=dict)
 
     def start(self, workers: int, threads: int = 1) -> None:
@@ -77,6 +78,10 @@ class Server:
         seeded = subprocess.run([python, "-c", SEED_SCRIPT], env=self.env, check=True, capture_output=True, text=True)
         self.seed = json.loads(seeded.stdout.strip().splitlines()[-1])
         gunicorn = Path(python).with_name("gunicorn")
+        self.photo_worker = subprocess.Popen(  # as deploy/systemd/kawal-photos.service runs it
+            ["nice", "-n", "10", python, "-m", "kawal", "manage", "db_worker", "--queue-name", "photos",
+             "--interval", "0.5", "--no-startup-delay"], env=self.env, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
         env = {**self.env, "KAWAL_BIND": f"127.0.0.1:{self.port}", "KAWAL_WEB_WORKERS": str(workers)}
         threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
         self.process = subprocess.Popen(  # the production settings (kawal.web.gunicorn_conf), on a loopback port
@@ -92,9 +97,10 @@ class Server:
         raise RuntimeError("gunicorn did not start")
 
     def stop(self) -> None:
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        for process in (self.process, self.photo_worker):
+            if process:
+                process.terminate()
+                process.wait(timeout=30)
 
 
 def server_env(data_dir: Path, database_url: str | None) -> dict:
@@ -280,19 +286,34 @@ from kawal.web.results.models import ResultEntry
 visits = set(str(c) for c in Visit.unscoped.values_list("client_id", flat=True))
 entries = set(str(c) for c in ResultEntry.objects.values_list("client_id", flat=True))
 photos = set(str(c) for c in Photo.objects.values_list("client_id", flat=True))
+pending = Photo.objects.filter(served="", damaged=False).count()
 print(json.dumps({"visits": sorted(visits), "entries": sorted(entries), "photos": sorted(photos),
                   "visit_rows": Visit.unscoped.count(), "entry_rows": ResultEntry.objects.count(),
-                  "photo_rows": Photo.objects.count(),
+                  "photo_rows": Photo.objects.count(), "photos_pending": pending,
                   "entries_with_photos": ResultEntry.objects.filter(photos__isnull=False).distinct().count()}))
 """
 
 
-def integrity(server: Server, mix: Mix) -> dict:
-    """Every acknowledged submission is stored, once."""
+def stored_counts(server: Server) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", COUNT_SCRIPT], env=server.env, check=True, capture_output=True, text=True
     )
-    stored = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def photo_backlog(server: Server, wait: float = 120.0) -> tuple[int, float]:
+    """Photos still waiting for their served copy when the load stopped, and how long the queue took to drain."""
+    began = time.monotonic()
+    pending = first = stored_counts(server)["photos_pending"]
+    while pending and time.monotonic() - began < wait:
+        time.sleep(1)
+        pending = stored_counts(server)["photos_pending"]
+    return first, time.monotonic() - began if not pending else float("inf")
+
+
+def integrity(server: Server, mix: Mix) -> dict:
+    """Every acknowledged submission is stored, once."""
+    stored = stored_counts(server)
     acked_photos = {c for ids in mix.acked_photos.values() for c in ids}
     kinds = (("visits", "visit_rows", mix.acked_visits), ("entries", "entry_rows", mix.acked_entries),
              ("photos", "photo_rows", acked_photos))  # fmt: skip

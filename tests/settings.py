@@ -7,6 +7,9 @@ os.environ["KAWAL_DATA_DIR"] = tempfile.mkdtemp(prefix="kawal-test-")
 
 from kawal.web.settings import *  # noqa: F403
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "photos"]}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS["queue"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}  # the real database queue, for the worker test
+TASKS["queue"] = {
+    "BACKEND": "django_tasks_db.DatabaseBackend",
+    "QUEUES": ["default", "photos"],
+}  # the real database queue, for the worker test

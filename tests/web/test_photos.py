@@ -140,3 +140,45 @@ def test_tanggapan_evidence_names_the_photos_by_hash(client, task, django_user_m
     made = compile_tanggapan(task.voter_list, task.kode_kelurahan, coordinator)
     item = made.items.get()
     assert f"kunjungan #{visit.pk}" in item.evidence and Photo.objects.get().sha256[:12] in item.evidence
+
+
+def test_the_served_copy_is_made_on_the_photo_queue(client, task, monkeypatch):
+    """The upload answers before the photo is decoded; the photo worker makes the served copy from the queue."""
+    from django.core.management import call_command
+
+    from kawal.web.photos import tasks
+
+    monkeypatch.setattr(tasks, "derive_served", tasks.derive_served.using(backend="queue"))
+    headers, sticker = auth(), uuid.uuid4()
+    assert upload(client, headers, sticker, phone_jpeg()).status_code == 201
+    photo = Photo.objects.get()
+    assert not photo.served and not photo.damaged  # not decoded while the phone waited
+    call_command("db_worker", "--batch", "--backend", "queue", "--no-startup-delay", "--queue-name", "photos")
+    photo.refresh_from_db()
+    assert photo.served and not Image.open(photo.served.open("rb")).getexif()
+
+
+def test_a_photo_viewed_before_the_queue_reached_it_is_derived_on_the_spot(client, task, monkeypatch):
+    from kawal.web.photos import tasks
+
+    monkeypatch.setattr(tasks, "derive_served", tasks.derive_served.using(backend="queue"))  # no worker runs
+    headers, sticker = auth(), uuid.uuid4()
+    upload(client, headers, sticker, phone_jpeg())
+    visit_with_photos(client, task, headers, [{"client_id": str(sticker)}])
+    login(client, "koordinator.cipondoh")
+    shown = client.get(f"/foto/{Photo.objects.get().pk}/")
+    assert shown.status_code == 200 and Image.open(io.BytesIO(b"".join(shown.streaming_content))).size == (640, 480)
+    assert Photo.objects.get().served
+
+
+def test_a_photo_whose_pixels_are_damaged_is_kept_marked_and_not_served(client, task):
+    headers, sticker = auth(), uuid.uuid4()
+    damaged = phone_jpeg(1200, 900)[:-4000]  # the header reads, the picture does not
+    assert upload(client, headers, sticker, damaged).status_code == 201  # kept as sent: it is still evidence
+    photo = Photo.objects.get()
+    assert photo.damaged and not photo.served and photo.original.read() == damaged
+    assert ActionLog.objects.filter(action="photo.damaged", object_id=str(photo.pk)).exists()
+    visit_with_photos(client, task, headers, [{"client_id": str(sticker)}])
+    login(client, "koordinator.cipondoh")
+    shown = client.get(f"/foto/{photo.pk}/")
+    assert shown.status_code == 410 and "rusak" in shown.content.decode()

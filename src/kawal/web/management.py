@@ -26,7 +26,7 @@ def manage(argv: Sequence[str]) -> int:
 def serve(address: str = "127.0.0.1:8000") -> int:
     """Migrate, start the task worker beside the site, and serve until interrupted."""
     manage(["migrate", "--no-input", "-v", "0"])
-    worker = subprocess.Popen([sys.executable, "-m", "kawal", "manage", "db_worker"])
+    worker = subprocess.Popen([sys.executable, "-m", "kawal", "manage", "db_worker", "--queue-name", "default,photos"])
     try:
         return manage(["runserver", address, "--noreload"])
     finally:

@@ -121,6 +121,7 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("KAWAL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "photos"],  # imports and audits; served copies of photos (their own worker)
     }
 }
 

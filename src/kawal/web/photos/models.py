@@ -50,7 +50,8 @@ class Photo(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     original = models.FileField(storage=photo_storage, max_length=200)
-    served = models.FileField(storage=photo_storage, max_length=200)
+    served = models.FileField(storage=photo_storage, max_length=200, blank=True)  # "" until the queue made it
+    damaged = models.BooleanField(default=False)  # its pixels could not be decoded: kept as sent, never served
     # Evidence metadata from the camera: kept for reviewers' records, stripped from the served copy.
     taken_at = models.DateTimeField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)

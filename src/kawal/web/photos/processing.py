@@ -28,7 +28,10 @@ class PhotoError(ValueError):
 
 
 @dataclass(frozen=True)
-class Processed:
+class Inspected:
+    """What is known from the file's header and metadata, without decoding its pixels (cheap: done while the
+    phone waits)."""
+
     sha256: str
     size: int
     content_type: str
@@ -37,6 +40,10 @@ class Processed:
     taken_at: datetime | None
     latitude: float | None
     longitude: float | None
+
+
+@dataclass(frozen=True)
+class Processed(Inspected):
     served: bytes  # JPEG without metadata
 
 
@@ -44,8 +51,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process(data: bytes, max_bytes: int) -> Processed:
-    """Validate one uploaded photo and derive everything kawal keeps about it."""
+def inspect(data: bytes, max_bytes: int) -> Inspected:
+    """Check one uploaded photo as far as its header goes (type, size, pixel count) and read its metadata."""
     if not data:
         raise PhotoError("berkas foto kosong")
     if len(data) > max_bytes:
@@ -53,9 +60,9 @@ def process(data: bytes, max_bytes: int) -> Processed:
     with warnings.catch_warnings():  # damaged EXIF is common on cheap phones; what cannot be read is left out
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # refused below, not just logged
-        image, width, height = _open(data)
+        image, width, height = _open(data, decode=False)
         taken_at, latitude, longitude = _metadata(image)
-    return Processed(
+    return Inspected(
         sha256=sha256(data),
         size=len(data),
         content_type=Image.MIME[image.format],
@@ -64,11 +71,25 @@ def process(data: bytes, max_bytes: int) -> Processed:
         taken_at=taken_at,
         latitude=latitude,
         longitude=longitude,
-        served=_served_copy(image),
     )
 
 
-def _open(data: bytes) -> tuple[Image.Image, int, int]:
+def served_copy(data: bytes) -> bytes:
+    """Decode the photo and make the copy others see; a file whose pixels cannot be decoded is refused here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image, _width, _height = _open(data, decode=True)
+        return _served_copy(image)
+
+
+def process(data: bytes, max_bytes: int) -> Processed:
+    """Both steps at once: everything kawal keeps about one photo."""
+    inspected = inspect(data, max_bytes)
+    return Processed(**vars(inspected), served=served_copy(data))
+
+
+def _open(data: bytes, decode: bool) -> tuple[Image.Image, int, int]:
     """The decoded image and its full size. A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 scale that still
     covers the served copy (libjpeg scales while decoding): a quarter of the work for a 12-megapixel photo, and
     every byte of the file is still read, so a damaged one is still refused."""
@@ -77,6 +98,8 @@ def _open(data: bytes) -> tuple[Image.Image, int, int]:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise PhotoError(f"foto terlalu besar: {width}×{height} piksel")
+        if not decode:
+            return image, width, height
         if image.format == "JPEG" and max(width, height) > SERVED_EDGE:
             ratio = SERVED_EDGE / max(width, height)  # the served copy's size; draft decodes at least that much
             image.draft("RGB", (math.ceil(width * ratio), math.ceil(height * ratio)))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import FieldTask, VisitPhoto
 from kawal.web.photos.models import Photo
+from kawal.web.photos.store import derive
 
 
 def can_view(user: object, photo: Photo) -> bool:
@@ -37,6 +39,9 @@ def show(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(Photo, pk=pk)
     if not can_view(request.user, photo):
         return HttpResponse(status=404)  # same answer as a missing photo: ids reveal nothing
+    derive(photo)  # normally done on the queue already; a photo viewed sooner is derived now
+    if photo.damaged:
+        return HttpResponse(_("Foto ini rusak: isinya tidak dapat dibaca. Minta relawan mengirim ulang."), status=410)
     record("photo.viewed", request=request, obj=photo)
     response = FileResponse(photo.served.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
