@@ -80,7 +80,8 @@ class Server:
         gunicorn = Path(python).with_name("gunicorn")
         self.photo_worker = subprocess.Popen(  # as deploy/systemd/kawal-photos.service runs it
             ["nice", "-n", "10", python, "-m", "kawal", "manage", "db_worker", "--queue-name", "photos",
-             "--interval", "0.5", "--no-startup-delay"], env=self.env, stdout=subprocess.DEVNULL,
+             "--interval", "0.5", "--no-startup-delay"], env=self.env,
+            stdout=subprocess.DEVNULL, stderr=(Path(self.env["KAWAL_DATA_DIR"]) / "photo-worker.log").open("w"),
         )  # fmt: skip
         env = {**self.env, "KAWAL_BIND": f"127.0.0.1:{self.port}", "KAWAL_WEB_WORKERS": str(workers)}
         threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []

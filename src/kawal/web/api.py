@@ -3,17 +3,13 @@ same scoping. Authenticate with a session or ``Authorization: Bearer <token>`` (
 
 from __future__ import annotations
 
-import copy
 import json
-import time
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,6 +26,7 @@ from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.models import FieldTask
 from kawal.web.field.visits import CheckIn, NewVoterIn, PhotoRef, VisitError, VisitIn, record_visit
+from kawal.web.memo import Recent
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import max_bytes, save_photo
 from kawal.web.voters.models import Finding, Voter, VoterList
@@ -39,42 +36,29 @@ Bounded = Annotated[int, Field(ge=0, le=99_999)]  # RW, RT and TPS numbers: out-
 
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token or deactivated account stops working within this (docs/security.md)
-_token_cache: dict[str, tuple[float, object]] = {}
+_tokens = Recent(TOKEN_CACHE_SECONDS)
+_tokens.forget_on_save(ApiToken, settings.AUTH_USER_MODEL)  # revoked or deactivated here: at once
 
 
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer kwl_…``. The lookup is remembered for a few seconds per process: on election night
-    every phone request carries a token, and the database lookup was a tenth of each request's time."""
+    """``Authorization: Bearer kwl_…``; the lookup is remembered for a few seconds per process (``memo.py``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> object:
-        key_hash = ApiToken.hash(token)
-        expires, user = _token_cache.get(key_hash, (0.0, None))
-        user = copy.copy(user) if expires > time.monotonic() else self._look_up(key_hash)
+        user = _tokens.get(ApiToken.hash(token), lambda: _token_user(ApiToken.hash(token)))
         if user is None:
             return None
         request.user = user
         return user
 
-    def _look_up(self, key_hash: str) -> object:
-        found = ApiToken.objects.filter(key_hash=key_hash, revoked=False).select_related("user").first()
-        if found is None or not found.user.is_active:
-            _token_cache.pop(key_hash, None)
-            return None
-        now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):  # not a write per request
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        if len(_token_cache) > 10_000:  # bounded: a flood of distinct keys cannot grow it without end
-            _token_cache.clear()
-        _token_cache[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, found.user)
-        return copy.copy(found.user)
 
-
-@receiver(post_save, sender=ApiToken)
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def _forget_cached_tokens(**kwargs: object) -> None:
-    """A token revoked or an account deactivated here takes effect at once in this process (others: within
-    ``TOKEN_CACHE_SECONDS``)."""
-    _token_cache.clear()
+def _token_user(key_hash: str) -> object:
+    found = ApiToken.objects.filter(key_hash=key_hash, revoked=False).select_related("user").first()
+    if found is None or not found.user.is_active:
+        return None
+    now = timezone.now()
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):  # not a write per request
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.user
 
 
 api = NinjaAPI(title="kawal", version="1", urls_namespace="api-v1", auth=[BearerToken(), django_auth])
@@ -275,28 +259,21 @@ class VisitReceipt(Schema):
 
 
 @api.get("/tasks", response=list[TaskOut])
-def my_tasks(request: HttpRequest) -> list[TaskOut]:
-    """The signed-in relawan's open tasks with the voters to check: what the phone caches for offline work."""
-    tasks = FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN).prefetch_related(
-        "findings__voter"
+def my_tasks(request: HttpRequest) -> list[dict]:
+    """The signed-in relawan's open tasks with the voters to check: what the phone caches for offline work.
+    (Plain rows, two queries: phones ask for this every time they come online.)"""
+    columns = ("id", "alamat", "kode_kelurahan", "rw", "rt", "tps", "deadline", "status")
+    tasks = list(
+        FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN)
+        .order_by("pk")
+        .values(*columns)
     )
-    out = []
-    for task in tasks:
-        voters = {f.voter_id: f.voter for f in task.findings.all() if f.voter_id}
-        out.append(
-            TaskOut(
-                id=task.pk,
-                alamat=task.alamat,
-                kode_kelurahan=task.kode_kelurahan,
-                rw=task.rw,
-                rt=task.rt,
-                tps=task.tps,
-                deadline=task.deadline,
-                status=task.status,
-                voters=[{"id": v.pk, "nama": v.nama, "nik": v.nik_masked, "usia": v.usia} for v in voters.values()],
-            )
-        )
-    return out
+    voters: dict[int, dict[int, dict]] = {t["id"]: {} for t in tasks}
+    links = FieldTask.findings.through.objects.filter(fieldtask_id__in=voters, finding__voter__isnull=False)
+    fields = ("fieldtask_id", "finding__voter_id", "finding__voter__nama", "finding__voter__nik_masked")
+    for task_id, voter_id, nama, nik, usia in links.values_list(*fields, "finding__voter__usia"):
+        voters[task_id][voter_id] = {"id": voter_id, "nama": nama, "nik": nik, "usia": usia}
+    return [{**t, "voters": list(voters[t["id"]].values())} for t in tasks]
 
 
 @api.post("/tasks/{task_id}/visits", response={200: VisitReceipt, 201: VisitReceipt})
@@ -412,11 +389,12 @@ class EntryReceipt(Schema):
 @api.post("/tps/{election_id}/{kode_tps}/entries", response={200: EntryReceipt, 201: EntryReceipt})
 def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload: EntrySchema) -> Status:
     """A witness's reading of one TPS's C.Hasil. Inconsistent paper numbers are accepted and flagged."""
-    from kawal.web.participation.models import Election
-    from kawal.web.results.models import TpsResult
     from kawal.web.results.service import EntryError, EntryIn, entry_kind, fields_of, record_entry
+    from kawal.web.results.service import election as service_election
 
-    election = get_object_or_404(Election, pk=election_id)
+    election = service_election(election_id)
+    if election is None:
+        raise HttpError(404, "pemilihan tidak ditemukan")
     kind = entry_kind(request.user, election, kode_tps)
     if kind is None:
         raise HttpError(404, "TPS ini tidak ditugaskan kepada Anda")
@@ -432,10 +410,9 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
     photos = tuple(str(p.client_id) for p in payload.photos)
     data = EntryIn(str(payload.client_id), payload.recorded_at, numbers, photos, kind=kind)
     try:
-        entry, created = record_entry(election, kode_tps, request.user, data)
+        entry, created, status = record_entry(election, kode_tps, request.user, data)
     except EntryError as error:
         raise HttpError(422, str(error)) from None
-    status = TpsResult.objects.get(election=election, kode_tps=kode_tps).status
     receipt = EntryReceipt(id=entry.pk, client_id=entry.client_id, created=created, status=status, flags=entry.flags)
     return Status(201 if created else 200, receipt)
 

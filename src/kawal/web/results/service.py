@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from kawal.engine.results.columns import NUMBERS, paslon
 from kawal.engine.results.rules import check_form
 from kawal.engine.results.tally import ancestors
 from kawal.web.actionlog.models import record
+from kawal.web.memo import Recent
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
 from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssignment, TpsResult
@@ -84,13 +86,17 @@ def may_enter(user: object, election: Election, kode_tps: str) -> bool:
     return entry_kind(user, election, kode_tps) is not None
 
 
-def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn) -> tuple[ResultEntry, bool]:
+class Recorded(NamedTuple):
+    entry: ResultEntry
+    created: bool  # False: this client_id was recorded before
+    status: str  # the TPS's status after it
+
+
+def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn) -> Recorded:
     """Keep one entry (idempotent by client_id), then re-decide the TPS and move the tally by the difference."""
     existing = ResultEntry.objects.filter(client_id=data.client_id).first()
     if existing is not None:
-        if (existing.entered_by_id, existing.election_id, existing.kode_tps) != (user.pk, election.pk, kode_tps):
-            raise EntryError("client_id sudah dipakai untuk formulir lain")
-        return existing, False
+        return _already(existing, election, kode_tps, user)
     if not TPS_CODE.fullmatch(kode_tps):
         raise EntryError("kode_tps: 13 digit")
     numbers = _clean_numbers(data.numbers, election)
@@ -114,9 +120,16 @@ def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn)
             status = decide(election, kode_tps)
             details = {"kode_tps": kode_tps, "kind": data.kind, "status": status, "flags": len(entry.flags)}
             record("result.entry", user=user, obj=entry, **details)  # commits with the entry
-    except IntegrityError:
-        return ResultEntry.objects.get(client_id=data.client_id), False
-    return entry, True
+    except IntegrityError:  # the same client_id arriving twice at once: the other request won
+        return _already(ResultEntry.objects.get(client_id=data.client_id), election, kode_tps, user)
+    return Recorded(entry, True, status)
+
+
+def _already(existing: ResultEntry, election: Election, kode_tps: str, user: object) -> Recorded:
+    if (existing.entered_by_id, existing.election_id, existing.kode_tps) != (user.pk, election.pk, kode_tps):
+        raise EntryError("client_id sudah dipakai untuk formulir lain")
+    status = TpsResult.objects.filter(election=election, kode_tps=kode_tps).values_list("status", flat=True).first()
+    return Recorded(existing, False, status or TpsResult.Status.SINGLE)
 
 
 def _clean_numbers(numbers: dict, election: Election) -> dict[str, int]:
@@ -199,6 +212,21 @@ def move_tally(election: Election, kode_tps: str, old: dict | None, new: dict | 
     transaction.on_commit(lambda: bump_tally_version(election.pk))
 
 
+_elections = Recent(30)
+_elections.forget_on_save(Election)
+
+
+def election(pk: int) -> Election | None:
+    """One election by id, remembered for seconds: every C.Hasil entry and tally read starts here."""
+    return _elections.get(("pk", pk), lambda: Election.objects.filter(pk=pk).first())
+
+
+def latest_election(pk: int | None = None) -> Election | None:
+    """The election asked for, or the latest one: what the public pages and the open-data API show."""
+    elections = Election.objects.order_by("-held_on", "-pk")
+    return _elections.get(("public", pk), lambda: (elections.filter(pk=pk) if pk else elections).first())
+
+
 TALLY_CACHE_SECONDS = 10  # an upper bound on staleness where the cache is not shared (one process per cache)
 
 
@@ -227,7 +255,6 @@ def resolve(
     election: Election, kode_tps: str, user: object, numbers: dict, client_id: str, captured_at: datetime
 ) -> ResultEntry:
     """A coordinator settles a conflict: their numbers (usually one reading, checked against the photos) count."""
-    entry, _created = record_entry(
+    return record_entry(
         election, kode_tps, user, EntryIn(client_id, captured_at, numbers, kind=ResultEntry.Kind.RESOLUTION)
-    )
-    return entry
+    ).entry

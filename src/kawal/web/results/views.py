@@ -51,6 +51,8 @@ PAIRED = {"dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_dpk", "pengguna_tota
 
 def _election(pk: int | str | None = None, scope: Scope | None = None) -> Election | None:
     """The election asked for (or the latest); with a scope, only elections of the user's KPU offices."""
+    if scope is None:
+        return service.latest_election(int(pk) if pk and str(pk).isdigit() else None)
     elections = Election.objects.order_by("-held_on", "-pk")
     if scope is not None:
         elections = elections.filter(organisation__in={m.organisation.kpu_office for m in scope.memberships})
