@@ -1,12 +1,15 @@
-"""Load on the production set-up: gunicorn workers + PostgreSQL on loopback, an election-night mix (relawan visits
-and C.Hasil entries, a tenth of them resent, coordinators' task lists, the public tally), at rising rates.
+"""Load on the production set-up: gunicorn workers (kawal.web.gunicorn_conf) + PostgreSQL + Redis + the photo
+worker on the task queue, on loopback, with an election-night mix (relawan visits and C.Hasil entries with
+photos, 12-megapixel photo uploads, a tenth of everything resent, task lists, the public tally), at rising rates.
 Prints requests/s achieved, p50/p95/p99 and errors per step, the knee (the first rate where p95 passes 300 ms or
-the server falls 5% behind), and whether any acknowledged submission was lost or stored twice.
+the server falls 5% behind), how many photos waited for their served copy and how long the queue took to drain,
+and whether any acknowledged submission was lost or stored twice.
 
     .venv/bin/python bench/load_bench.py [--rates 25,50,100,150,200,250,300] [--seconds 15] [--workers 5]
-        [--database-url postgres://postgres@127.0.0.1:5432/kawal_load]
+        [--photo-share 0.02] [--database-url postgres://postgres@127.0.0.1:5432/kawal_load]
+        [--cache-url redis://127.0.0.1:6379/15]
 
-The database named in --database-url is dropped and created afresh (it must not be one you need).
+The database and the Redis database named are emptied first (they must not be ones you need).
 """
 
 from __future__ import annotations
