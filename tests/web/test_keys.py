@@ -132,3 +132,11 @@ def test_the_command_as_an_operator_runs_it(tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     stale = kawal("keys", "check", KAWAL_HASH_KEY=OLD, KAWAL_FIELD_KEY=secrets.token_hex(32))
     assert stale.returncode == 1  # a wrong key is reported, not silently accepted
+
+
+def test_a_damaged_value_is_counted_not_a_crash(under_old_key):
+    stranger = Voter.unscoped.exclude(nik_encrypted="").first()
+    Voter.unscoped.filter(pk=stranger.pk).update(nik_encrypted="not-base64-!!")
+    columns = {c.label: c for c in keys.rotate()}
+    assert columns["voters.voter.nik_encrypted"].unreadable == 1
+    assert Voter.unscoped.get(pk=stranger.pk).nik_encrypted == "not-base64-!!"

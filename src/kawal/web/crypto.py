@@ -100,10 +100,10 @@ def under_current_key(token: str) -> bool:
     """Whether ``token`` was sealed with the current key (the GCM tag proves it; nothing else is trusted)."""
     from cryptography.exceptions import InvalidTag
 
-    raw = base64.urlsafe_b64decode(token.encode())
     try:
+        raw = base64.urlsafe_b64decode(token.encode())
         _cipher(_secret()).decrypt(raw[1:13], raw[13:], None)
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # another key, or text that is no ciphertext at all
         return False
     return True
 

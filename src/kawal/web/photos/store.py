@@ -60,7 +60,7 @@ def save_photo(
             record("photo.uploaded", user=uploader, obj=photo, **details)
     except IntegrityError:  # the same upload arriving twice at once: the other request stored it
         return Photo.objects.get(client_id=client_id), False
-    from kawal.web.photos.tasks import derive_served
+    from kawal.web.photos.tasks import derive_served  # here: the task module imports this one
 
     derive_served.enqueue(photo.pk)  # after the commit above, so the worker finds the row
     return photo, True
@@ -68,10 +68,13 @@ def save_photo(
 
 def derive(photo: Photo) -> None:
     """Make the served copy of ``photo`` if it has none yet; mark the photo damaged if it cannot be decoded."""
-    if photo.served or photo.damaged:
+    if photo.served or photo.damaged or not photo.original:
         return
-    with photo.original.open("rb") as f:
-        data = f.read()
+    try:
+        with photo.original.open("rb") as f:
+            data = f.read()
+    except OSError:  # the original is gone (erased by retention): nothing to derive, nothing to serve
+        return
     try:
         served = served_copy(data)
     except PhotoError as error:

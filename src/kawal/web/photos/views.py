@@ -42,6 +42,8 @@ def show(request: HttpRequest, pk: int) -> HttpResponse:
     derive(photo)  # normally done on the queue already; a photo viewed sooner is derived now
     if photo.damaged:
         return HttpResponse(_("Foto ini rusak: isinya tidak dapat dibaca. Minta relawan mengirim ulang."), status=410)
+    if not photo.served:  # its files were erased (retention)
+        return HttpResponse(status=404)
     record("photo.viewed", request=request, obj=photo)
     response = FileResponse(photo.served.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
