@@ -142,6 +142,7 @@ def test_tanggapan_evidence_names_the_photos_by_hash(client, task, django_user_m
     assert f"kunjungan #{visit.pk}" in item.evidence and Photo.objects.get().sha256[:12] in item.evidence
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections, as a real one does
 def test_the_served_copy_is_made_on_the_photo_queue(client, task, monkeypatch):
     """The upload answers before the photo is decoded; the photo worker makes the served copy from the queue."""
     from django.core.management import call_command
