@@ -44,7 +44,8 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer kwl_…``; the lookup is remembered for a few seconds per process (``memo.py``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> object:
-        user = _tokens.get(ApiToken.hash(token), lambda: _token_user(ApiToken.hash(token)))
+        key_hash = ApiToken.hash(token)
+        user = _tokens.get(key_hash, lambda: _token_user(key_hash))
         if user is None:
             return None
         request.user = user

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
 from kawal.web.accounts.models import Organisation, Role
 from kawal.web.accounts.scope import Scope
+from kawal.web.accounts.throttle import bump
 from kawal.web.actionlog.models import ActionLog, record
 
 WINDOW = 3600
@@ -33,13 +33,7 @@ def limit_for(role: Role | None) -> int:
 
 def allow(request: HttpRequest, role: Role | None) -> bool:
     """Count one person page for this account; False once its role's hourly limit is passed."""
-    key = f"kawal-person-views-{request.user.pk}"
-    cache.add(key, 0, WINDOW)
-    try:
-        seen = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW)
-        seen = 1
+    seen = bump(f"kawal-person-views-{request.user.pk}", WINDOW)
     limit = limit_for(role)
     if seen == limit + 1:  # one alert per account and hour, however many more tries follow
         record(ALERT, request=request, limit=limit, role=str(role))

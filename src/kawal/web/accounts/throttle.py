@@ -30,13 +30,18 @@ def _count(key: str) -> int:
     return int(cache.get(key, 0))
 
 
-def _fail(key: str) -> int:
-    cache.add(key, 0, WINDOW)
+def bump(key: str, window: int) -> int:
+    """Add one to a counter that lives ``window`` seconds from its first count; returns the new count."""
+    cache.add(key, 0, window)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW)
+        cache.set(key, 1, window)
         return 1
+
+
+def _fail(key: str) -> int:
+    return bump(key, WINDOW)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
