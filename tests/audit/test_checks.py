@@ -115,7 +115,7 @@ def test_duplicate_is_explained(findings):
     first, second = findings["PEMILIH_GANDA"]
     assert first["cluster"] == second["cluster"] and first["tms"] == "2"
     assert "nama sama" in first["detail"] and "NIK sama" in first["detail"] and "tanggal lahir sama" in first["detail"]
-    assert "skor" in first["detail"]
+    assert "peluang" in first["detail"]
 
 
 def test_age_checks(findings):

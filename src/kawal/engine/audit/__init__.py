@@ -136,14 +136,17 @@ def audit(
     election_date: date = ELECTION_DATE,
     max_per_tps: int = MAX_PER_TPS,
     threshold: float | None = None,
+    labels: list[tuple[str, str, bool]] | None = None,
     wilayah: str | None = None,
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
 ) -> AuditResult:
     """Audit the inputs and write the four output files into ``out``.
 
-    ``threshold`` is the duplicate score threshold; by default it follows the list's size
-    (:func:`kawal.engine.audit.duplicates.default_threshold`).
+    ``threshold`` is the probability at which two rows are linked as one person (default 0.5). ``labels`` are
+    reviewers' answers ``(key_a, key_b, same_person)`` about pairs of rows, keyed by
+    :func:`kawal.engine.audit.duplicates.record_key_sql` so they carry over to the office's later lists: a pair
+    answered "same" is always linked, one answered "different" never, and both inform the estimates.
     """
     from kawal.engine.audit.report import write_report, write_summary
 
@@ -161,12 +164,16 @@ def audit(
         say(t(("Memuat daftar", "Loading the list")))
         _load(con, snapshots)
         if threshold is None:
-            threshold = duplicates.default_threshold(scalar(con, "SELECT count(*) FROM v"))
+            threshold = duplicates.DEFAULT_PROBABILITY
         checks = registry(threshold)
         ctx = Context(election_date, max_per_tps)
+        linkage: list[duplicates.Linkage] = []
         for label, step in (
             (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
-            (t(("Mencari pemilih ganda", "Finding duplicate voters")), lambda: duplicates.link(con, threshold)),
+            (
+                t(("Mencari pemilih ganda", "Finding duplicate voters")),
+                lambda: linkage.append(duplicates.link(con, threshold, labels)),
+            ),
             (t(("Menjalankan pemeriksaan", "Running the checks")), lambda: _run_checks(con, checks, ctx)),
             (t(("Menulis hasil", "Writing the results")), lambda: _write_outputs(con, snapshots, out)),
         ):
@@ -175,7 +182,7 @@ def audit(
             step()
             timings[label] = time.perf_counter() - step_started
         result = _result(con, snapshots, out, started, timings)
-        write_summary(con, result, snapshots, checks, ctx, threshold)
+        write_summary(con, result, snapshots, checks, ctx, linkage[0])
         write_report(con, result, checks, ctx)
         con.close()
         result.seconds = time.perf_counter() - started

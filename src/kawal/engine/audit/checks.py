@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from kawal.engine.audit.duplicate_text import pemilih_ganda
 from kawal.engine.nik_sql import reason_text
 from kawal.engine.sql import message
 
@@ -117,86 +118,6 @@ def nik_ganda(ctx: Context) -> str:
         )
         SELECT v.rid, v.nik_d, v.kode_kelurahan, v.tps, CASE WHEN people = 1 THEN {same} ELSE {other} END
         FROM v JOIN shared USING (nik_d) WHERE v.nik_full"""
-
-
-FIELD_WORDS: dict[str, dict[str, tuple[str, str]]] = {
-    "name": {
-        "exact": ("nama sama", "same name"),
-        "similar": ("nama mirip {jw}", "similar name {jw}"),
-        "different": ("nama berbeda {jw}", "different name {jw}"),
-    },
-    "dob": {
-        "same": ("tanggal lahir sama", "same birth date"),
-        "one_part": ("tanggal lahir beda satu bagian", "birth date differs in one part"),
-        "other": ("tanggal lahir berbeda", "different birth date"),
-    },
-    "nik": {
-        "same": ("NIK sama", "same NIK"),
-        "near": ("NIK beda satu digit", "NIK differs by one digit"),
-        "serial": ("NIK beda nomor urut", "NIK differs in its serial"),
-        "prefix": ("NIK beda kode kecamatan", "NIK differs in its kecamatan code"),
-        "other": ("NIK berbeda", "different NIK"),
-    },
-    "place": {
-        "same": ("tempat lahir sama", "same birthplace"),
-        "close": ("tempat lahir mirip", "similar birthplace"),
-        "other": ("tempat lahir berbeda", "different birthplace"),
-    },
-}
-SAME_PERSON = (
-    "diduga orang yang sama dengan baris {other} (skor {score}, ambang {threshold}): {fields}",
-    "likely the same person as row {other} (score {score}, threshold {threshold}): {fields}",
-)
-SEX_SAME = ("jenis kelamin sama", "same sex")
-NKK_SAME = ("KK sama", "same family card")
-
-
-def _level_text(field: str, level_sql: str, weight_sql: str, **values: str) -> str:
-    cases = " ".join(f"WHEN '{level}' THEN {message(words, **values)}" for level, words in FIELD_WORDS[field].items())
-    return f"CASE {level_sql} {cases} END || printf(' (%+.1f)', {weight_sql})"
-
-
-def pemilih_ganda_detail(threshold: float) -> str:
-    jw = "printf('%.2f', name_jw)"
-    name_level = (
-        "CASE WHEN w_name >= 4 AND name_jw = 1 THEN 'exact' WHEN name_jw >= 0.9 THEN 'similar' ELSE 'different' END"
-    )
-    fields = ", ".join(
-        [
-            _level_text("name", name_level, "w_name", jw=jw),
-            f"CASE WHEN dob_level IS NOT NULL THEN {_level_text('dob', 'dob_level', 'w_dob')} END",
-            f"CASE WHEN w_sex > 0 THEN {message(SEX_SAME)} || printf(' (%+.1f)', w_sex) END",
-            f"CASE WHEN nik_level IS NOT NULL THEN {_level_text('nik', 'nik_level', 'w_nik')} END",
-            f"CASE WHEN place_level IS NOT NULL THEN {_level_text('place', 'place_level', 'w_place')} END",
-            f"CASE WHEN w_nkk > 0 THEN {message(NKK_SAME)} || printf(' (%+.1f)', w_nkk) END",
-        ]
-    )
-    return message(
-        SAME_PERSON,
-        other="other_id",
-        score="printf('%.1f', score)",
-        threshold=f"'{threshold:g}'",
-        fields=f"concat_ws(', ', {fields})",
-    )
-
-
-def pemilih_ganda(threshold: float) -> Callable[[Context], str]:
-    def sql(ctx: Context) -> str:
-        return f"""
-            WITH best AS (
-                SELECT rid, arg_max(other, score) AS other, max(score) AS score FROM (
-                    SELECT a AS rid, b AS other, score FROM pairs WHERE score >= {float(threshold)}
-                    UNION ALL SELECT b, a, score FROM pairs WHERE score >= {float(threshold)}
-                ) GROUP BY rid
-            ), explained AS (
-                SELECT best.rid, o.record_id AS other_id, p.*
-                FROM best JOIN pairs p ON (p.a = least(best.rid, best.other) AND p.b = greatest(best.rid, best.other))
-                JOIN v o ON o.rid = best.other
-            )
-            SELECT v.rid, 'ORANG-' || r.record_id, v.kode_kelurahan, v.tps, {pemilih_ganda_detail(threshold)}
-            FROM clusters c JOIN v USING (rid) JOIN v r ON r.rid = c.cluster_rid JOIN explained e ON e.rid = c.rid"""
-
-    return sql
 
 
 UNDER_AGE = (

@@ -1,82 +1,208 @@
 """PEMILIH_GANDA: the same person on more than one row, whatever the NIK says.
 
-Set-based record linkage in DuckDB, in four steps:
+Set-based record linkage in DuckDB, with weights learned from the list being audited:
 
-1. **Normalise names** once per distinct name (titles and degrees dropped; old spelling DJ/TJ/OE folded; the
-   Muhammad family MUHAMMAD/MUHAMAD/MOHAMMAD/MOH./M. folded; doubled letters and spacing folded).
-2. **Block**: candidate pairs share birth date (or age), sex and the first letter of the first or last name
-   token; or share a full NIK; or share a whole normalised name and sex (birth-date typos). No pair outside a
-   block is ever compared.
-3. **Score** each pair with Fellegi-Sunter style weights (log2 of how much likelier the agreement is for the same
-   person than for two people): name (exact agreement weighted by how rare the name is), birth date (weighted by
-   how common the date is: placeholders such as 01-07 count less), sex, NIK, birthplace, family card (NKK).
-   Every weight is kept so the finding can say which fields agreed and how strongly.
-4. **Cluster**: pairs at or above the threshold are edges; connected components are people.
+1. **Normalise names** once per distinct name: titles and degrees dropped, punctuation and spacing folded, the
+   Muhammad family and the pre-1972 spelling (DJ/TJ/OE) folded, doubled letters folded. Kept beside it: the words
+   in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
+2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix or a whole word of the
+   name; or share the NIK; or share the whole normalised name with the birth year, with the day and month, or
+   (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
+3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
+   :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
+4. **Estimate** how likely each level is for one person (m) and for two people (u), and the share of candidate
+   pairs that are one person, by expectation maximisation on this list's own pairs
+   (:mod:`kawal.engine.audit.fellegi_sunter`). Exact agreement on a name, a birth date or a birthplace is then
+   adjusted for how common that value is (term frequency): two rows called SITI born 01-07-1970 say far less than
+   two rows called MUHAMMAD RIZKI FAUZAN.
+5. **Link** pairs whose estimated probability of being one person is at least 0.5 (or ``threshold``); connected
+   components are people. Reviewers' answers override the model for the pairs they answered.
 
-Two people who share one NIK differ in name and birth date, so their pair scores low and they stay two people
-(NIK_GANDA reports the shared number).
+The estimated precision and recall come from the same probabilities: the expected share of linked pairs that are
+one person, and the expected share of one-person candidate pairs that were linked.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 
+from kawal.engine.audit import fellegi_sunter as fs
 from kawal.engine.sql import scalar
 
-# The default threshold is the prior log-odds against two rows of an N-row list being one person, assuming about
-# 1.5% of rows are second registrations: log2(N) + 6.1, i.e. 26.5 for a city of 1.38 M (where the synthetic
-# benchmark also puts its best F1). A bigger list needs surer evidence, a small one less.
-PRIOR_BITS = 6.1
-CITY_THRESHOLD = 26.5
-MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without a birth date
-# Smoothing of value frequencies toward population rates, so a small list (one TPS) is not read as a whole
-# population: a name seen twice among 300 rows is not a common name.
-PSEUDO_ROWS = 100_000
+DEFAULT_PROBABILITY = 0.5
+MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without any birth date part
+MIN_TOKEN = 3  # words shorter than this (initials, BIN) are not blocked on
 
 TITLES = "H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|UST|RADEN|R|RA|TB|NY|TN|SDR|SDRI"
 MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCHAMED"
 MUHAMMAD_SHORT = "MOCH|MOHD|MOH|MUH|MHD|MUHD|MD|M"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Letters Indonesians write interchangeably for one sound; applied after the spelling folds above.
+PHONETIC = (("KH", "K"), ("GH", "G"), ("DH", "D"), ("TH", "T"), ("SY", "S"), ("SH", "S"), ("DZ", "J"), ("Z", "J"))
+PHONETIC += (("V", "F"), ("PH", "F"), ("F", "P"), ("Q", "K"), ("X", "KS"), ("Y", "I"), ("W", "U"))
+PLACE_WORDS = "KABUPATEN|KAB|KOTA|KOTAMADYA|KODYA|ADM|ADMINISTRASI|DKI|PROV|PROVINSI"
 
 
 @dataclass(frozen=True)
-class Weights:
-    """log2 Bayes factors: how much likelier an agreement is for one person than for two different people.
+class Comparison:
+    """One compared field: its levels in order of preference, each an SQL condition on the pair (``_a``/``_b``)."""
 
-    Exact name, birth date and birthplace agreement are weighted by how rare the value is (term frequency):
-    two rows called SITI born 01-07-1970 say far less than two rows called MUHAMMAD RIZKI FAUZAN.
-    """
+    field: str
+    missing: str
+    levels: tuple[tuple[str, str], ...]
 
-    name_m: float = 0.9  # share of duplicate pairs whose normalised names agree exactly
-    name_u: float = 1e-4  # chance that two different people of one sex share a normalised name (population)
-    name_close_penalty: float = 4.0  # a near-identical name (typo, initial) counts this much less than an exact one
-    name_similar_penalty: float = 8.0
-    name_min: float = 2.0
-    name_other: float = -9.0
-    dob_m: float = 0.97
-    dob_u: float = 1 / 29_000  # about 80 birth years
-    dob_one_part: float = -2.0
-    dob_other: float = -9.0
-    age_same: float = 3.0
-    age_off_by_one: float = 1.0
-    age_other: float = -6.0
-    sex_same: float = 1.0
-    sex_other: float = -6.0
-    nik_same: float = 12.0
-    nik_near: float = 1.0  # one digit of the serial differs: a typo, or two neighbours' consecutive serials
-    nik_serial: float = -1.0
-    nik_prefix: float = -2.8  # same birth date part, another kecamatan: a NIK issued again elsewhere, or a namesake
-    nik_other: float = -5.0
-    place_m: float = 0.95
-    place_u: float = 0.05
-    place_max: float = 3.5  # birthplace follows the naming tradition: agreement adds little to an agreeing name
-    place_min: float = 1.0
-    place_other: float = -4.0
-    nkk_same: float = 3.0
-    nkk_other: float = -0.5
+    def code_sql(self) -> str:
+        cases = " ".join(f"WHEN {condition} THEN {i}" for i, (_, condition) in enumerate(self.levels))
+        return f"CAST(CASE WHEN {self.missing} THEN -1 {cases} END AS TINYINT)"
+
+    @property
+    def column(self) -> str:
+        """The pair table's column holding this field's level."""
+        return f"l_{self.field}"
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.levels)
+
+
+def _initials_agree(a: str, b: str) -> str:
+    """Same number of words, each equal or one an initial of the other: AHMAD F RAHMAN ~ AHMAD FAUZI RAHMAN."""
+    return f"""(len({a}) = len({b}) AND list_bool_and(list_transform(range(1, len({a}) + 1), lambda i:
+        {a}[i] = {b}[i] OR (length({a}[i]) = 1 AND left({b}[i], 1) = {a}[i])
+        OR (length({b}[i]) = 1 AND left({a}[i], 1) = {b}[i]))))"""
+
+
+_DMY = "strftime({d}, '%d%m%Y')"
+_PLACEHOLDER = "strftime({d}, '%d%m') IN ('0107', '3112', '0101')"
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name",
+        "name_a IS NULL OR name_b IS NULL",
+        (
+            ("exact", "name_a = name_b"),
+            ("order", "sorted_a = sorted_b"),  # the same words in another order
+            ("phonetic", "phon_a = phon_b"),  # written differently, sounds the same
+            ("initials", f"(initial_a OR initial_b) AND {_initials_agree('tokens_a', 'tokens_b')}"),
+            ("typo", "abs(length(name_a) - length(name_b)) <= 1 AND damerau_levenshtein(name_a, name_b) = 1"),
+            (  # a word more or less
+                "subset",
+                "len(tokens_a) <> len(tokens_b) AND (list_has_all(tokens_a, tokens_b) OR list_has_all(tokens_b, tokens_a))",
+            ),
+            ("close", "name_jw >= 0.92"),
+            ("similar", "name_jw >= 0.85"),
+            ("other", "true"),
+        ),
+    ),
+    Comparison(
+        "dob",
+        "(dob_a IS NULL OR dob_b IS NULL) AND (usia_a IS NULL OR usia_b IS NULL)",
+        (
+            ("exact", "dob_a = dob_b"),
+            ("swap", "day(dob_a) = month(dob_b) AND month(dob_a) = day(dob_b) AND year(dob_a) = year(dob_b)"),
+            ("day", "abs(date_diff('day', dob_a, dob_b)) = 1"),
+            ("year", "month(dob_a) = month(dob_b) AND day(dob_a) = day(dob_b) AND abs(year(dob_a) - year(dob_b)) = 1"),
+            (  # one digit mistyped or two swapped: then at least two of day, month and year still agree
+                "digit",
+                "(year(dob_a) = year(dob_b))::INT + (month(dob_a) = month(dob_b))::INT + (day(dob_a) = day(dob_b))::INT >= 2 "
+                f"AND damerau_levenshtein({_DMY.format(d='dob_a')}, {_DMY.format(d='dob_b')}) = 1",
+            ),
+            (
+                "placeholder",
+                f"year(dob_a) = year(dob_b) AND ({_PLACEHOLDER.format(d='dob_a')} OR {_PLACEHOLDER.format(d='dob_b')})",
+            ),
+            ("same_year", "year(dob_a) = year(dob_b)"),
+            ("other", "dob_a IS NOT NULL AND dob_b IS NOT NULL"),
+            ("age", "usia_a = usia_b"),  # only the age is there to compare (published lists)
+            ("age_near", "abs(usia_a - usia_b) = 1"),
+            ("age_other", "true"),
+        ),
+    ),
+    Comparison("sex", "sex_a IS NULL OR sex_b IS NULL", (("same", "sex_a = sex_b"), ("other", "true"))),
+    Comparison(
+        "nik",
+        "nik_a IS NULL OR nik_b IS NULL",
+        (
+            ("same", "nik_a = nik_b"),
+            # A mistyped digit outside the serial. The serial is left out: people born on one day in one
+            # kecamatan get serials 0001, 0002 ..., so two of them (twins!) differ there by one digit anyway.
+            (
+                "typo",
+                "right(nik_a, 4) = right(nik_b, 4) AND damerau_levenshtein(left(nik_a, 12), left(nik_b, 12)) <= 2",
+            ),
+            ("other", "true"),
+        ),
+    ),
+    Comparison(
+        "place",
+        "place_a IS NULL OR place_b IS NULL",
+        (
+            ("exact", "place_a = place_b"),
+            (
+                "close",
+                "contains(place_a, place_b) OR contains(place_b, place_a) OR jaro_winkler_similarity(place_a, place_b) >= 0.88",
+            ),
+            ("other", "true"),
+        ),
+    ),
+    Comparison(
+        "area",
+        "kel_a IS NULL OR kel_b IS NULL",
+        (
+            ("rt", "kel_a = kel_b AND rw_a = rw_b AND rt_a = rt_b"),
+            ("kelurahan", "kel_a = kel_b"),
+            ("other", "true"),
+        ),
+    ),
+)
+FIELDS = tuple(c.field for c in COMPARISONS)
+DOB_LEVELS = COMPARISONS[FIELDS.index("dob")].level_names
+# Exact agreement is weighted by how common the value is: (field, its row count, its share in the population).
+# The population share stands in where the list is too small to tell: a name seen twice among 300 rows is not a
+# common name. Shares: a typical given name, one birthday of about 80 birth years, a typical birthplace, one NIK.
+TF_FIELDS = {"name": ("name_n", 1e-4), "dob": ("dob_n", 1 / 29_000), "place": ("place_n", 0.05), "nik": ("nik_n", 1e-8)}
+PSEUDO_ROWS = 100_000
+PRIOR_DUPLICATE_SHARE = 0.01  # before looking: about 1 row in 100 is a second registration ...
+PRIOR_ROWS = 1_000  # ... held as firmly as if 1,000 rows had shown it
+
+
+@dataclass
+class Linkage:
+    """What the linkage estimated and decided, for ``summary.json`` and the report."""
+
+    model: fs.Model
+    threshold: float
+    candidate_pairs: int
+    linked_pairs: int
+    people_on_several_rows: int
+    expected_matching_pairs: float
+    estimated_precision: float
+    estimated_recall: float
+    labelled_pairs: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "method": "Fellegi-Sunter, m/u and lambda by EM on this list's candidate pairs, term-frequency adjusted",
+            "probability_threshold": self.threshold,
+            "candidate_pairs": self.candidate_pairs,
+            "linked_pairs": self.linked_pairs,
+            "people_on_several_rows": self.people_on_several_rows,
+            "estimated_people_on_several_rows": round(self.expected_matching_pairs, 1),
+            "estimated_precision": round(self.estimated_precision, 4),
+            "estimated_recall": round(self.estimated_recall, 4),
+            "estimated_how": (
+                "precision: mean match probability of linked pairs; recall: sum of the probabilities of linked pairs "
+                "over the sum for all candidate pairs (pairs no blocking rule proposes are not counted)"
+            ),
+            "labelled_pairs": self.labelled_pairs,
+            "model": self.model.as_dict(),
+        }
+
+
+# --- names ---------------------------------------------------------------------------------------------------
 
 
 def _collapse_doubles(expr: str) -> str:
@@ -88,10 +214,6 @@ def _collapse_doubles(expr: str) -> str:
 
 def normalised_name_sql(column: str) -> str:
     """A name with titles, degrees, spelling variants and doubled letters folded: what linkage compares."""
-    return _normalised_name(column)
-
-
-def _normalised_name(column: str) -> str:
     text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees usually follow a comma
     text = f"regexp_replace({text}, '(\\s+[SMD]\\.\\s?[A-Z]{{1,4}}\\.?)+\\s*$', '')"  # ... or just a space: S.PD., M.M.
     text = f"regexp_replace({text}, '[^A-Z]+', ' ', 'g')"
@@ -106,46 +228,63 @@ def _normalised_name(column: str) -> str:
     return _collapse_doubles(text)
 
 
+def _phonetic(expr: str) -> str:
+    for old, new in PHONETIC:
+        expr = f"replace({expr}, '{old}', '{new}')"
+    expr = f"regexp_replace({expr}, 'H\\b', '', 'g')"  # a final H is not heard: FATIMAH ~ FATIMA
+    return _collapse_doubles(f"replace({expr}, ' ', '')")
+
+
 def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
-    """``names(nama, name_key, tokens, first_token, last_token)``, normalised once per distinct name."""
+    """``names``: each distinct name once, normalised, with its words, sorted words and phonetic key."""
     con.execute(
         f"""
         CREATE OR REPLACE TABLE names AS
         WITH normalised AS MATERIALIZED (
-            SELECT nama, {_normalised_name("nama")} AS name_norm FROM (SELECT DISTINCT nama FROM {table} WHERE nama IS NOT NULL)
+            SELECT nama, {normalised_name_sql("nama")} AS name_norm FROM (SELECT DISTINCT nama FROM {table} WHERE nama IS NOT NULL)
         )
         SELECT nama, replace(name_norm, ' ', '') AS name_key, string_split(name_norm, ' ') AS tokens,
-               split_part(name_norm, ' ', 1) AS first_token, list_last(string_split(name_norm, ' ')) AS last_token
+               regexp_matches(name_norm, '(^| )[A-Z]( |$)') AS has_initial,
+               array_to_string(list_sort(string_split(name_norm, ' ')), '') AS sorted_key,
+               {_phonetic("name_norm")} AS phon_key
         FROM normalised WHERE name_norm <> ''
         """
     )
 
 
+# --- people and blocking -------------------------------------------------------------------------------------
+
+
+def _place_sql(column: str) -> str:
+    text = f"regexp_replace(upper(coalesce({column}, '')), '[^A-Z ]', ' ', 'g')"
+    text = f"regexp_replace({text}, '\\b({PLACE_WORDS})\\b', ' ', 'g')"
+    return f"nullif(replace({text}, ' ', ''), '')"
+
+
 def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
-    """``people``: the fields linkage uses, one row per voter row, with how common each value is."""
+    """``people``: the fields linkage uses, one row per voter row, with how common name, date and place are."""
     con.execute(
         f"""
         CREATE OR REPLACE TABLE people_base AS
-        SELECT t.rid, n.name_key, n.tokens, n.first_token, n.last_token, t.tanggal_lahir AS dob,
+        SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, t.tanggal_lahir AS dob,
                CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
                     WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
-               t.usia, t.jenis_kelamin AS sex, coalesce(t.jenis_kelamin, '?') AS sex_key,
+               t.usia, t.jenis_kelamin AS sex,
                CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
-               nullif(regexp_replace(upper(coalesce(t.tempat_lahir, '')), '[^A-Z]', '', 'g'), '') AS place
+               {_place_sql("t.tempat_lahir")} AS place, t.kode_kelurahan AS kel, t.rw, t.rt
         FROM {table} t JOIN names n ON n.nama = t.nama
         """
     )
-    # Frequencies by GROUP BY and hash joins: cheaper than four window sorts over the whole list.
     con.execute(
         """
         CREATE OR REPLACE TABLE people AS
-        SELECT p.*, nf.name_freq, sf.sex_rows, df.dob_rows, pf.place_rows
+        SELECT p.*, nf.name_n, df.dob_n, pf.place_n, kf.nik_n
         FROM people_base p
-        JOIN (SELECT name_key, sex_key, count(*) AS name_freq FROM people_base GROUP BY ALL) nf USING (name_key, sex_key)
-        JOIN (SELECT sex_key, count(*) AS sex_rows FROM people_base GROUP BY ALL) sf USING (sex_key)
-        LEFT JOIN (SELECT dob_key, count(*) AS dob_rows FROM people_base GROUP BY ALL) df USING (dob_key)
-        LEFT JOIN (SELECT place, count(*) AS place_rows FROM people_base GROUP BY ALL) pf USING (place);
+        JOIN (SELECT name_key, count(*) AS name_n FROM people_base GROUP BY ALL) nf USING (name_key)
+        LEFT JOIN (SELECT dob_key, count(*) AS dob_n FROM people_base GROUP BY ALL) df USING (dob_key)
+        LEFT JOIN (SELECT place, count(*) AS place_n FROM people_base GROUP BY ALL) pf USING (place)
+        LEFT JOIN (SELECT nik, count(*) AS nik_n FROM people_base GROUP BY ALL) kf USING (nik);
         DROP TABLE people_base;
         """
     )
@@ -153,118 +292,197 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
 
 def prefix_length(rows: int) -> int:
     """Letters of the name that blocking compares: more for bigger lists, so candidate pairs grow about linearly
-    (people sharing a birth date and sex grow with the list; each extra letter splits them about tenfold)."""
+    (people sharing a birth date grow with the list; each extra letter splits them about tenfold)."""
     return 2 + (rows > 3_000_000) + (rows > 30_000_000)
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
-    Birth date and sex with the first two letters of the name, or its last three, or the first three of its
-    last word (one letter more each above 3 M rows, two above 30 M): a typo or variant changes one of these
-    at most. Plus any shared NIK, and a shared rare name (for
-    birth-date typos).
+    A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
+    its words. A wrong birth date keeps the name whole and one of: the year, the day and month. A rare name is
+    compared whatever the date; a shared NIK always.
     """
-    same_dob = "x.dob_key = y.dob_key AND x.sex_key = y.sex_key AND x.rid < y.rid"
     n = prefix_length(_row_count(con))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE words AS
+        SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
+        WHERE length(word) >= {MIN_TOKEN}
+        """
+    )
+    pair = "x.rid AS a, y.rid AS b FROM people x JOIN people y ON x.rid < y.rid AND"
+    same_name = "x.name_key = y.name_key AND"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
         SELECT DISTINCT a, b FROM (
-            SELECT x.rid AS a, y.rid AS b FROM people x JOIN people y ON {same_dob} AND left(x.name_key, {n}) = left(y.name_key, {n})
-            UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND right(x.name_key, {n + 1}) = right(y.name_key, {n + 1})
-            UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON {same_dob} AND left(x.last_token, {n + 1}) = left(y.last_token, {n + 1})
-            UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y ON x.nik = y.nik AND x.rid < y.rid
-            UNION ALL
-            SELECT x.rid, y.rid FROM people x JOIN people y
-              ON x.name_key = y.name_key AND x.sex_key = y.sex_key AND x.rid < y.rid AND x.name_freq <= {MAX_NAME_BLOCK}
+            SELECT {pair} x.dob_key = y.dob_key AND left(x.name_key, {n}) = left(y.name_key, {n})
+            UNION ALL SELECT {pair} x.dob_key = y.dob_key AND right(x.name_key, {n + 1}) = right(y.name_key, {n + 1})
+            UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
+            UNION ALL SELECT {pair} x.nik = y.nik
+            UNION ALL SELECT {pair} {same_name} year(x.dob) = year(y.dob)
+            UNION ALL SELECT {pair} {same_name} strftime(x.dob, '%m%d') = strftime(y.dob, '%m%d')
+            UNION ALL SELECT {pair} {same_name} x.name_n <= {MAX_NAME_BLOCK}
         )
         """
     )
-
-
-def _nik_level(a: str, b: str) -> str:
-    """same; near (the serial differs by one digit or one swap); serial (only the serial differs); prefix (only
-    the kecamatan differs); other (the birth-date part differs too)."""
-    return f"""CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL
-        WHEN {a} = {b} THEN 'same'
-        WHEN substr({a}, 7, 6) <> substr({b}, 7, 6) THEN 'other'
-        WHEN left({a}, 6) <> left({b}, 6) THEN 'prefix'
-        WHEN damerau_levenshtein(right({a}, 4), right({b}, 4)) = 1 THEN 'near'
-        ELSE 'serial' END"""
-
-
-def _initials_agree(a: str, b: str) -> str:
-    """Same number of words, each equal or one an initial of the other: AHMAD F RAHMAN ~ AHMAD FAUZI RAHMAN."""
-    return f"""(len({a}) = len({b}) AND list_bool_and(list_transform(range(1, len({a}) + 1), lambda i:
-        {a}[i] = {b}[i] OR (length({a}[i]) = 1 AND left({b}[i], 1) = {a}[i])
-        OR (length({b}[i]) = 1 AND left({a}[i], 1) = {b}[i]))))"""
-
-
-def _clamp(expr: str, low: float, high: float | None = None) -> str:
-    return f"greatest({low}, {expr})" if high is None else f"least({high}, greatest({low}, {expr}))"
-
-
-def score_pairs(con: duckdb.DuckDBPyConnection, w: Weights) -> None:
-    """``pairs``: every candidate with its field levels, field weights and total score."""
-    total = _row_count(con)
-    k = PSEUDO_ROWS
-    name_tf = f"log2({w.name_m} / ((name_freq - 1 + {k * w.name_u}) / (sex_rows + {k})))"
-    dob_tf = f"log2({w.dob_m} / ((dob_rows - 1 + {k * w.dob_u}) / ({total} + {k})))"
-    place_tf = f"log2({w.place_m} / ((place_rows - 1 + {k * w.place_u}) / ({total} + {k})))"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE pairs AS
-        WITH joined AS (
-            SELECT c.a, c.b, x.name_key AS name_a, y.name_key AS name_b, greatest(x.name_freq, y.name_freq) AS name_freq,
-                   x.tokens AS tokens_a, y.tokens AS tokens_b,
-                   x.sex_rows, x.dob_rows, greatest(x.place_rows, y.place_rows) AS place_rows,
-                   x.dob AS dob_a, y.dob AS dob_b, x.usia AS usia_a, y.usia AS usia_b, x.sex AS sex_a, y.sex AS sex_b,
-                   x.nik AS nik_a, y.nik AS nik_b, x.nkk AS nkk_a, y.nkk AS nkk_b, x.place AS place_a, y.place AS place_b
-            FROM candidates c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
-        ), levels AS (
-            SELECT *, CASE WHEN name_a = name_b THEN 1.0 ELSE jaro_winkler_similarity(name_a, name_b) END AS name_jw,
-                name_a <> name_b AND {_initials_agree("tokens_a", "tokens_b")} AS name_initials,
-                CASE WHEN dob_a IS NULL OR dob_b IS NULL THEN NULL WHEN dob_a = dob_b THEN 'same'
-                     WHEN (year(dob_a) = year(dob_b))::INT + (month(dob_a) = month(dob_b))::INT + (day(dob_a) = day(dob_b))::INT = 2
-                     THEN 'one_part' ELSE 'other' END AS dob_level,
-                {_nik_level("nik_a", "nik_b")} AS nik_level,
-                CASE WHEN place_a IS NULL OR place_b IS NULL THEN NULL WHEN place_a = place_b THEN 'same'
-                     WHEN jaro_winkler_similarity(place_a, place_b) >= 0.9 THEN 'close' ELSE 'other' END AS place_level
-            FROM joined
-        )
-        SELECT a, b, name_jw, name_initials, dob_level, nik_level, place_level,
-            CASE WHEN name_a = name_b THEN {_clamp(name_tf, w.name_min)}
-                 WHEN name_jw >= 0.95 OR name_initials THEN {_clamp(f"{name_tf} - {w.name_close_penalty}", w.name_min)}
-                 WHEN name_jw >= 0.90 THEN {_clamp(f"{name_tf} - {w.name_similar_penalty}", 0)}
-                 WHEN name_jw >= 0.80 THEN -2.0 ELSE {w.name_other} END AS w_name,
-            CASE dob_level WHEN 'same' THEN {dob_tf}
-                 WHEN 'one_part' THEN {w.dob_one_part} WHEN 'other' THEN {w.dob_other}
-                 ELSE CASE WHEN usia_a IS NULL OR usia_b IS NULL THEN 0 WHEN usia_a = usia_b THEN {w.age_same}
-                           WHEN abs(usia_a - usia_b) = 1 THEN {w.age_off_by_one} ELSE {w.age_other} END END AS w_dob,
-            CASE WHEN sex_a IS NULL OR sex_b IS NULL THEN 0 WHEN sex_a = sex_b THEN {w.sex_same} ELSE {w.sex_other} END AS w_sex,
-            CASE nik_level WHEN 'same' THEN {w.nik_same} WHEN 'near' THEN {w.nik_near} WHEN 'serial' THEN {w.nik_serial}
-                 WHEN 'prefix' THEN {w.nik_prefix} WHEN 'other' THEN {w.nik_other} ELSE 0 END AS w_nik,
-            CASE place_level WHEN 'same' THEN {_clamp(place_tf, w.place_min, w.place_max)}
-                 WHEN 'close' THEN {w.place_min} WHEN 'other' THEN {w.place_other} ELSE 0 END AS w_place,
-            CASE WHEN nkk_a IS NULL OR nkk_b IS NULL THEN 0 WHEN nkk_a = nkk_b THEN {w.nkk_same} ELSE {w.nkk_other} END AS w_nkk
-        FROM levels
-        """
-    )
-    con.execute("ALTER TABLE pairs ADD COLUMN score DOUBLE")
-    con.execute("UPDATE pairs SET score = w_name + w_dob + w_sex + w_nik + w_place + w_nkk")
+    con.execute("DROP TABLE words")
 
 
 def _row_count(con: duckdb.DuckDBPyConnection) -> int:
     return max(1, scalar(con, "SELECT count(*) FROM people"))
 
 
+# --- comparison, estimation, scoring -------------------------------------------------------------------------
+
+PAIR_COLUMNS = (
+    "name_key AS name",
+    "tokens",
+    "sorted_key AS sorted",
+    "phon_key AS phon",
+    "has_initial AS initial",
+    "dob",
+    "usia",
+    "sex",
+    "nik",
+    "place",
+    "kel",
+    "rw",
+    "rt",
+    "name_n",
+    "dob_n",
+    "place_n",
+    "nik_n",
+)
+U_SAMPLE = 300_000  # random pairs that measure how often two different people agree at each level
+DOB_AGREES = ("exact", "age")  # the same birth date or, on lists that show only an age, the same age
+SESSIONS = (  # (EM session: the field its pairs all agree on, and which it therefore cannot estimate)
+    ("dob", f"l_dob IN ({', '.join(str(DOB_LEVELS.index(level)) for level in DOB_AGREES)})"),
+    ("name", "l_name = 0"),
+)
+
+
+def _side(alias: str, suffix: str) -> str:
+    return ", ".join(f"{alias}.{c.split(' AS ')[0]} AS {c.split(' AS ')[-1]}_{suffix}" for c in PAIR_COLUMNS)
+
+
+def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: str = "pairs") -> None:
+    """``target``: every pair of ``source`` with its level code per field (``-1`` where a field is missing)."""
+    codes = ", ".join(f"{c.code_sql()} AS {c.column}" for c in COMPARISONS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {target} AS
+        WITH joined AS (
+            SELECT c.a, c.b, {_side("x", "a")}, {_side("y", "b")},
+                   CASE WHEN x.name_key <> y.name_key THEN jaro_winkler_similarity(x.name_key, y.name_key) END AS name_jw
+            FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
+        )
+        SELECT a, b, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
+               greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
+        FROM joined
+        """
+    )
+
+
+def _levels() -> tuple[tuple[str, ...], ...]:
+    return tuple(c.level_names for c in COMPARISONS)
+
+
+def _patterns(con: duckdb.DuckDBPyConnection, where: str, labels: str | None) -> tuple[np.ndarray, ...]:
+    """Distinct level patterns of the pairs ``where`` holds, with their counts and reviewers' answers."""
+    known = "count(*) FILTER (l.same), count(*) FILTER (NOT l.same)" if labels else "0, 0"
+    source = f"pairs p LEFT JOIN {labels} l ON l.a = p.a AND l.b = p.b" if labels else "pairs p"
+    rows = con.execute(
+        f"SELECT {', '.join('p.' + c.column for c in COMPARISONS)}, count(*), {known} FROM {source} "
+        f"WHERE {where} GROUP BY ALL"
+    ).fetchall()
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(COMPARISONS) + 3)
+    return table[:, : len(COMPARISONS)].astype(np.int64), table[:, -3], table[:, -2:]
+
+
+def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
+    """u per level: how often two rows drawn at random (nearly always two people) show it. Deterministic draw."""
+    rows = _row_count(con)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE u_source AS
+            SELECT 1 + hash(2 * i) % {rows} AS a, 1 + hash(2 * i + 1) % {rows} AS b FROM range({U_SAMPLE}) t(i)"""
+    )
+    compare(con, "(SELECT * FROM u_source WHERE a <> b)", "u_pairs")
+    u = []
+    for comparison in COMPARISONS:
+        k = len(comparison.levels)
+        counts = dict(
+            con.execute(
+                f"SELECT {comparison.column}, count(*) FROM u_pairs WHERE {comparison.column} >= 0 GROUP BY 1"
+            ).fetchall()
+        )
+        seen = np.array([counts.get(i, 0) for i in range(k)], dtype=np.float64)
+        u.append((seen + 0.5) / (seen.sum() + 0.5 * k))  # never 0: a level unseen in the sample is merely rare
+    con.execute("DROP TABLE u_pairs; DROP TABLE u_source")
+    return u
+
+
+def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> fs.Model:
+    """m by EM in two sessions, u from random pairs, and the prior from the number of people estimated twice.
+
+    Each session takes the candidate pairs that agree on one field (the same birth date; the same name), so that
+    within it the two classes differ only in the other fields; it cannot estimate the field it agrees on, which
+    the other session does. Exact agreement on name, date and place is weighted per value when scoring.
+    """
+    levels = _levels()
+    sessions = {}
+    for field, where in SESSIONS:
+        codes, counts, known = _patterns(con, where, labels)
+        sessions[field] = fs.estimate(FIELDS, levels, codes, counts, known)
+    by_dob, by_name = sessions["dob"], sessions["name"]
+    m = [by_name.m[i] if field == "dob" else by_dob.m[i] for i, field in enumerate(FIELDS)]
+    u = _random_pair_u(con)
+    rows = _row_count(con)
+    dob_pairs = scalar(con, f"SELECT count(*) FROM pairs WHERE {SESSIONS[0][1]}")
+    agree = sum(m[FIELDS.index("dob")][DOB_LEVELS.index(level)] for level in DOB_AGREES)
+    matches = by_dob.lam * dob_pairs / max(agree, 1e-3)  # one-person pairs with the same date, scaled to all
+    matches = (matches + PRIOR_DUPLICATE_SHARE * PRIOR_ROWS) / (rows + PRIOR_ROWS) * rows
+    lam = min(max(matches / max(rows * (rows - 1) / 2, 1), 1e-12), 0.5)
+    return fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
+
+
+def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
+    """log2(m / p_v) for agreeing on value v: two people share it with probability p_v², one person has it with
+    probability p_v, so the Bayes factor is m / p_v. p_v is the value's share of the other rows, smoothed toward its
+    population share so that a small list does not read a rare value seen twice as a common one."""
+    count, population_share = TF_FIELDS[field]
+    share = f"(greatest({count} - 1, 0) + {PSEUDO_ROWS * population_share!r}::DOUBLE) / ({rows} + {PSEUDO_ROWS})"
+    return f"log2({m_exact!r}::DOUBLE / ({share}))"
+
+
+def score(con: duckdb.DuckDBPyConnection, model: fs.Model, labels: str | None = None) -> None:
+    """Add ``w_<field>`` (bits), ``score`` (total bits with the prior) and ``probability`` to ``pairs``."""
+    rows = _row_count(con)
+    parts = []
+    for comparison, field_weights, m in zip(COMPARISONS, model.weights(), model.m, strict=True):
+        cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(field_weights))
+        if comparison.field in TF_FIELDS:
+            cases = f"WHEN 0 THEN {_exact_value_weight(float(m[0]), comparison.field, rows)} {cases}"
+        parts.append(f"CASE {comparison.column} {cases} ELSE 0.0 END AS w_{comparison.field}")
+    total = " + ".join(f"w_{f}" for f in FIELDS)
+    probability = "1.0 / (1.0 + pow(2.0, -least(greatest(score, -1000), 1000)))"
+    if labels:
+        probability = f"CASE WHEN l.same THEN 1.0 WHEN NOT l.same THEN 0.0 ELSE {probability} END"
+    join = f"LEFT JOIN {labels} l ON l.a = s.a AND l.b = s.b" if labels else ""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE pairs AS
+        WITH weighted AS (SELECT *, {", ".join(parts)} FROM pairs),
+        s AS (SELECT *, {model.prior_bits()!r}::DOUBLE + {total} AS score FROM weighted)
+        SELECT s.*, {probability} AS probability FROM s {join}
+        """
+    )
+
+
 def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
-    """``clusters(rid, cluster_rid)``: connected components of the pairs at or above the threshold."""
-    con.execute(f"CREATE OR REPLACE TABLE edges AS SELECT a, b FROM pairs WHERE score >= {float(threshold)}")
+    """``clusters(rid, cluster_rid)``: connected components of the pairs at or above the probability threshold."""
+    con.execute(f"CREATE OR REPLACE TABLE edges AS SELECT a, b FROM pairs WHERE probability >= {float(threshold)}")
     con.execute(
         """
         CREATE OR REPLACE TABLE clusters AS
@@ -291,15 +509,77 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
     return scalar(con, "SELECT count(DISTINCT cluster_rid) FROM clusters")
 
 
-def default_threshold(rows: int) -> float:
-    """The score above which a pair is more likely one person than two, in a list of ``rows`` rows."""
-    return round(math.log2(max(rows, 2)) + PRIOR_BITS, 1)
+def _summarise(
+    con: duckdb.DuckDBPyConnection, model: fs.Model, threshold: float, people: int, labels: str | None
+) -> Linkage:
+    candidates, linked, expected, linked_p = con.execute(
+        f"""SELECT count(*), count(*) FILTER (probability >= {float(threshold)}), coalesce(sum(probability), 0),
+                   coalesce(sum(probability) FILTER (probability >= {float(threshold)}), 0) FROM pairs"""
+    ).fetchall()[0]
+    labelled = scalar(con, f"SELECT count(*) FROM {labels}") if labels else 0
+    return Linkage(
+        model=model,
+        threshold=threshold,
+        candidate_pairs=candidates,
+        linked_pairs=linked,
+        people_on_several_rows=people,
+        expected_matching_pairs=expected,
+        estimated_precision=linked_p / linked if linked else 1.0,
+        estimated_recall=linked_p / expected if expected else 1.0,
+        labelled_pairs=labelled,
+    )
 
 
-def link(con: duckdb.DuckDBPyConnection, threshold: float, weights: Weights | None = None) -> int:
-    """Run the whole linkage over table ``v``; returns the number of people found on more than one row."""
+def record_key_sql(table: str = "v") -> str:
+    """A row's identity across lists and stages, for reviewers' answers: NIK, name and birth date as printed."""
+    return (
+        f"md5(concat_ws('|', coalesce({table}.nik, ''), upper(trim(coalesce({table}.nama, ''))), "
+        f"coalesce(CAST({table}.tanggal_lahir AS VARCHAR), '')))"
+    )
+
+
+def register_labels(con: duckdb.DuckDBPyConnection, labels: list[tuple[str, str, bool]] | None) -> str | None:
+    """Table ``labels(a, b, same)`` of reviewed pairs by ``rid`` (a < b) from ``(key_a, key_b, same)`` answers.
+
+    Keys are :func:`record_key_sql`; the latest answer about a pair wins (the list is in the order given).
+    """
+    if not labels:
+        return None
+    con.execute("CREATE OR REPLACE TEMP TABLE label_in (ord INTEGER, key_a VARCHAR, key_b VARCHAR, same BOOLEAN)")
+    con.executemany(
+        "INSERT INTO label_in VALUES (?, ?, ?, ?)", [(i, a, b, bool(s)) for i, (a, b, s) in enumerate(labels)]
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE labels AS
+        WITH keyed AS (SELECT rid, {record_key_sql()} AS k FROM v),
+        mapped AS (
+            SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b, l.same, l.ord
+            FROM label_in l JOIN keyed x ON x.k = l.key_a JOIN keyed y ON y.k = l.key_b WHERE x.rid <> y.rid
+        )
+        SELECT a, b, arg_max(same, ord) AS same FROM mapped GROUP BY a, b
+        """
+    )
+    return "labels"
+
+
+def link(
+    con: duckdb.DuckDBPyConnection, threshold: float | None = None, labels: list[tuple[str, str, bool]] | None = None
+) -> Linkage:
+    """Run the whole linkage over table ``v``.
+
+    ``labels`` are reviewers' answers ``(key_a, key_b, same)`` (keys from :func:`record_key_sql`): a pair called one
+    person is always linked, a pair called two people never, and both steady the estimates.
+    """
+    threshold = DEFAULT_PROBABILITY if threshold is None else threshold
     build_names(con)
     build_people(con)
     build_candidates(con)
-    score_pairs(con, weights or Weights())
-    return cluster(con, threshold)
+    labels_table = register_labels(con, labels)
+    if labels_table:  # a confirmed pair is compared even where no blocking rule would propose it
+        con.execute("INSERT INTO candidates SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates")
+    compare(con)
+    model = estimate(con, labels_table)
+    score(con, model, labels_table)
+    people = cluster(con, threshold)
+    return _summarise(con, model, threshold, people, labels_table)

@@ -20,6 +20,7 @@ from kawal.i18n import t
 
 if TYPE_CHECKING:
     from kawal.engine.audit import AuditResult
+    from kawal.engine.audit.duplicates import Linkage
 
 EXAMPLES_PER_CHECK = 5
 WORST = 15
@@ -56,7 +57,7 @@ def build_summary(
     snapshots: list[Snapshot],
     checks: tuple[Check, ...],
     ctx: Context,
-    threshold: float,
+    linkage: Linkage,
 ) -> dict:
     per_check = {
         r["check"]: r
@@ -69,13 +70,8 @@ def build_summary(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "election_date": ctx.election_date.isoformat(),
         "max_per_tps": ctx.max_per_tps,
-        "duplicate_threshold": threshold,
-        "duplicate_linkage": _rows(
-            con,
-            f"""SELECT (SELECT count(*) FROM candidates) AS candidate_pairs,
-                       (SELECT count(*) FROM pairs WHERE score >= {float(threshold)}) AS pairs_at_or_above_threshold,
-                       (SELECT count(DISTINCT cluster_rid) FROM clusters) AS people_on_several_rows""",
-        )[0],
+        "duplicate_threshold": linkage.threshold,
+        "duplicates": linkage.as_dict(),
         "rows_in": result.rows_in,
         "audited": result.audited,
         "rejected": result.rejected,
@@ -106,9 +102,9 @@ def write_summary(
     snapshots: list[Snapshot],
     checks: tuple[Check, ...],
     ctx: Context,
-    threshold: float,
+    linkage: Linkage,
 ) -> None:
-    summary = build_summary(con, result, snapshots, checks, ctx, threshold)
+    summary = build_summary(con, result, snapshots, checks, ctx, linkage)
     result.summary = summary
     (result.out / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
@@ -264,8 +260,8 @@ def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tu
     sources = ", ".join(i["source"] for i in summary["inputs"])
     meta = t(
         (
-            "Sumber: {s}. Hari pemungutan suara {e}; maksimum {m} pemilih per TPS; ambang pemilih ganda {th}. Dibuat {c} oleh kawal {v}.",
-            "Source: {s}. Election day {e}; at most {m} voters per TPS; duplicate threshold {th}. Made {c} by kawal {v}.",
+            "Sumber: {s}. Hari pemungutan suara {e}; maksimum {m} pemilih per TPS; pemilih ganda bila peluangnya ≥ {th}. Dibuat {c} oleh kawal {v}.",
+            "Source: {s}. Election day {e}; at most {m} voters per TPS; duplicates linked at a probability ≥ {th}. Made {c} by kawal {v}.",
         ),
         s=sources,
         e=ctx.election_date.strftime("%d-%m-%Y"),
