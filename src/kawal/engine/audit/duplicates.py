@@ -41,7 +41,7 @@ MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|M
 MUHAMMAD_SHORT = "MOCH|MOHD|MOH|MUH|MHD|MUHD|MD|M"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Letters Indonesians write interchangeably for one sound; applied after the spelling folds above.
-PHONETIC = (("KH", "K"), ("GH", "G"), ("DH", "D"), ("TH", "T"), ("SY", "S"), ("SH", "S"), ("DZ", "J"), ("Z", "J"))
+PHONETIC = (("KH", "H"), ("GH", "G"), ("DH", "D"), ("TH", "T"), ("SY", "S"), ("SH", "S"), ("DZ", "J"), ("Z", "J"))
 PHONETIC += (("V", "F"), ("PH", "F"), ("F", "P"), ("Q", "K"), ("X", "KS"), ("Y", "I"), ("W", "U"))
 PLACE_WORDS = "KABUPATEN|KAB|KOTA|KOTAMADYA|KODYA|ADM|ADMINISTRASI|DKI|PROV|PROVINSI"
 
@@ -300,34 +300,41 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
-    its words. A wrong birth date keeps the name whole and one of: the year, the day and month. A rare name is
-    compared whatever the date; a shared NIK always.
+    its words. A wrong birth date keeps the name whole and two of year, month and day (or the day and month in
+    another order). A rare name is compared whatever the date; a shared NIK always.
     """
     n = prefix_length(_row_count(con))
-    con.execute(
+    con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
         f"""
+        CREATE OR REPLACE TEMP TABLE keys AS
+        SELECT rid, dob_key, name_key, left(name_key, {n}) AS head, right(name_key, {n + 1}) AS tail,
+               year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
+               greatest(day(dob), month(dob)) AS hi, nik, name_n
+        FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
         WHERE length(word) >= {MIN_TOKEN}
         """
     )
-    pair = "x.rid AS a, y.rid AS b FROM people x JOIN people y ON x.rid < y.rid AND"
+    pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
     same_name = "x.name_key = y.name_key AND"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
         SELECT DISTINCT a, b FROM (
-            SELECT {pair} x.dob_key = y.dob_key AND left(x.name_key, {n}) = left(y.name_key, {n})
-            UNION ALL SELECT {pair} x.dob_key = y.dob_key AND right(x.name_key, {n + 1}) = right(y.name_key, {n + 1})
+            SELECT {pair} x.dob_key = y.dob_key AND x.head = y.head
+            UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
             UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
             UNION ALL SELECT {pair} x.nik = y.nik
-            UNION ALL SELECT {pair} {same_name} year(x.dob) = year(y.dob)
-            UNION ALL SELECT {pair} {same_name} strftime(x.dob, '%m%d') = strftime(y.dob, '%m%d')
+            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.m = y.m
+            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.d = y.d
+            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.lo = y.lo AND x.hi = y.hi
+            UNION ALL SELECT {pair} {same_name} x.m = y.m AND x.d = y.d
             UNION ALL SELECT {pair} {same_name} x.name_n <= {MAX_NAME_BLOCK}
         )
         """
     )
-    con.execute("DROP TABLE words")
+    con.execute("DROP TABLE words; DROP TABLE keys")
 
 
 def _row_count(con: duckdb.DuckDBPyConnection) -> int:

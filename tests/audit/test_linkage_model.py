@@ -1,0 +1,124 @@
+"""The duplicate matcher's parts: EM recovers known parameters, each clerical error lands in its own level,
+reviewers' answers override the model, and the estimated precision follows the truth."""
+
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from kawal.engine.audit import duplicates as d
+from kawal.engine.audit import fellegi_sunter as fs
+from kawal.engine.sql import connect
+
+
+def simulate(rng, m, u, lam, pairs):
+    """Pattern counts drawn from a two-class model with independent fields."""
+    is_match = rng.random(pairs) < lam
+    codes = np.column_stack(
+        [np.where(is_match, rng.choice(len(mf), pairs, p=mf), rng.choice(len(uf), pairs, p=uf)) for mf, uf in zip(m, u)]
+    )
+    patterns, counts = np.unique(codes, axis=0, return_counts=True)
+    return patterns, counts
+
+
+def test_em_recovers_the_parameters_it_was_drawn_from():
+    rng = np.random.default_rng(3)
+    m = [np.array([0.9, 0.07, 0.03]), np.array([0.95, 0.05]), np.array([0.8, 0.15, 0.05]), np.array([0.97, 0.03])]
+    u = [np.array([0.01, 0.04, 0.95]), np.array([0.1, 0.9]), np.array([0.05, 0.15, 0.8]), np.array([0.5, 0.5])]
+    patterns, counts = simulate(rng, m, u, 0.1, 200_000)
+    levels = tuple(tuple(f"l{i}" for i in range(len(x))) for x in m)
+    model = fs.estimate(("a", "b", "c", "d"), levels, patterns, counts)
+    assert model.lam == pytest.approx(0.1, abs=0.01)
+    for estimated, true in zip(model.m, m):
+        assert np.abs(estimated - true).max() < 0.02
+    for estimated, true in zip(model.u, u):
+        assert np.abs(estimated - true).max() < 0.02
+
+
+def test_known_pairs_stay_in_their_class():
+    patterns = np.array([[0, 0], [1, 1], [0, 1]])
+    counts = np.array([10.0, 1000.0, 5.0])
+    known = np.array([[0.0, 0.0], [0.0, 0.0], [5.0, 0.0]])  # reviewers said all five [0, 1] pairs are one person
+    levels = (("same", "other"), ("same", "other"))
+    with_answers = fs.estimate(("x", "y"), levels, patterns, counts, known)
+    without = fs.estimate(("x", "y"), levels, patterns, counts)
+    assert with_answers.m[1][1] > without.m[1][1]
+
+
+ROWS = [
+    # (nama, tanggal_lahir, sex, nik, place, kel, rw, rt)
+    ("AHMAD FAUZI", "1980-03-04", "L", "3671010403800001", "TANGERANG", "3671011001", 1, 1),
+    ("FAUZI AHMAD", "1980-03-04", "L", None, "TANGERANG", "3671011001", 1, 1),  # words reversed
+    ("AHMAD FAUZI", "1980-04-03", "L", None, "TANGERANG", "3671011002", 2, 1),  # day and month swapped
+    ("AHMAD FAUZI", "1980-03-05", "P", None, "TANGGERANG", "3671021001", 1, 1),  # one day off, sex wrong
+    ("AHMAD FAUZI", "1981-03-04", "L", "3671010403800002", "TANGERANG", "3671011001", 1, 2),  # year off
+    ("AHMAD F", "1980-03-04", "L", "3671010403801001", "TANGERANG", "3671011001", 1, 1),  # initial; NIK serial
+    ("AHMAD FAUZI HASAN", "1980-03-04", "L", "3671010403800001", "TANGERANG", "3671011001", 1, 1),  # word more
+    ("ACHMAD FAUZY", "1980-03-04", "L", "3671010403800011", "JAKARTA", "3671011001", 1, 1),  # phonetic
+    ("AHMAD FAUZI", "1980-07-01", "L", "3672010403800001", "KAB. TANGERANG", "3671011001", 1, 1),  # placeholder
+]
+
+
+@pytest.fixture
+def pairs():
+    con = connect()
+    table = pa.table(
+        {
+            "rid": pa.array(range(1, len(ROWS) + 1), pa.int64()),
+            "nama": [r[0] for r in ROWS],
+            "tanggal_lahir": pa.array([date.fromisoformat(r[1]) for r in ROWS]),
+            "usia": pa.array([None] * len(ROWS), pa.int16()),
+            "jenis_kelamin": [r[2] for r in ROWS],
+            "nik_d": [r[3] for r in ROWS],
+            "nik_full": [r[3] is not None for r in ROWS],
+            "nkk_d": pa.array([None] * len(ROWS), pa.string()),
+            "nkk_full": [False] * len(ROWS),
+            "tempat_lahir": [r[4] for r in ROWS],
+            "kode_kelurahan": [r[5] for r in ROWS],
+            "rw": [r[6] for r in ROWS],
+            "rt": [r[7] for r in ROWS],
+        }
+    )
+    con.register("v_in", table)
+    con.execute("CREATE TABLE v AS SELECT * FROM v_in")
+    d.build_names(con)
+    d.build_people(con)
+    con.execute("CREATE TABLE candidates AS SELECT a.rid AS a, b.rid AS b FROM v a JOIN v b ON a.rid < b.rid")
+    d.compare(con)
+    names = {c.field: c.level_names for c in d.COMPARISONS}
+    rows = con.execute(f"SELECT a, b, {', '.join(c.column for c in d.COMPARISONS)} FROM pairs").fetchall()
+    return {
+        (a, b): {f: (names[f][lv] if lv >= 0 else None) for f, lv in zip(d.FIELDS, levels)} for a, b, *levels in rows
+    }
+
+
+@pytest.mark.parametrize(
+    ("other", "field", "level"),
+    [
+        (2, "name", "order"),
+        (3, "dob", "swap"),
+        (4, "dob", "day"),
+        (4, "sex", "other"),
+        (4, "place", "close"),
+        (5, "dob", "year"),
+        (6, "name", "initials"),
+        (7, "name", "subset"),
+        (7, "nik", "same"),
+        (8, "name", "phonetic"),
+        (9, "dob", "placeholder"),
+        (9, "nik", "typo"),
+        (9, "place", "exact"),  # KAB. TANGERANG is TANGERANG
+        (2, "area", "rt"),
+        (5, "area", "kelurahan"),
+        (4, "area", "other"),
+    ],
+)
+def test_each_clerical_error_has_its_level(pairs, other, field, level):
+    assert pairs[(1, other)][field] == level
+
+
+def test_a_serial_one_digit_off_is_not_a_typo(pairs):
+    """Twins born the same day in one kecamatan get serials 0001 and 0002: that is no evidence of one person."""
+    assert pairs[(1, 6)]["nik"] == "other"
+    assert pairs[(1, 2)]["nik"] is None  # hidden or missing numbers are not compared
