@@ -60,9 +60,8 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def pairs():
-    con = connect()
+def rows_table(con):
+    con = con
     table = pa.table(
         {
             "rid": pa.array(range(1, len(ROWS) + 1), pa.int64()),
@@ -81,7 +80,13 @@ def pairs():
         }
     )
     con.register("v_in", table)
-    con.execute("CREATE TABLE v AS SELECT * FROM v_in")
+    con.execute("CREATE TABLE v AS SELECT *, nik_d AS nik, tanggal_lahir AS tgl FROM v_in")
+    return con
+
+
+@pytest.fixture
+def pairs():
+    con = rows_table(connect())
     d.build_names(con)
     d.build_people(con)
     con.execute("CREATE TABLE candidates AS SELECT a.rid AS a, b.rid AS b FROM v a JOIN v b ON a.rid < b.rid")
@@ -122,3 +127,26 @@ def test_a_serial_one_digit_off_is_not_a_typo(pairs):
     """Twins born the same day in one kecamatan get serials 0001 and 0002: that is no evidence of one person."""
     assert pairs[(1, 6)]["nik"] == "other"
     assert pairs[(1, 2)]["nik"] is None  # hidden or missing numbers are not compared
+
+
+def linked(con):
+    return {tuple(r) for r in con.execute("SELECT a, b FROM pairs WHERE probability >= 0.5").fetchall()}
+
+
+def key(con, rid):
+    return con.execute(f"SELECT {d.record_key_sql()} FROM v WHERE rid = {rid}").fetchall()[0][0]
+
+
+def test_reviewers_answers_override_the_model():
+    con = rows_table(connect())
+    before = d.link(con)
+    assert (1, 7) in linked(con)  # same NIK, a word more: linked by the model
+    assert (1, 8) not in linked(con)
+    answers = [(key(con, 1), key(con, 7), False), (key(con, 8), key(con, 1), True)]
+    con = rows_table(connect())
+    after = d.link(con, labels=answers)
+    assert (1, 7) not in linked(con) and (1, 8) in linked(con)
+    assert after.labelled_pairs == 2 and before.labelled_pairs == 0
+    con = rows_table(connect())
+    d.link(con, labels=[*answers, (key(con, 7), key(con, 1), True)])  # the latest answer about a pair wins
+    assert (1, 7) in linked(con)
