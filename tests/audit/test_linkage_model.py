@@ -16,7 +16,10 @@ def simulate(rng, m, u, lam, pairs):
     """Pattern counts drawn from a two-class model with independent fields."""
     is_match = rng.random(pairs) < lam
     codes = np.column_stack(
-        [np.where(is_match, rng.choice(len(mf), pairs, p=mf), rng.choice(len(uf), pairs, p=uf)) for mf, uf in zip(m, u)]
+        [
+            np.where(is_match, rng.choice(len(mf), pairs, p=mf), rng.choice(len(uf), pairs, p=uf))
+            for mf, uf in zip(m, u, strict=True)
+        ]
     )
     patterns, counts = np.unique(codes, axis=0, return_counts=True)
     return patterns, counts
@@ -30,9 +33,9 @@ def test_em_recovers_the_parameters_it_was_drawn_from():
     levels = tuple(tuple(f"l{i}" for i in range(len(x))) for x in m)
     model = fs.estimate(("a", "b", "c", "d"), levels, patterns, counts)
     assert model.lam == pytest.approx(0.1, abs=0.01)
-    for estimated, true in zip(model.m, m):
+    for estimated, true in zip(model.m, m, strict=True):
         assert np.abs(estimated - true).max() < 0.02
-    for estimated, true in zip(model.u, u):
+    for estimated, true in zip(model.u, u, strict=True):
         assert np.abs(estimated - true).max() < 0.02
 
 
@@ -94,7 +97,8 @@ def pairs():
     names = {c.field: c.level_names for c in d.COMPARISONS}
     rows = con.execute(f"SELECT a, b, {', '.join(c.column for c in d.COMPARISONS)} FROM pairs").fetchall()
     return {
-        (a, b): {f: (names[f][lv] if lv >= 0 else None) for f, lv in zip(d.FIELDS, levels)} for a, b, *levels in rows
+        (a, b): {f: (names[f][lv] if lv >= 0 else None) for f, lv in zip(d.FIELDS, levels, strict=True)}
+        for a, b, *levels in rows
     }
 
 
