@@ -344,8 +344,8 @@ def register_audit(sub: Sub) -> None:
         type=float,
         help=t(
             (
-                "ambang skor pemilih ganda (bawaan: log2(jumlah baris) + 6.1, yaitu 26.5 untuk 1,38 juta)",
-                "duplicate score threshold (default: log2(rows) + 6.1, i.e. 26.5 for 1.38 M)",
+                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; diperkirakan dari daftar ini)",
+                "probability at which two rows are linked as one person (default 0.5; estimated from this list)",
             )
         ),
     )
@@ -435,6 +435,7 @@ def register_manage(sub: Sub) -> None:
 
 def register_generate(sub: Sub) -> None:
     from kawal.synth.generator import CITY_VOTERS
+    from kawal.synth.profiles import PROFILES
 
     p = sub.add_parser(
         "generate",
@@ -453,6 +454,17 @@ def register_generate(sub: Sub) -> None:
     )
     p.add_argument("--seed", type=int, default=2024, help=t(("benih acak", "random seed")))
     p.add_argument("--out", type=Path, required=True, help=t(("folder keluaran", "output folder")))
+    p.add_argument(
+        "--profile",
+        choices=["kawal", *PROFILES],
+        default="kawal",
+        help=t(
+            (
+                "profil pembangkit: kawal (bawaan) atau profil independen untuk menguji pencocok pemilih ganda",
+                "generator profile: kawal (default) or an independent profile to measure the duplicate matcher on",
+            )
+        ),
+    )
     p.set_defaults(handler=cmd_generate)
 
 
@@ -485,8 +497,39 @@ def run_generate(voters: int, seed: int, out: Path) -> dict[str, int]:
     return summary.problems
 
 
+def run_generate_profile(profile: str, voters: int, seed: int, out: Path) -> dict[str, int]:
+    """One of the independent profiles (kawal.synth.profiles): the list, its truth, and its duplicate pairs."""
+    from kawal.synth.profiles import generate_profile
+
+    words = {
+        "persons": t(("Membuat penduduk, rumah tangga dan nama", "Making people, households and names")),
+        "problems": t(("Mendaftarkan sebagian orang dua kali", "Registering some people twice")),
+        "write": t(("Menulis CSV", "Writing CSV")),
+    }
+    with steps(len(words)) as advance:
+        summary = generate_profile(profile, voters, seed, out, progress=lambda s: advance(words.get(s, s)))
+    console.print(
+        t(
+            (
+                "Profil {n}: {v:,} pemilih ({p:,} orang), {d:,} baris ganda, {pairs:,} pasangan → {o}",
+                "Profile {n}: {v:,} voters ({p:,} people), {d:,} duplicate rows, {pairs:,} pairs → {o}",
+            ),
+            n=profile,
+            v=summary["voters"],
+            p=summary["persons"],
+            d=summary["duplicate_rows"],
+            pairs=summary["pairs"],
+            o=out / "dpt.csv",
+        )
+    )
+    return summary["problems"]
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
-    problems = run_generate(args.voters, args.seed, args.out)
+    if args.profile == "kawal":
+        problems = run_generate(args.voters, args.seed, args.out)
+    else:
+        problems = run_generate_profile(args.profile, args.voters, args.seed, args.out)
     console.print(t(("Masalah (baris): ", "Problems (rows): ")) + ", ".join(f"{k} {v:,}" for k, v in problems.items()))
     return 0
 
