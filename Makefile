@@ -20,8 +20,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
-test-pg: $(STAMP)  # the web tests on PostgreSQL (DATABASE_URL, default the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q tests/web
+test-pg: $(STAMP)  # the web and security tests on PostgreSQL (DATABASE_URL, default the local server)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q tests/web tests/security
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

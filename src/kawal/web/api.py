@@ -3,8 +3,10 @@ same scoping. Authenticate with a session or ``Authorization: Bearer <token>`` (
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
@@ -40,26 +42,37 @@ _tokens = Recent(TOKEN_CACHE_SECONDS)
 _tokens.forget_on_save(ApiToken, settings.AUTH_USER_MODEL)  # revoked or deactivated here: at once
 
 
+@dataclass(frozen=True)
+class _Holder:
+    """What is remembered of a token: its user, and when it expires (checked on every use, so a remembered token
+    stops at its expiry to the second, not up to 30 seconds later)."""
+
+    user: object
+    expires_at: datetime
+
+
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer kwl_…``; the lookup is remembered for a few seconds per process (``memo.py``)."""
+    """``Authorization: Bearer kwl_…``; the lookup is remembered for a few seconds per process (``memo.py``).
+    An unknown, revoked or expired token answers 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> object:
         key_hash = ApiToken.hash(token)
-        user = _tokens.get(key_hash, lambda: _token_user(key_hash))
-        if user is None:
+        held = _tokens.get(key_hash, lambda: _token_holder(key_hash))
+        if held is None or held.expires_at <= timezone.now():
             return None
+        user = copy.copy(held.user)  # the remembered user is shared: each request gets its own
         request.user = user
         return user
 
 
-def _token_user(key_hash: str) -> object:
-    found = ApiToken.objects.filter(key_hash=key_hash, revoked=False).select_related("user").first()
+def _token_holder(key_hash: str) -> _Holder | None:
+    now = timezone.now()
+    found = ApiToken.objects.filter(key_hash=key_hash, revoked=False, expires_at__gt=now).select_related("user").first()
     if found is None or not found.user.is_active:
         return None
-    now = timezone.now()
     if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):  # not a write per request
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    return found.user
+    return _Holder(found.user, found.expires_at)
 
 
 api = NinjaAPI(title="kawal", version="1", urls_namespace="api-v1", auth=[BearerToken(), django_auth])

@@ -8,7 +8,12 @@ from __future__ import annotations
 import gc
 import os
 
+from kawal.web.client_address import parse_networks
+
 bind = os.environ.get("KAWAL_BIND", "127.0.0.1:8000")
+# The proxies allowed to say the request came over HTTPS (X-Forwarded-Proto): the same list the app believes
+# X-Forwarded-For from (KAWAL_TRUSTED_PROXIES, client_address.py), so gunicorn and Django trust the same hops.
+forwarded_allow_ips = ",".join(str(n) for n in parse_networks(os.environ.get("KAWAL_TRUSTED_PROXIES", "")))
 workers = int(os.environ.get("KAWAL_WEB_WORKERS", 2 * (os.cpu_count() or 1) + 1))
 timeout = 120
 graceful_timeout = 30

@@ -2,7 +2,8 @@
 
 Embedded default: SQLite and local files under ``$KAWAL_DATA_DIR`` (``./kawal-data``), so ``kawal serve`` needs
 nothing installed. Production: ``KAWAL_ENV=production`` with ``DATABASE_URL`` (PostgreSQL), ``KAWAL_SECRET_KEY``
-and ``KAWAL_FIELD_KEY``; the settings refuse to start in production with a development secret or with DEBUG on.
+and ``KAWAL_FIELD_KEY``; the settings refuse to start in production with a development secret, a placeholder or
+short key (``config_checks.py``) or with DEBUG on. DEBUG is off unless asked for (``KAWAL_DEBUG=1``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from kawal.web.client_address import parse_networks
+from kawal.web.config_checks import weak_settings, weak_settings_message
 from kawal.web.crypto import development_secret
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KAWAL_DATA_DIR") or "kawal-data").resolve()
 ENVIRONMENT = os.environ.get("KAWAL_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = os.environ.get("KAWAL_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off unless asked for (KAWAL_DEBUG=1, `kawal serve --debug`): DEBUG's error pages show code and settings, and its
+# 404 page lists every URL of the site.
+DEBUG = os.environ.get("KAWAL_DEBUG", "0") == "1"
 
 SECRET_KEY = os.environ.get("KAWAL_SECRET_KEY") or development_secret(DATA_DIR, "django-secret")
 FIELD_KEY = os.environ.get("KAWAL_FIELD_KEY") or development_secret(DATA_DIR, "field-key")
@@ -34,11 +39,25 @@ if FIELD_KEY_OLD and not HASH_KEY:
     )
 if PRODUCTION:
     if DEBUG:
-        raise ImproperlyConfigured("KAWAL_ENV=production with KAWAL_DEBUG=1: refusing to start.")
+        raise ImproperlyConfigured(
+            "KAWAL_ENV=production dengan KAWAL_DEBUG=1: situs tidak dijalankan. / "
+            "KAWAL_ENV=production with KAWAL_DEBUG=1: refusing to start."
+        )
     if not os.environ.get("KAWAL_SECRET_KEY") or not os.environ.get("KAWAL_FIELD_KEY"):
         raise ImproperlyConfigured(
+            "KAWAL_ENV=production memerlukan KAWAL_SECRET_KEY dan KAWAL_FIELD_KEY dari lingkungan. / "
             "KAWAL_ENV=production needs KAWAL_SECRET_KEY and KAWAL_FIELD_KEY from the environment."
         )
+
+# The reverse proxies whose X-Forwarded-For is believed (client_address.py): addresses or networks, comma
+# separated; none by default. The shipped nginx on the same machine: 127.0.0.1,::1 (deploy/kawal.env.example).
+KAWAL_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KAWAL_TRUSTED_PROXIES", "").split(",") if p.strip()]
+try:
+    parse_networks(KAWAL_TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KAWAL_TRUSTED_PROXIES: {error} (alamat atau jaringan, mis. 127.0.0.1,::1,10.0.0.0/8 / addresses or networks)"
+    ) from None
 
 ALLOWED_HOSTS = [h for h in os.environ.get("KAWAL_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
 
@@ -109,6 +128,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if PRODUCTION and (weak := weak_settings(os.environ, DATABASES["default"].get("PASSWORD") or "")):
+    raise ImproperlyConfigured(weak_settings_message(weak))
 
 # Shared by every app process: login throttling counters, cached figures. Redis in production (KAWAL_CACHE_URL,
 # e.g. redis://127.0.0.1:6379/1); memory of the one process otherwise.
@@ -131,6 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's own backend behind the login throttle, so every login path (/masuk/, /admin/login/, any other caller
+# of authenticate()) counts and is refused alike (accounts/throttle.py).
+AUTHENTICATION_BACKENDS = ["kawal.web.accounts.throttle.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,7 +210,10 @@ KAWAL_TMS_CONFIRMATIONS = int(os.environ.get("KAWAL_TMS_CONFIRMATIONS", 2))  # r
 KAWAL_RECHECK_SHARE = float(os.environ.get("KAWAL_RECHECK_SHARE", 0.1))  # approved visits a second reviewer sees
 # A second factor (TOTP) for the roles that see and decide most; on by default in production.
 KAWAL_REQUIRE_2FA = os.environ.get("KAWAL_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
-KAWAL_2FA_ROLES = ("kpu_admin", "koordinator")
+KAWAL_2FA_ROLES = ("kpu_admin", "koordinator")  # and every staff member and superuser (two_factor.required_for)
+KAWAL_API_TOKEN_DAYS = int(os.environ.get("KAWAL_API_TOKEN_DAYS", 30))  # a token stops working this long after issue
+# `kawal serve` serves the static files itself (collected into STATIC_ROOT); behind nginx, nginx does.
+KAWAL_SERVE_STATIC = os.environ.get("KAWAL_SERVE_STATIC", "0") == "1"
 KAWAL_TANGGAPAN_DAYS = int(os.environ.get("KAWAL_TANGGAPAN_DAYS", 10))  # length of the public response period
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

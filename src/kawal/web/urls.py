@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
 
 from kawal.web.accounts import two_factor
 from kawal.web.accounts import views as account_views
@@ -17,6 +19,8 @@ from kawal.web.voters import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
+    path("akun/", account_views.account, name="account"),
+    path("akun/token/cabut/", account_views.revoke_tokens, name="revoke_tokens"),
     path("akun/2fa/", two_factor.setup, name="two_factor_setup"),
     path("akun/2fa/verifikasi/", two_factor.verify, name="two_factor_verify"),
     path("keluar/", account_views.LogoutView.as_view(), name="logout"),
@@ -68,3 +72,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+if settings.KAWAL_SERVE_STATIC:  # `kawal serve`: no nginx in front (in production nginx serves /static/ itself)
+    prefix = settings.STATIC_URL.strip("/")
+    urlpatterns.append(re_path(rf"^{prefix}/(?P<path>.*)$", serve_file, {"document_root": settings.STATIC_ROOT}))

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from kawal.web.accounts.models import Invitation, Membership, Organisation
+from kawal.web.accounts.models import ApiToken, Invitation, Membership, Organisation
+from kawal.web.accounts.throttle import ThrottledAdminAuthenticationForm
+from kawal.web.actionlog.models import record
+
+# The admin's login goes through the same throttled backend as /masuk/; this form only gives the same message.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Organisation)
@@ -18,3 +23,19 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("code", "organisation", "role", "wilayah", "created_by", "expires_at", "used_by")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "created_at", "last_used_at", "expires_at", "revoked")
+    list_filter = ("revoked",)
+    readonly_fields = ("user", "name", "key_hash", "created_at", "last_used_at", "expires_at")  # issued by command
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False  # the clear key is shown once, by `kawal manage create_token`
+
+    @admin.action(description="Cabut token terpilih / Revoke the selected tokens")
+    def revoke(self, request: object, queryset: object) -> None:
+        count = sum(ApiToken.revoke_all(token.user, token.pk) for token in queryset.filter(revoked=False))
+        record("api_token.revoked", request=request, count=count)

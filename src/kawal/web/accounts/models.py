@@ -117,15 +117,25 @@ class Invitation(models.Model):
         return self.used_by_id is None and self.expires_at > timezone.now()
 
 
+def _token_expiry():
+    return timezone.now() + timedelta(days=settings.KAWAL_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A token for an organisation's own tools; it acts as its user, with the same scope. Only a hash is stored."""
+    """A token for an organisation's own tools; it acts as its user, with the same scope. Only a hash is stored.
+    It stops working at ``expires_at`` (``KAWAL_API_TOKEN_DAYS`` after issue) or when revoked."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Tokens issued before expiry existed get the default at migration time: KAWAL_API_TOKEN_DAYS from then.
+    expires_at = models.DateTimeField(default=_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+
+    def usable(self) -> bool:
+        return not self.revoked and self.expires_at > timezone.now()
 
     @staticmethod
     def hash(key: str) -> str:
@@ -138,6 +148,20 @@ class ApiToken(models.Model):
         """A new token; the clear key is returned once and never stored."""
         key = "kwl_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, key_hash=cls.hash(key)), key
+
+    @classmethod
+    def revoke_all(cls, user: object, pk: int | None = None) -> int:
+        """Revoke the user's usable tokens (or the one ``pk`` of theirs); returns how many. Saved one by one, so
+        this process forgets them at once (``memo.forget_on_save``); other processes within 30 seconds."""
+        tokens = cls.objects.filter(user=user, revoked=False)
+        if pk is not None:
+            tokens = tokens.filter(pk=pk)
+        revoked = 0
+        for token in tokens:
+            token.revoked = True
+            token.save(update_fields=["revoked"])
+            revoked += 1
+        return revoked
 
 
 class TotpDevice(models.Model):

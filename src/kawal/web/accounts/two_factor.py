@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kawal.web.accounts import totp
 from kawal.web.accounts.models import TotpDevice
-from kawal.web.accounts.throttle import USER_FAILURES, _count, _fail, _key
+from kawal.web.accounts.throttle import USER_FAILURES, WINDOW, bump, count, counter_key
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt, encrypt
 
@@ -24,8 +24,12 @@ OPEN_PATHS = ("/akun/2fa/", "/keluar/", "/masuk/", "/static/", "/i18n/", "/sw.js
 
 
 def required_for(user: object) -> bool:
+    """Whether this user must use a second factor: staff and superusers (the admin site reaches everything) and
+    the roles in ``KAWAL_2FA_ROLES``, when ``KAWAL_REQUIRE_2FA`` is on (the default in production)."""
     if not getattr(settings, "KAWAL_REQUIRE_2FA", False):
         return False
+    if user.is_staff or user.is_superuser:
+        return True
     roles = set(getattr(settings, "KAWAL_2FA_ROLES", ("kpu_admin", "koordinator")))
     return user.memberships.filter(active=True, role__in=roles).exists()
 
@@ -62,12 +66,12 @@ def _next(request: HttpRequest) -> str:
 
 def _check(request: HttpRequest, device: TotpDevice) -> str | None:
     """Verify the posted code against the device; returns an error message or None (and marks the session)."""
-    key = _key("totp", str(request.user.pk))
-    if _count(key) >= USER_FAILURES:
+    key = counter_key("totp", str(request.user.pk))
+    if count(key) >= USER_FAILURES:
         return _("Terlalu banyak kode salah. Coba lagi dalam 15 menit.")
     step = totp.matching_step(decrypt(device.secret_encrypted), request.POST.get("code", ""), device.last_used_step)
     if step is None:
-        _fail(key)
+        bump(key, WINDOW)
         record("login.2fa_failed", request=request)
         return _("Kode salah atau sudah dipakai.")
     device.last_used_step = step

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from kawal.web.accounts.forms import InvitationForm, JoinForm
-from kawal.web.accounts.models import ROLE_RANK, Invitation, Membership, Role
+from kawal.web.accounts.models import ROLE_RANK, ApiToken, Invitation, Membership, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 
@@ -67,25 +68,36 @@ def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "accounts/invitation_used.html", status=410)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            Membership.objects.create(
-                user=user,
-                organisation=invitation.organisation,
-                role=invitation.role,
-                wilayah=invitation.wilayah,
-                rw=invitation.rw,
-                rt=invitation.rt,
-            )
-            invitation.used_by, invitation.used_at = user, timezone.now()
-            invitation.save(update_fields=["used_by", "used_at"])
-            record(
-                "membership.created", request=request, user=user, obj=invitation, organisation=invitation.organisation
-            )
+        user = _join(request, form, invitation.pk)
+        if user is None:  # another sign-up used it a moment ago
+            return render(request, "accounts/invitation_used.html", status=410)
         _hand_out_tasks(invitation)
         login(request, user)
         return redirect("home")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})
+
+
+def _join(request: HttpRequest, form: JoinForm, invitation_pk: int) -> object | None:
+    """Create the account and its membership and use the invitation up, in one transaction that holds the
+    invitation's row: a second sign-up waits for the first, then finds the invitation used and makes nothing
+    (None). On SQLite one writer is in at a time anyway."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation_pk)
+        if not invitation.usable():
+            return None
+        user = form.save()
+        Membership.objects.create(
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            wilayah=invitation.wilayah,
+            rw=invitation.rw,
+            rt=invitation.rt,
+        )
+        invitation.used_by, invitation.used_at = user, timezone.now()
+        invitation.save(update_fields=["used_by", "used_at"])
+        record("membership.created", request=request, user=user, obj=invitation, organisation=invitation.organisation)
+    return user
 
 
 class LogoutView(auth_views.LogoutView):
@@ -96,3 +108,21 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The user's own account: their API tokens (and a way to revoke them) and the second factor."""
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/account.html", {"tokens": tokens, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def revoke_tokens(request: HttpRequest) -> HttpResponse:
+    """Revoke one of the user's own tokens (``token``), or all of them: a lost phone, a device handed on. The page
+    it returns to shows each token's state."""
+    wanted = request.POST.get("token", "")
+    count = ApiToken.revoke_all(request.user, int(wanted) if wanted.isdigit() else None)
+    record("api_token.revoked", request=request, count=count)
+    return redirect("account")

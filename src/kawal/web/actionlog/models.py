@@ -19,6 +19,8 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kawal.web.client_address import client_ip
+
 GENESIS = "0" * 64
 _APPEND_LOCK = threading.Lock()
 
@@ -76,12 +78,6 @@ class ActionLog(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("action log entries are never deleted")
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
 
 
 def record(
