@@ -154,3 +154,9 @@ def test_reviewers_answers_override_the_model():
     con = rows_table(connect())
     d.link(con, labels=[*answers, (key(con, 7), key(con, 1), True)])  # the latest answer about a pair wins
     assert (1, 7) in linked(con)
+
+
+def test_no_pairs_at_all_leaves_the_prior():
+    levels = (("same", "other"),)
+    model = fs.estimate(("x",), levels, np.zeros((0, 1)), np.zeros(0))
+    assert model.iterations == 0 and np.isfinite(model.weights()[0]).all()

@@ -129,6 +129,8 @@ def estimate(
     m, u = _start(levels, codes, counts)
     lam = START_LAMBDA
     iterations = 0
+    if counts.sum() <= 0:  # no pairs to learn from (a tiny list): the prior stands
+        return Model(fields, levels, tuple(m), tuple(u), lam, 0)
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is reported)
         p = _posterior(codes, m, u, lam)
         as_match = free * p + known[:, 0]
