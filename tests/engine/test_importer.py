@@ -82,6 +82,28 @@ def test_date_formats(tmp_path, store, value):
     assert column(snap, "tanggal_lahir") == [date(1965, 3, 4)]
 
 
+def test_dates_in_a_format_shape_that_does_not_parse_are_still_rejected(tmp_path, store):
+    lines = ["NAMA;TGL LAHIR", "A;31-02-1965", "B;1965-13-04", "C;04.03.1965", "D;1965/03/04"]
+    snap = import_voter_list(write_csv(tmp_path / "d.csv", lines), "LAIN", "3671011001", store).snapshot
+    assert column(snap, "tanggal_lahir") == [date(1965, 3, 4), date(1965, 3, 4)]
+    assert [r[0] for r in rejects(snap)] == [1, 2]
+
+
+def test_cells_are_cleaned_alike_on_the_fast_and_the_full_path(tmp_path, store):
+    lines = [
+        "NAMA,TEMPAT LAHIR,ALAMAT,RT,RW,L/P",
+        " AANG ,GARUT,KP.\tDUKUH, 001,02 ,L",
+        "IMAS\u00a0,\u3000-,SITI  AMINAH,.,-, P",
+        "SOEPRAPTO,SEMARANG,JL. GARUDA,3,1,L",
+    ]
+    snap = import_voter_list(write_csv(tmp_path / "d.csv", lines), "LAIN", "3671011001", store).snapshot
+    assert column(snap, "nama") == ["AANG", "IMAS", "SOEPRAPTO"]
+    assert column(snap, "tempat_lahir") == ["GARUT", None, "SEMARANG"]
+    assert column(snap, "alamat") == ["KP. DUKUH", "SITI AMINAH", "JL. GARUDA"]
+    assert column(snap, "rt") == [1, None, 3] and column(snap, "rw") == [2, None, 1]
+    assert column(snap, "jenis_kelamin") == ["L", "P", "L"]
+
+
 def test_usia_instead_of_birth_date(tmp_path, store):
     snap = import_voter_list(
         write_csv(tmp_path / "d.csv", ["NAMA,USIA,JK", "A,45,L", "B,,P"]), "DPT", "3671011001", store

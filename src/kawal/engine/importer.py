@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -19,7 +20,7 @@ import pyarrow as pa
 
 from kawal import __version__
 from kawal.engine.columns import CANONICAL
-from kawal.engine.readers import SourceInfo, read_into
+from kawal.engine.readers import SourceInfo, guess_encoding, is_text, number_rows, read_into, scan_file
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
 from kawal.engine.sql import connect, literal, message, one, scalar
 from kawal.i18n import KawalError, t
@@ -87,37 +88,87 @@ def import_voter_list(
     """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
-    stage, unit, store = _validate(path, stage, wilayah, store)
-    say(t(("Menghitung SHA-256 file", "Hashing the file")))
-    source_sha = sha256_file(path)
-    existing = store.find_source(source_sha, stage, unit.kpu_code)
-    if existing:
-        return ImportResult(existing, True, time.perf_counter() - started)
-    with store.staging() as work:
-        con = _connect(work)
-        say(t(("Membaca file", "Reading the file")))
-        info = read_into(con, path, work)
-        say(t(("Memeriksa dan menormalkan kolom", "Checking and normalising fields")))
-        counts = _normalise(con, unit)
-        say(t(("Menulis snapshot Parquet", "Writing the Parquet snapshot")))
-        _write_parquet(con, work)
-        meta = _meta(path, source_sha, stage, unit, info, counts, _float_evidence(con, info))
-        meta["voters_sha256"] = sha256_file(work / VOTERS)
-        con.close()
-        snapshot = store.commit(work, meta, stage, unit.kpu_code)
+    stage, store = _validate(path, stage, store)
+    # Loading the region registry (about a second of Python) and scanning the file (hash and encoding) run beside
+    # DuckDB reading it: DuckDB and hashlib release the GIL, so the three share the cores instead of taking turns.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        unit_future = pool.submit(_unit, wilayah)
+        say(t(("Menghitung SHA-256 file", "Hashing the file")))
+        scan = pool.submit(scan_file, path)
+        if _maybe_imported(store, path, stage):
+            existing = store.find_source(scan.result()[0], stage, unit_future.result().kpu_code)
+            if existing:
+                return ImportResult(existing, True, time.perf_counter() - started)
+        with store.staging() as work:
+            say(t(("Membaca file", "Reading the file")))
+            con, info = _read_and_parse(path, work, unit_future, scan)
+            unit = unit_future.result()
+            say(t(("Memeriksa dan menormalkan kolom", "Checking and normalising fields")))
+            _resolve(con, unit, info)
+            counts, evidence = _tally(con, info)
+            say(t(("Menulis snapshot Parquet", "Writing the Parquet snapshot")))
+            _write_parquet(con, work)
+            meta = _meta(path, scan.result()[0], stage, unit, info, counts, evidence)
+            meta["voters_sha256"] = sha256_file(work / VOTERS)
+            con.close()
+            snapshot = store.commit(work, meta, stage, unit.kpu_code)
     return ImportResult(snapshot, False, time.perf_counter() - started)
 
 
-def _validate(
-    path: Path, stage: str, wilayah: str | None, store: SnapshotStore | None
-) -> tuple[str, Unit, SnapshotStore]:
+def _validate(path: Path, stage: str, store: SnapshotStore | None) -> tuple[str, SnapshotStore]:
     stage = stage.upper()
     if stage not in STAGES:
         raise KawalError(BAD_STAGE, stage=stage, stages=", ".join(STAGES))
     if not Path(path).is_file():
         raise KawalError(NO_FILE, path=path)
-    unit = registry().lookup(wilayah) if wilayah else ROOT
-    return stage, unit, store or SnapshotStore()
+    return stage, store or SnapshotStore()
+
+
+def _unit(wilayah: str | None) -> Unit:
+    return registry().lookup(wilayah) if wilayah else ROOT
+
+
+def _maybe_imported(store: SnapshotStore, path: Path, stage: str) -> bool:
+    """Whether a stored snapshot could come from this file: only then must the hash be known before reading."""
+    size = Path(path).stat().st_size
+    return any(s.meta["stage"] == stage and s.meta["source"]["bytes"] == size for s in store.list())
+
+
+def _read_and_parse(
+    path: Path, work: Path, unit: Future[Unit], scan: Future[tuple[str, str]]
+) -> tuple[duckdb.DuckDBPyConnection, SourceInfo]:
+    """A connection holding ``parsed`` (see :func:`_parse`) made from the file.
+
+    A CSV is read in the encoding its first bytes suggest while the scan of the whole file is still running; in
+    the rare case the scan then finds another (a Windows-1252 file), it is read again in that one.
+    """
+    guess = guess_encoding(path) if is_text(path) else None
+    con = _connect(work)
+    try:
+        info = _read(con, path, work, unit, guess)
+        _parse(con)
+    except (KawalError, duckdb.Error):
+        if guess is None or scan.result()[1] == guess:
+            raise
+    else:
+        if guess is None or scan.result()[1] == guess:
+            return con, info
+    con.close()
+    con = _connect(work)
+    info = _read(con, path, work, unit, scan.result()[1])
+    _parse(con)
+    return con, info
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, path: Path, work: Path, unit: Future[Unit], encoding: str | None
+) -> SourceInfo:
+    """The file into ``raw``; an unknown wilayah is reported before any problem with the file, as it was checked first."""
+    try:
+        return read_into(con, path, work, encoding)
+    except KawalError:
+        unit.result()
+        raise
 
 
 def _connect(work: Path) -> duckdb.DuckDBPyConnection:
@@ -128,90 +179,173 @@ def _connect(work: Path) -> duckdb.DuckDBPyConnection:
 
 
 # --- field parsing -------------------------------------------------------------------------------------------
+# The templates below take the column as {c} (see _fill). Each parser first takes the forms nearly every cell has
+# (001, L, 04-03-1965) with cheap byte tests, and leaves the rest to the general rule, which gives the same answer
+# for those forms: parsing every cell the general way was most of the import's time.
 
 # Tabs and line breaks become spaces, the ends are trimmed, and '-' or '.' alone mean empty (as KPU prints them).
-_BLANK = "nullif(nullif(nullif(trim(replace(replace(replace({c}, chr(9), ' '), chr(10), ' '), chr(13), ' ')), ''), '-'), '.')"
-_SPACED = "CASE WHEN contains({c}, '  ') THEN regexp_replace({c}, ' {{2,}}', ' ', 'g') ELSE {c} END"
+_BLANK_ALWAYS = "nullif(nullif(nullif(trim(replace(replace(replace({c}, chr(9), ' '), chr(10), ' '), chr(13), ' ')), ''), '-'), '.')"
+# Only cells that could change go through it: every cell of a row holding a tab, a line break or any non-ASCII
+# character (trim also removes Unicode spaces such as NBSP; ``__unusual`` is one test per row), a cell ending in a
+# space, and a cell sorting before '/', which takes '', '-', '.' and a leading space (and a few other leading
+# punctuation marks, which the full rule leaves as they are).
+_BLANK = "CASE WHEN __unusual OR {c} < '/' OR suffix({c}, ' ') THEN " + _BLANK_ALWAYS + " ELSE {c} END"
+_SPACED = "CASE WHEN contains({c}, '  ') THEN regexp_replace({c}, ' {2,}', ' ', 'g') ELSE {c} END"
 FREE_TEXT = ("nama", "tempat_lahir", "alamat", "keterangan", "kelurahan", "kecamatan", "disabilitas")
-_NUMBER_SMALL = "TRY_CAST(regexp_extract(upper({c}), '^(?:{word})?\\s*0*([0-9]{{1,3}})(?:\\.0+)?$', 1) AS SMALLINT)"
-_DATE = """CASE
-    WHEN {c} IS NULL THEN NULL
-    WHEN regexp_full_match({c}, '[0-9]{{5}}(\\.0+)?')
-        THEN DATE '1899-12-30' + CAST(regexp_extract({c}, '^[0-9]+') AS INTEGER)
-    ELSE CAST(try_strptime({c}, ['%d-%m-%Y', '%d/%m/%Y', '%Y-%m-%d', '%d|%m|%Y', '%d.%m.%Y',
-                                  '%Y-%m-%d %H:%M:%S', '%Y/%m/%d']) AS DATE)
+_DIGITS_1_3 = "(strlen({c}) BETWEEN 1 AND 3 AND NOT {c} GLOB '*[!0-9]*')"  # one to three ASCII digits
+_NUMBER_SMALL = r"""CASE
+    WHEN {digits} THEN CAST({c} AS SMALLINT)
+    ELSE TRY_CAST(regexp_extract(upper({c}), '^(?:{word})?\s*0*([0-9]{1,3})(?:\.0+)?$', 1) AS SMALLINT)
 END"""
+_USIA = r"""CASE
+    WHEN {digits} THEN CASE WHEN CAST({c} AS SMALLINT) <= 150 THEN CAST({c} AS SMALLINT) END
+    WHEN TRY_CAST(regexp_extract({c}, '^([0-9]{1,3})(?:\.0+)?$', 1) AS SMALLINT) <= 150
+        THEN CAST(regexp_extract({c}, '^([0-9]{1,3})', 1) AS SMALLINT)
+END"""
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d|%m|%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+_ALL_FORMATS = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+# try_strptime with a list is slow for every format it tries and fails; a date written exactly in one format's
+# shape (two-digit day and month, four-digit year) is parsed by that format alone. No format before it in the list
+# can read that shape (its separators or digit counts differ), so where it parses the list gives the same date,
+# and where it fails the list still decides.
+_DATE_SHAPES = {
+    f: f.replace("%d", "[0-9][0-9]").replace("%m", "[0-9][0-9]").replace("%Y", "[0-9][0-9][0-9][0-9]")
+    for f in DATE_FORMATS
+    if "%H" not in f
+}
+_DATE = (
+    "CASE WHEN {c} IS NULL THEN NULL\n"
+    + "".join(
+        f"    WHEN {{c}} GLOB '{shape}'\n"
+        f"        THEN CAST(coalesce(try_strptime({{c}}, '{f}'), try_strptime({{c}}, {_ALL_FORMATS})) AS DATE)\n"
+        for f, shape in _DATE_SHAPES.items()
+    )
+    + r"""    WHEN regexp_full_match({c}, '[0-9]{5}(\.0+)?')
+        THEN DATE '1899-12-30' + CAST(regexp_extract({c}, '^[0-9]+') AS INTEGER)
+    ELSE CAST(try_strptime({c}, """
+    + _ALL_FORMATS
+    + ") AS DATE)\nEND"
+)
 _SEX = """CASE
+    WHEN {c} IN ('L', 'P') THEN {c}
     WHEN upper({c}) IN ('L', 'LK', 'LAKI-LAKI', 'LAKI LAKI', 'LAKI', 'PRIA', 'M') THEN 'L'
     WHEN upper({c}) IN ('P', 'PR', 'PEREMPUAN', 'WANITA', 'W', 'F') THEN 'P'
 END"""
 _MARRIED = """CASE
+    WHEN {c} IN ('B', 'S', 'P') THEN {c}
     WHEN upper({c}) IN ('B', 'BELUM', 'BELUM KAWIN', 'BELUM MENIKAH', 'BK') THEN 'B'
     WHEN upper({c}) IN ('S', 'SUDAH', 'KAWIN', 'SUDAH KAWIN', 'MENIKAH', 'SUDAH MENIKAH', 'K') THEN 'S'
     WHEN upper({c}) IN ('P', 'PERNAH', 'PERNAH KAWIN', 'PERNAH MENIKAH', 'CERAI', 'CERAI HIDUP', 'CERAI MATI',
                         'JANDA', 'DUDA') THEN 'P'
 END"""
-_TPS = """CASE
+_TPS = r"""CASE
     WHEN {c} IS NULL THEN NULL
-    WHEN regexp_full_match({c}, '[0-9]{{13}}') THEN nullif(CAST(right({c}, 3) AS SMALLINT), 0)
-    ELSE nullif(TRY_CAST(regexp_extract(upper({c}), '^(?:TPS)?\\s*0*([0-9]{{1,3}})(?:\\.0+)?$', 1) AS SMALLINT), 0)
+    WHEN {digits} THEN nullif(CAST({c} AS SMALLINT), 0)
+    WHEN regexp_full_match({c}, '[0-9]{13}') THEN nullif(CAST(right({c}, 3) AS SMALLINT), 0)
+    ELSE nullif(TRY_CAST(regexp_extract(upper({c}), '^(?:TPS)?\s*0*([0-9]{1,3})(?:\.0+)?$', 1) AS SMALLINT), 0)
 END"""
-_IDENTIFIER = "regexp_replace({c}, '^''|\\s', '', 'g')"  # Excel's text-forcing apostrophe and stray spaces
+# Excel's text-forcing apostrophe and stray spaces, removed only where there are any (RE2's \s is tab, line feed,
+# form feed, carriage return and space).
+_IDENTIFIER = (
+    "CASE WHEN starts_with({c}, '''') OR contains({c}, ' ') OR contains({c}, chr(9)) OR contains({c}, chr(10)) "
+    "OR contains({c}, chr(12)) OR contains({c}, chr(13)) THEN regexp_replace({c}, '^''|\\s', '', 'g') ELSE {c} END"
+)
+PARSED = {
+    "tanggal_lahir": _DATE,
+    "usia": _USIA,
+    "jenis_kelamin": _SEX,
+    "status_kawin": _MARRIED,
+    "rt": _NUMBER_SMALL.replace("{word}", "RT"),
+    "rw": _NUMBER_SMALL.replace("{word}", "RW"),
+    "tps": _TPS,
+}
 
 
-def _field_error(column: str, parsed: str) -> str:
-    return f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN {message(FIELD[column], v=column)} END"
+def _fill(template: str, column: str) -> str:
+    """A template with ``{c}`` as the column (``str.format`` would take the regexes' braces too)."""
+    return template.replace("{digits}", _DIGITS_1_3).replace("{c}", column)
 
 
-def _cleaned(column: str) -> str:
-    blank = _BLANK.format(c=column)
-    return _SPACED.format(c=blank) if column in FREE_TEXT else blank
+def _field_error(column: str) -> str:
+    """The reason a present value did not parse; ``_text_<column>`` holds the value as written."""
+    text = f"_text_{column}"
+    return f"CASE WHEN {text} IS NOT NULL AND {column} IS NULL THEN {message(FIELD[column], v=text)} END"
 
 
-def _normalise(con: duckdb.DuckDBPyConnection, unit: Unit) -> dict[str, int]:
-    blanks = ", ".join(f"{_cleaned(c)} AS {c}" for c in CANONICAL)
-    tps = _BLANK.format(c="tps")
-    tps_kode = f"CASE WHEN regexp_full_match({tps}, '[0-9]{{13}}') THEN left({tps}, 10) END AS tps_kode"
-    # A view: the distinct kelurahan combinations and the checked rows read it once each, and nothing is copied.
-    con.execute(f"CREATE VIEW cleaned AS SELECT __row, __sheet, __line, {blanks}, {tps_kode} FROM raw")
-    _resolve_kelurahan(con, unit)
-    parsed = {
-        "tanggal_lahir": _DATE.format(c="tanggal_lahir"),
-        "usia": "CASE WHEN TRY_CAST(regexp_extract(usia, '^([0-9]{1,3})(?:\\.0+)?$', 1) AS SMALLINT) <= 150 "
-        "THEN CAST(regexp_extract(usia, '^([0-9]{1,3})', 1) AS SMALLINT) END",
-        "jenis_kelamin": _SEX.format(c="jenis_kelamin"),
-        "status_kawin": _MARRIED.format(c="status_kawin"),
-        "rt": _NUMBER_SMALL.format(c="rt", word="RT"),
-        "rw": _NUMBER_SMALL.format(c="rw", word="RW"),
-        "tps": _TPS.format(c="tps"),
-    }
-    errors = ", ".join([*(_field_error(c, expr) for c, expr in parsed.items()), "k.error"])
-    parsed_columns = ", ".join(f"{expr} AS {c}" for c, expr in parsed.items())
+def _parse(con: duckdb.DuckDBPyConnection) -> None:
+    """The table ``parsed``: every row of ``raw`` with its fields cleaned and parsed, in ``raw``'s order.
+
+    This is the one copy of the list the import makes (for a CSV, the file is read here). Its field errors are
+    joined into one text (concat_ws skips NULLs, so no list is built per row); the kelurahan comes later, in
+    :func:`_resolve`, from the few distinct combinations this table holds.
+    """
+    blanks = ", ".join(f"{_fill(_BLANK, c)} AS {c}" for c in CANONICAL)
+    spaced = ", ".join(f"{_fill(_SPACED, c)} AS {c}" if c in FREE_TEXT else c for c in CANONICAL)
+    everything = f"concat({', '.join(CANONICAL)})"
+    unusual = " OR ".join(
+        [*(f"contains(__all, chr({code}))" for code in (9, 10, 13)), "strlen(__all) <> length(__all)"]
+    )
+    tps_kode = "CASE WHEN regexp_full_match(tps, '[0-9]{13}') THEN left(tps, 10) END AS tps_kode"
+    con.execute(
+        f"""CREATE VIEW cleaned AS SELECT __row, __sheet, __line, {spaced}, {tps_kode}
+            FROM (SELECT __row, __sheet, __line, {blanks}
+                  FROM (SELECT *, {unusual} AS __unusual FROM (SELECT *, {everything} AS __all FROM raw)))"""
+    )
+    parsed = ", ".join(f"{_fill(expr, f'c.{c}')} AS {c}, c.{c} AS _text_{c}" for c, expr in PARSED.items())
+    texts = ", ".join(f"_text_{c}" for c in PARSED)
     all_empty = " AND ".join(f"c.{col} IS NULL" for col in CANONICAL)
+    identifier = {c: _fill(_IDENTIFIER, f"c.{c}") for c in ("nkk", "nik")}
+    errors = ", ".join(_field_error(c) for c in PARSED)
     con.execute(
         f"""
-        CREATE TABLE checked AS
-        SELECT c.__row, c.__sheet, c.__line, c.id, {_IDENTIFIER.format(c="c.nkk")} AS nkk,
-               {_IDENTIFIER.format(c="c.nik")} AS nik, c.nama, c.tempat_lahir, {parsed_columns},
-               c.alamat, c.disabilitas, c.keterangan, k.kode_kelurahan, k.kode_kecamatan, k.kelurahan_nama AS kelurahan,
-               k.kecamatan_nama AS kecamatan,
-               CASE WHEN {all_empty} THEN [{message(EMPTY_ROW)}]
-                    ELSE list_filter([{errors}], lambda e: e IS NOT NULL) END AS errors
-        FROM cleaned c LEFT JOIN kel_map k ON c.kode_kelurahan IS NOT DISTINCT FROM k.kode_in
-            AND c.kelurahan IS NOT DISTINCT FROM k.kelurahan_in AND c.kecamatan IS NOT DISTINCT FROM k.kecamatan_in
-            AND c.tps_kode IS NOT DISTINCT FROM k.tps_kode_in
+        CREATE TABLE parsed AS
+        SELECT * EXCLUDE ({texts}), nullif(concat_ws('; ', {errors}), '') AS field_reason
+        FROM (
+            SELECT c.__row, c.__sheet, c.__line, c.id, {identifier["nkk"]} AS nkk, {identifier["nik"]} AS nik,
+                   c.nama, c.tempat_lahir, {parsed}, c.alamat, c.disabilitas, c.keterangan,
+                   c.kode_kelurahan AS kode_in, c.kelurahan AS kelurahan_in, c.kecamatan AS kecamatan_in,
+                   c.tps_kode AS tps_kode_in, {all_empty} AS empty_row
+            FROM cleaned c
+        )
         """
     )
-    return _counts(con)
 
 
-def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    loaded, field_rejects = one(
-        con, "SELECT count(*) FILTER (len(errors) = 0), count(*) FILTER (len(errors) > 0) FROM checked"
+def _resolve(con: duckdb.DuckDBPyConnection, unit: Unit, info: SourceInfo) -> None:
+    """The view ``checked``: ``parsed`` numbered, with its kelurahan resolved and ``reason`` (NULL when the row
+    loads, else why it is rejected)."""
+    rows = number_rows(con, "parsed", info)
+    _resolve_kelurahan(con, unit)
+    keys = ("kode_in", "kelurahan_in", "kecamatan_in", "tps_kode_in")
+    con.execute(
+        f"""
+        CREATE VIEW checked AS
+        SELECT p.* EXCLUDE ({", ".join(keys)}, empty_row, field_reason), k.kode_kelurahan, k.kode_kecamatan,
+               k.kelurahan_nama AS kelurahan, k.kecamatan_nama AS kecamatan,
+               CASE WHEN p.empty_row THEN {message(EMPTY_ROW)}
+                    ELSE nullif(concat_ws('; ', p.field_reason, k.error), '') END AS reason
+        FROM {rows} p LEFT JOIN kel_map k ON {" AND ".join(f"p.{c} IS NOT DISTINCT FROM k.{c}" for c in keys)}
+        """
     )
-    parse_rejects = scalar(con, "SELECT count(*) FROM parse_rejects")
-    rejected = field_rejects + parse_rejects
-    return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}
+
+
+def _tally(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> tuple[dict[str, int], dict[str, object]]:
+    """The counts, and how strongly the NIK column looks like an Excel number column (see kawal.engine.nik)."""
+    loaded, field_rejects, nik_values, float_forms = one(
+        con,
+        "SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL), "
+        "count(nik) FILTER (reason IS NULL), count(*) FILTER (reason IS NULL AND "
+        "regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')) FROM checked",
+    )
+    rejected = field_rejects + scalar(con, "SELECT count(*) FROM parse_rejects")
+    share = float_forms / nik_values if nik_values else 0.0
+    evidence = {
+        "nik_values": nik_values,
+        "float_forms": float_forms,
+        "numeric_cells": info.numeric_nik_cells,
+        "float_column": bool(info.numeric_nik_cells) or share >= FLOAT_COLUMN_SHARE,
+    }
+    return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}, evidence
 
 
 # --- kelurahan -----------------------------------------------------------------------------------------------
@@ -223,7 +357,7 @@ def _resolve_kelurahan(con: duckdb.DuckDBPyConnection, unit: Unit) -> None:
     There are a few hundred combinations in a city's list, so this stays set-based while using the same
     name rules as the wilayah registry.
     """
-    combos = con.execute("SELECT DISTINCT kode_kelurahan, kelurahan, kecamatan, tps_kode FROM cleaned").fetchall()
+    combos = con.execute("SELECT DISTINCT kode_in, kelurahan_in, kecamatan_in, tps_kode_in FROM parsed").fetchall()
     rows = [_resolve_one(unit, kode, kel, kec, tps_kode) for kode, kel, kec, tps_kode in combos]
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(9)]
     names = ("kode_in", "kelurahan_in", "kecamatan_in", "tps_kode_in", "kode_kelurahan", "kode_kecamatan")
@@ -294,35 +428,19 @@ VOTER_COLUMNS = (
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     con.execute(
-        f"COPY (SELECT {VOTER_COLUMNS} FROM checked WHERE len(errors) = 0 ORDER BY __row) "
+        f"COPY (SELECT {VOTER_COLUMNS} FROM checked WHERE reason IS NULL ORDER BY __row) "
         f"TO {literal(work / VOTERS)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     con.execute(
         f"""COPY (
-            SELECT __row AS row_no, __sheet AS sheet, __line AS line, array_to_string(errors, '; ') AS reason,
+            SELECT __row AS row_no, __sheet AS sheet, __line AS line, reason,
                    to_json(struct_pack(id, nkk, nik, nama, tanggal_lahir, jenis_kelamin, kode_kelurahan, tps))::VARCHAR
                    AS raw
-            FROM checked WHERE len(errors) > 0
+            FROM checked WHERE reason IS NOT NULL
             UNION ALL SELECT __row, __sheet, __line, reason, raw FROM parse_rejects
             ORDER BY row_no
         ) TO {literal(work / REJECTS)} (FORMAT parquet, COMPRESSION zstd)"""
     )
-
-
-def _float_evidence(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> dict[str, object]:
-    """How strongly the NIK column looks like an Excel number column (see kawal.engine.nik)."""
-    total, floats = one(
-        con,
-        "SELECT count(nik), count(*) FILTER (regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')) "
-        "FROM checked WHERE len(errors) = 0",
-    )
-    share = floats / total if total else 0.0
-    return {
-        "nik_values": total,
-        "float_forms": floats,
-        "numeric_cells": info.numeric_nik_cells,
-        "float_column": bool(info.numeric_nik_cells) or share >= FLOAT_COLUMN_SHARE,
-    }
 
 
 def _meta(

@@ -20,13 +20,22 @@ DOT_ZERO = r"[0-9]+[.,]0+"
 
 
 def register_prefixes(con: duckdb.DuckDBPyConnection) -> None:
-    """The table ``nik_prefix(prefix)`` of every 6-digit kecamatan code of every list version."""
-    if scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'nik_prefix'"):
+    """The tables ``nik_prefix(prefix)``, every 6-digit kecamatan code of every list version, and
+    ``nik_prefix_pattern(pattern)``: each of those codes with any of its digits masked as ``*``.
+
+    With the patterns a masked prefix is checked by the same exact lookup as a plain one (the 64 masks of some
+    8,000 codes leave about 53,000 patterns), and no row needs a LIKE.
+    """
+    if scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'nik_prefix_pattern'"):
         return
     table = pa.table({"prefix": pa.array(sorted(valid_prefixes()), pa.string())})
     con.register("nik_prefix_arrow", table)
-    con.execute("CREATE TABLE nik_prefix AS SELECT prefix FROM nik_prefix_arrow")
+    con.execute("CREATE OR REPLACE TABLE nik_prefix AS SELECT prefix FROM nik_prefix_arrow")
     con.unregister("nik_prefix_arrow")
+    digits = ", ".join(f"CASE WHEN m & {1 << i} = 0 THEN prefix[{i + 1}] ELSE '*' END" for i in range(6))
+    con.execute(
+        f"CREATE TABLE nik_prefix_pattern AS SELECT DISTINCT concat({digits}) AS pattern FROM nik_prefix, range(64) r(m)"
+    )
 
 
 def add_nik_columns(
@@ -45,87 +54,102 @@ def add_nik_columns(
     Columns: ``_d`` (normalised: spaces gone, X as *, Excel's .0 removed), ``_shape`` (16 digits or *),
     ``_full`` (16 visible digits), ``_format`` (list of reason codes), ``_prefix_ok``, and with ``with_date``:
     ``_date_problems`` (list of reason codes), ``_sex``, ``_dd``, ``_mm``, ``_yy`` (visible parts) and ``_born``.
+    Without ``join`` the columns go to a table ``<prefix>_narrow(rid, ...)`` instead, whose name is returned.
     """
     register_prefixes(con)
     p = prefix
-    narrow = f"{p}_narrow"  # the work runs on (rid, value) only; the wide table is joined once at the end
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {narrow} AS SELECT rid, {column} AS {p}_value, {float_sql} AS {p}_float FROM {table}"
+    source = f"(SELECT rid, {column}, {float_sql} AS {p}_float FROM {table})"
+    query = nik_query(
+        source, column, prefix=p, float_sql=f"{p}_float", election_date=election_date, with_date=with_date
     )
-    float_flag = f"{p}_float"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {narrow} AS
-        WITH a AS (
-            SELECT *, replace(replace(regexp_replace(coalesce({p}_value, ''), '{SPACES}', '', 'g'), 'X', '*'), 'x', '*') AS {p}_n
-            FROM {narrow}
-        ), b AS (
-            SELECT *, regexp_full_match({p}_n, '{SCIENTIFIC}') AS {p}_sci, regexp_full_match({p}_n, '{DOT_ZERO}') AS {p}_dot0
-            FROM a
-        ), c AS (
-            SELECT *, CASE WHEN {p}_dot0 THEN regexp_extract({p}_n, '^([0-9]+)', 1) ELSE {p}_n END AS {p}_d FROM b
-        ), d AS (
-            SELECT *, NOT {p}_sci AND regexp_full_match({p}_d, '[0-9*]{{16}}') AS {p}_shape FROM c
-        )
-        SELECT * EXCLUDE ({p}_n, {p}_sci, {p}_dot0, {p}_value, {p}_float),
-            {p}_shape AND NOT contains({p}_d, '*') AS {p}_full,
-            list_filter([
-                CASE WHEN {p}_n = '' THEN 'empty' END,
-                CASE WHEN {p}_sci THEN 'scientific' END,
-                CASE WHEN {p}_dot0 THEN 'dot_zero' END,
-                CASE WHEN {p}_n <> '' AND NOT {p}_sci AND NOT {p}_shape
-                     THEN CASE WHEN regexp_matches({p}_d, '[^0-9*]') THEN 'characters' ELSE 'length' END END,
-                CASE WHEN {float_flag} AND {p}_shape AND NOT {p}_dot0 AND NOT contains({p}_d, '*')
-                          AND right({p}_d, 1) = '0' THEN 'trailing_zero' END,
-                CASE WHEN {"true" if with_date else "false"} AND {p}_shape AND substr({p}_d, 13, 4) = '0000' THEN 'serial' END
-            ], lambda r: r IS NOT NULL) AS {p}_format
-        FROM d
-        """
-    )
-    _add_prefix_check(con, narrow, p)
-    if with_date:
-        _add_date_columns(con, narrow, p, election_date)
     if join:
         con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, n.* EXCLUDE (rid) FROM {table} t JOIN {narrow} n USING (rid)"
+            f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, n.* EXCLUDE (rid, {column}, {p}_float) "
+            f"FROM {table} t JOIN ({query}) n USING (rid)"
         )
-        con.execute(f"DROP TABLE {narrow}")
+        return table
+    narrow = f"{p}_narrow"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {narrow} AS SELECT * EXCLUDE ({column}, {p}_float) FROM ({query})")
     return narrow
 
 
-def _add_prefix_check(con: duckdb.DuckDBPyConnection, table: str, p: str) -> None:
-    """Known prefix: an exact lookup, or for masked prefixes a LIKE over the distinct patterns only."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {p}_masked_prefix AS
-        SELECT pattern, EXISTS (SELECT 1 FROM nik_prefix WHERE prefix LIKE replace(pattern, '*', '_')) AS ok
-        FROM (SELECT DISTINCT substr({p}_d, 1, 6) AS pattern FROM {table} WHERE {p}_shape AND contains(substr({p}_d, 1, 6), '*'));
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT t.*, CASE WHEN NOT t.{p}_shape THEN NULL
-                         WHEN contains(substr(t.{p}_d, 1, 6), '*') THEN m.ok
-                         ELSE n.prefix IS NOT NULL END AS {p}_prefix_ok
-        FROM {table} t
-        LEFT JOIN nik_prefix n ON n.prefix = substr(t.{p}_d, 1, 6)
-        LEFT JOIN {p}_masked_prefix m ON m.pattern = substr(t.{p}_d, 1, 6);
-        DROP TABLE {p}_masked_prefix;
-        """
-    )
+def nik_query(
+    source: str,
+    column: str,
+    *,
+    prefix: str = "nik",
+    float_sql: str = "false",
+    election_date: date = date(2024, 11, 27),
+    with_date: bool = True,
+) -> str:
+    """A query of every column of ``source`` (a table or a subquery) plus the ``<prefix>_*`` verdict columns of
+    ``column`` that :func:`add_nik_columns` describes, computed in one pass (needs :func:`register_prefixes`).
+
+    Each step is a projection over the one before, so nothing is materialised; a value of 16 plain digits (nearly
+    all of them) skips the regular expressions, whose answers for it are known.
+    """
+    p = prefix
+    query = _shape_query(source, column, p, float_sql, with_date)
+    query = f"""SELECT s.*, CASE WHEN s.{p}_shape THEN pp.pattern IS NOT NULL END AS {p}_prefix_ok
+                FROM ({query}) s LEFT JOIN nik_prefix_pattern pp ON pp.pattern = left(s.{p}_d, 6)"""
+    if with_date:
+        query = _date_query(query, p, election_date)
+    return f"SELECT * EXCLUDE ({p}_fast) FROM ({query})"
 
 
-def _add_date_columns(con: duckdb.DuckDBPyConnection, table: str, p: str, election_date: date) -> None:
+def _shape_query(source: str, column: str, p: str, float_sql: str, with_date: bool) -> str:
+    """``_fast``, ``_d``, ``_shape``, ``_full`` and ``_format``."""
+    fast = f"coalesce(regexp_full_match({column}, '[0-9]{{16}}'), false)"
+    normalised = f"replace(replace(regexp_replace(coalesce({column}, ''), '{SPACES}', '', 'g'), 'X', '*'), 'x', '*')"
+    trailing_zero = f"{float_sql} AND right({p}_d, 1) = '0'"
+    serial = f"{'true' if with_date else 'false'} AND substr({p}_d, 13, 4) = '0000'"
+    reasons = f"""list_filter([
+        CASE WHEN {p}_n = '' THEN 'empty' END,
+        CASE WHEN {p}_sci THEN 'scientific' END,
+        CASE WHEN {p}_dot0 THEN 'dot_zero' END,
+        CASE WHEN {p}_n <> '' AND NOT {p}_sci AND NOT {p}_shape
+             THEN CASE WHEN regexp_matches({p}_d, '[^0-9*]') THEN 'characters' ELSE 'length' END END,
+        CASE WHEN {p}_shape AND NOT {p}_dot0 AND NOT contains({p}_d, '*') AND {trailing_zero} THEN 'trailing_zero' END,
+        CASE WHEN {p}_shape AND {serial} THEN 'serial' END
+    ], lambda r: r IS NOT NULL)"""
+    return f"""
+        SELECT * EXCLUDE ({p}_n, {p}_sci, {p}_dot0),
+            {p}_fast OR ({p}_shape AND NOT contains({p}_d, '*')) AS {p}_full,
+            CASE WHEN {p}_fast AND NOT ({trailing_zero}) AND NOT ({serial}) THEN []::VARCHAR[] ELSE {reasons} END
+                AS {p}_format
+        FROM (
+            SELECT *, CASE WHEN {p}_fast THEN true
+                           ELSE NOT {p}_sci AND regexp_full_match({p}_d, '[0-9*]{{16}}') END AS {p}_shape
+            FROM (
+                SELECT *, CASE WHEN {p}_dot0 THEN regexp_extract({p}_n, '^([0-9]+)', 1) ELSE {p}_n END AS {p}_d
+                FROM (
+                    SELECT *, CASE WHEN {p}_fast THEN false ELSE regexp_full_match({p}_n, '{SCIENTIFIC}') END AS {p}_sci,
+                              CASE WHEN {p}_fast THEN false ELSE regexp_full_match({p}_n, '{DOT_ZERO}') END AS {p}_dot0
+                    FROM (SELECT *, {fast} AS {p}_fast, CASE WHEN {fast} THEN {column} ELSE {normalised} END AS {p}_n
+                          FROM {source})
+                )
+            )
+        )"""
+
+
+def _date_query(source: str, p: str, election_date: date) -> str:
     """DDMMYY: day 01-31 (41-71 for women), month 01-12, a real date in the latest century not after election day."""
     e = f"DATE '{election_date.isoformat()}'"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH parts AS (
-            SELECT *,
-                CASE WHEN {p}_shape AND NOT contains(substr({p}_d, 7, 2), '*') THEN CAST(substr({p}_d, 7, 2) AS INTEGER) END AS {p}_dd,
-                CASE WHEN {p}_shape AND NOT contains(substr({p}_d, 9, 2), '*') THEN CAST(substr({p}_d, 9, 2) AS INTEGER) END AS {p}_mm,
-                CASE WHEN {p}_shape AND NOT contains(substr({p}_d, 11, 2), '*') THEN CAST(substr({p}_d, 11, 2) AS INTEGER) END AS {p}_yy,
-                CASE WHEN {p}_shape AND substr({p}_d, 7, 1) <> '*'
+    return f"""
+        WITH digits AS (  -- 16 plain digits: DDMMYY as one number, its parts by arithmetic
+            SELECT *, CASE WHEN {p}_fast THEN CAST(substr({p}_d, 7, 6) AS INTEGER) END AS {p}_ddmmyy FROM ({source})
+        ), parts AS (
+            SELECT * EXCLUDE ({p}_ddmmyy),
+                CASE WHEN {p}_fast THEN {p}_ddmmyy // 10000
+                     WHEN {p}_shape AND NOT contains(substr({p}_d, 7, 2), '*') THEN CAST(substr({p}_d, 7, 2) AS INTEGER) END AS {p}_dd,
+                CASE WHEN {p}_fast THEN {p}_ddmmyy // 100 % 100
+                     WHEN {p}_shape AND NOT contains(substr({p}_d, 9, 2), '*') THEN CAST(substr({p}_d, 9, 2) AS INTEGER) END AS {p}_mm,
+                CASE WHEN {p}_fast THEN {p}_ddmmyy % 100
+                     WHEN {p}_shape AND NOT contains(substr({p}_d, 11, 2), '*') THEN CAST(substr({p}_d, 11, 2) AS INTEGER) END AS {p}_yy,
+                CASE WHEN {p}_fast THEN CASE WHEN {p}_ddmmyy BETWEEN 400000 AND 799999 THEN 'P' ELSE 'L' END
+                     WHEN {p}_shape AND substr({p}_d, 7, 1) <> '*'
                      THEN CASE WHEN substr({p}_d, 7, 1) IN ('4', '5', '6', '7') THEN 'P' ELSE 'L' END END AS {p}_sex
-            FROM {table}
+            FROM digits
         ), checked AS (
             SELECT *,
                 {p}_dd IS NOT NULL AND NOT ({p}_dd BETWEEN 1 AND 31 OR {p}_dd BETWEEN 41 AND 71) AS {p}_bad_day,
@@ -156,7 +180,6 @@ def _add_date_columns(con: duckdb.DuckDBPyConnection, table: str, p: str, electi
                         lambda r: r IS NOT NULL) AS {p}_date_problems
         FROM born
         """
-    )
 
 
 DATE_REASONS = ("day", "month", "date")

@@ -1,15 +1,18 @@
-"""Readers: turn a CSV, XLSX or Parquet voter list into one all-text DuckDB table ``raw``.
+"""Readers: turn a CSV, XLSX or Parquet voter list into one all-text DuckDB relation ``raw``.
 
 Every reader leaves the same shape behind, so the importer maps and checks fields once, in SQL:
 ``raw(__row, __sheet, __line, <canonical columns>)`` where ``__row`` is the 1-based data row over the whole
 file, ``__line`` the line (CSV) or sheet row (XLSX) a person would look at, and ``parse_rejects(__row, __sheet,
-__line, reason, raw)`` for rows that could not even be split into fields.
+__line, reason, raw)`` for rows that could not even be split into fields. A CSV's ``raw`` reads the file itself
+and leaves ``__row`` and ``__line`` empty: the importer copies ``raw`` once, in order, and :func:`number_rows`
+then numbers that copy and makes ``parse_rejects``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from kawal.engine.columns import CANONICAL, NUMBER_COLUMNS, header_score, map_headers
-from kawal.engine.sql import scalar
+from kawal.engine.sql import literal, scalar
 from kawal.i18n import KawalError, t
 
 HEADER_SEARCH_ROWS = 30
@@ -59,13 +62,17 @@ class SourceInfo:
     mapping: dict[str, str] = field(default_factory=dict)  # source header -> canonical column
     unmapped: list[str] = field(default_factory=list)
     numeric_nik_cells: int = 0  # XLSX cells holding NIK/NKK as numbers
+    header_line: int | None = None  # CSV: the header's line; the data rows are numbered after reading
 
 
-def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
-    """Load ``path`` into the connection's ``raw`` and ``parse_rejects`` tables."""
+def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encoding: str | None = None) -> SourceInfo:
+    """Load ``path`` into the connection's ``raw`` and ``parse_rejects`` relations (see :func:`number_rows`).
+
+    ``encoding`` is a text file's, when the caller knows it (else it is detected).
+    """
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(con, path, workdir)
+    if is_text(path):
+        return _read_csv(con, path, workdir, encoding or detect_encoding(path))
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _read_excel(con, path)
     if suffix == ".parquet":
@@ -78,18 +85,47 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> Sour
 
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes as such, UTF-16 by BOM, else Windows-1252."""
+    return scan_file(path, digest=False)[1]
+
+
+def guess_encoding(path: Path) -> str:
+    """The encoding the file's first bytes suggest: a BOM's, else UTF-8 (only the whole file can tell for sure)."""
+    with path.open("rb") as f:
+        return _encoding(f.read(4), utf8=True)
+
+
+def scan_file(path: Path, digest: bool = True) -> tuple[str, str]:
+    """The file's SHA-256 (empty without ``digest``) and its encoding as :func:`detect_encoding` tells it, from
+    one pass over its bytes."""
+    sha = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
     with path.open("rb") as f:
         head = f.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
         f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: f.read(1 << 22), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            if digest:
+                sha.update(chunk)
+            # Pure ASCII, with no multi-byte character cut at the last chunk's end, needs no decoding.
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+                utf8 = _decodes(decoder, chunk)
+        utf8 = utf8 and _decodes(decoder, b"", final=True)
+    return (sha.hexdigest() if digest else ""), _encoding(head, utf8)
+
+
+def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = False) -> bool:
+    try:
+        decoder.decode(chunk, final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding(head: bytes, utf8: bool) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if not utf8:
+        return "cp1252"
     return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
@@ -126,32 +162,48 @@ def _find_csv_header(lines: list[str]) -> tuple[str, int, list[str]]:
     return best[1], best[2], best[3]
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
-    encoding = detect_encoding(path)
+def is_text(path: Path) -> bool:
+    """Whether ``path`` is read as delimited text (CSV)."""
+    return path.suffix.lower() in (".csv", ".txt", ".tsv")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encoding: str) -> SourceInfo:
     utf8 = _as_utf8(path, encoding, workdir)
     delimiter, header_index, headers = _find_csv_header(_head_lines(utf8))
     info = _mapping_info("csv", headers)
-    info.encoding, info.delimiter = encoding, delimiter
-    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
-    con.execute(
-        "CREATE TABLE csv_rows AS SELECT * FROM read_csv(?, header = true, skip = ?, delim = ?, quote = '\"', "
-        "escape = '\"', columns = ?, auto_detect = false, store_rejects = true, strict_mode = true, "
-        "encoding = 'utf-8')",
-        [str(utf8), header_index, delimiter, columns],
+    info.encoding, info.delimiter, info.header_line = encoding, delimiter, header_index + 1
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    # Not copied into a table here: the importer reads the file once, straight into its own table, in the file's
+    # order; number_rows() then numbers the rows from that order.
+    source = (
+        f"(SELECT NULL::BIGINT AS __row, NULL::VARCHAR AS __sheet, NULL::BIGINT AS __line, * "
+        f"FROM read_csv({literal(utf8)}, header = true, skip = {header_index}, delim = {literal(delimiter)}, "
+        f"quote = '\"', escape = '\"', columns = {columns}, auto_detect = false, store_rejects = true, "
+        "strict_mode = true, encoding = 'utf-8'))"
     )
-    header_line = header_index + 1
-    _select_canonical(con, _numbered_csv_rows(con, header_line), {f"c{i}": c for i, c in map_headers(headers).items()})
-    _csv_parse_rejects(con, header_line)
+    _select_canonical(con, source, {f"c{i}": c for i, c in map_headers(headers).items()})
     return info
 
 
-def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, header_line: int) -> str:
+def number_rows(con: duckdb.DuckDBPyConnection, table: str, info: SourceInfo) -> str:
+    """``table``, made from ``raw`` in its order, as a relation whose ``__row`` and ``__line`` are filled in.
+
+    For a CSV this also makes ``parse_rejects``: only once the file has been read are its rejected lines known.
+    """
+    if info.header_line is None:
+        return table
+    _csv_parse_rejects(con, info.header_line)
+    return _numbered_csv_rows(con, table, info.header_line)
+
+
+def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, table: str, header_line: int) -> str:
     """A query giving accepted rows their data-row number, counting the rows the CSV parser rejected in between.
 
     ``rowid`` is the insertion order of the parsed rows; each rejected row before a row shifts it by one.
     """
     if not scalar(con, "SELECT count(*) FROM reject_errors"):
-        return f"(SELECT rowid + 1 AS __row, NULL::VARCHAR AS __sheet, rowid + 1 + {header_line} AS __line, * FROM csv_rows)"
+        return f"""(SELECT rowid + 1 AS __row, NULL::VARCHAR AS __sheet, rowid + 1 + {header_line} AS __line,
+                           * EXCLUDE (__row, __sheet, __line) FROM {table})"""
     con.execute(
         f"""
         CREATE TABLE csv_gaps AS
@@ -160,8 +212,8 @@ def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, header_line: int) -> str:
         """
     )
     return f"""(SELECT k + coalesce(gaps.j, 0) AS __row, NULL::VARCHAR AS __sheet,
-                       k + coalesce(gaps.j, 0) + {header_line} AS __line, rows.*
-                FROM (SELECT rowid + 1 AS k, * FROM csv_rows) rows ASOF LEFT JOIN csv_gaps gaps ON rows.k > gaps.g)"""
+                       k + coalesce(gaps.j, 0) + {header_line} AS __line, rows.* EXCLUDE (k, __row, __sheet, __line)
+                FROM (SELECT rowid + 1 AS k, * FROM {table}) rows ASOF LEFT JOIN csv_gaps gaps ON rows.k > gaps.g)"""
 
 
 def _csv_parse_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:

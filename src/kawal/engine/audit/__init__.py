@@ -22,7 +22,7 @@ import duckdb
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.importer import import_voter_list
-from kawal.engine.nik_sql import add_nik_columns
+from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
 from kawal.i18n import KawalError, t
@@ -71,45 +71,58 @@ def resolve_inputs(
 
 
 def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
-    """Table ``v``: all inputs, one row per voter, with a row id and the record id findings report."""
+    """The view ``v``: all inputs, one row per voter, with a row id and the record id findings report.
+
+    A view, so the files are read once, when :func:`_prepare` makes ``v`` a table with the NIK verdicts. ``rid``
+    numbers the rows in input order from each file's own row numbers: no window over the whole list.
+    """
     several = len(snapshots) > 1
     parts = []
+    offset = 0
     for number, snap in enumerate(snapshots, start=1):
+        path = literal(snap.voters_path)
         record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
-            f"SELECT {number} AS input_no, {record} AS record_id, {float_column} AS nik_float_column, * "
-            f"FROM read_parquet({literal(snap.voters_path)})"
+            f"SELECT {offset} + file_row_number + 1 AS rid, {number} AS input_no, {record} AS record_id, "
+            f"{float_column} AS nik_float_column, * EXCLUDE (file_row_number) "
+            f"FROM read_parquet({path}, file_row_number = true)"
         )
-    con.execute(f"CREATE TABLE v AS SELECT row_number() OVER () AS rid, * FROM ({' UNION ALL '.join(parts)})")
+        offset += scalar(con, f"SELECT count(*) FROM read_parquet({path})")  # from the file's metadata
+    con.execute(f"CREATE VIEW v AS {' UNION ALL '.join(parts)}")
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, election_date: date) -> None:
-    """Add the NIK and NKK verdicts to ``v``, computed on narrow tables and joined in one pass."""
-    nik = add_nik_columns(
-        con, "v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date, join=False
-    )
-    nkk = add_nik_columns(con, "v", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False, join=False)
-    con.execute(
-        f"""CREATE OR REPLACE TABLE v AS SELECT v.*, a.* EXCLUDE (rid), b.* EXCLUDE (rid)
-            FROM v JOIN {nik} a USING (rid) JOIN {nkk} b USING (rid);
-            DROP TABLE {nik}; DROP TABLE {nkk}"""
-    )
+    """Make ``v`` a table of the loaded rows with their NIK and NKK verdicts, computed in the same single pass."""
+    register_prefixes(con)
+    nik = nik_query("v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date)
+    both = nik_query(f"({nik})", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False)
+    con.execute(f"CREATE TABLE v_prepared AS {both}; DROP VIEW v; ALTER TABLE v_prepared RENAME TO v")
 
 
 def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> None:
     con.execute(
-        'CREATE TABLE findings (ord INTEGER, rid BIGINT, record_id VARCHAR, "check" VARCHAR, tms INTEGER, cluster VARCHAR, '
-        "kode_kelurahan VARCHAR, tps SMALLINT, detail VARCHAR, kode_kecamatan VARCHAR AS (left(kode_kelurahan, 6)))"
+        "CREATE TEMP TABLE found (ord INTEGER, code VARCHAR, tms INTEGER, rid BIGINT, cluster VARCHAR, "
+        "kode_kelurahan VARCHAR, tps SMALLINT, detail VARCHAR)"
     )
     for order, check in enumerate(checks):
         tms = "NULL" if check.tms is None else str(check.tms)
         con.execute(
-            f"""INSERT INTO findings
-            SELECT {order}, f.rid, v.record_id, '{check.code}', {tms}, f.cluster, coalesce(f.kode_kelurahan, v.kode_kelurahan),
-                   coalesce(f.tps, v.tps), f.detail
-            FROM ({check.sql(ctx)}) AS f(rid, cluster, kode_kelurahan, tps, detail) LEFT JOIN v ON v.rid = f.rid"""
+            f"INSERT INTO found SELECT {order}, '{check.code}', {tms}, * "
+            f"FROM ({check.sql(ctx)}) AS f(rid, cluster, kode_kelurahan, tps, detail)"
         )
+    # The record ids come from one join for all checks, not one join of the whole list per check.
+    con.execute(
+        'CREATE TABLE findings (ord INTEGER, rid BIGINT, record_id VARCHAR, "check" VARCHAR, tms INTEGER, cluster VARCHAR, '
+        "kode_kelurahan VARCHAR, tps SMALLINT, detail VARCHAR, kode_kecamatan VARCHAR AS (left(kode_kelurahan, 6)))"
+    )
+    con.execute(
+        """INSERT INTO findings
+        SELECT f.ord, f.rid, v.record_id, f.code, f.tms, f.cluster, coalesce(f.kode_kelurahan, v.kode_kelurahan),
+               coalesce(f.tps, v.tps), f.detail
+        FROM found f LEFT JOIN v ON v.rid = f.rid;
+        DROP TABLE found"""
+    )
 
 
 def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:

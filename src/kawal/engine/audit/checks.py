@@ -110,14 +110,20 @@ NIK_SHARED_OTHER = (
 def nik_ganda(ctx: Context) -> str:
     same = message(NIK_SHARED_SAME, n="n", ids="ids")
     other = message(NIK_SHARED_OTHER, n="n", ids="ids")
+    # The shared NIKs by a plain count first: the ordered list and the distinct people are then gathered for those
+    # few rows only, not for every NIK of the list.
     return f"""
-        WITH shared AS (
-            SELECT nik_d, count(*) AS n, string_agg(record_id, ', ' ORDER BY rid) AS ids,
-                   count(DISTINCT coalesce(c.cluster_rid, v.rid)) AS people
-            FROM v LEFT JOIN clusters c USING (rid) WHERE nik_full GROUP BY nik_d HAVING count(*) > 1
+        WITH shared AS (SELECT nik_d FROM v WHERE nik_full GROUP BY nik_d HAVING count(*) > 1),
+        rows AS (
+            SELECT v.rid, v.nik_d, v.record_id, v.kode_kelurahan, v.tps, coalesce(c.cluster_rid, v.rid) AS person
+            FROM v LEFT JOIN clusters c USING (rid) WHERE v.nik_full AND v.nik_d IN (SELECT nik_d FROM shared)
+        ),
+        per_nik AS (
+            SELECT nik_d, count(*) AS n, string_agg(record_id, ', ' ORDER BY rid) AS ids, count(DISTINCT person) AS people
+            FROM rows GROUP BY nik_d
         )
-        SELECT v.rid, v.nik_d, v.kode_kelurahan, v.tps, CASE WHEN people = 1 THEN {same} ELSE {other} END
-        FROM v JOIN shared USING (nik_d) WHERE v.nik_full"""
+        SELECT r.rid, r.nik_d, r.kode_kelurahan, r.tps, CASE WHEN people = 1 THEN {same} ELSE {other} END
+        FROM rows r JOIN per_nik USING (nik_d)"""
 
 
 UNDER_AGE = (
@@ -179,12 +185,17 @@ SPLIT_HOUSEHOLD = (
 
 def kk_terpisah(ctx: Context) -> str:
     where = "string_agg('TPS ' || lpad(CAST(tps AS VARCHAR), 3, '0') || ' (' || people || ')', ', ' ORDER BY tps)"
+    # Split households are found by comparing their lowest and highest TPS; only their rows are then counted per TPS.
     return f"""
-        WITH placed AS (SELECT * FROM v WHERE nkk_full AND kode_kelurahan IS NOT NULL AND tps IS NOT NULL),
-        per_tps AS (SELECT kode_kelurahan, nkk_d, tps, count(*) AS people FROM placed GROUP BY ALL),
-        split AS (SELECT kode_kelurahan, nkk_d, count(*) AS n, {where} AS spread FROM per_tps GROUP BY ALL HAVING count(*) > 1)
+        WITH placed AS (
+            SELECT rid, kode_kelurahan, nkk_d, tps FROM v WHERE nkk_full AND kode_kelurahan IS NOT NULL AND tps IS NOT NULL
+        ),
+        households AS (SELECT kode_kelurahan, nkk_d FROM placed GROUP BY ALL HAVING min(tps) <> max(tps)),
+        split_rows AS (SELECT * FROM placed WHERE (kode_kelurahan, nkk_d) IN (SELECT (kode_kelurahan, nkk_d) FROM households)),
+        per_tps AS (SELECT kode_kelurahan, nkk_d, tps, count(*) AS people FROM split_rows GROUP BY ALL),
+        split AS (SELECT kode_kelurahan, nkk_d, count(*) AS n, {where} AS spread FROM per_tps GROUP BY ALL)
         SELECT p.rid, p.nkk_d, p.kode_kelurahan, p.tps, {message(SPLIT_HOUSEHOLD, n="s.n", where="s.spread")}
-        FROM placed p JOIN split s USING (kode_kelurahan, nkk_d)"""
+        FROM split_rows p JOIN split s USING (kode_kelurahan, nkk_d)"""
 
 
 WRONG_TPS = (
