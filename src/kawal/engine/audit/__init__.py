@@ -150,6 +150,7 @@ def audit(
     max_per_tps: int = MAX_PER_TPS,
     threshold: float | None = None,
     labels: list[tuple[str, str, bool]] | None = None,
+    key_secret: str = "",
     wilayah: str | None = None,
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
@@ -158,7 +159,7 @@ def audit(
 
     ``threshold`` is the probability at which two rows are linked as one person (default 0.5). ``labels`` are
     reviewers' answers ``(key_a, key_b, same_person)`` about pairs of rows, keyed by
-    :func:`kawal.engine.audit.duplicates.record_key_sql` so they carry over to the office's later lists: a pair
+    :func:`kawal.engine.audit.duplicates.record_key_sql` with ``key_secret`` so they carry over to the office's later lists: a pair
     answered "same" is always linked, one answered "different" never, and both inform the estimates.
     """
     from kawal.engine.audit.report import write_report, write_summary
@@ -185,7 +186,7 @@ def audit(
             (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
             (
                 t(("Mencari pemilih ganda", "Finding duplicate voters")),
-                lambda: linkage.append(duplicates.link(con, threshold, labels)),
+                lambda: linkage.append(duplicates.link(con, threshold, labels, key_secret)),
             ),
             (t(("Menjalankan pemeriksaan", "Running the checks")), lambda: _run_checks(con, checks, ctx)),
             (t(("Menulis hasil", "Writing the results")), lambda: _write_outputs(con, snapshots, out)),

@@ -87,7 +87,7 @@ def pemilih_ganda(threshold: float) -> Callable[[Context], str]:
     def sql(ctx: Context) -> str:
         return f"""
             WITH best AS (
-                SELECT rid, arg_max(other, probability) AS other FROM (
+                SELECT rid, first(other ORDER BY probability DESC, other) AS other FROM (
                     SELECT a AS rid, b AS other, probability FROM pairs WHERE probability >= {float(threshold)}
                     UNION ALL SELECT b, a, probability FROM pairs WHERE probability >= {float(threshold)}
                 ) GROUP BY rid

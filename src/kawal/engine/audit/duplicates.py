@@ -30,7 +30,7 @@ import duckdb
 import numpy as np
 
 from kawal.engine.audit import fellegi_sunter as fs
-from kawal.engine.sql import scalar
+from kawal.engine.sql import literal, scalar
 
 DEFAULT_PROBABILITY = 0.5
 MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without any birth date part
@@ -537,15 +537,18 @@ def _summarise(
     )
 
 
-def record_key_sql(table: str = "v") -> str:
-    """A row's identity across lists and stages, for reviewers' answers: NIK, name and birth date as printed."""
+def record_key_sql(table: str = "v", secret: str = "") -> str:
+    """A row's identity across lists and stages, for reviewers' answers: NIK, name and birth date as printed,
+    hashed with ``secret`` so that a stored key cannot be reversed by guessing the few NIKs a name and date allow."""
     return (
-        f"md5(concat_ws('|', coalesce({table}.nik, ''), upper(trim(coalesce({table}.nama, ''))), "
+        f"md5(concat_ws('|', {literal(secret)}, coalesce({table}.nik, ''), upper(trim(coalesce({table}.nama, ''))), "
         f"coalesce(CAST({table}.tanggal_lahir AS VARCHAR), '')))"
     )
 
 
-def register_labels(con: duckdb.DuckDBPyConnection, labels: list[tuple[str, str, bool]] | None) -> str | None:
+def register_labels(
+    con: duckdb.DuckDBPyConnection, labels: list[tuple[str, str, bool]] | None, secret: str = ""
+) -> str | None:
     """Table ``labels(a, b, same)`` of reviewed pairs by ``rid`` (a < b) from ``(key_a, key_b, same)`` answers.
 
     Keys are :func:`record_key_sql`; the latest answer about a pair wins (the list is in the order given).
@@ -559,7 +562,7 @@ def register_labels(con: duckdb.DuckDBPyConnection, labels: list[tuple[str, str,
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE labels AS
-        WITH keyed AS (SELECT rid, {record_key_sql()} AS k FROM v),
+        WITH keyed AS (SELECT rid, {record_key_sql("v", secret)} AS k FROM v),
         mapped AS (
             SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b, l.same, l.ord
             FROM label_in l JOIN keyed x ON x.k = l.key_a JOIN keyed y ON y.k = l.key_b WHERE x.rid <> y.rid
@@ -571,7 +574,10 @@ def register_labels(con: duckdb.DuckDBPyConnection, labels: list[tuple[str, str,
 
 
 def link(
-    con: duckdb.DuckDBPyConnection, threshold: float | None = None, labels: list[tuple[str, str, bool]] | None = None
+    con: duckdb.DuckDBPyConnection,
+    threshold: float | None = None,
+    labels: list[tuple[str, str, bool]] | None = None,
+    key_secret: str = "",
 ) -> Linkage:
     """Run the whole linkage over table ``v``.
 
@@ -582,7 +588,7 @@ def link(
     build_names(con)
     build_people(con)
     build_candidates(con)
-    labels_table = register_labels(con, labels)
+    labels_table = register_labels(con, labels, key_secret)
     if labels_table:  # a confirmed pair is compared even where no blocking rule would propose it
         con.execute("INSERT INTO candidates SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates")
     compare(con)
