@@ -67,7 +67,8 @@ def _field_text(comparison: Comparison) -> str:
     words = LEVEL_WORDS[comparison.field]
     level = comparison.column
     cases = " ".join(f"WHEN {i} THEN {message(words[name])}" for i, name in enumerate(comparison.level_names))
-    return f"CASE WHEN {level} >= 0 THEN (CASE {level} {cases} END) || printf(' (%+.1f)', w_{comparison.field}) END"
+    weight = f"coalesce(printf(' (%+.1f)', w_{comparison.field}), '')"  # NULL: the field the session holds fixed
+    return f"CASE WHEN {level} >= 0 THEN (CASE {level} {cases} END) || {weight} END"
 
 
 def detail_sql() -> str:

@@ -272,8 +272,10 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
                t.usia, t.jenis_kelamin AS sex,
                CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
-               {_place_sql("t.tempat_lahir")} AS place, t.kode_kelurahan AS kel, t.rw, t.rt
+               pl.place, t.kode_kelurahan AS kel, t.rw, t.rt
         FROM {table} t JOIN names n ON n.nama = t.nama
+        LEFT JOIN (SELECT tempat_lahir, {_place_sql("tempat_lahir")} AS place FROM (SELECT DISTINCT tempat_lahir FROM {table})) pl
+            ON pl.tempat_lahir = t.tempat_lahir
         """
     )
     con.execute(
@@ -292,8 +294,9 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
 
 def prefix_length(rows: int) -> int:
     """Letters of the name that blocking compares: more for bigger lists, so candidate pairs grow about linearly
-    (people sharing a birth date grow with the list; each extra letter splits them about tenfold)."""
-    return 2 + (rows > 3_000_000) + (rows > 30_000_000)
+    (people sharing a birth date grow with the list; each extra letter splits them about tenfold). A typo among
+    the first letters is still caught by the last letters or by a whole word."""
+    return 3 + (rows > 3_000_000) + (rows > 30_000_000)
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
