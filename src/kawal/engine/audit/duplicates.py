@@ -236,17 +236,20 @@ def _phonetic(expr: str) -> str:
 
 
 def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
-    """``names``: each distinct name once, normalised, with its words, sorted words and phonetic key."""
+    """``names``: each distinct name once, normalised, with its words, sorted words, phonetic key and ``name_n``,
+    the number of rows whose name normalises to the same key."""
     con.execute(
         f"""
         CREATE OR REPLACE TABLE names AS
         WITH normalised AS MATERIALIZED (
-            SELECT nama, {normalised_name_sql("nama")} AS name_norm FROM (SELECT DISTINCT nama FROM {table} WHERE nama IS NOT NULL)
+            SELECT nama, rows_with, {normalised_name_sql("nama")} AS name_norm
+            FROM (SELECT nama, count(*) AS rows_with FROM {table} WHERE nama IS NOT NULL GROUP BY nama)
         )
         SELECT nama, replace(name_norm, ' ', '') AS name_key, string_split(name_norm, ' ') AS tokens,
                regexp_matches(name_norm, '(^| )[A-Z]( |$)') AS has_initial,
                array_to_string(list_sort(string_split(name_norm, ' ')), '') AS sorted_key,
-               {_phonetic("name_norm")} AS phon_key
+               {_phonetic("name_norm")} AS phon_key,
+               sum(rows_with) OVER (PARTITION BY replace(name_norm, ' ', '')) AS name_n
         FROM normalised WHERE name_norm <> ''
         """
     )
@@ -262,32 +265,37 @@ def _place_sql(column: str) -> str:
 
 
 def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
-    """``people``: the fields linkage uses, one row per voter row, with how common name, date and place are."""
+    """``people``: the fields linkage uses, one row per voter row, with how common name, date, place and NIK are.
+
+    Counts come from small tables (one row per date, place or shared NIK), so the wide table is joined only to
+    small ones.
+    """
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE people_base AS
-        SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, t.tanggal_lahir AS dob,
+        CREATE OR REPLACE TEMP TABLE people_base AS
+        SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
                     WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
-               t.usia, t.jenis_kelamin AS sex,
-               CASE WHEN t.nik_full THEN t.nik_d END AS nik,
-               CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk,
-               pl.place, t.kode_kelurahan AS kel, t.rw, t.rt
-        FROM {table} t JOIN names n ON n.nama = t.nama
-        LEFT JOIN (SELECT tempat_lahir, {_place_sql("tempat_lahir")} AS place FROM (SELECT DISTINCT tempat_lahir FROM {table})) pl
-            ON pl.tempat_lahir = t.tempat_lahir
-        """
-    )
-    con.execute(
-        """
+               t.usia, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik, t.tempat_lahir,
+               t.kode_kelurahan AS kel, t.rw, t.rt
+        FROM {table} t JOIN names n ON n.nama = t.nama;
+        CREATE OR REPLACE TEMP TABLE places AS
+        SELECT tempat_lahir, {_place_sql("tempat_lahir")} AS place FROM (SELECT DISTINCT tempat_lahir FROM people_base);
+        CREATE OR REPLACE TEMP TABLE place_counts AS
+        SELECT pl.place, count(*) AS place_n FROM people_base p JOIN places pl USING (tempat_lahir)
+        WHERE pl.place IS NOT NULL GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE dob_counts AS SELECT dob_key, count(*) AS dob_n FROM people_base GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE shared_niks AS
+        SELECT nik, count(*) AS nik_n FROM people_base WHERE nik IS NOT NULL GROUP BY ALL HAVING count(*) > 1;
         CREATE OR REPLACE TABLE people AS
-        SELECT p.*, nf.name_n, df.dob_n, pf.place_n, kf.nik_n
+        SELECT p.* EXCLUDE (tempat_lahir), pl.place, df.dob_n, pc.place_n,
+               CASE WHEN p.nik IS NOT NULL THEN coalesce(sn.nik_n, 1) END AS nik_n
         FROM people_base p
-        JOIN (SELECT name_key, count(*) AS name_n FROM people_base GROUP BY ALL) nf USING (name_key)
-        LEFT JOIN (SELECT dob_key, count(*) AS dob_n FROM people_base GROUP BY ALL) df USING (dob_key)
-        LEFT JOIN (SELECT place, count(*) AS place_n FROM people_base GROUP BY ALL) pf USING (place)
-        LEFT JOIN (SELECT nik, count(*) AS nik_n FROM people_base GROUP BY ALL) kf USING (nik);
-        DROP TABLE people_base;
+        LEFT JOIN places pl USING (tempat_lahir)
+        LEFT JOIN place_counts pc ON pc.place = pl.place
+        LEFT JOIN dob_counts df USING (dob_key)
+        LEFT JOIN shared_niks sn USING (nik);
+        DROP TABLE people_base; DROP TABLE places; DROP TABLE place_counts; DROP TABLE dob_counts; DROP TABLE shared_niks;
         """
     )
 
@@ -329,9 +337,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
             UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
             UNION ALL SELECT {pair} x.nik = y.nik
-            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.m = y.m
-            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.d = y.d
-            UNION ALL SELECT {pair} {same_name} x.y = y.y AND x.lo = y.lo AND x.hi = y.hi
+            UNION ALL SELECT {pair} {same_name} x.y = y.y AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi))
             UNION ALL SELECT {pair} {same_name} x.m = y.m AND x.d = y.d
             UNION ALL SELECT {pair} {same_name} x.name_n <= {MAX_NAME_BLOCK}
         )
