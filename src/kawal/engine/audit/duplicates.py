@@ -173,7 +173,7 @@ PRIOR_ROWS = 1_000  # ... held as firmly as if 1,000 rows had shown it
 class Linkage:
     """What the linkage estimated and decided, for ``summary.json`` and the report."""
 
-    model: fs.Model
+    model: Estimates
     threshold: float
     candidate_pairs: int
     linked_pairs: int
@@ -311,8 +311,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
-    its words. A wrong birth date keeps the name whole and two of year, month and day (or the day and month in
-    another order). A rare name is compared whatever the date; a shared NIK always.
+    its words. A wrong birth date keeps the name's sound (its phonetic key) and two of year, month and day (or the
+    day and month in another order). A rare name is compared whatever the date; a shared NIK always.
     """
     n = prefix_length(_row_count(con))
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
@@ -320,7 +320,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE keys AS
         SELECT rid, dob_key, name_key, left(name_key, {n}) AS head, right(name_key, {n + 1}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
-               greatest(day(dob), month(dob)) AS hi, nik, name_n
+               greatest(day(dob), month(dob)) AS hi, nik, name_n, phon_key
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
@@ -328,7 +328,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
-    same_name = "x.name_key = y.name_key AND"
+    same_sound = "x.phon_key = y.phon_key AND"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
@@ -337,9 +337,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
             UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
             UNION ALL SELECT {pair} x.nik = y.nik
-            UNION ALL SELECT {pair} {same_name} x.y = y.y AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi))
-            UNION ALL SELECT {pair} {same_name} x.m = y.m AND x.d = y.d
-            UNION ALL SELECT {pair} {same_name} x.name_n <= {MAX_NAME_BLOCK}
+            UNION ALL SELECT {pair} {same_sound} x.y = y.y AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi))
+            UNION ALL SELECT {pair} {same_sound} x.m = y.m AND x.d = y.d
+            UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
         )
         """
     )
@@ -417,6 +417,15 @@ def _patterns(con: duckdb.DuckDBPyConnection, where: str, labels: str | None) ->
     return table[:, : len(COMPARISONS)].astype(np.int64), table[:, -3], table[:, -2:]
 
 
+def _level_shares(con: duckdb.DuckDBPyConnection, table: str, comparison: Comparison) -> np.ndarray:
+    """The field's level distribution among the pairs of ``table``; never 0: an unseen level is merely rare."""
+    k = len(comparison.levels)
+    column = comparison.column
+    counts = dict(con.execute(f"SELECT {column}, count(*) FROM {table} WHERE {column} >= 0 GROUP BY 1").fetchall())
+    seen = np.array([counts.get(i, 0) for i in range(k)], dtype=np.float64)
+    return (seen + 0.5) / (seen.sum() + 0.5 * k)
+
+
 def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     """u per level: how often two rows drawn at random (nearly always two people) show it. Deterministic draw."""
     rows = _row_count(con)
@@ -425,21 +434,52 @@ def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
             SELECT 1 + hash(2 * i) % {rows} AS a, 1 + hash(2 * i + 1) % {rows} AS b FROM range({U_SAMPLE}) t(i)"""
     )
     compare(con, "(SELECT * FROM u_source WHERE a <> b)", "u_pairs")
-    u = []
-    for comparison in COMPARISONS:
-        k = len(comparison.levels)
-        counts = dict(
-            con.execute(
-                f"SELECT {comparison.column}, count(*) FROM u_pairs WHERE {comparison.column} >= 0 GROUP BY 1"
-            ).fetchall()
-        )
-        seen = np.array([counts.get(i, 0) for i in range(k)], dtype=np.float64)
-        u.append((seen + 0.5) / (seen.sum() + 0.5 * k))  # never 0: a level unseen in the sample is merely rare
+    u = [_level_shares(con, "u_pairs", comparison) for comparison in COMPARISONS]
     con.execute("DROP TABLE u_pairs; DROP TABLE u_source")
     return u
 
 
-def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> fs.Model:
+def _same_date_nik_u(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """u of the NIK levels for two different people born on the same day.
+
+    A NIK spells out the birth date, and serials restart at 0001 for every date and kecamatan, so people born on one
+    day often share a serial and have region codes a digit apart: what looks like a typo among random pairs is a
+    coincidence among same-day pairs. Drawn from each ``stride``-th row paired with another row of its birth date.
+    """
+    stride = max(1, _row_count(con) // U_SAMPLE)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE u_source AS
+        WITH g AS (
+            SELECT rid, dob, row_number() OVER (PARTITION BY dob ORDER BY hash(rid)) - 1 AS pos,
+                   count(*) OVER (PARTITION BY dob) AS size
+            FROM people WHERE dob IS NOT NULL AND nik IS NOT NULL
+        )
+        SELECT x.rid AS a, y.rid AS b FROM g x JOIN g y USING (dob)
+        WHERE x.size > 1 AND hash(x.rid) % {stride} = 0 AND y.pos = (x.pos + 1 + hash(x.rid) % (x.size - 1)) % x.size"""
+    )
+    compare(con, "u_source", "u_pairs")
+    u = _level_shares(con, "u_pairs", COMPARISONS[FIELDS.index("nik")])
+    con.execute("DROP TABLE u_pairs; DROP TABLE u_source")
+    return u
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """The model, and u of the NIK levels for pairs born on the same day (see :func:`_same_date_nik_u`)."""
+
+    model: fs.Model
+    nik_u_same_date: np.ndarray
+
+    def same_date_nik_weights(self) -> np.ndarray:
+        return np.log2(self.model.m[FIELDS.index("nik")] / self.nik_u_same_date)
+
+    def as_dict(self) -> dict[str, object]:
+        levels = COMPARISONS[FIELDS.index("nik")].level_names
+        u = dict(zip(levels, np.round(self.nik_u_same_date, 6).tolist(), strict=True))
+        return {**self.model.as_dict(), "nik_u_same_birth_date": u}
+
+
+def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estimates:
     """m by EM in two sessions, u from random pairs, and the prior from the number of people estimated twice.
 
     Each session takes the candidate pairs that agree on one field (the same birth date; the same name), so that
@@ -460,7 +500,8 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> fs.Mo
     matches = by_dob.lam * dob_pairs / max(agree, 1e-3)  # one-person pairs with the same date, scaled to all
     matches = (matches + PRIOR_DUPLICATE_SHARE * PRIOR_ROWS) / (rows + PRIOR_ROWS) * rows
     lam = min(max(matches / max(rows * (rows - 1) / 2, 1), 1e-12), 0.5)
-    return fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
+    model = fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
+    return Estimates(model, _same_date_nik_u(con))
 
 
 def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
@@ -472,15 +513,32 @@ def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
     return f"log2({m_exact!r}::DOUBLE / ({share}))"
 
 
-def score(con: duckdb.DuckDBPyConnection, model: fs.Model, labels: str | None = None) -> None:
+def _level_weights(comparison: Comparison, weights: np.ndarray, exact_sql: str | None = None) -> str:
+    cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(weights))
+    if exact_sql:
+        cases = f"WHEN 0 THEN {exact_sql} {cases}"
+    return f"CASE {comparison.column} {cases} ELSE 0.0 END"
+
+
+def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> str:
+    """The field's weight per level (exact agreement per value); the NIK's given the birth dates agree or not."""
+    model, i = estimates.model, FIELDS.index(comparison.field)
+    exact = None
+    if comparison.field in TF_FIELDS:
+        exact = _exact_value_weight(float(model.m[i][0]), comparison.field, rows)
+    weight = _level_weights(comparison, model.weights()[i], exact)
+    if comparison.field != "nik":
+        return weight
+    same_date = _level_weights(comparison, estimates.same_date_nik_weights())
+    dob_exact = f"{COMPARISONS[FIELDS.index('dob')].column} = {DOB_LEVELS.index('exact')}"
+    return f"CASE WHEN {dob_exact} THEN {same_date} ELSE {weight} END"
+
+
+def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | None = None) -> None:
     """Add ``w_<field>`` (bits), ``score`` (total bits with the prior) and ``probability`` to ``pairs``."""
     rows = _row_count(con)
-    parts = []
-    for comparison, field_weights, m in zip(COMPARISONS, model.weights(), model.m, strict=True):
-        cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(field_weights))
-        if comparison.field in TF_FIELDS:
-            cases = f"WHEN 0 THEN {_exact_value_weight(float(m[0]), comparison.field, rows)} {cases}"
-        parts.append(f"CASE {comparison.column} {cases} ELSE 0.0 END AS w_{comparison.field}")
+    model = estimates.model
+    parts = [f"{_field_weight(estimates, c, rows)} AS w_{c.field}" for c in COMPARISONS]
     total = " + ".join(f"w_{f}" for f in FIELDS)
     probability = "1.0 / (1.0 + pow(2.0, -least(greatest(score, -1000), 1000)))"
     if labels:
@@ -526,7 +584,7 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
 
 
 def _summarise(
-    con: duckdb.DuckDBPyConnection, model: fs.Model, threshold: float, people: int, labels: str | None
+    con: duckdb.DuckDBPyConnection, model: Estimates, threshold: float, people: int, labels: str | None
 ) -> Linkage:
     candidates, linked, expected, linked_p = con.execute(
         f"""SELECT count(*), count(*) FILTER (probability >= {float(threshold)}), coalesce(sum(probability), 0),
