@@ -372,6 +372,9 @@ PAIR_COLUMNS = (
     "nik_n",
 )
 U_SAMPLE = 300_000  # random pairs that measure how often two different people agree at each level
+MIN_STRATUM_PAIRS = 1_000
+HOUSEHOLD_LEVELS = {"dob": 0, "area": 0}  # the same birth date in the same RT
+HOUSEHOLD = " AND ".join(f"l_{field} = {level}" for field, level in HOUSEHOLD_LEVELS.items())
 DOB_AGREES = ("exact", "age")  # the same birth date or, on lists that show only an age, the same age
 SESSIONS = (  # (EM session: the field its pairs all agree on, and which it therefore cannot estimate)
     ("dob", f"l_dob IN ({', '.join(str(DOB_LEVELS.index(level)) for level in DOB_AGREES)})"),
@@ -469,6 +472,7 @@ class Estimates:
 
     model: fs.Model
     nik_u_same_date: np.ndarray
+    household: fs.Model | None  # pairs born on the same day in the same RT: twins live here (see HOUSEHOLD)
 
     def same_date_nik_weights(self) -> np.ndarray:
         return np.log2(self.model.m[FIELDS.index("nik")] / self.nik_u_same_date)
@@ -476,7 +480,11 @@ class Estimates:
     def as_dict(self) -> dict[str, object]:
         levels = COMPARISONS[FIELDS.index("nik")].level_names
         u = dict(zip(levels, np.round(self.nik_u_same_date, 6).tolist(), strict=True))
-        return {**self.model.as_dict(), "nik_u_same_birth_date": u}
+        return {
+            **self.model.as_dict(),
+            "nik_u_same_birth_date": u,
+            "same_date_same_rt": self.household.as_dict() if self.household else None,
+        }
 
 
 def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estimates:
@@ -501,7 +509,18 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     matches = (matches + PRIOR_DUPLICATE_SHARE * PRIOR_ROWS) / (rows + PRIOR_ROWS) * rows
     lam = min(max(matches / max(rows * (rows - 1) / 2, 1), 1e-12), 0.5)
     model = fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
-    return Estimates(model, _same_date_nik_u(con))
+    codes, counts, known = _patterns(con, HOUSEHOLD, labels)
+    household = None
+    if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
+        share = _expected_share(model, HOUSEHOLD_LEVELS)
+        household = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
+    return Estimates(model, _same_date_nik_u(con), household)
+
+
+def _expected_share(model: fs.Model, levels: dict[str, int]) -> float:
+    """The share of one-person pairs the overall model expects among pairs showing ``levels``."""
+    bits = model.prior_bits() + sum(model.weights()[FIELDS.index(f)][level] for f, level in levels.items())
+    return float(1.0 / (1.0 + 2.0 ** -np.clip(bits, -60, 60)))
 
 
 def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
@@ -534,12 +553,34 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     return f"CASE WHEN {dob_exact} THEN {same_date} ELSE {weight} END"
 
 
+def _household_weights(household: fs.Model) -> dict[str, str]:
+    """Weights for pairs born on the same day in the same RT, against the u of that stratum; the two fields that
+    define it give no weight (NULL, so the explanation names them without one)."""
+    weights = {}
+    for comparison, field_weights in zip(COMPARISONS, household.weights(), strict=True):
+        fixed = comparison.field in ("dob", "area")
+        weights[comparison.field] = "NULL::DOUBLE" if fixed else _level_weights(comparison, field_weights)
+    return weights
+
+
 def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | None = None) -> None:
-    """Add ``w_<field>`` (bits), ``score`` (total bits with the prior) and ``probability`` to ``pairs``."""
+    """Add ``w_<field>`` (bits), ``score`` (total bits with the prior) and ``probability`` to ``pairs``.
+
+    Pairs born on the same day in the same RT are scored within their stratum (m as everywhere, u and the prior
+    estimated on the stratum): there, two different people are mostly twins or siblings, who share a household,
+    a birthplace and often a surname, and only the name and the NIK tell them apart."""
     rows = _row_count(con)
     model = estimates.model
     parts = [f"{_field_weight(estimates, c, rows)} AS w_{c.field}" for c in COMPARISONS]
-    total = " + ".join(f"w_{f}" for f in FIELDS)
+    prior = f"{model.prior_bits()!r}::DOUBLE"
+    if estimates.household:
+        household = _household_weights(estimates.household)
+        parts = [
+            f"CASE WHEN {HOUSEHOLD} THEN {household[c.field]} ELSE {_field_weight(estimates, c, rows)} END AS w_{c.field}"
+            for c in COMPARISONS
+        ]
+        prior = f"CASE WHEN {HOUSEHOLD} THEN {estimates.household.prior_bits()!r}::DOUBLE ELSE {prior} END"
+    total = " + ".join(f"coalesce(w_{f}, 0.0)" for f in FIELDS)
     probability = "1.0 / (1.0 + pow(2.0, -least(greatest(score, -1000), 1000)))"
     if labels:
         probability = f"CASE WHEN l.same THEN 1.0 WHEN NOT l.same THEN 0.0 ELSE {probability} END"
@@ -548,7 +589,7 @@ def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | No
         f"""
         CREATE OR REPLACE TABLE pairs AS
         WITH weighted AS (SELECT *, {", ".join(parts)} FROM pairs),
-        s AS (SELECT *, {model.prior_bits()!r}::DOUBLE + {total} AS score FROM weighted)
+        s AS (SELECT *, {prior} + {total} AS score FROM weighted)
         SELECT s.*, {probability} AS probability FROM s {join}
         """
     )

@@ -148,3 +148,44 @@ def estimate(
 def posterior(model: Model, codes: np.ndarray) -> np.ndarray:
     """P(one person | pattern) under the model, for each row of ``codes``."""
     return _posterior(np.asarray(codes, dtype=np.int64), list(model.m), list(model.u), model.lam)
+
+
+def estimate_u(
+    model: Model,
+    codes: np.ndarray,
+    counts: np.ndarray,
+    known: np.ndarray | None = None,
+    fixed: tuple[str, ...] = (),
+    start_lam: float = START_LAMBDA,
+) -> Model:
+    """EM for u and λ alone, with m held at ``model``'s: for a stratum of pairs whose non-matches are unlike random
+    pairs (relatives, neighbours). m says how one person's two rows differ, which does not depend on the stratum;
+    holding it fixed also keeps EM from taking some other split of the stratum for the two classes.
+    Fields in ``fixed`` are the same for every pair of the stratum: their u is set equal to m (no evidence).
+    The starting u and ``start_lam`` (what the overall model expects of the stratum), each worth
+    :data:`PRIOR_PAIRS` pairs, are the prior: a small stratum keeps close to them."""
+    codes = np.asarray(codes, dtype=np.int64).reshape(len(counts), len(model.fields))
+    counts = np.asarray(counts, dtype=np.float64)
+    known = np.zeros((len(counts), 2)) if known is None else np.asarray(known, dtype=np.float64)
+    free = np.maximum(counts - known.sum(axis=1), 0)
+    m = list(model.m)
+    u = list(model.u)
+    lam = start_lam
+    iterations = 0
+    if counts.sum() <= 0:
+        return Model(model.fields, model.levels, tuple(m), tuple(u), lam, 0)
+    for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is reported)
+        p = _posterior(codes, m, u, lam)
+        as_match = free * p + known[:, 0]
+        as_other = free * (1 - p) + known[:, 1]
+        new_lam = (as_match.sum() + PRIOR_PAIRS * start_lam) / (counts.sum() + PRIOR_PAIRS)
+        new_lam = float(np.clip(new_lam, 1e-9, 1 - 1e-9))
+        new_u = [
+            m[f] if field in fixed else _maximise(codes, as_other, f, PRIOR_PAIRS * model.u[f])
+            for f, field in enumerate(model.fields)
+        ]
+        change = max(abs(new_lam - lam), *(np.abs(a - b).max() for a, b in zip(new_u, u, strict=True)))
+        u, lam = new_u, new_lam
+        if change < TOLERANCE:
+            break
+    return Model(model.fields, model.levels, tuple(m), tuple(u), lam, iterations)
