@@ -160,3 +160,18 @@ def test_no_pairs_at_all_leaves_the_prior():
     levels = (("same", "other"),)
     model = fs.estimate(("x",), levels, np.zeros((0, 1)), np.zeros(0))
     assert model.iterations == 0 and np.isfinite(model.weights()[0]).all()
+
+
+def test_a_stratum_learns_its_own_u_with_m_held():
+    """Among twins, names are 'similar' far more often than among random pairs: the stratum's u must show it."""
+    rng = np.random.default_rng(5)
+    m = [np.array([0.9, 0.08, 0.02]), np.array([0.97, 0.03])]
+    u_random = [np.array([0.001, 0.01, 0.989]), np.array([0.5, 0.5])]
+    u_twins = [np.array([0.001, 0.6, 0.399]), np.array([0.5, 0.5])]
+    patterns, counts = simulate(rng, m, u_twins, 0.3, 50_000)
+    levels = (("exact", "similar", "other"), ("same", "other"))
+    overall = fs.Model(("name", "sex"), levels, tuple(m), tuple(u_random), 1e-6, 0)
+    stratum = fs.estimate_u(overall, patterns, counts, start_lam=0.01)
+    assert stratum.lam == pytest.approx(0.3, abs=0.02)
+    assert stratum.u[0][1] == pytest.approx(0.6, abs=0.03)
+    assert stratum.weights()[0][1] < overall.weights()[0][1] - 4  # 'similar' says far less among twins
