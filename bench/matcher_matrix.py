@@ -22,19 +22,17 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from common import kawal, run_measured
+from common import GIB, MATRIX, all_profiles, estimates, generate_list, kawal, run_measured
 from kawal.engine.sql import connect, literal
-from kawal.synth.profiles import PROFILES
 from kawal.synth.score import score_audit
 
-OUT = Path(__file__).parent / "out" / "matrix"
-GIB = 1024
+OUT = MATRIX
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000])
-    parser.add_argument("--profiles", nargs="+", default=["kawal", *PROFILES], choices=["kawal", *PROFILES])
+    parser.add_argument("--profiles", nargs="+", default=all_profiles(), choices=all_profiles())
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
 
@@ -49,13 +47,7 @@ def main() -> None:
 
 def measure(profile: str, n: int, seed: int) -> dict:
     """Generate (once), audit and score one list."""
-    city = OUT / f"{profile}-{n}"
-    if not (city / "truth.csv").exists():
-        extra = [] if profile == "kawal" else ["--profile", profile]
-        seconds, _peak = run_measured(
-            kawal("generate", *extra, "--voters", str(n), "--seed", str(seed), "--out", str(city))
-        )
-        print(f"generated {profile}-{n} in {seconds:.1f} s")
+    city = generate_list(profile, n, seed)
     audit, data = city / "audit", city / "kawal-data"
     shutil.rmtree(audit, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)  # a fresh import each time: the audit's cost includes it
@@ -84,26 +76,6 @@ def measure(profile: str, n: int, seed: int) -> dict:
     if (city / "pairs.csv").exists():
         row |= breakdown(city, audit / "findings.csv")
     return row
-
-
-def estimates(summary: Path) -> dict:
-    """The matcher's own estimates of its precision and recall, if summary.json has them anywhere."""
-    found: dict = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            dup = node.get("duplicates")
-            if isinstance(dup, dict) and not found and ("estimated_precision" in dup or "estimated_recall" in dup):
-                found.update(est_precision=dup.get("estimated_precision"), est_recall=dup.get("estimated_recall"))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    if summary.exists():
-        walk(json.loads(summary.read_text()))
-    return found
 
 
 def breakdown(city: Path, findings: Path) -> dict:
