@@ -359,3 +359,56 @@ new Promise((resolve, reject) => {
   };
 })
 """
+
+
+def test_coordinator_answers_different_people_and_the_next_audit_unlinks_them(page, live_server, accounts, city):
+    """Issue 14: a reviewer's answer on the cluster page changes the next audit ("Audit ulang") of the list."""
+    from kawal.web.accounts.models import Membership, Role
+    from kawal.web.voters.models import DuplicatePair, Finding
+
+    voter_list = demo.load_list(accounts, city / "dpt.csv")
+    run = voter_list.audits.get()
+    sizes = {}
+    for cluster in DuplicatePair.unscoped.filter(audit=run).values_list("cluster", flat=True):
+        sizes[cluster] = sizes.get(cluster, 0) + 1
+    pair = next(  # one person on two rows, both in one kecamatan
+        p
+        for p in DuplicatePair.unscoped.filter(audit=run, cluster__in=[c for c, n in sizes.items() if n == 1])
+        .select_related("voter_a", "voter_b")
+        .order_by("pk")
+        if p.voter_a.kode_kelurahan[:6] == p.voter_b.kode_kelurahan[:6]
+    )
+    kecamatan = pair.voter_a.kode_kelurahan[:6]
+    coordinator = get_user_model().objects.create_user("koordinator.ganda", password=PASSWORD)
+    ormas = Membership.objects.get(user__username="koordinator.cipondoh").organisation
+    Membership.objects.create(user=coordinator, organisation=ormas, role=Role.COORDINATOR, wilayah=kecamatan)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "koordinator.ganda")
+    page.goto(f"{live_server.url}/temuan/?check=PEMILIH_GANDA&cluster={pair.cluster}")
+    page.locator("a[data-review-cluster]").first.click()
+    page.wait_for_selector(f"[data-pair='{pair.pk}']")
+    assert page.locator("[data-voter]").count() == 2
+    assert re.search(r"peluang (>)?\d+%", page.inner_text(f"[data-pair='{pair.pk}']"))
+    different = page.locator(f"[data-pair='{pair.pk}'] button[value=different]")
+    assert different.bounding_box()["height"] >= 44
+    different.click()
+    page.wait_for_selector(f"[data-pair='{pair.pk}'] .receipt")
+    assert page.get_attribute(f"[data-pair='{pair.pk}']", "data-answer") == "different"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll on a phone
+    shot(page, "20-duplicate-answered-390")
+
+    page.goto(f"{live_server.url}/daftar/{voter_list.pk}/")
+    page.click("form[data-reaudit] button[type=submit]")
+    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+    again = voter_list.audits.get(superseded_at=None)
+    assert again.pk != run.pk
+    clusters = dict(Finding.unscoped.filter(audit=again, check_code="PEMILIH_GANDA").values_list("voter_id", "cluster"))
+    assert pair.voter_a_id not in clusters or clusters[pair.voter_a_id] != clusters.get(pair.voter_b_id)
+    page.goto(f"{live_server.url}/temuan/?check=PEMILIH_GANDA&kecamatan={kecamatan}")
+    shown = page.inner_text("main")
+    assert pair.voter_a.nama not in shown or pair.voter_b.nama not in shown  # no longer one person
+    page.goto(f"{live_server.url}/temuan/ganda/ketepatan/")
+    assert page.locator("[data-metric=estimated] [data-value]").count() >= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "21-duplicate-precision-390")

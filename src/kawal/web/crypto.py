@@ -113,3 +113,11 @@ def keyed_hash(value: str | None) -> str:
     if not value:
         return ""
     return hmac.new(_hash_key(_hash_secret()), value.encode(), hashlib.sha256).hexdigest()
+
+
+def record_key_secret() -> str:
+    """The secret under which the engine hashes a row's identity for reviewers' answers (``record_key_sql``).
+
+    A sub-key of the hash key, so the stored keys share nothing with the NIK hashes and stay put when the field
+    key is rotated."""
+    return hmac.new(_root(_hash_secret()), b"kawal-record-key", hashlib.sha256).hexdigest()

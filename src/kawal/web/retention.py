@@ -35,6 +35,7 @@ SCRUBBED_VOTER = {
     "nkk_encrypted": "",
     "nik_hash": "",
     "nkk_hash": "",
+    "record_key": None,
 }
 
 

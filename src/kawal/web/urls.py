@@ -14,7 +14,7 @@ from kawal.web.participation import views as participation_views
 from kawal.web.photos import views as photo_views
 from kawal.web.results import views as result_views
 from kawal.web.sampling import views as sample_views
-from kawal.web.voters import views
+from kawal.web.voters import duplicate_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,8 +30,12 @@ urlpatterns = [
     path("daftar/banding/", views.compare, name="compare"),
     path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
     path("daftar/<int:pk>/status/", views.voter_list_status, name="voter_list_status"),
+    path("daftar/<int:pk>/audit-ulang/", views.voter_list_reaudit, name="voter_list_reaudit"),
     path("temuan/", views.findings, name="findings"),
     path("temuan/<int:pk>/status/", views.finding_status, name="finding_status"),
+    path("temuan/ganda/ketepatan/", duplicate_views.precision, name="duplicate_precision"),
+    path("temuan/ganda/pasangan/<int:pk>/jawab/", duplicate_views.answer, name="duplicate_answer"),
+    path("temuan/ganda/<int:audit>/<path:cluster>/", duplicate_views.cluster, name="duplicate_cluster"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tugas/", field_views.my_tasks, name="my_tasks"),

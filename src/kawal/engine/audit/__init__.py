@@ -208,8 +208,29 @@ def audit(
 def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
     _write_findings(con, out)
     _write_rejects(con, snapshots, out)
-    for name in ("findings.csv", "rejects.csv"):  # they carry NIK and NKK (clusters) and raw values: owner only
+    _write_duplicate_pairs(con, out)
+    for name in ("findings.csv", "rejects.csv", "duplicate_pairs.parquet"):  # NIK, NKK and raw values: owner only
         (out / name).chmod(0o600)
+
+
+def _write_duplicate_pairs(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """``duplicate_pairs.parquet``: every compared pair whose two rows ended in one PEMILIH_GANDA person (the linked
+    pairs and the weaker ones between them), with its probability and explanation, for reviewers to answer."""
+    from kawal.engine.audit.duplicate_text import detail_sql
+
+    con.execute(
+        f"""COPY (
+            WITH p AS (
+                SELECT p.*, ca.cluster_rid, va.record_id AS record_id_a, vb.record_id AS other_id
+                FROM pairs p JOIN clusters ca ON ca.rid = p.a JOIN clusters cb ON cb.rid = p.b
+                JOIN v va ON va.rid = p.a JOIN v vb ON vb.rid = p.b
+                WHERE ca.cluster_rid = cb.cluster_rid
+            )
+            SELECT 'ORANG-' || r.record_id AS cluster, p.record_id_a, p.other_id AS record_id_b, p.probability,
+                   {detail_sql()} AS detail
+            FROM p JOIN v r ON r.rid = p.cluster_rid ORDER BY p.cluster_rid, p.a, p.b
+        ) TO {literal(out / "duplicate_pairs.parquet")} (FORMAT PARQUET)"""
+    )
 
 
 def _result(

@@ -45,8 +45,9 @@ class Scope:
         return queryset.filter(self._q("voter_list__", ""))
 
     def findings(self, queryset: QuerySet) -> QuerySet:
-        """``Finding`` rows this user may see (TPS findings have no RW/RT: only whole-kelurahan members see them)."""
-        return queryset.filter(self._q("audit__voter_list__", ""))
+        """``Finding`` rows this user may see (TPS findings have no RW/RT: only whole-kelurahan members see them),
+        from each list's current audit (a re-audit supersedes the earlier one)."""
+        return queryset.filter(self._q("audit__voter_list__", ""), audit__superseded_at=None)
 
     def tasks(self, queryset: QuerySet) -> QuerySet:
         """``FieldTask`` rows of this user's area."""

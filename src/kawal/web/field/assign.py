@@ -34,7 +34,7 @@ FIELD_CHECKS = (
 def create_tasks(voter_list: VoterList) -> int:
     """One task per household with findings to verify; returns how many were created."""
     findings = (
-        Finding.unscoped.filter(audit__voter_list=voter_list, check_code__in=FIELD_CHECKS)
+        Finding.unscoped.filter(audit__voter_list=voter_list, audit__superseded_at=None, check_code__in=FIELD_CHECKS)
         .exclude(voter=None)
         .exclude(kode_kelurahan="")
         .select_related("voter")

@@ -16,16 +16,18 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django_tasks import task
 
 from kawal.engine.audit import audit
 from kawal.engine.importer import import_voter_list
 from kawal.engine.nik import mask
-from kawal.engine.snapshots import SnapshotStore
+from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import literal
 from kawal.i18n import KawalError
 from kawal.web.actionlog.models import record
-from kawal.web.crypto import encrypt, keyed_hash
+from kawal.web.crypto import encrypt, keyed_hash, record_key_secret
+from kawal.web.voters import duplicate_review
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 
 log = logging.getLogger(__name__)
@@ -52,12 +54,39 @@ def process_upload(voter_list_id: int) -> None:
 
 def run(voter_list_id: int) -> VoterList:
     voter_list = VoterList.objects.get(pk=voter_list_id)
-    VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.RUNNING)
-    try:
+
+    def steps() -> None:
         snapshot = _import(voter_list)
         _load_voters(voter_list, snapshot.voters_path)
-        _audit(voter_list, snapshot.path)
+        _audit(voter_list, snapshot)
         _plan_fieldwork(voter_list)
+
+    return _guarded(voter_list, steps)
+
+
+@task()
+def reaudit_list(voter_list_id: int, user_id: int) -> None:
+    """Audit a loaded list again on its stored snapshot (the list page's "Audit ulang")."""
+    reaudit(voter_list_id, user_id)
+
+
+def reaudit(voter_list_id: int, user_id: int | None = None) -> VoterList:
+    """The audit again, with the reviewers' answers given since: the voters (and the visits that name them) stay;
+    the new findings replace the old ones on the pages."""
+    voter_list = VoterList.objects.get(pk=voter_list_id)
+
+    def steps() -> None:
+        snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(voter_list.snapshot)
+        _audit(voter_list, snapshot, user_id)
+        _plan_fieldwork(voter_list)
+
+    return _guarded(voter_list, steps)
+
+
+def _guarded(voter_list: VoterList, steps: Callable[[], None]) -> VoterList:
+    VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.RUNNING, error="")
+    try:
+        steps()
     except KawalError as error:
         VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error=str(error))
         record("voter_list.failed", user=voter_list.uploaded_by, obj=voter_list, organisation=voter_list.organisation)
@@ -173,13 +202,21 @@ def _load_voters(voter_list: VoterList, parquet: Path) -> None:
         _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}")
 
 
-def _audit(voter_list: VoterList, snapshot_path: Path) -> AuditRun:
+def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None) -> AuditRun:
     _progress(voter_list, 82, "Mengaudit daftar")
     out = Path(settings.DATA_DIR) / "audits" / str(voter_list.pk)
     shutil.rmtree(out, ignore_errors=True)
+    labels = duplicate_review.labels_for(voter_list.organisation_id)
+    secret = record_key_secret()
     result = audit(
-        [str(snapshot_path)], out, election_date=ELECTION_DATE, store=SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+        [str(snapshot.path)],
+        out,
+        election_date=ELECTION_DATE,
+        store=SnapshotStore(Path(settings.SNAPSHOT_ROOT)),
+        labels=labels or None,
+        key_secret=secret,
     )
+    earlier = list(AuditRun.objects.filter(voter_list=voter_list, superseded_at=None).values_list("pk", flat=True))
     run = AuditRun.objects.create(
         voter_list=voter_list,
         election_date=ELECTION_DATE,
@@ -193,14 +230,48 @@ def _audit(voter_list: VoterList, snapshot_path: Path) -> AuditRun:
     for rows in _batches(f"SELECT * FROM read_csv({literal(out / 'findings.csv')}, all_varchar = true)"):
         with transaction.atomic():
             Finding.unscoped.bulk_create([_finding(run, r, ids, places) for r in rows], batch_size=BATCH)
+    pairs = duplicate_review.store_pairs(run, out, ids)
+    duplicate_review.store_keys(snapshot.voters_path, out, ids, secret)
+    _supersede(run, earlier)
     record(
         "audit.run",
-        user=voter_list.uploaded_by,
+        user=_actor(voter_list, user_id),
         obj=run,
         organisation=voter_list.organisation,
         findings=sum(result.findings.values()),
+        duplicate_pairs=pairs,
+        labels=len(labels),
+        replaces=earlier,
     )
     return run
+
+
+def _actor(voter_list: VoterList, user_id: int | None) -> object:
+    """Who the log names: whoever asked for a re-audit, else the uploader."""
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return found or voter_list.uploaded_by
+
+
+def _supersede(run: AuditRun, earlier: list[int]) -> None:
+    """The new run's findings replace the earlier runs' on the pages; where the same voter has the same finding
+    again, the reviewers' status (verifying, confirmed, dismissed) carries over."""
+    if not earlier:
+        return
+    kept = (
+        Finding.unscoped.filter(audit_id__in=earlier)
+        .exclude(status=Finding.Status.OPEN)
+        .exclude(voter=None)
+        .values_list("check_code", "status", "voter_id")
+    )
+    by_status: dict[tuple[str, str], list[int]] = {}
+    for code, status, voter in kept:
+        by_status.setdefault((code, status), []).append(voter)
+    with transaction.atomic():
+        for (code, status), voters in by_status.items():
+            Finding.unscoped.filter(audit=run, check_code=code, voter_id__in=voters).update(status=status)
+        AuditRun.objects.filter(pk__in=earlier).update(superseded_at=timezone.now())
 
 
 def _finding(run: AuditRun, row: dict, ids: dict[str, int], places: dict[int, tuple]) -> Finding:

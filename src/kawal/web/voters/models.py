@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,6 +71,9 @@ class Voter(models.Model):
     nkk_encrypted = models.TextField(blank=True)
     nik_hash = models.CharField(max_length=64, blank=True, db_index=True)
     nkk_hash = models.CharField(max_length=64, blank=True)
+    # The row's identity for reviewers' answers (engine ``record_key_sql``), kept only for rows in PEMILIH_GANDA
+    # clusters: the answers of an office are matched to its later lists by it.
+    record_key = models.CharField(max_length=32, null=True, blank=True)
 
     unscoped = models.Manager()  # for jobs and the admin only; pages go through Scope
 
@@ -88,6 +92,8 @@ class AuditRun(models.Model):
     max_per_tps = models.PositiveSmallIntegerField(default=600)
     threshold = models.FloatField(null=True)
     summary = models.JSONField(default=dict)
+    # Set when a later audit of the same list ("Audit ulang") replaces this one: its findings leave the pages.
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,3 +123,65 @@ class Finding(models.Model):
     class Meta:
         default_manager_name = "unscoped"
         indexes = [models.Index(fields=["audit", "check_code", "kode_kelurahan"])]
+
+
+class DuplicatePair(models.Model):
+    """Two rows the audit compared that ended in one PEMILIH_GANDA person, with the probability it estimated."""
+
+    audit = models.ForeignKey(AuditRun, on_delete=models.CASCADE, related_name="duplicate_pairs")
+    cluster = models.CharField(max_length=64)
+    voter_a = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="+")
+    voter_b = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    detail = models.TextField(blank=True)
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        indexes = [models.Index(fields=["audit", "cluster"])]
+
+
+class AppendOnlyError(Exception):
+    """Reviewers' answers are never changed: a new answer is a new row."""
+
+
+class DuplicateAnswer(models.Model):
+    """A reviewer's answer about two rows: one person, two people, or unsure. Append-only; the latest counts.
+
+    Answers belong to the KPU office whose list they were given on, whoever gave them (its staff or a partner
+    Ormas's coordinator), and reach the office's later audits through the rows' keyed hashes, never a NIK.
+    """
+
+    class Answer(models.TextChoices):
+        SAME = "same", _("Orang yang sama")
+        DIFFERENT = "different", _("Orang berbeda")
+        UNSURE = "unsure", _("Ragu-ragu")
+
+    office = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    voter_list = models.ForeignKey(VoterList, on_delete=models.PROTECT, related_name="+")
+    pair = models.ForeignKey(DuplicatePair, null=True, on_delete=models.PROTECT, related_name="answers")
+    key_a = models.CharField(max_length=32)  # record keys, key_a <= key_b (equal: two identical rows)
+    key_b = models.CharField(max_length=32)
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        indexes = [models.Index(fields=["office", "key_a", "key_b", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(key_a__lte=models.F("key_b")), name="answer_keys_ordered")
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("answers are never changed; add a new one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("answers are never deleted")

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kawal.engine.audit.checks import registry as check_registry
 from kawal.i18n import t
@@ -27,7 +28,7 @@ from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.progress import reminders_for
 from kawal.web.voters import maps
-from kawal.web.voters.jobs import process_upload
+from kawal.web.voters.jobs import process_upload, reaudit_list
 from kawal.web.voters.models import Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
@@ -168,9 +169,36 @@ def _visible_list(request: HttpRequest, pk: int) -> VoterList:
     return get_object_or_404(_scope(request).voter_lists(VoterList.objects.all()), pk=pk)
 
 
+def _can_reaudit(scope: Scope, voter_list: VoterList) -> bool:
+    """KPU admins of the list's office and its partner Ormas's coordinators may run its audit again."""
+    return any(
+        m.role in (Role.KPU_ADMIN, Role.COORDINATOR) and m.organisation.kpu_office.pk == voter_list.organisation_id
+        for m in scope.memberships
+    )
+
+
 @login_required
 def voter_list(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "voters/list_detail.html", {"voter_list": _visible_list(request, pk)})
+    voter_list = _visible_list(request, pk)
+    context = {"voter_list": voter_list, "can_reaudit": _can_reaudit(_scope(request), voter_list)}
+    return render(request, "voters/list_detail.html", context)
+
+
+@login_required
+@require_POST
+def voter_list_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Audit ulang: the audit again on the stored snapshot, with the reviewers' answers given since."""
+    voter_list = _visible_list(request, pk)
+    if not _can_reaudit(_scope(request), voter_list):
+        raise PermissionDenied
+    # One conditional UPDATE, so two clicks (or two reviewers) cannot start two audits of one list.
+    idle = VoterList.objects.filter(pk=pk, status__in=[VoterList.Status.DONE, VoterList.Status.FAILED]).exclude(
+        snapshot=""
+    )
+    if idle.update(status=VoterList.Status.QUEUED, progress=0, step="Menunggu audit ulang"):
+        record("voter_list.reaudit", request=request, obj=voter_list, organisation=voter_list.organisation)
+        reaudit_list.enqueue(voter_list.pk, request.user.pk)
+    return redirect("voter_list", pk=pk)
 
 
 @login_required

@@ -1,0 +1,219 @@
+"""Pages for reviewing PEMILIH_GANDA: one duplicate person's rows side by side with an answer per pair, and the
+estimated precision of each audit beside what reviewers confirmed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kawal.web.accounts import person_views
+from kawal.web.accounts.models import KPU_ROLES, Membership, Role
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.crypto import decrypt
+from kawal.web.voters import duplicate_review
+from kawal.web.voters.duplicate_review import Latest, ordered_keys
+from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Finding, Voter, VoterList
+from kawal.web.voters.views import _age_today
+from kawal.wilayah import registry as wilayah_registry
+
+REVIEWER_ROLES = (*KPU_ROLES, Role.COORDINATOR)
+SEX = {"L": gettext_lazy("Laki-laki"), "P": gettext_lazy("Perempuan")}
+RUNS_SHOWN = 20
+
+
+def _reviewer_scope(request: HttpRequest) -> Scope:
+    """Only KPU staff and Ormas coordinators review duplicates; relawan and others are refused outright."""
+    scope = Scope.for_user(request.user)
+    if not any(m.role in REVIEWER_ROLES for m in scope.memberships):
+        raise PermissionDenied
+    return scope
+
+
+def _membership_over(scope: Scope, voter: Voter) -> Membership | None:
+    """The highest membership covering the voter's place (the one whose role the reviewer acts in)."""
+    covering = [
+        m
+        for m in scope.memberships
+        if voter.kode_kelurahan.startswith(m.wilayah) and m.rw in (None, voter.rw) and m.rt in (None, voter.rt)
+    ]
+    return max(covering, key=lambda m: m.rank, default=None)
+
+
+def _english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def _chance(probability: float) -> str:
+    """A probability as people say it: "97%", never 100% or 0% for a model's guess."""
+    if probability >= 0.995:
+        return ">99%"
+    if probability < 0.005:
+        return "<1%"
+    return f"{100 * probability:.0f}%"
+
+
+# --- one duplicate person --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    voter: Voter
+    age: int | None
+    sex: str
+    nik: str
+    kelurahan: str
+
+
+@dataclass(frozen=True)
+class PairView:
+    pair: DuplicatePair
+    chance: str
+    fields: list[str]
+    current: Latest | None
+    can_answer: bool
+    answerable: bool  # both rows have their record key (a list audited before reviews existed has none)
+
+
+def _card(scope: Scope, voter: Voter, names: dict[str, str]) -> Card:
+    full = scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt) in KPU_ROLES
+    return Card(
+        voter=voter,
+        age=_age_today(voter),
+        sex=str(SEX.get(voter.jenis_kelamin, voter.jenis_kelamin)),
+        nik=decrypt(voter.nik_encrypted) if full else voter.nik_masked,
+        kelurahan=names.get(voter.kode_kelurahan, ""),
+    )
+
+
+def _can_answer(scope: Scope, *voters: Voter) -> bool:
+    return all(scope.role_for(v.kode_kelurahan, v.rw, v.rt) in REVIEWER_ROLES for v in voters)
+
+
+def _pair_view(scope: Scope, pair: DuplicatePair, latest: dict[tuple[str, str], Latest]) -> PairView:
+    a, b = pair.voter_a, pair.voter_b
+    answerable = bool(a.record_key and b.record_key)
+    return PairView(
+        pair=pair,
+        chance=_chance(pair.probability),
+        fields=duplicate_review.explain(pair.detail, _english()),
+        current=latest.get(ordered_keys(a.record_key, b.record_key)) if answerable else None,
+        can_answer=_can_answer(scope, a, b),
+        answerable=answerable,
+    )
+
+
+@login_required
+def cluster(request: HttpRequest, audit: int, cluster: str) -> HttpResponse:
+    """The rows of one duplicate person the user may see, side by side, and an answer per pair of them."""
+    scope = _reviewer_scope(request)
+    findings = scope.findings(
+        Finding.unscoped.filter(audit_id=audit, check_code="PEMILIH_GANDA", cluster=cluster).exclude(voter=None)
+    ).select_related("voter", "audit__voter_list")
+    voters = sorted({f.voter for f in findings}, key=lambda v: v.pk)
+    if not voters:
+        raise Http404
+    run = findings[0].audit
+    for voter in voters:  # every card is a person opened: the hourly limit counts each
+        if not person_views.allow(request, scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt)):
+            limit = person_views.limit_for(scope.highest_role)
+            return render(request, "voters/person_limit.html", {"limit": limit}, status=429)
+    names = wilayah_registry().names({v.kode_kelurahan for v in voters})
+    cards = [_card(scope, v, names) for v in voters]
+    visible = [v.pk for v in voters]
+    pairs = (
+        DuplicatePair.unscoped.filter(audit=run, cluster=cluster, voter_a__in=visible, voter_b__in=visible)
+        .select_related("voter_a", "voter_b")
+        .order_by("-probability", "pk")
+    )
+    latest = duplicate_review.latest_answers(run.voter_list.organisation_id)
+    full = any(scope.role_for(v.kode_kelurahan, v.rw, v.rt) in KPU_ROLES for v in voters)
+    record("duplicate.viewed_full" if full else "duplicate.viewed", request=request, obj=run, voters=visible)
+    context = {"run": run, "cluster": cluster, "cards": cards, "pairs": [_pair_view(scope, p, latest) for p in pairs]}
+    return render(request, "voters/duplicate_cluster.html", context)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """One reviewer's answer about one pair: a new row (the latest counts), logged with the answer."""
+    scope = _reviewer_scope(request)
+    pair = get_object_or_404(
+        DuplicatePair.unscoped.select_related("voter_a", "voter_b", "audit__voter_list__organisation"),
+        pk=pk,
+        audit__voter_list__in=scope.voter_lists(VoterList.objects.all()),
+    )
+    if scope.voters(Voter.unscoped.filter(pk__in=[pair.voter_a_id, pair.voter_b_id])).count() != 2:
+        raise Http404  # a row outside the user's wilayah: as if the pair did not exist
+    if not _can_answer(scope, pair.voter_a, pair.voter_b):
+        raise PermissionDenied
+    value = request.POST.get("answer", "")
+    if value not in DuplicateAnswer.Answer.values:
+        return HttpResponse(_("Jawaban tidak dikenal."), status=400)
+    if not (pair.voter_a.record_key and pair.voter_b.record_key):
+        return HttpResponse(_("Daftar ini perlu diaudit ulang sebelum pasangan ini bisa dijawab."), status=409)
+    saved = _save_answer(request, scope, pair, value)
+    if not request.headers.get("HX-Request"):
+        return redirect("duplicate_cluster", audit=pair.audit_id, cluster=pair.cluster)
+    latest = {(saved.key_a, saved.key_b): Latest(saved.answer, saved.created_at, request.user.pk)}
+    context = {"p": _pair_view(scope, pair, latest), "receipt": saved}
+    return render(request, "voters/_duplicate_pair.html", context)
+
+
+def _save_answer(request: HttpRequest, scope: Scope, pair: DuplicatePair, value: str) -> DuplicateAnswer:
+    voter_list = pair.audit.voter_list
+    membership = _membership_over(scope, pair.voter_a)
+    key_a, key_b = ordered_keys(pair.voter_a.record_key, pair.voter_b.record_key)
+    with transaction.atomic():
+        saved = DuplicateAnswer.unscoped.create(
+            office=voter_list.organisation,
+            organisation=membership.organisation,
+            voter_list=voter_list,
+            pair=pair,
+            key_a=key_a,
+            key_b=key_b,
+            answer=value,
+            answered_by=request.user,
+            role=membership.role,
+        )
+        record(
+            "duplicate.answered",
+            request=request,
+            obj=saved,
+            organisation=voter_list.organisation,
+            answer=value,
+            pair=pair.pk,
+            audit=pair.audit_id,
+            voter_list=voter_list.pk,
+        )
+    return saved
+
+
+# --- estimated against confirmed precision ----------------------------------------------------------------------
+
+
+@login_required
+def precision(request: HttpRequest) -> HttpResponse:
+    """Per audit of the user's lists: the model's estimated precision and the share reviewers confirmed."""
+    scope = _reviewer_scope(request)
+    runs = (
+        AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()))
+        .select_related("voter_list")
+        .order_by("-created_at", "-pk")[:RUNS_SHOWN]
+    )
+    by_office: dict[int, dict] = {}
+    rows = []
+    for run in runs:
+        office = run.voter_list.organisation_id
+        if office not in by_office:
+            by_office[office] = duplicate_review.latest_answers(office)
+        rows.append(duplicate_review.precision(run, by_office[office]))
+    return render(request, "voters/duplicate_precision.html", {"rows": rows})
