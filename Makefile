@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/bench.txt
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/pdf_import_bench.py
 	$(BIN)/python bench/audit_bench.py
 	$(BIN)/python bench/splink_compare.py
 	$(BIN)/python bench/tally_bench.py

@@ -190,11 +190,20 @@ def _print_reject_sample(snapshot: Snapshot, limit: int = 5) -> None:
     rows = duckdb.sql(
         f"SELECT sheet, line, row_no, reason FROM read_parquet({literal(snapshot.rejects_path)}) ORDER BY row_no LIMIT {limit}"
     ).fetchall()
+    pdf = snapshot.meta["source"]["format"] == "pdf"
     for sheet, line, row_no, reason in rows:
-        where = f"{sheet}!{line}" if sheet else t(("baris {n}", "line {n}"), n=line)
-        console.print(f"  {where} ({t(('data ke', 'data row'))} {row_no}): {reason}")
+        console.print(f"  {_where(sheet, line, pdf)} ({t(('data ke', 'data row'))} {row_no}): {reason}")
     if snapshot.counts["rejected"] > limit:
         console.print(t(("  … dan {n:,} lagi", "  … and {n:,} more"), n=snapshot.counts["rejected"] - limit))
+
+
+def _where(sheet: str | None, line: int | None, pdf: bool) -> str:
+    """Where a rejected row is: sheet!line, the line, or for a PDF (whose sheet is its page) page and row."""
+    if pdf:
+        if line is None:
+            return t(("halaman {p}", "page {p}"), p=sheet)
+        return t(("halaman {p}, baris {n}", "page {p}, row {n}"), p=sheet, n=line)
+    return f"{sheet}!{line}" if sheet else t(("baris {n}", "line {n}"), n=line)
 
 
 def write_rejects_csv(snapshot: Snapshot, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Readers: turn a CSV, XLSX or Parquet voter list into one all-text DuckDB relation ``raw``.
+"""Readers: turn a CSV, XLSX, Parquet or PDF voter list into one all-text DuckDB relation ``raw``.
 
 Every reader leaves the same shape behind, so the importer maps and checks fields once, in SQL:
 ``raw(__row, __sheet, __line, <canonical columns>)`` where ``__row`` is the 1-based data row over the whole
@@ -39,8 +39,8 @@ NO_NAME_COLUMN = (
     "{name} has no NAMA column; recognised columns: {columns}.",
 )
 UNKNOWN_FORMAT = (
-    "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX dan Parquet.",
-    "Unknown format {suffix}: kawal reads CSV, XLSX and Parquet.",
+    "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX, Parquet dan PDF.",
+    "Unknown format {suffix}: kawal reads CSV, XLSX, Parquet and PDF.",
 )
 CSV_REASONS = {
     "MISSING COLUMNS": ("jumlah kolom kurang dari judul", "fewer fields than the header"),
@@ -77,6 +77,10 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encodin
         return _read_excel(con, path)
     if suffix == ".parquet":
         return _read_parquet(con, path)
+    if suffix == ".pdf":
+        from kawal.engine.pdf_reader import read_pdf  # pdfplumber is loaded only for a PDF
+
+        return read_pdf(con, path, workdir)
     raise KawalError(UNKNOWN_FORMAT, suffix=suffix or path.name)
 
 
