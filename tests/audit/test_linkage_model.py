@@ -80,6 +80,7 @@ def rows_table(con):
             "kode_kelurahan": [r[5] for r in ROWS],
             "rw": [r[6] for r in ROWS],
             "rt": [r[7] for r in ROWS],
+            "sudah_tms": [False] * len(ROWS),
         }
     )
     con.register("v_in", table)

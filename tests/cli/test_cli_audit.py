@@ -53,3 +53,18 @@ def test_election_date_changes_the_age_checks(tmp_path):
         json.loads((tmp_path / d / "summary.json").read_text())["checks"]["DI_BAWAH_UMUR"]["findings"] for d in "ab"
     ]
     assert under[0] >= 1 and under[1] == 0  # by 2029 everyone listed is 17
+
+
+def test_usia_date_is_the_day_the_age_column_counts_to(tmp_path):
+    path = tmp_path / "dps.csv"
+    path.write_text("NAMA;USIA;KAWIN;TGL LAHIR\nA;16;B;**-**-2007\n", encoding="utf-8")
+    assert main(["audit", str(path), "--out", str(tmp_path / "a"), "--wilayah", "3671011001"]) == 0
+    assert (
+        main(["audit", str(path), "--out", str(tmp_path / "b"), "--wilayah", "3671011001", "--usia-date", "2024-08-10"])
+        == 0
+    )
+    summaries = [json.loads((tmp_path / d / "summary.json").read_text()) for d in "ab"]
+    # 16 on election day is under age; 16 on 10 August, born in 2007, may be 17 by 27 November
+    assert [s["checks"]["DI_BAWAH_UMUR"]["findings"] for s in summaries] == [1, 0]
+    assert summaries[1]["usia_date"] == "2024-08-10"
+    assert summaries[1]["checks"]["DI_BAWAH_UMUR"]["not_checkable"] == {"umur_tidak_pasti": 1}

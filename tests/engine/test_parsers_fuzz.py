@@ -152,3 +152,72 @@ def test_any_sirekap_json_folder_reconciles(tmp_path_factory, documents):
     except KawalError:
         return
     assert result.loaded.rows_in == result.loaded.loaded + result.loaded.rejected == len(documents)
+
+
+# Published lists hide parts of the NIK, NKK and birth date with any mask character, at any position.
+mask = st.sampled_from("*Xx#")
+LAYOUTS = {  # layout -> (separator, order of the parts)
+    "dmy-": ("-", "dmy"),
+    "dmy/": ("/", "dmy"),
+    "dmy|": ("|", "dmy"),
+    "dmy.": (".", "dmy"),
+    "ymd-": ("-", "ymd"),
+    "ymd/": ("/", "ymd"),
+}
+
+
+@st.composite
+def hidden_dates(draw) -> tuple[str, tuple[int | None, int | None, int | None]]:
+    """A birth date written with some parts hidden, and the (year, month, day) a reader can see."""
+    born = draw(when)
+    hide = draw(st.sets(st.sampled_from("dmy"), min_size=1))
+    separator, order = LAYOUTS[draw(st.sampled_from(sorted(LAYOUTS)))]
+    parts = {"d": f"{born.day:02d}", "m": f"{born.month:02d}", "y": f"{born.year:04d}"}
+    shown = {p: draw(mask) * len(v) if p in hide else v for p, v in parts.items()}
+    if hide == {"d", "m"} and draw(st.booleans()):
+        return shown["y"], (born.year, None, None)  # a year alone
+    visible = tuple(None if p in hide else int(parts[p]) for p in "ymd")
+    return separator.join(shown[p] for p in order), visible
+
+
+@FUZZ
+@given(st.lists(hidden_dates(), min_size=1, max_size=10))
+def test_a_birth_date_with_hidden_parts_loads_with_what_is_visible(tmp_path_factory, dates):
+    path = tmp_path_factory.mktemp("hidden") / "d.csv"
+    path.write_text("NAMA;TGL LAHIR\n" + "".join(f"A;{written}\n" for written, _ in dates), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as data:
+        snapshot = import_voter_list(path, "DPS", "3671011001", SnapshotStore(Path(data))).snapshot
+        found = duckdb.sql(
+            f"SELECT lahir_tahun, lahir_bulan, lahir_hari, lahir_tersembunyi, tanggal_lahir "
+            f"FROM read_parquet('{snapshot.voters_path}') ORDER BY row_no"
+        ).fetchall()
+    assert snapshot.counts == {"rows_in": len(dates), "loaded": len(dates), "rejected": 0}
+    assert found == [(*visible, True, None) for _, visible in dates]
+
+
+@st.composite
+def hidden_numbers(draw) -> str:
+    """A NIK or NKK of 16 characters with any of its digits hidden by any mask character."""
+    digits = draw(st.text(alphabet="0123456789", min_size=16, max_size=16))
+    hide = draw(st.sets(st.integers(0, 15)))
+    return "".join(draw(mask) if i in hide else c for i, c in enumerate(digits))
+
+
+date_cell = st.one_of(hidden_dates().map(lambda h: (h[0], True)), cell.map(lambda c: (c, False)))
+hidden_row = st.tuples(hidden_numbers(), hidden_numbers(), date_cell, text)
+
+
+@FUZZ
+@given(st.lists(hidden_row, min_size=1, max_size=15))
+def test_any_list_with_hidden_numbers_and_dates_reconciles(tmp_path_factory, table):
+    path = tmp_path_factory.mktemp("hidden") / "dps.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["NKK", "NIK", "TGL LAHIR", "NAMA"])
+        writer.writerows([nkk, nik, written, name] for nkk, nik, (written, _), name in table)
+    with tempfile.TemporaryDirectory() as data:
+        snapshot = import_voter_list(path, "DPS", "3671011001", SnapshotStore(Path(data))).snapshot
+        rejected = {r[0] for r in duckdb.sql(f"SELECT row_no FROM read_parquet('{snapshot.rejects_path}')").fetchall()}
+    assert snapshot.counts["rows_in"] == snapshot.counts["loaded"] + snapshot.counts["rejected"] == len(table)
+    # hidden digits and hidden date parts never reject a row: only a present date that is no date can
+    assert not {i for i, (*_, (_, hidden), _) in enumerate(table, start=1) if hidden} & rejected

@@ -349,6 +349,16 @@ def register_audit(sub: Sub) -> None:
         "--max-per-tps", type=int, default=MAX_PER_TPS, help=t(("maksimum pemilih per TPS", "maximum voters per TPS"))
     )
     p.add_argument(
+        "--usia-date",
+        type=date.fromisoformat,
+        help=t(
+            (
+                "tanggal acuan kolom usia, YYYY-MM-DD (bawaan: tidak diketahui, dianggap hari pemungutan suara)",
+                "the day the usia column counts to, YYYY-MM-DD (default: unknown, taken as election day)",
+            )
+        ),
+    )
+    p.add_argument(
         "--threshold",
         type=float,
         help=t(
@@ -379,6 +389,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             wilayah=args.wilayah,
             store=_store(args),
             progress=advance,
+            usia_date=args.usia_date,
         )
     print_audit_summary(result)
     return 0

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from kawal import __version__
+from kawal.engine import model_a
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, guess_encoding, is_text, number_rows, read_into, scan_file
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
@@ -34,12 +35,15 @@ BAD_STAGE = ("Tahap '{stage}' tidak dikenal; pilih {stages}.", "Unknown stage '{
 NO_FILE = ("File {path} tidak ada.", "File {path} does not exist.")
 FIELD = {
     "tanggal_lahir": (
-        "tanggal_lahir '{v}' tidak terbaca (pakai DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD atau DD|MM|YYYY)",
-        "tanggal_lahir '{v}' unreadable (use DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD or DD|MM|YYYY)",
+        "tanggal_lahir '{v}' tidak terbaca (pakai DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD atau DD|MM|YYYY; bagian yang "
+        "disamarkan boleh ditulis *, X atau #, mis. **-**-1985)",
+        "tanggal_lahir '{v}' unreadable (use DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD or DD|MM|YYYY; hidden parts may be "
+        "written *, X or #, e.g. **-**-1985)",
     ),
     "usia": ("usia '{v}' bukan angka 0-150", "usia '{v}' is not a number 0-150"),
     "jenis_kelamin": ("jenis_kelamin '{v}' bukan L atau P", "jenis_kelamin '{v}' is neither L nor P"),
     "status_kawin": ("status_kawin '{v}' bukan B, S atau P", "status_kawin '{v}' is not B, S or P"),
+    "ktp_el": ("ktp_el '{v}' bukan S (sudah) atau B (belum)", "ktp_el '{v}' is neither S (has one) nor B (not yet)"),
     "rt": ("rt '{v}' bukan nomor RT", "rt '{v}' is not an RT number"),
     "rw": ("rw '{v}' bukan nomor RW", "rw '{v}' is not an RW number"),
     "tps": (
@@ -258,6 +262,7 @@ PARSED = {
     "rt": _NUMBER_SMALL.replace("{word}", "RT"),
     "rw": _NUMBER_SMALL.replace("{word}", "RW"),
     "tps": _TPS,
+    "ktp_el": model_a.KTP_EL,
 }
 
 
@@ -267,9 +272,11 @@ def _fill(template: str, column: str) -> str:
 
 
 def _field_error(column: str) -> str:
-    """The reason a present value did not parse; ``_text_<column>`` holds the value as written."""
+    """The reason a present value did not parse; ``_text_<column>`` holds the value as written. A birth date
+    with hidden parts is read into ``_lahir_v`` (see :mod:`kawal.engine.model_a`) and is no error."""
     text = f"_text_{column}"
-    return f"CASE WHEN {text} IS NOT NULL AND {column} IS NULL THEN {message(FIELD[column], v=text)} END"
+    failed = f"{text} IS NOT NULL AND {column} IS NULL" + (" AND _lahir_v IS NULL" if column == "tanggal_lahir" else "")
+    return f"CASE WHEN {failed} THEN {message(FIELD[column], v=text)} END"
 
 
 def _parse(con: duckdb.DuckDBPyConnection) -> None:
@@ -296,17 +303,17 @@ def _parse(con: duckdb.DuckDBPyConnection) -> None:
     all_empty = " AND ".join(f"c.{col} IS NULL" for col in CANONICAL)
     identifier = {c: _fill(_IDENTIFIER, f"c.{c}") for c in ("nkk", "nik")}
     errors = ", ".join(_field_error(c) for c in PARSED)
+    fields = f"""
+        SELECT c.__row, c.__sheet, c.__line, c.id, {identifier["nkk"]} AS nkk, {identifier["nik"]} AS nik,
+               c.nama, c.tempat_lahir, {parsed}, c.alamat, c.disabilitas, c.keterangan,
+               c.kode_kelurahan AS kode_in, c.kelurahan AS kelurahan_in, c.kecamatan AS kecamatan_in,
+               c.tps_kode AS tps_kode_in, {all_empty} AS empty_row
+        FROM cleaned c"""
     con.execute(
         f"""
         CREATE TABLE parsed AS
         SELECT * EXCLUDE ({texts}), nullif(concat_ws('; ', {errors}), '') AS field_reason
-        FROM (
-            SELECT c.__row, c.__sheet, c.__line, c.id, {identifier["nkk"]} AS nkk, {identifier["nik"]} AS nik,
-                   c.nama, c.tempat_lahir, {parsed}, c.alamat, c.disabilitas, c.keterangan,
-                   c.kode_kelurahan AS kode_in, c.kelurahan AS kelurahan_in, c.kecamatan AS kecamatan_in,
-                   c.tps_kode AS tps_kode_in, {all_empty} AS empty_row
-            FROM cleaned c
-        )
+        FROM ({model_a.hidden_birth_date(fields, "_text_tanggal_lahir")})
         """
     )
 
@@ -419,16 +426,43 @@ def _units_at(unit: Unit, level: int) -> list[Unit]:
 
 # --- output --------------------------------------------------------------------------------------------------
 
-VOTER_COLUMNS = (
-    "__row AS row_no, __sheet AS sheet, __line AS line, id, nkk, nik, nama, tempat_lahir, tanggal_lahir, usia, "
-    "jenis_kelamin, status_kawin, alamat, rt, rw, disabilitas, keterangan, kode_kelurahan, kode_kecamatan, "
-    "kelurahan, kecamatan, tps"
+# The snapshot's columns, in order; those of kawal.engine.model_a last, as older snapshots end before them.
+SNAPSHOT_COLUMNS: tuple[str, ...] = (
+    "row_no",
+    "sheet",
+    "line",
+    "id",
+    "nkk",
+    "nik",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "usia",
+    "jenis_kelamin",
+    "status_kawin",
+    "alamat",
+    "rt",
+    "rw",
+    "disabilitas",
+    "keterangan",
+    "kode_kelurahan",
+    "kode_kecamatan",
+    "kelurahan",
+    "kecamatan",
+    "tps",
+    *model_a.COLUMNS,
+)
+# What the snapshot is made from: the checked columns it keeps, and what kawal.engine.model_a makes its own from.
+_SNAPSHOT_SOURCE = "__row AS row_no, __sheet AS sheet, __line AS line, " + ", ".join(
+    c for c in SNAPSHOT_COLUMNS[3:] if c not in model_a.COLUMNS or c == "ktp_el"
 )
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    # The Model A columns are made after the sort (model_a.snapshot_query), so the sort does not carry them.
+    rows = f"SELECT {_SNAPSHOT_SOURCE}, _lahir_v FROM checked WHERE reason IS NULL ORDER BY __row"
     con.execute(
-        f"COPY (SELECT {VOTER_COLUMNS} FROM checked WHERE reason IS NULL ORDER BY __row) "
+        f"COPY ({model_a.snapshot_query(rows, SNAPSHOT_COLUMNS)}) "
         f"TO {literal(work / VOTERS)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     con.execute(

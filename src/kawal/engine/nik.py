@@ -1,8 +1,8 @@
 """NIK and NKK: parse, validate, derive sex and birth date, and spot Excel damage.
 
 A NIK is ``PP KK CC DDMMYY SSSS``: the kecamatan where it was first issued, the birth date with 40 added to the
-day for women, and a serial from 0001. Published lists mask digits with ``*`` (or ``X``); only the visible digits
-are checked. This module checks one value at a time (forms, the API, tests); the audit checks whole lists with
+day for women, and a serial from 0001. Published lists mask digits with ``*`` (or ``X``, ``x``, ``#``) at any
+position; only the visible digits are checked. This module checks one value at a time (forms, the API, tests); the audit checks whole lists with
 the same rules in SQL (:mod:`kawal.engine.nik_sql`), and a test keeps the two in step.
 """
 
@@ -20,6 +20,7 @@ from kawal.wilayah import PREFIX_FILE, data_path
 
 ELECTION_DATE = date(2024, 11, 27)
 MASK = "*"
+MASK_CHARACTERS = "*Xx#"  # what published lists hide digits with; all read as MASK
 
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 _DOT_ZERO = re.compile(r"([0-9]+)[.,]0+")
@@ -186,8 +187,11 @@ def _date_part(digits: str, election_date: date) -> tuple[list[Problem], str | N
 SPACES = r"[\t\n\v\f\r ]"  # spelled out: Python's \s also takes \x1c-\x1f and NBSP, DuckDB's (RE2) does not
 
 
+_AS_MASK = str.maketrans({c: MASK for c in MASK_CHARACTERS})
+
+
 def _normalise(raw: str) -> str:
-    return re.sub(SPACES, "", raw).replace("X", MASK).replace("x", MASK)
+    return re.sub(SPACES, "", raw).translate(_AS_MASK)
 
 
 def parse_nik(

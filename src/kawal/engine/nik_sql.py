@@ -51,7 +51,7 @@ def add_nik_columns(
 ) -> str:
     """Replace ``table`` (which has a ``rid`` key) with itself plus ``<prefix>_*`` columns describing ``column``.
 
-    Columns: ``_d`` (normalised: spaces gone, X as *, Excel's .0 removed), ``_shape`` (16 digits or *),
+    Columns: ``_d`` (normalised: spaces gone, X, x and # as *, Excel's .0 removed), ``_shape`` (16 digits or *),
     ``_full`` (16 visible digits), ``_format`` (list of reason codes), ``_prefix_ok``, and with ``with_date``:
     ``_date_problems`` (list of reason codes), ``_sex``, ``_dd``, ``_mm``, ``_yy`` (visible parts) and ``_born``.
     Without ``join`` the columns go to a table ``<prefix>_narrow(rid, ...)`` instead, whose name is returned.
@@ -100,7 +100,7 @@ def nik_query(
 def _shape_query(source: str, column: str, p: str, float_sql: str, with_date: bool) -> str:
     """``_fast``, ``_d``, ``_shape``, ``_full`` and ``_format``."""
     fast = f"coalesce(regexp_full_match({column}, '[0-9]{{16}}'), false)"
-    normalised = f"replace(replace(regexp_replace(coalesce({column}, ''), '{SPACES}', '', 'g'), 'X', '*'), 'x', '*')"
+    normalised = f"translate(regexp_replace(coalesce({column}, ''), '{SPACES}', '', 'g'), 'Xx#', '***')"
     trailing_zero = f"{float_sql} AND right({p}_d, 1) = '0'"
     serial = f"{'true' if with_date else 'false'} AND substr({p}_d, 13, 4) = '0000'"
     reasons = f"""list_filter([

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import duckdb
 
+from kawal.engine import model_a
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
-from kawal.engine.importer import import_voter_list
+from kawal.engine.importer import SNAPSHOT_COLUMNS, import_voter_list
 from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
@@ -29,6 +30,9 @@ from kawal.i18n import KawalError, t
 
 ELECTION_DATE = date(2024, 11, 27)
 MAX_PER_TPS = 600
+# The day each stage's usia column counts to, where known (unconfirmed for 2024: none yet). Without one the age
+# checks take usia as the age on election day and their findings say so.
+USIA_DATE_BY_STAGE: dict[str, date] = {}
 FINDING_COLUMNS = ("record_id", "check", "tms", "cluster", "kode_kelurahan", "tps", "detail")
 
 NO_INPUT = (
@@ -85,11 +89,18 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
             f"SELECT {offset} + file_row_number + 1 AS rid, {number} AS input_no, {record} AS record_id, "
-            f"{float_column} AS nik_float_column, * EXCLUDE (file_row_number) "
+            f"{float_column} AS nik_float_column, {_snapshot_columns(con, path)} "
             f"FROM read_parquet({path}, file_row_number = true)"
         )
         offset += scalar(con, f"SELECT count(*) FROM read_parquet({path})")  # from the file's metadata
     con.execute(f"CREATE VIEW v AS {' UNION ALL '.join(parts)}")
+
+
+def _snapshot_columns(con: duckdb.DuckDBPyConnection, path: str) -> str:
+    """The snapshot's columns by name, in one order for every input; a snapshot made before a column existed
+    reads it as :data:`kawal.engine.model_a.COLUMNS` says (its birth-date parts from its dates, no TMS marks)."""
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()}
+    return ", ".join(c if c in present else f"{model_a.COLUMNS[c]} AS {c}" for c in SNAPSHOT_COLUMNS)
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, election_date: date) -> None:
@@ -154,6 +165,7 @@ def audit(
     wilayah: str | None = None,
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
+    usia_date: date | None = None,
 ) -> AuditResult:
     """Audit the inputs and write the four output files into ``out``.
 
@@ -161,6 +173,8 @@ def audit(
     reviewers' answers ``(key_a, key_b, same_person)`` about pairs of rows, keyed by
     :func:`kawal.engine.audit.duplicates.record_key_sql` with ``key_secret`` so they carry over to the office's later lists: a pair
     answered "same" is always linked, one answered "different" never, and both inform the estimates.
+    ``usia_date`` is the day the lists' usia column counts to (default: the stage's, see
+    :data:`USIA_DATE_BY_STAGE`, else unknown and taken as election day).
     """
     from kawal.engine.audit.report import write_report, write_summary
 
@@ -180,7 +194,7 @@ def audit(
         if threshold is None:
             threshold = duplicates.DEFAULT_PROBABILITY
         checks = registry(threshold)
-        ctx = Context(election_date, max_per_tps)
+        ctx = Context(election_date, max_per_tps, usia_date or _stage_usia_date(snapshots))
         linkage: list[duplicates.Linkage] = []
         for label, step in (
             (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
@@ -203,6 +217,12 @@ def audit(
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stage_usia_date(snapshots: list[Snapshot]) -> date | None:
+    """The day usia counts to when every input's stage has the same known one."""
+    days = {USIA_DATE_BY_STAGE.get(s.meta["stage"]) for s in snapshots}
+    return days.pop() if len(days) == 1 else None
 
 
 def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:

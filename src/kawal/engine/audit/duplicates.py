@@ -274,11 +274,11 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE people_base AS
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
-               CASE WHEN t.tanggal_lahir IS NOT NULL THEN strftime(t.tanggal_lahir, '%Y%m%d')
-                    WHEN t.usia IS NOT NULL THEN 'U' || t.usia END AS dob_key,
+               strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
                t.usia, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik, t.tempat_lahir,
                t.kode_kelurahan AS kel, t.rw, t.rt
-        FROM {table} t JOIN names n ON n.nama = t.nama;
+        FROM {table} t JOIN names n ON n.nama = t.nama
+        WHERE NOT t.sudah_tms;
         CREATE OR REPLACE TEMP TABLE places AS
         SELECT tempat_lahir, {_place_sql("tempat_lahir")} AS place FROM (SELECT DISTINCT tempat_lahir FROM people_base);
         CREATE OR REPLACE TEMP TABLE place_counts AS

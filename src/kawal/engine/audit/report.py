@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from kawal import __version__
-from kawal.engine.audit.checks import Check, Context
+from kawal.engine.audit.checks import NOT_CHECKABLE, Check, Context, every_row, with_ages
 from kawal.engine.snapshots import Snapshot
 from kawal.i18n import t
 
@@ -51,6 +51,29 @@ def _by_unit(con: duckdb.DuckDBPyConnection, keys: str, name: str) -> list[dict]
     )
 
 
+def coverage(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> dict[str, dict]:
+    """Per check, how many rows it could decide (``checkable_rows``) and why the others not (``not_checkable``:
+    reason code -> rows), from each check's own condition, in one pass over the list."""
+    judged = [c for c in checks if c.checkable is not every_row]
+    reasons = ", ".join(f"({c.checkable(ctx)}) AS r{i}" for i, c in enumerate(judged))
+    counts = ", ".join(f"count(*) FILTER (r{i} IS NULL), histogram(r{i})" for i in range(len(judged)))
+    row = con.execute(f"SELECT count(*), {counts} FROM (SELECT {reasons} FROM ({with_ages(ctx)}))").fetchone()
+    total = row[0]
+    result = {c.code: {"checkable_rows": total, "not_checkable": {}} for c in checks}
+    for i, check in enumerate(judged):
+        why = row[2 + 2 * i] or {}
+        result[check.code] = {"checkable_rows": row[1 + 2 * i], "not_checkable": dict(sorted(why.items()))}
+    return result
+
+
+def _struck(con: duckdb.DuckDBPyConnection) -> tuple[int, dict[str, int]]:
+    """Rows KPU already struck as TMS (kept, not checked again), and how many per TMS code."""
+    n, per_code = con.execute(
+        "SELECT count(*) FILTER (sudah_tms), histogram(tms_kode) FILTER (sudah_tms) FROM v"
+    ).fetchone()
+    return n, {str(k): v for k, v in sorted((per_code or {}).items(), key=lambda kv: (kv[0] is None, kv[0] or 0))}
+
+
 def build_summary(
     con: duckdb.DuckDBPyConnection,
     result: AuditResult,
@@ -65,10 +88,14 @@ def build_summary(
             con, 'SELECT "check", count(*) AS findings, count(DISTINCT rid) AS rows FROM findings GROUP BY ALL'
         )
     }
+    covered = coverage(con, checks, ctx)
+    struck, struck_codes = _struck(con)
     return {
         "kawal_version": __version__,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "election_date": ctx.election_date.isoformat(),
+        "usia_date": ctx.usia_day.isoformat(),
+        "usia_date_assumed": ctx.usia_date is None,
         "max_per_tps": ctx.max_per_tps,
         "duplicate_threshold": linkage.threshold,
         "duplicates": linkage.as_dict(),
@@ -76,6 +103,8 @@ def build_summary(
         "audited": result.audited,
         "rejected": result.rejected,
         "reconciled": result.rows_in == result.audited + result.rejected,
+        "sudah_tms": struck,
+        "sudah_tms_per_kode": struck_codes,
         "inputs": [
             {"snapshot": s.name, "source": s.meta["source"]["name"], "sha256": s.meta["source"]["sha256"], **s.counts}
             for s in snapshots
@@ -86,6 +115,7 @@ def build_summary(
                 "title": t(c.title),
                 "findings": per_check.get(c.code, {}).get("findings", 0),
                 "rows": per_check.get(c.code, {}).get("rows", 0),
+                **covered[c.code],
             }
             for c in checks
         },
@@ -168,6 +198,13 @@ def _table(headers: list[str], rows: list[list[object]], numeric: set[int] = fro
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _coverage_text(check: dict, audited: int) -> tuple[str, str]:
+    """'bisa diperiksa X dari Y baris' and, for the rest, why not, in plain words."""
+    can = t(("{x:,} dari {y:,} baris", "{x:,} of {y:,} rows"), x=check["checkable_rows"], y=audited)
+    why = "; ".join(f"{n:,} {t(NOT_CHECKABLE[code])}" for code, n in check["not_checkable"].items())
+    return can, why
+
+
 def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[Check, ...]) -> str:
     items = [
         (c.code, summary["checks"][c.code]["findings"], f"{summary['checks'][c.code]['findings']:,}") for c in checks
@@ -179,6 +216,7 @@ def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[
             t(c.title),
             f"{summary['checks'][c.code]['findings']:,}",
             f"{summary['checks'][c.code]['rows']:,}",
+            *_coverage_text(summary["checks"][c.code], summary["audited"]),
         ]
         for c in checks
     ]
@@ -188,6 +226,8 @@ def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[
         t(("Arti", "Meaning")),
         t(("Temuan", "Findings")),
         t(("Baris", "Rows")),
+        t(("Bisa diperiksa", "Could be checked")),
+        t(("Tidak bisa diperiksa karena", "Not checkable because")),
     ]
     return _bar_chart(items) + _table(headers, rows, {3, 4})
 
@@ -246,6 +286,25 @@ def _examples_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tup
     return "".join(parts)
 
 
+def _usia_note(ctx: Context) -> str:
+    if ctx.usia_date is None:
+        return t(
+            (
+                "Kolom usia dianggap umur pada hari pemungutan suara (tanggal acuannya tidak diketahui); baris yang "
+                "sudah dicoret TMS tidak dihitung di TPS dan tidak diperiksa umurnya.",
+                "The usia column is taken as the age on election day (the day it counts to is unknown); rows already "
+                "struck as TMS are not counted in their TPS and their age is not checked.",
+            )
+        )
+    return t(
+        (
+            "Kolom usia dihitung per {d}; baris yang sudah dicoret TMS tidak dihitung di TPS dan tidak diperiksa umurnya.",
+            "The usia column counts to {d}; rows already struck as TMS are not counted in their TPS and their age is not checked.",
+        ),
+        d=ctx.usia_day.strftime("%d-%m-%Y"),
+    )
+
+
 def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tuple[Check, ...], ctx: Context) -> None:
     summary = result.summary
     cards = [
@@ -254,6 +313,7 @@ def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tu
         (t(("Ditolak", "Rejected")), f"{summary['rejected']:,}"),
         (t(("Temuan", "Findings")), f"{sum(c['findings'] for c in summary['checks'].values()):,}"),
         (t(("Pemilih ganda (baris)", "Duplicate voters (rows)")), f"{summary['checks']['PEMILIH_GANDA']['rows']:,}"),
+        (t(("Sudah TMS (dicoret KPU)", "Already TMS (struck by KPU)")), f"{summary['sudah_tms']:,}"),
     ]
     card_html = "".join(f'<div class="card">{_e(label)}<b>{_e(value)}</b></div>' for label, value in cards)
     title = t(("Laporan audit daftar pemilih", "Voter-list audit report"))
@@ -270,6 +330,7 @@ def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tu
         c=summary["created_at"],
         v=__version__,
     )
+    meta += " " + _usia_note(ctx)
     document = (
         f'<!doctype html><html lang="{_e(t(("id", "en")))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><h1>{_e(title)}</h1><p class=muted>{_e(meta)}</p>"

@@ -1,0 +1,177 @@
+"""The columns of KPU's Model A voter list beyond the basics, read as SQL: birth dates with hidden parts, KTP-el,
+disability and the ``keterangan`` markers (B, U, the TMS codes, the lokasi-khusus codes).
+
+Published copies of a DPS or DPT hide part of the birth date (``**-**-1985``, ``XX/XX/1985``, ``1985``). Such a
+date is no reason to reject a row: the visible parts are kept as ``lahir_tahun``, ``lahir_bulan`` and
+``lahir_hari`` (NULL where hidden) and ``tanggal_lahir`` holds a date only when all of it is visible. The
+columns are made in SQL, row by row, each behind a cheap test of its input (see :func:`snapshot_query`).
+"""
+
+from __future__ import annotations
+
+from kawal.engine.nik import MASK_CHARACTERS
+
+# One part of a date: digits, mask characters, or a mix (a part with any mask character counts as hidden).
+_PART = "[0-9" + MASK_CHARACTERS + "]"
+_DAY = _PART + "{1,2}"
+_YEAR = _PART + "{4}"
+# Day-month-year with any of the importer's separators, year-month-day, or a year alone (digits or all hidden).
+HIDDEN_DATE = (
+    f"^(?:({_DAY})[-/|. ]({_DAY})[-/|. ]({_YEAR})|({_YEAR})[-/]({_DAY})[-/]({_DAY})"
+    f"|([0-9]{{4}}|[{MASK_CHARACTERS}]{{4}}))$"
+)
+_GROUPS = "['d1', 'm1', 'y1', 'y2', 'm2', 'd2', 'y3']"
+DAYS_IN_MONTH = "[31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]"  # 29-02 of an unknown year may be real
+
+# The codes KPU's Sidalih puts in ``keterangan`` for a voter who no longer qualifies (TMS), 2024 scheme (DOMAIN.md:
+# 1, 4 and 8 confirmed, the rest by PKPU order), and the words lists use for them. Kept per election, as data.
+TMS_CODES: dict[str, dict[int, tuple[str, str]]] = {
+    "2024": {
+        1: ("meninggal", "deceased"),
+        2: ("ganda", "duplicate"),
+        3: ("di bawah umur", "under age"),
+        4: ("pindah domisili", "moved away"),
+        5: ("WNA", "foreign national"),
+        6: ("TNI", "military"),
+        7: ("Polri", "police"),
+        8: ("salah penempatan TPS", "wrong TPS"),
+    }
+}
+TMS_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("MENINGGAL", "MENINGGAL DUNIA", "WAFAT"),
+    2: ("GANDA", "PEMILIH GANDA", "DATA GANDA"),
+    3: ("DI BAWAH UMUR", "DIBAWAH UMUR", "BAWAH UMUR", "BELUM CUKUP UMUR", "BELUM CUKUP USIA"),
+    4: ("PINDAH DOMISILI", "PINDAH", "PINDAH ALAMAT", "PINDAH KELUAR"),
+    5: ("WNA", "WARGA NEGARA ASING"),
+    6: ("TNI",),
+    7: ("POLRI", "POLISI"),
+    8: ("SALAH TPS", "SALAH PENEMPATAN TPS", "SALAH PENEMPATAN"),
+}
+LOKASI_KHUSUS = range(90, 98)  # TPS lokasi khusus (prisons, hospitals ...); meanings unconfirmed
+
+# Disability as KPU codes it (PKPU 7/2022 order; unconfirmed): the number or the words, several per voter.
+DISABILITY_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("FISIK", "DAKSA"),
+    2: ("INTELEKTUAL", "GRAHITA"),
+    3: ("MENTAL", "PSIKOSOSIAL", "LARAS"),
+    4: ("WICARA", "BISU"),
+    5: ("RUNGU", "TULI"),
+    6: ("NETRA", "BUTA"),
+}
+
+KTP_EL = """CASE
+    WHEN {c} IN ('S', 'B') THEN {c}
+    WHEN regexp_replace(upper({c}), '[^A-Z]', '', 'g') IN ('S', 'Y', 'YA', 'ADA', 'PUNYA', 'MEMILIKI', 'KTPEL', 'EKTP')
+         OR starts_with(upper({c}), 'SUDAH') THEN 'S'
+    WHEN regexp_replace(upper({c}), '[^A-Z]', '', 'g') IN ('B', 'T', 'TIDAK', 'TIDAKADA', 'BELUM')
+         OR starts_with(upper({c}), 'BELUM') OR starts_with(upper({c}), 'TIDAK') THEN 'B'
+END"""
+
+
+def _disability_codes() -> str:
+    """The codes a disability text names, sorted and joined by commas (``4,5``), or NULL when it names none (the
+    text itself is kept as written). Text, not a list: a list column costs the snapshot writer as much as all the
+    other new columns together, even when it is empty."""
+    upper = "upper(disabilitas)"
+    codes = ", ".join(
+        f"CASE WHEN regexp_matches({upper}, '\\b{code}\\b|{'|'.join(words)}') THEN '{code}' END"
+        for code, words in DISABILITY_WORDS.items()
+    )
+    return f"CASE WHEN disabilitas IS NOT NULL THEN nullif(concat_ws(',', {codes}), '') END"
+
+
+DISABILITY_CODES = _disability_codes()
+
+# Columns the import adds to a snapshot, with what an older snapshot (made before they existed) reads as.
+COLUMNS: dict[str, str] = {
+    "lahir_tahun": "CAST(year(tanggal_lahir) AS SMALLINT)",
+    "lahir_bulan": "CAST(month(tanggal_lahir) AS SMALLINT)",
+    "lahir_hari": "CAST(day(tanggal_lahir) AS SMALLINT)",
+    "lahir_tersembunyi": "false",
+    "ktp_el": "NULL::VARCHAR",
+    "disabilitas_kode": "NULL::VARCHAR",
+    "pemilih_baru": "false",
+    "ubah_data": "false",
+    "tms_kode": "NULL::SMALLINT",
+    "lokasi_khusus": "NULL::SMALLINT",
+    "sudah_tms": "false",
+}
+
+# --- birth dates with hidden parts ---------------------------------------------------------------------------
+
+
+def hidden_birth_date(query: str, date_text: str) -> str:
+    """``query`` plus ``_lahir_v``: for a birth date that did not parse as a whole but is a date with hidden parts,
+    its visible year, month and day (NULL where hidden); NULL for every other row.
+
+    ``query`` has ``tanggal_lahir`` (the parsed date) and ``date_text`` (the text as written). Only rows whose date
+    did not parse reach the regular expression, and it runs once per row: the second projection reads its parts.
+    Nothing else is added, as the import's table stores every column it makes and a column of NULLs costs nothing.
+    """
+    split = (
+        f"SELECT *, CASE WHEN tanggal_lahir IS NULL AND {date_text} IS NOT NULL "
+        f"THEN regexp_extract({date_text}, '{HIDDEN_DATE}', {_GROUPS}) END AS _lahir_s FROM ({query})"
+    )
+    part = "TRY_CAST(coalesce(nullif(_lahir_s.{a}, ''), nullif(_lahir_s.{b}, '')) AS SMALLINT)"
+    day, month = part.format(a="d1", b="d2"), part.format(a="m1", b="m2")
+    year = "TRY_CAST(coalesce(nullif(_lahir_s.y1, ''), nullif(_lahir_s.y2, ''), nullif(_lahir_s.y3, '')) AS SMALLINT)"
+    # Readable when it matched, its visible day and month exist (29-02 allowed), its year is not 0000, and some part
+    # is hidden: a date with every part visible that failed to parse is no date.
+    readable = f"""(_lahir_s.y1 || _lahir_s.y2 || _lahir_s.y3) <> ''
+        AND coalesce({day} BETWEEN 1 AND 31, true) AND coalesce({month} BETWEEN 1 AND 12, true)
+        AND coalesce({year} > 0, true) AND NOT ({day} IS NOT NULL AND {month} IS NOT NULL AND {year} IS NOT NULL)
+        AND coalesce({day} <= {DAYS_IN_MONTH}[{month}], true)"""
+    parts = f"struct_pack(y := {year}, m := {month}, d := {day})"
+    return f"SELECT * EXCLUDE (_lahir_s), CASE WHEN _lahir_s IS NOT NULL AND {readable} THEN {parts} END AS _lahir_v FROM ({split})"
+
+
+# The snapshot's birth-date columns from the import's ``tanggal_lahir`` and ``_lahir_v``.
+BIRTH_COLUMNS = {
+    "lahir_tahun": "CAST(coalesce(year(tanggal_lahir), _lahir_v.y) AS SMALLINT)",
+    "lahir_bulan": "CAST(coalesce(month(tanggal_lahir), _lahir_v.m) AS SMALLINT)",
+    "lahir_hari": "CAST(coalesce(day(tanggal_lahir), _lahir_v.d) AS SMALLINT)",
+    "lahir_tersembunyi": "_lahir_v IS NOT NULL",
+}
+
+# --- the snapshot's columns --------------------------------------------------------------------------------
+
+
+def _word_cases(text: str) -> str:
+    """The TMS code a keterangan written in words stands for, else NULL."""
+    cases = " ".join(
+        f"WHEN {text} IN ({', '.join(repr(w) for w in words)}) THEN {code}" for code, words in TMS_WORDS.items()
+    )
+    return f"CASE {cases} END"
+
+
+def _keterangan_markers() -> dict[str, str]:
+    """The markers of a keterangan from ``_ket`` (capitals, punctuation as single spaces; NULL when empty).
+
+    A TMS code is a number 1-8 alone or after ``TMS`` (words may follow: ``TMS 1 MENINGGAL``), or the words alone;
+    free text that merely mentions a word (``PINDAH TPS``) is not taken for one.
+    """
+    number = "TRY_CAST(nullif(regexp_extract(_ket, '^(?:TMS ?)?([1-8])(?: [A-Z ]*)?$', 1), '') AS SMALLINT)"
+    words = _word_cases("regexp_replace(_ket, '^TMS ', '')")
+    low, high = LOKASI_KHUSUS.start, LOKASI_KHUSUS.stop - 1
+    lokasi = f"nullif(regexp_extract(_ket, '(?:^| )({low // 10}[{low % 10}-{high % 10}])(?: |$)', 1), '')"
+    return {
+        "tms_kode": f"CASE WHEN _ket IS NOT NULL THEN CAST(coalesce({number}, {words}) AS SMALLINT) END",
+        "pemilih_baru": "CASE WHEN _ket IS NULL THEN false ELSE regexp_matches(_ket, '(^| )B( |$)|PEMILIH BARU|^BARU$') END",
+        "ubah_data": "CASE WHEN _ket IS NULL THEN false ELSE regexp_matches(_ket, '(^| )U( |$)|UBAH DATA|^UBAH$') END",
+        "lokasi_khusus": f"CASE WHEN _ket IS NOT NULL THEN CAST({lokasi} AS SMALLINT) END",
+    }
+
+
+def snapshot_query(rows: str, columns: tuple[str, ...]) -> str:
+    """The snapshot's ``columns`` from ``rows`` (the import's accepted rows in order, with the parsed fields and
+    ``_lahir_v``), the columns of :data:`COLUMNS` made here, row by row.
+
+    Each is behind a test of its input: a list of full dates with no keterangan and no disability (the common
+    case) pays little more than writing them.
+    """
+    made = {**BIRTH_COLUMNS, **_keterangan_markers(), "disabilitas_kode": DISABILITY_CODES}
+    ket = "CASE WHEN keterangan IS NOT NULL THEN trim(regexp_replace(upper(keterangan), '[^A-Z0-9]+', ' ', 'g')) END"
+    first = f"SELECT *, {ket} AS _ket FROM ({rows})"
+    second = ", ".join(f"{made[c]} AS {c}" if c in made else c for c in columns if c != "sudah_tms")
+    tms = "CASE WHEN _ket IS NULL THEN false ELSE tms_kode IS NOT NULL OR _ket = 'TMS' OR starts_with(_ket, 'TMS ') END"
+    return f"SELECT * EXCLUDE (_ket), {tms} AS sudah_tms FROM (SELECT {second}, _ket FROM ({first}))"
