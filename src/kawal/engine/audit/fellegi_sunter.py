@@ -145,11 +145,6 @@ def estimate(
     return Model(fields, levels, tuple(m), tuple(u), lam, iterations)
 
 
-def posterior(model: Model, codes: np.ndarray) -> np.ndarray:
-    """P(one person | pattern) under the model, for each row of ``codes``."""
-    return _posterior(np.asarray(codes, dtype=np.int64), list(model.m), list(model.u), model.lam)
-
-
 def estimate_u(
     model: Model,
     codes: np.ndarray,
