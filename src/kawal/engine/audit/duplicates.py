@@ -312,7 +312,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
     its words. A wrong birth date keeps the name's sound (its phonetic key) and two of year, month and day (or the
-    day and month in another order). A rare name is compared whatever the date; a shared NIK always.
+    day and month in another order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
+    only the year. A rare name is compared whatever the date; a shared NIK always.
     """
     n = prefix_length(_row_count(con))
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
@@ -320,7 +321,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE keys AS
         SELECT rid, dob_key, name_key, left(name_key, {n}) AS head, right(name_key, {n + 1}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
-               greatest(day(dob), month(dob)) AS hi, nik, name_n, phon_key
+               greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, nik, name_n,
+               phon_key
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
@@ -339,6 +341,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.nik = y.nik
             UNION ALL SELECT {pair} {same_sound} x.y = y.y AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi))
             UNION ALL SELECT {pair} {same_sound} x.m = y.m AND x.d = y.d
+            UNION ALL SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM (SELECT * FROM keys WHERE placeholder) x
+                JOIN keys y ON x.rid <> y.rid AND x.phon_key = y.phon_key AND x.y = y.y
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
         )
         """
