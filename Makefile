@@ -1,24 +1,44 @@
-# Two entry points: `make demo` (the main job) and `make test`. Both build .venv themselves.
+# Two entry points: `make demo` (the main job) and `make test`. Both build their virtualenvs themselves.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The core alone (pip install kawal: engine and command line, no Django), where the engine's tests run.
+CORE_VENV := .venv-core
+CORE_BIN := $(CORE_VENV)/bin
+CORE_STAMP := $(CORE_VENV)/.installed
+CORE_TESTS := tests/engine tests/audit tests/results tests/sampling tests/synth tests/cli tests/test_wilayah.py
+PIP := pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: demo test test-pg lint bench clean
+.PHONY: demo test test-core test-web test-pg lint typecheck lock lock-check bench clean
 
-$(STAMP): pyproject.toml requirements/base.txt requirements/dev.txt
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "kawal needs Python 3.11"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
-	$(BIN)/pip check
+define make_venv
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "kawal needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/$(PIP) -r $(2)
+	$(1)/bin/pip check
+endef
+
+$(STAMP): pyproject.toml requirements/dev.txt
+	$(call make_venv,$(VENV),requirements/dev.txt)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(CORE_STAMP): pyproject.toml requirements/test.txt
+	$(call make_venv,$(CORE_VENV),requirements/test.txt)
+	$(CORE_BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(CORE_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kawal demo
 
-test: $(STAMP)
-	$(BIN)/pytest -q
+test: test-core test-web
+
+test-core: $(CORE_STAMP)  # the engine's tests on the core install, which must not need Django
+	KAWAL_CORE_ONLY=1 $(CORE_BIN)/pytest -q -p no:cacheprovider $(CORE_TESTS)
+
+test-web: $(STAMP)  # everything else (web, security, browser, photos) on the full install
+	$(BIN)/pytest -q $(addprefix --ignore=,$(CORE_TESTS))
 
 test-pg: $(STAMP)  # the web and security tests on PostgreSQL (DATABASE_URL, default the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q tests/web tests/security
@@ -27,8 +47,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: $(STAMP)
+	KAWAL_DATA_DIR=$$(mktemp -d) $(BIN)/mypy
+
+lock: $(STAMP)  # after changing pyproject.toml: rewrite the pinned, hashed requirement files
+	$(BIN)/python requirements/lock.py
+
+lock-check: $(STAMP)
+	$(BIN)/python requirements/lock.py --check
+
 bench: $(STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/bench.txt
+	$(BIN)/$(PIP) -r requirements/bench.txt
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/pdf_import_bench.py
 	$(BIN)/python bench/audit_bench.py
@@ -36,4 +65,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/tally_bench.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(CORE_VENV) var build *.egg-info src/*.egg-info

@@ -16,6 +16,12 @@ DESCRIPTION = (
     "kawal: KPU and Ormas guard a Pilkada together. Voter-list audit, field verification, turnout and the count.",
 )
 LANG_HELP = ("bahasa keluaran: id (bawaan) atau en", "output language: id (default) or en")
+# What the optional parts of kawal import, and the extra that brings each (pyproject.toml).
+EXTRAS = {"django": "web", "ninja": "web", "reportlab": "pdf", "storages": "s3", "boto3": "s3"}
+NEEDS_EXTRA = (
+    "Perintah ini butuh bagian '{extra}' dari kawal, yang tidak terpasang: pip install 'kawal[{extra}]'",
+    "This command needs kawal's '{extra}' part, which is not installed: pip install 'kawal[{extra}]'",
+)
 
 
 def _language_from_argv(argv: Sequence[str]) -> str | None:
@@ -59,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except KawalError as error:
         print(f"kawal: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:  # the core install (pip install kawal) has no web, PDF writer or S3
+        extra = EXTRAS.get((error.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"kawal: {t(NEEDS_EXTRA).format(extra=extra)}", file=sys.stderr)
         return 1
 
 
