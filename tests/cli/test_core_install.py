@@ -45,11 +45,7 @@ def test_the_audit_runs_from_the_command_line(tmp_path):
 
     source = tmp_path / "dpt.csv"
     source.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "kawal", "audit", str(source), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "d")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = ["audit", str(source), "--out", str(tmp_path / "out"), "--data", str(tmp_path / "d")]
+    done = subprocess.run([sys.executable, "-m", "kawal", *command], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "summary.json").exists()
