@@ -40,7 +40,7 @@ def test_masked_lists_are_matched_on_name_and_birth_date(tmp_path, store):
     changed = [masked[0], masked[1], masked[2], masked[3].replace("JL. GARUDA NO. 4", "JL. GARUDA NO. 5")]
     new = import_voter_list(write_csv(tmp_path / "b.csv", changed), "DPT", "3671", store).snapshot
     result = diff_snapshots(old, new)
-    assert result.matched_on == "nik+nama+tanggal_lahir"
+    assert result.matched_on == "nama+tahun_lahir+rt"
     assert (result.added, result.removed, result.changed, result.unchanged) == (0, 0, 1, 2)
     assert result.fields == {"alamat": 1}
 

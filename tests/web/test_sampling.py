@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from kawal.cli.main import main
-from kawal.web.accounts.models import ApiToken
+from kawal.web.accounts.models import ApiToken, Membership, Role
 from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
 from kawal.web.voters.models import Voter
 from tests.web.conftest import login
@@ -30,9 +30,13 @@ def _draw(client, loaded, **extra):
 
 
 def _mine(sample):
-    """Give the demo relawan the first unit (tests cannot rely on where the draw fell)."""
+    """Give the demo relawan the first unit (tests cannot rely on where the draw fell), with the membership over
+    its RT that a task needs (a relawan works only inside an active membership)."""
     unit = sample.units.order_by("stratum", "urutan").first()
     relawan = get_user_model().objects.get(username="relawan.ketapang")
+    ormas = relawan.memberships.first().organisation
+    place = {"wilayah": unit.kode_kelurahan, "rw": unit.rw, "rt": unit.rt}
+    Membership.objects.get_or_create(user=relawan, organisation=ormas, role=Role.RELAWAN, **place)
     unit.task.assigned_to = relawan
     unit.task.save()
     _token, key = ApiToken.issue(relawan, "phone")

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kawal.cli.diff import register_diff  # the diff command lives in its own module
 from kawal.engine.audit import AuditResult
-from kawal.engine.diff import diff_snapshots
 from kawal.engine.importer import STAGES, import_voter_list
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import literal
@@ -252,64 +252,6 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_diff(sub: Sub) -> None:
-    p = sub.add_parser(
-        "diff",
-        help=t(
-            (
-                "siapa ditambah, dihapus, diubah antara dua snapshot",
-                "who was added, removed, changed between snapshots",
-            )
-        ),
-    )
-    p.add_argument("old", help=t(("snapshot lama (nomor, nama atau folder)", "old snapshot (number, name or folder)")))
-    p.add_argument("new", help=t(("snapshot baru", "new snapshot")))
-    p.add_argument(
-        "--out",
-        type=Path,
-        help=t(("tulis rincian per orang ke CSV ini", "write per-person details to this CSV")),
-    )
-    p.add_argument("--data", help=t(DATA_HELP))
-    p.set_defaults(handler=cmd_diff)
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    store = _store(args)
-    result = diff_snapshots(store.get(args.old), store.get(args.new), args.out)
-    console.print(
-        t(
-            (
-                "{o} → {n} (dicocokkan pada {k}): +{a:,} ditambah, -{r:,} dihapus, {c:,} diubah, {u:,} tetap",
-                "{o} → {n} (matched on {k}): +{a:,} added, -{r:,} removed, {c:,} changed, {u:,} unchanged",
-            ),
-            o=result.old,
-            n=result.new,
-            k=result.matched_on,
-            a=result.added,
-            r=result.removed,
-            c=result.changed,
-            u=result.unchanged,
-        )
-    )
-    if result.fields:
-        console.print(
-            t(("Kolom yang berubah: ", "Fields changed: ")) + ", ".join(f"{k} {v:,}" for k, v in result.fields.items())
-        )
-    table = Table(
-        t(("Kode", "Code")),
-        t(("Kelurahan", "Kelurahan")),
-        t(("Ditambah", "Added")),
-        t(("Dihapus", "Removed")),
-        t(("Diubah", "Changed")),
-    )
-    for k in result.by_kelurahan:
-        table.add_row(k.kode_kelurahan or "-", k.kelurahan or "-", f"{k.added:,}", f"{k.removed:,}", f"{k.changed:,}")
-    console.print(table)
-    if args.out:
-        console.print(t(("Rincian ditulis ke {p}", "Details written to {p}"), p=args.out))
-    return 0
-
-
 # --- audit ---------------------------------------------------------------------------------------------------
 
 
@@ -342,11 +284,15 @@ def register_audit(sub: Sub) -> None:
         type=date.fromisoformat,
         default=ELECTION_DATE,
         help=t(
-            ("hari pemungutan suara, YYYY-MM-DD (bawaan 2024-11-27)", "election day, YYYY-MM-DD (default 2024-11-27)")
+            ("hari pemungutan suara, YYYY-MM-DD (bawaan {d})", "election day, YYYY-MM-DD (default {d})"),
+            d=ELECTION_DATE.isoformat(),
         ),
     )
     p.add_argument(
-        "--max-per-tps", type=int, default=MAX_PER_TPS, help=t(("maksimum pemilih per TPS", "maximum voters per TPS"))
+        "--max-per-tps",
+        type=int,
+        default=MAX_PER_TPS,
+        help=t(("maksimum pemilih per TPS (bawaan {m})", "maximum voters per TPS (default {m})"), m=MAX_PER_TPS),
     )
     p.add_argument(
         "--usia-date",

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rich.table import Table
 
 from kawal.cli.commands import Sub, console, steps
+from kawal.engine.elections import DEFAULT, PEMILU_2024, percent, reserve_fraction
 from kawal.i18n import t
+
+
+def _reserve(text: str) -> Decimal:
+    """A ballot reserve as a share of DPT (0.025), refused with a reason when it is not one."""
+    try:
+        value = Decimal(text)
+        reserve_fraction(value)
+    except (InvalidOperation, ValueError):
+        raise argparse.ArgumentTypeError(
+            t(
+                (
+                    "'{v}' bukan bagian dari DPT antara 0 dan 1, mis. 0.025",
+                    "'{v}' is no share of DPT between 0 and 1, e.g. 0.025",
+                ),
+                v=text,
+            )
+        ) from None
+    return value
 
 
 def register_results(sub: Sub) -> None:
@@ -31,7 +51,31 @@ def register_results(sub: Sub) -> None:
     c.add_argument("input", type=Path, metavar="INPUT")
     c.add_argument("--out", type=Path, required=True, help=t(("folder hasil", "output folder")))
     c.add_argument(
-        "--max-per-tps", type=int, default=600, help=t(("maksimum pemilih per TPS", "maximum voters per TPS"))
+        "--max-per-tps",
+        type=int,
+        default=DEFAULT.max_per_tps,
+        help=t(
+            (
+                "maksimum pemilih per TPS (bawaan {m}, Pilkada; {p} untuk Pemilu)",
+                "maximum voters per TPS (default {m}, Pilkada; {p} for a Pemilu)",
+            ),
+            m=DEFAULT.max_per_tps,
+            p=PEMILU_2024.max_per_tps,
+        ),
+    )
+    c.add_argument(
+        "--reserve",
+        type=_reserve,
+        default=DEFAULT.ballot_reserve,
+        help=t(
+            (
+                "cadangan surat suara sebagai bagian dari DPT, dibulatkan ke atas per TPS (bawaan {r}, Pilkada; "
+                "{p} untuk Pemilu)",
+                "ballot reserve as a share of DPT, rounded up per TPS (default {r}, Pilkada; {p} for a Pemilu)",
+            ),
+            r=DEFAULT.ballot_reserve,
+            p=PEMILU_2024.ballot_reserve,
+        ),
     )
     c.set_defaults(handler=cmd_check)
     p.set_defaults(handler=lambda _args: p.print_help() or 2)
@@ -42,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     with steps(1) as advance:
         advance(t(("Memeriksa {f}", "Checking {f}"), f=args.input.name))
-        result = check(args.input, args.out, args.max_per_tps)
+        result = check(args.input, args.out, args.max_per_tps, args.reserve)
     loaded = result.loaded
     console.print(
         t(
@@ -55,6 +99,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             r=loaded.rejected,
             p=loaded.paslon,
             s=result.seconds,
+        )
+    )
+    console.print(
+        t(
+            (
+                "Maksimum {m} pemilih per TPS; cadangan surat suara {r}",
+                "At most {m} voters per TPS; ballot reserve {r}",
+            ),
+            m=args.max_per_tps,
+            r=percent(args.reserve),
         )
     )
     table = Table(t(("Aturan", "Rule")), t(("Temuan", "Findings")))

@@ -63,9 +63,22 @@ _LOOKUP = {normalise_header(alias): column for column, aliases in ALIASES.items(
 _LOOKUP.update({normalise_header(c): c for c in CANONICAL})
 
 
+# KPU prints a legend after many headings: 'JENIS KELAMIN (L/P)', 'STATUS PERKAWINAN (B/S/P)', 'USIA (TAHUN)',
+# 'TGL LAHIR [DD-MM-YYYY]'. Bracketed parts are legends wherever they stand; so is a trailing run of single
+# letters ('JENIS KELAMIN L/P', 'KTP-EL S/B') once the heading without it is known.
+_LEGEND = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_LETTER_CODES = re.compile(r"(?: [A-Z]){2,}$")
+
+
 def canonical_name(header: object) -> str | None:
-    """The canonical column a header stands for, or ``None``."""
-    return _LOOKUP.get(normalise_header(header))
+    """The canonical column a header stands for, or ``None``; a legend in brackets or a trailing run of code
+    letters is ignored when the heading with it is not known."""
+    exact = _LOOKUP.get(normalise_header(header))
+    if exact:
+        return exact
+    text = str(header or "")
+    without = normalise_header(_LEGEND.sub(" ", text))
+    return _LOOKUP.get(without) or _LOOKUP.get(_LETTER_CODES.sub("", without))
 
 
 def map_headers(headers: list[object]) -> dict[int, str]:

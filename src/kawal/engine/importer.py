@@ -27,7 +27,23 @@ from kawal.engine.sql import connect, literal, message, one, scalar
 from kawal.i18n import KawalError, t
 from kawal.wilayah import ROOT, Unit, normalise_name, registry
 
-STAGES = ("DP4", "DPS", "DPT", "LAIN")
+# The list's stage, in the order a Pilkada makes them (DOMAIN.md), then LAIN for anything else. Codes are capitals
+# (DPTb is written DPTB) so that any spelling of one names it. DPHP and its place are unconfirmed.
+STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "DP4": ("DP4, data penduduk dari Kemendagri", "DP4, population data from Kemendagri"),
+    "COKLIT": (
+        "hasil coklit: Model A-Daftar Pemilih dengan tanda B/U/TMS dari Pantarlih",
+        "coklit result: Model A-Daftar Pemilih with the Pantarlih's B/U/TMS marks",
+    ),
+    "DPHP": ("DPHP, daftar pemilih hasil pemutakhiran", "DPHP, the list as updated after coklit"),
+    "DPS": ("DPS, daftar pemilih sementara", "DPS, the provisional list"),
+    "DPSHP": ("DPSHP, DPS hasil perbaikan", "DPSHP, the corrected provisional list"),
+    "DPT": ("DPT, daftar pemilih tetap", "DPT, the final list"),
+    "DPTB": ("DPTb, daftar pemilih tambahan (pindah memilih)", "DPTb, voters moving to another TPS"),
+    "DPK": ("DPK, daftar pemilih khusus", "DPK, voters not on the DPT"),
+    "LAIN": ("daftar lain", "another list"),
+}
+STAGES: tuple[str, ...] = tuple(STAGE_NAMES)
 # A column whose share of explicit float forms (3.67E+15, 1234.0) reaches this is treated as an Excel number column.
 FLOAT_COLUMN_SHARE = 0.01
 
@@ -120,7 +136,7 @@ def import_voter_list(
 
 
 def _validate(path: Path, stage: str, store: SnapshotStore | None) -> tuple[str, SnapshotStore]:
-    stage = stage.upper()
+    stage = stage.strip().upper()  # DPTb, dptb and DPTB are one stage
     if stage not in STAGES:
         raise KawalError(BAD_STAGE, stage=stage, stages=", ".join(STAGES))
     if not Path(path).is_file():

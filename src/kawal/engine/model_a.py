@@ -9,6 +9,7 @@ columns are made in SQL, row by row, each behind a cheap test of its input (see 
 
 from __future__ import annotations
 
+from kawal.engine.elections import DEFAULT, LOKASI_KHUSUS, tms_table
 from kawal.engine.nik import MASK_CHARACTERS
 
 # One part of a date: digits, mask characters, or a mix (a part with any mask character counts as hidden).
@@ -23,31 +24,12 @@ HIDDEN_DATE = (
 _GROUPS = "['d1', 'm1', 'y1', 'y2', 'm2', 'd2', 'y3']"
 DAYS_IN_MONTH = "[31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]"  # 29-02 of an unknown year may be real
 
-# The codes KPU's Sidalih puts in ``keterangan`` for a voter who no longer qualifies (TMS), 2024 scheme (DOMAIN.md:
-# 1, 4 and 8 confirmed, the rest by PKPU order), and the words lists use for them. Kept per election, as data.
+# The codes KPU's Sidalih puts in ``keterangan`` for a voter who no longer qualifies (TMS), per scheme, and the
+# words lists use for them: data, in kawal/data/tms_<scheme>.csv (see kawal.engine.elections).
 TMS_CODES: dict[str, dict[int, tuple[str, str]]] = {
-    "2024": {
-        1: ("meninggal", "deceased"),
-        2: ("ganda", "duplicate"),
-        3: ("di bawah umur", "under age"),
-        4: ("pindah domisili", "moved away"),
-        5: ("WNA", "foreign national"),
-        6: ("TNI", "military"),
-        7: ("Polri", "police"),
-        8: ("salah penempatan TPS", "wrong TPS"),
-    }
+    scheme: {c: tms.label for c, tms in tms_table(scheme).items()} for scheme in (DEFAULT.tms_scheme,)
 }
-TMS_WORDS: dict[int, tuple[str, ...]] = {
-    1: ("MENINGGAL", "MENINGGAL DUNIA", "WAFAT"),
-    2: ("GANDA", "PEMILIH GANDA", "DATA GANDA"),
-    3: ("DI BAWAH UMUR", "DIBAWAH UMUR", "BAWAH UMUR", "BELUM CUKUP UMUR", "BELUM CUKUP USIA"),
-    4: ("PINDAH DOMISILI", "PINDAH", "PINDAH ALAMAT", "PINDAH KELUAR"),
-    5: ("WNA", "WARGA NEGARA ASING"),
-    6: ("TNI",),
-    7: ("POLRI", "POLISI"),
-    8: ("SALAH TPS", "SALAH PENEMPATAN TPS", "SALAH PENEMPATAN"),
-}
-LOKASI_KHUSUS = range(90, 98)  # TPS lokasi khusus (prisons, hospitals ...); meanings unconfirmed
+TMS_WORDS: dict[int, tuple[str, ...]] = {c: tms.words for c, tms in tms_table(DEFAULT.tms_scheme).items()}
 
 # Disability as KPU codes it (PKPU 7/2022 order; unconfirmed): the number or the words, several per voter.
 DISABILITY_WORDS: dict[int, tuple[str, ...]] = {
@@ -101,8 +83,9 @@ COLUMNS: dict[str, str] = {
 
 
 def hidden_birth_date(query: str, date_text: str) -> str:
-    """``query`` plus ``_lahir_v``: for a birth date that did not parse as a whole but is a date with hidden parts,
-    its visible year, month and day (NULL where hidden); NULL for every other row.
+    """``query`` plus ``_lahir_v``: for a birth date that did not parse as a whole but is a date with hidden parts
+    (masked, or a day or month of zeros), its visible year, month and day (NULL where hidden); NULL for every other
+    row.
 
     ``query`` has ``tanggal_lahir`` (the parsed date) and ``date_text`` (the text as written). Only rows whose date
     did not parse reach the regular expression, and it runs once per row: the second projection reads its parts.
@@ -112,7 +95,8 @@ def hidden_birth_date(query: str, date_text: str) -> str:
         f"SELECT *, CASE WHEN tanggal_lahir IS NULL AND {date_text} IS NOT NULL "
         f"THEN regexp_extract({date_text}, '{HIDDEN_DATE}', {_GROUPS}) END AS _lahir_s FROM ({query})"
     )
-    part = "TRY_CAST(coalesce(nullif(_lahir_s.{a}, ''), nullif(_lahir_s.{b}, '')) AS SMALLINT)"
+    # A day or month of zeros (00-00-1985, as Dukcapil writes an unknown date) is hidden too: the year is kept.
+    part = "nullif(TRY_CAST(coalesce(nullif(_lahir_s.{a}, ''), nullif(_lahir_s.{b}, '')) AS SMALLINT), 0)"
     day, month = part.format(a="d1", b="d2"), part.format(a="m1", b="m2")
     year = "TRY_CAST(coalesce(nullif(_lahir_s.y1, ''), nullif(_lahir_s.y2, ''), nullif(_lahir_s.y3, '')) AS SMALLINT)"
     # Readable when it matched, its visible day and month exist (29-02 allowed), its year is not 0000, and some part
@@ -147,10 +131,11 @@ def _word_cases(text: str) -> str:
 def _keterangan_markers() -> dict[str, str]:
     """The markers of a keterangan from ``_ket`` (capitals, punctuation as single spaces; NULL when empty).
 
-    A TMS code is a number 1-8 alone or after ``TMS`` (words may follow: ``TMS 1 MENINGGAL``), or the words alone;
-    free text that merely mentions a word (``PINDAH TPS``) is not taken for one.
+    A TMS code is a number of the table (1-8 in 2024) alone or after ``TMS`` (words may follow: ``TMS 1
+    MENINGGAL``), or the words alone; free text that merely mentions a word (``PINDAH TPS``) is not taken for one.
     """
-    number = "TRY_CAST(nullif(regexp_extract(_ket, '^(?:TMS ?)?([1-8])(?: [A-Z ]*)?$', 1), '') AS SMALLINT)"
+    codes = "|".join(str(c) for c in sorted(TMS_WORDS, reverse=True))  # 10 before 1, should a scheme have it
+    number = f"TRY_CAST(nullif(regexp_extract(_ket, '^(?:TMS ?)?({codes})(?: [A-Z ]*)?$', 1), '') AS SMALLINT)"
     words = _word_cases("regexp_replace(_ket, '^TMS ', '')")
     low, high = LOKASI_KHUSUS.start, LOKASI_KHUSUS.stop - 1
     lokasi = f"nullif(regexp_extract(_ket, '(?:^| )({low // 10}[{low % 10}-{high % 10}])(?: |$)', 1), '')"

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from kawal.engine.elections import DEFAULT
 from kawal.i18n import t
 from kawal.wilayah import PREFIX_FILE, data_path
 
-ELECTION_DATE = date(2024, 11, 27)
+ELECTION_DATE = DEFAULT.day
 MASK = "*"
 MASK_CHARACTERS = "*Xx#"  # what published lists hide digits with; all read as MASK
 

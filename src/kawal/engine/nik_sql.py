@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
+from kawal.engine.elections import DEFAULT
 from kawal.engine.nik import MESSAGES, SPACES, valid_prefixes
 from kawal.engine.sql import message, scalar
 
@@ -45,7 +46,7 @@ def add_nik_columns(
     *,
     prefix: str = "nik",
     float_sql: str = "false",
-    election_date: date = date(2024, 11, 27),
+    election_date: date = DEFAULT.day,
     with_date: bool = True,
     join: bool = True,
 ) -> str:
@@ -79,7 +80,7 @@ def nik_query(
     *,
     prefix: str = "nik",
     float_sql: str = "false",
-    election_date: date = date(2024, 11, 27),
+    election_date: date = DEFAULT.day,
     with_date: bool = True,
 ) -> str:
     """A query of every column of ``source`` (a table or a subquery) plus the ``<prefix>_*`` verdict columns of

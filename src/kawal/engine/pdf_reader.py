@@ -40,7 +40,7 @@ import pdfplumber
 import pyarrow as pa
 from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
 
-from kawal.engine.columns import CANONICAL, canonical_name, map_headers
+from kawal.engine.columns import CANONICAL, map_headers
 from kawal.engine.readers import MIN_HEADER_SCORE, SourceInfo, _select_canonical
 from kawal.i18n import KawalError, t
 
@@ -93,7 +93,6 @@ _BLOCK_FIELDS = {
 }
 _NIK_LIKE = re.compile(r"\d{6}[\d*xX#]{10}")  # a NIK or NKK, masked or not
 _COLUMN_NUMBER = re.compile(r"\(?(\d{1,2})\)?")
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 @dataclass
@@ -423,10 +422,8 @@ def block_fields(line: str) -> dict[str, str]:
 
 
 def _heading_map(headings: list[str]) -> dict[int, str]:
-    """Column position -> canonical column; a heading like 'JENIS KELAMIN (L/P)' is also tried without its
-    parenthesised legend."""
-    names = [h if canonical_name(h) else _PARENTHESES.sub(" ", h) for h in headings]
-    return map_headers(names)
+    """Column position -> canonical column (a legend such as '(L/P)' is ignored by ``canonical_name``)."""
+    return map_headers(headings)
 
 
 def _heading_row(texts: list[list[str]]) -> int | None:

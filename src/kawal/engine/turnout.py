@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kawal.engine.elections import DEFAULT
 from kawal.i18n import KawalError
 
-TARGET = 0.80  # KPU Kota Tangerang's turnout target for Pilkada 2024
+TARGET = DEFAULT.turnout_target  # KPU Kota Tangerang's turnout target for Pilkada 2024
 
 
 @dataclass(frozen=True)

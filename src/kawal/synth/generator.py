@@ -19,15 +19,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from kawal.engine.elections import DEFAULT
 from kawal.engine.nik import valid_prefixes
 from kawal.synth import names as N
 from kawal.synth.variants import name_variant
 
 CITY_VOTERS = 1_377_828  # DPT Pilkada 2024, Kota Tangerang
 CITY_TPS = 2_706
-ELECTION = np.datetime64("2024-11-27")
-ADULT_CUTOFF = np.datetime64("2007-11-27")  # born on or before: 17 on election day
-MAX_PER_TPS = 600
+ELECTION = np.datetime64(DEFAULT.day)
+ADULT_CUTOFF = np.datetime64(DEFAULT.day.replace(year=DEFAULT.day.year - 17))  # born on or before: 17 that day
+MAX_PER_TPS = DEFAULT.max_per_tps
 SAFE_TPS_SIZE = 560  # ordinary TPS stay below the maximum even after duplicates land in them
 RT_VOTERS = 130  # about 40 households per RT
 RT_PER_RW = 8

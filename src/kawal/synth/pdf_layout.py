@@ -21,10 +21,11 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from kawal.engine.elections import DEFAULT
 from kawal.engine.nik import mask
 
 PAGE_SIZES = {"A4": landscape(A4), "F4": landscape((215 * mm, 330 * mm))}
-ELECTION_DAY = date(2024, 11, 27)
+ELECTION_DAY = DEFAULT.day
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 MARGIN = 24.0
 PAD = 2.0

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from django.conf import settings
+from django.db import DataError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Query, Schema, UploadedFile
+from ninja import File, Form, NinjaAPI, Path, Query, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic import ValidationError as SchemaError
 
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
@@ -27,14 +31,56 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.models import FieldTask
-from kawal.web.field.visits import CheckIn, NewVoterIn, PhotoRef, VisitError, VisitIn, record_visit
+from kawal.web.field.visits import MAX_RESIDENTS, CheckIn, NewVoterIn, PhotoRef, VisitError, VisitIn, record_visit
 from kawal.web.memo import Recent
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import max_bytes, save_photo
+from kawal.web.security import plain_int
 from kawal.web.voters.models import Finding, Voter, VoterList
 
+logger = logging.getLogger(__name__)
 MAX_PAGE = 500
+
+# --- what the API accepts: every number, date and text bounded in the schema itself, so that whatever a client
+# sends is either inside what the database and the code can hold or refused with 422 before any query runs. -----
+
 Bounded = Annotated[int, Field(ge=0, le=99_999)]  # RW, RT and TPS numbers: out-of-range ones are refused, not queried
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a row id: what a signed 64-bit column holds
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: refused here, not by the database after the checks
+
+
+def text(max_length: int) -> object:
+    """Text of at most ``max_length`` characters (within the column it is stored in) and no NUL."""
+    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL)]
+
+
+Code = Annotated[str, Field(max_length=10, pattern=r"^[0-9]*$")]  # a wilayah code prefix, ASCII digits only
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _in_our_time(value: datetime) -> datetime:
+    """A moment of fieldwork: 2000 to 2100. Year 9999 at -05:00 or year 1 at +07:00 parse as datetimes, but lie
+    outside the calendar once turned into UTC; they are refused here instead of failing in the database."""
+    try:
+        aware = value if value.tzinfo is not None else timezone.make_aware(value)
+        inside = EARLIEST <= aware.astimezone(UTC) < LATEST
+    except (OverflowError, ValueError):
+        inside = False
+    if not inside:
+        raise ValueError("waktu harus antara tahun 2000 dan 2100")
+    return aware
+
+
+def _born_in_our_time(value: date) -> date:
+    if not date(1900, 1, 1) <= value <= date(2100, 12, 31):
+        raise ValueError("tanggal lahir harus antara 1900 dan 2100")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_in_our_time)]
+BirthDate = Annotated[date, AfterValidator(_born_in_our_time)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token or deactivated account stops working within this (docs/security.md)
@@ -78,8 +124,27 @@ def _token_holder(key_hash: str) -> _Holder | None:
 api = NinjaAPI(title="kawal", version="1", urls_namespace="api-v1", auth=[BearerToken(), django_auth])
 
 
+@api.exception_handler(ValueError)
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def unreadable_input(request: HttpRequest, error: Exception) -> object:
+    """The last guard: a value the schemas let through that still cannot be converted or stored (a number the
+    database cannot hold, a date that overflows) is the client's input, so it answers 422, never a traceback.
+    Only the exception's type is logged: its text may quote the value, and values may be personal data."""
+    if isinstance(error, SchemaError):
+        raise error  # a response that does not fit its own schema is our bug: let it be a 500
+    logger.warning("API input refused: %s at %s", type(error).__name__, request.path)
+    return api.create_response(request, {"detail": "masukan tidak dapat diproses"}, status=422)
+
+
 def _scope(request: HttpRequest) -> Scope:
     return Scope.for_user(request.user)
+
+
+def _my_tasks(request: HttpRequest) -> object:
+    """Tasks assigned to the user that still lie in an area of an active membership: a deactivated relawan keeps
+    the assignment on record but can neither read the household nor report on it."""
+    return _scope(request).tasks(FieldTask.unscoped.filter(assigned_to=request.user))
 
 
 class VoterListOut(Schema):
@@ -113,8 +178,8 @@ class FindingPage(Schema):
 
 
 class FindingFilters(Schema):
-    check: str | None = None
-    wilayah: str | None = None
+    check: Annotated[str, Field(max_length=40, pattern=r"^[A-Z_]*$")] | None = None
+    wilayah: Code | None = None
     rw: Bounded | None = None
     rt: Bounded | None = None
     tps: Bounded | None = None
@@ -179,7 +244,7 @@ def findings(request: HttpRequest, filters: Query[FindingFilters]) -> dict:
 
 
 @api.get("/voters/{voter_id}", response=VoterOut)
-def voter(request: HttpRequest, voter_id: int) -> VoterOut:
+def voter(request: HttpRequest, voter_id: Path[Id]) -> VoterOut:
     scope = _scope(request)
     found = get_object_or_404(scope.voters(Voter.unscoped.all()), pk=voter_id)
     role = scope.role_for(found.kode_kelurahan, found.rw, found.rt)
@@ -207,7 +272,7 @@ def voter(request: HttpRequest, voter_id: int) -> VoterOut:
 
 
 @api.get("/summary", response=Summary)
-def summary(request: HttpRequest, wilayah: str = "") -> dict:
+def summary(request: HttpRequest, wilayah: Code = "") -> dict:
     scope = _scope(request)
     voters = scope.voters(Voter.unscoped.filter(kode_kelurahan__startswith=wilayah))
     found = scope.findings(Finding.unscoped.filter(kode_kelurahan__startswith=wilayah))
@@ -231,39 +296,39 @@ class TaskOut(Schema):
 
 
 class CheckSchema(Schema):
-    voter_id: int
-    outcome: str
-    tms: int | None = None
-    field: str = ""
-    value: str = ""
-    note: str = ""
+    voter_id: Id
+    outcome: text(16)
+    tms: Annotated[int, Field(ge=0, le=99)] | None = None  # 1-8 is checked with a message that says so
+    field: text(32) = ""
+    value: text(200) = ""
+    note: text(2000) = ""
 
 
 class NewVoterSchema(Schema):
-    nama: str
-    nik: str = ""
-    tanggal_lahir: date | None = None
-    alamat: str = ""
+    nama: text(200)
+    nik: text(32) = ""
+    tanggal_lahir: BirthDate | None = None
+    alamat: text(255) = ""
 
 
 class PhotoRefSchema(Schema):
     client_id: uuid.UUID
-    voter_id: int | None = None
+    voter_id: Id | None = None
 
 
 class VisitSchema(Schema):
     client_id: uuid.UUID
-    recorded_at: datetime
-    pantarlih_visited: str
-    sticker: str
-    residents: int | None = None
-    note: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    checks: list[CheckSchema] = []
-    new_voters: list[NewVoterSchema] = []
-    photos: list[PhotoRefSchema] = []
-    supersedes: int | None = None
+    recorded_at: Moment
+    pantarlih_visited: text(12)
+    sticker: text(12)
+    residents: Annotated[int, Field(ge=0, le=MAX_RESIDENTS)] | None = None
+    note: text(2000) = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    checks: Annotated[list[CheckSchema], Field(max_length=100)] = []
+    new_voters: Annotated[list[NewVoterSchema], Field(max_length=50)] = []
+    photos: Annotated[list[PhotoRefSchema], Field(max_length=50)] = []
+    supersedes: Id | None = None  # a correction: the author's own visit, not yet approved or rejected
 
 
 class VisitReceipt(Schema):
@@ -275,13 +340,9 @@ class VisitReceipt(Schema):
 @api.get("/tasks", response=list[TaskOut])
 def my_tasks(request: HttpRequest) -> list[dict]:
     """The signed-in relawan's open tasks with the voters to check: what the phone caches for offline work.
-    (Plain rows, two queries: phones ask for this every time they come online.)"""
+    (Plain rows, three queries: phones ask for this every time they come online.)"""
     columns = ("id", "alamat", "kode_kelurahan", "rw", "rt", "tps", "deadline", "status")
-    tasks = list(
-        FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN)
-        .order_by("pk")
-        .values(*columns)
-    )
+    tasks = list(_my_tasks(request).filter(status=FieldTask.Status.OPEN).order_by("pk").values(*columns))
     voters: dict[int, dict[int, dict]] = {t["id"]: {} for t in tasks}
     links = FieldTask.findings.through.objects.filter(fieldtask_id__in=voters, finding__voter__isnull=False)
     fields = ("fieldtask_id", "finding__voter_id", "finding__voter__nama", "finding__voter__nik_masked")
@@ -291,8 +352,8 @@ def my_tasks(request: HttpRequest) -> list[dict]:
 
 
 @api.post("/tasks/{task_id}/visits", response={200: VisitReceipt, 201: VisitReceipt})
-def submit_visit(request: HttpRequest, task_id: int, payload: VisitSchema) -> Status:
-    task = get_object_or_404(FieldTask.unscoped, pk=task_id, assigned_to=request.user)
+def submit_visit(request: HttpRequest, task_id: Path[Id], payload: VisitSchema) -> Status:
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
     data = VisitIn(
         client_id=str(payload.client_id),
         recorded_at=payload.recorded_at,
@@ -346,38 +407,42 @@ def upload_photo(
 
 class ObservationSchema(Schema):
     client_id: uuid.UUID
-    kind: str
-    recorded_at: datetime
-    outcome: str = ""
-    note: str = ""
-    nama: str = ""
-    tanggal_lahir: date | None = None
-    nik: str = ""
-    pantarlih: str = ""
-    sticker: str = ""
+    kind: text(16)
+    recorded_at: Moment
+    outcome: text(20) = ""
+    note: text(2000) = ""
+    nama: text(200) = ""
+    tanggal_lahir: BirthDate | None = None
+    nik: text(32) = ""
+    pantarlih: text(6) = ""
+    sticker: text(6) = ""
 
 
 class ObservationReceipt(Schema):
     id: int
     client_id: uuid.UUID
     created: bool
-    registered: bool | None = None
+    registered: bool | None = Field(None, description="a person met: on the list in this RT (nothing of elsewhere)")
 
 
 @api.post("/sample-units/{unit_id}/observations", response={200: ObservationReceipt, 201: ObservationReceipt})
-def record_sample_observation(request: HttpRequest, unit_id: int, payload: ObservationSchema) -> Status:
+def record_sample_observation(request: HttpRequest, unit_id: Path[Id], payload: ObservationSchema) -> Status:
     """The outcome of a drawn record, a person met in a drawn RT (checked against the list), or a household's
     coklit check there. Only the relawan the unit's task is assigned to may record it."""
     from kawal.web.sampling.models import SampleUnit
-    from kawal.web.sampling.service import ObservationIn, SampleError, record_observation
+    from kawal.web.sampling.service import LookupLimit, ObservationIn, SampleError, record_observation, registered_here
 
-    unit = get_object_or_404(SampleUnit.objects.select_related("draw"), pk=unit_id, task__assigned_to=request.user)
+    units = SampleUnit.objects.select_related("draw").filter(task__in=_my_tasks(request))
+    unit = get_object_or_404(units, pk=unit_id)
     data = ObservationIn(**{**payload.dict(), "client_id": str(payload.client_id)})
     try:
         made, created = record_observation(unit, request.user, data)
+    except LookupLimit as error:
+        raise HttpError(429, str(error)) from None
     except SampleError as error:
         raise HttpError(422, str(error)) from None
-    receipt = ObservationReceipt(id=made.pk, client_id=made.client_id, created=created, registered=made.registered)
+    here = registered_here(made)
+    receipt = ObservationReceipt(id=made.pk, client_id=made.client_id, created=created, registered=here)
     return Status(201 if created else 200, receipt)
 
 
@@ -388,8 +453,8 @@ class EntrySchema(Schema):
     """Plus every number column of the form as its own field (``suara_paslon_1``, ``dpt``, …; see docs/results.md)."""
 
     client_id: uuid.UUID
-    recorded_at: datetime
-    photos: list[PhotoRefSchema] = []
+    recorded_at: Moment
+    photos: Annotated[list[PhotoRefSchema], Field(max_length=20)] = []
 
 
 class EntryReceipt(Schema):
@@ -401,7 +466,7 @@ class EntryReceipt(Schema):
 
 
 @api.post("/tps/{election_id}/{kode_tps}/entries", response={200: EntryReceipt, 201: EntryReceipt})
-def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload: EntrySchema) -> Status:
+def submit_entry(request: HttpRequest, election_id: Path[Id], kode_tps: str, payload: EntrySchema) -> Status:
     """A witness's reading of one TPS's C.Hasil. Inconsistent paper numbers are accepted and flagged."""
     from kawal.web.results.service import EntryError, EntryIn, entry_kind, fields_of, record_entry
     from kawal.web.results.service import election as service_election
@@ -409,18 +474,13 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
     election = service_election(election_id)
     if election is None:
         raise HttpError(404, "pemilihan tidak ditemukan")
-    kind = entry_kind(request.user, election, kode_tps)
+    kind = entry_kind(request.user, election, kode_tps) if TPS_CODE.fullmatch(kode_tps) else None
+    if not any(m.organisation.kpu_office.pk == election.organisation_id for m in _scope(request).memberships):
+        kind = None  # an assignment outlives a deactivated membership; the right to enter does not
     if kind is None:
         raise HttpError(404, "TPS ini tidak ditugaskan kepada Anda")
     extra = json.loads(request.body)  # the number columns are read from the body as sent
-    numbers = {}
-    for key in fields_of(election):
-        value = extra.get(key)
-        if isinstance(value, str) and value.strip():
-            if not value.strip().isdigit():
-                raise HttpError(422, f"{key}: harus bilangan bulat ≥ 0")
-            value = int(value.strip())
-        numbers[key] = value if value != "" else None
+    numbers = {key: _count(key, extra.get(key)) for key in fields_of(election)}
     photos = tuple(str(p.client_id) for p in payload.photos)
     data = EntryIn(str(payload.client_id), payload.recorded_at, numbers, photos, kind=kind)
     try:
@@ -431,13 +491,31 @@ def submit_entry(request: HttpRequest, election_id: int, kode_tps: str, payload:
     return Status(201 if created else 200, receipt)
 
 
+TPS_CODE = re.compile(r"[0-9]{13}")  # ASCII only: \d would take any script's digits
+
+
+def _count(key: str, value: object) -> int | None:
+    """One number of the form as sent: empty (not reported), or a whole number written in ASCII digits or as a
+    JSON integer; the service bounds it. ``"²"`` passes ``isdigit()`` and fails ``int()``: not read that way."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        value = plain_int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise HttpError(422, f"{key}: harus bilangan bulat ≥ 0 (angka 0-9)")
+    return value
+
+
 @api.get("/tally", auth=None)
-def tally(request: HttpRequest, wilayah: str = "", pemilu: int | None = None) -> dict:
+def tally(request: HttpRequest, wilayah: Code = "", pemilu: Id | None = None) -> dict:
     """The verified tally of a unit and its children (public, no personal data), as the tally page shows it."""
     from kawal.web.results.views import _election, tally_rows
 
     election = _election(pemilu)
     if election is None:
         raise HttpError(404, "belum ada pemilihan")
-    focus = wilayah if wilayah.isdigit() and len(wilayah) in (4, 6) else "3671"
+    focus = wilayah if len(wilayah) in (4, 6) else "3671"  # Code: ASCII digits only
     return {"pemilihan": election.name, "wilayah": focus, **tally_rows(election, focus)}
+
+
+api.add_router("/incidents", "kawal.web.incidents.api.router")  # incident reports (issue 20)

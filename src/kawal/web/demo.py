@@ -119,7 +119,12 @@ DEMO_VISITS = (
     },
     {"outcome": "ubah", "field": "alamat", "value": "JL. KETAPANG RAYA NO. 12"},
     {"outcome": "sesuai", "new_voter": ("CONTOH PEMILIH PEMULA", "3671054505080001")},
-    {"outcome": "tms", "tms": 5, "note": "Contoh: tidak dikenal di alamat ini", "review": False},
+    {
+        "outcome": "tms",
+        "tms": 5,
+        "note": "Contoh: WNA, menunjukkan paspor dan KITAS, tidak punya KTP-el",
+        "review": False,
+    },
     {"outcome": "sesuai", "review": False},
 )
 

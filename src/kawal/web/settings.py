@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "kawal.web.sampling",
     "kawal.web.participation",
     "kawal.web.results",
+    "kawal.web.incidents",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,18 @@ KAWAL_API_TOKEN_DAYS = int(os.environ.get("KAWAL_API_TOKEN_DAYS", 30))  # a toke
 # `kawal serve` serves the static files itself (collected into STATIC_ROOT); behind nginx, nginx does.
 KAWAL_SERVE_STATIC = os.environ.get("KAWAL_SERVE_STATIC", "0") == "1"
 KAWAL_TANGGAPAN_DAYS = int(os.environ.get("KAWAL_TANGGAPAN_DAYS", 10))  # length of the public response period
+# Incident reports (web/incidents): days to file with Bawaslu after an incident became known, when the dashboard
+# starts warning, confirmations that verify a report; the messengers' secrets (unset: that webhook refuses all).
+KAWAL_INCIDENT_DAYS = int(os.environ.get("KAWAL_INCIDENT_DAYS", 7))
+KAWAL_INCIDENT_WARN_DAYS = int(os.environ.get("KAWAL_INCIDENT_WARN_DAYS", 2))
+KAWAL_INCIDENT_CONFIRMATIONS = int(os.environ.get("KAWAL_INCIDENT_CONFIRMATIONS", 2))
+KAWAL_INCIDENT_MEDIA_MAX_BYTES = int(os.environ.get("KAWAL_INCIDENT_MEDIA_MAX_BYTES", 20 * 2**20))
+KAWAL_WHATSAPP_APP_SECRET = os.environ.get("KAWAL_WHATSAPP_APP_SECRET", "")
+KAWAL_WHATSAPP_VERIFY_TOKEN = os.environ.get("KAWAL_WHATSAPP_VERIFY_TOKEN", "")
+KAWAL_WHATSAPP_TOKEN = os.environ.get("KAWAL_WHATSAPP_TOKEN", "")
+KAWAL_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("KAWAL_WHATSAPP_PHONE_NUMBER_ID", "")
+KAWAL_TELEGRAM_SECRET_TOKEN = os.environ.get("KAWAL_TELEGRAM_SECRET_TOKEN", "")
+KAWAL_TELEGRAM_BOT_TOKEN = os.environ.get("KAWAL_TELEGRAM_BOT_TOKEN", "")
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20

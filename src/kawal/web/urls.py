@@ -73,6 +73,7 @@ urlpatterns = [
     path("sampel/unit/<int:pk>/", sample_views.unit_form, name="sample_unit"),
     path("log/", log_views.browse, name="actionlog"),
     path("log/ekspor.csv", log_views.export, name="actionlog_export"),
+    path("", include("kawal.web.incidents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,14 +22,15 @@ import duckdb
 from kawal.engine import model_a
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
+from kawal.engine.elections import DEFAULT
 from kawal.engine.importer import SNAPSHOT_COLUMNS, import_voter_list
 from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
 from kawal.i18n import KawalError, t
 
-ELECTION_DATE = date(2024, 11, 27)
-MAX_PER_TPS = 600
+ELECTION_DATE = DEFAULT.day
+MAX_PER_TPS = DEFAULT.max_per_tps
 # The day each stage's usia column counts to, where known (unconfirmed for 2024: none yet). Without one the age
 # checks take usia as the age on election day and their findings say so.
 USIA_DATE_BY_STAGE: dict[str, date] = {}

@@ -1,7 +1,7 @@
 """C.Hasil results: read (CSV contract or Sirekap JSON), check every consistency rule and statistical screen,
 tally up the hierarchy, and estimate from a quick-count sample. No Django.
 
-``kawal results check INPUT --out DIR [--max-per-tps 600]`` writes ``DIR/findings.csv`` (``kode_tps,rule,detail``),
+``kawal results check INPUT --out DIR [--max-per-tps 600] [--reserve 0.025]`` writes ``DIR/findings.csv`` (``kode_tps,rule,detail``),
 ``DIR/rejects.csv`` (rows or files that could not be read, with the field) and ``DIR/summary.json``.
 """
 
@@ -11,14 +11,15 @@ import csv
 import json
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
+from kawal.engine.elections import DEFAULT
 from kawal.engine.results.reader import Loaded, read
 from kawal.engine.results.rules import findings_sql
 from kawal.engine.results.screens import screens_sql
 from kawal.engine.sql import connect, literal
 
-MAX_PER_TPS = 600  # Pilkada 2024
 FINDING_COLUMNS = ("kode_tps", "rule", "detail")
 
 
@@ -30,13 +31,20 @@ class CheckResult:
     seconds: float
 
 
-def check(source: Path, out: Path, max_per_tps: int = MAX_PER_TPS) -> CheckResult:
+def check(
+    source: Path,
+    out: Path,
+    max_per_tps: int = DEFAULT.max_per_tps,
+    reserve: Decimal | float | str = DEFAULT.ballot_reserve,
+) -> CheckResult:
+    """Every rule and screen over one C.Hasil file or folder; ``reserve`` is the share of DPT a TPS receives as
+    extra ballots (0.025 in a Pilkada, 0.02 in a Pemilu), rounded up per TPS."""
     started = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     con = connect()
     loaded = read(con, Path(source))
-    sql = f"{findings_sql(loaded.paslon, max_per_tps)} UNION ALL {screens_sql(loaded.paslon)}"
+    sql = f"{findings_sql(loaded.paslon, max_per_tps, reserve)} UNION ALL {screens_sql(loaded.paslon)}"
     con.execute(f"CREATE TABLE findings AS SELECT * FROM ({sql})")
     con.execute(
         f"COPY (SELECT kode_tps, rule, detail FROM findings ORDER BY kode_tps, rule, detail) "
@@ -51,6 +59,7 @@ def check(source: Path, out: Path, max_per_tps: int = MAX_PER_TPS) -> CheckResul
         "rejected": loaded.rejected,
         "paslon": loaded.paslon,
         "max_per_tps": max_per_tps,
+        "reserve": float(reserve),
         "tps_with_findings": con.execute(
             "SELECT count(DISTINCT kode_tps) FROM findings WHERE length(kode_tps) = 13"
         ).fetchall()[0][0],

@@ -6,13 +6,15 @@ A rule is checked only when every number it needs is present; a missing number i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
+from kawal.engine.elections import DEFAULT, percent, reserve_fraction
 from kawal.engine.results.columns import PAIRED
 from kawal.engine.sql import message
 from kawal.i18n import t
 
-RESERVE = 1.025  # ballots received: DPT + 2.5% reserve
+Reserve = Decimal | float | str
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,32 @@ def _paslon_sum(n: int) -> str:
     return " + ".join(f"suara_paslon_{i}" for i in range(1, n + 1)) or "0"
 
 
+def _reserve_sql(reserve: Reserve) -> str:
+    """⌈reserve × dpt⌉ in whole numbers (SQL and Python read it alike): 2.5% of 250 is 7 ballots, not 6.25."""
+    share = reserve_fraction(reserve)
+    return f"((dpt * {share.numerator} + {share.denominator - 1}) // {share.denominator})"
+
+
+def _suara_gt_dpt(reserve: Reserve) -> Rule:
+    extra, pct = _reserve_sql(reserve), percent(reserve)
+    return Rule(
+        "SUARA_GT_DPT",
+        ("suara_sah_dan_tidak_sah", "dpt"),
+        f"suara_sah_dan_tidak_sah > dpt + {extra}",
+        message(
+            ("suara {a} > DPT {b} + cadangan {p} ({c}) = {d}", "votes {a} > DPT {b} + {p} reserve ({c}) = {d}"),
+            a="suara_sah_dan_tidak_sah",
+            b="dpt",
+            p=f"'{pct}'",
+            c=extra,
+            d=f"dpt + {extra}",
+        ),
+        (f"V.C ≤ DPT + cadangan {pct} (dibulatkan ke atas)", f"V.C ≤ DPT + {pct} reserve (rounded up)"),
+    )
+
+
 @cache
-def rules(paslon: int, max_per_tps: int) -> list[Rule]:
+def rules(paslon: int, max_per_tps: int, reserve: Reserve = DEFAULT.ballot_reserve) -> list[Rule]:
     votes = tuple(f"suara_paslon_{i}" for i in range(1, paslon + 1))
     total = _paslon_sum(paslon)
     out = []
@@ -110,7 +136,7 @@ def rules(paslon: int, max_per_tps: int) -> list[Rule]:
                 a="dpt",
                 m=str(int(max_per_tps)),
             ),
-            ("DPT per TPS ≤ maksimum (600 Pilkada)", "DPT per TPS ≤ the maximum (600 in a Pilkada)"),
+            (f"DPT per TPS ≤ maksimum {int(max_per_tps)}", f"DPT per TPS ≤ the maximum of {int(max_per_tps)}"),
         ),
         Rule(
             "SURAT_SUARA_NE",
@@ -158,15 +184,7 @@ def rules(paslon: int, max_per_tps: int) -> list[Rule]:
             ),
             ("III ≤ B4", "III ≤ B4"),
         ),
-        Rule(
-            "SUARA_GT_DPT",
-            ("suara_sah_dan_tidak_sah", "dpt"),
-            f"suara_sah_dan_tidak_sah > dpt * {RESERVE}",
-            message(
-                ("suara {a} > DPT {b} × 1,025", "votes {a} > DPT {b} × 1.025"), a="suara_sah_dan_tidak_sah", b="dpt"
-            ),
-            ("V.C ≤ DPT + 2,5% cadangan", "V.C ≤ DPT + 2.5% reserve"),
-        ),
+        _suara_gt_dpt(reserve),
     ]
     return out
 
@@ -192,10 +210,10 @@ def lp_rules() -> list[Rule]:
     ]
 
 
-def findings_sql(paslon: int, max_per_tps: int) -> str:
+def findings_sql(paslon: int, max_per_tps: int, reserve: Reserve = DEFAULT.ballot_reserve) -> str:
     """One SELECT (kode_tps, rule, detail) over every rule, each only where all its numbers are present."""
     parts = []
-    for rule in [*rules(paslon, max_per_tps), *lp_rules()]:
+    for rule in [*rules(paslon, max_per_tps, reserve), *lp_rules()]:
         present = " AND ".join(f"{c} IS NOT NULL" for c in rule.needs)
         parts.append(
             f"SELECT kode_tps, '{rule.code}' AS rule, {rule.detail} AS detail FROM r WHERE {present} AND {rule.fires}"
@@ -210,11 +228,13 @@ def _compiled(fires: str) -> object:
     return compile(fires.replace("<>", "!="), "<rule>", "eval")
 
 
-def check_form(numbers: dict[str, int], paslon: int, max_per_tps: int) -> list[dict[str, str]]:
+def check_form(
+    numbers: dict[str, int], paslon: int, max_per_tps: int, reserve: Reserve = DEFAULT.ballot_reserve
+) -> list[dict[str, str]]:
     """The rules one form breaks, evaluated in Python from the same definitions as the SQL (a test keeps the two
     in agreement): a witness's entry is checked in microseconds, not a database round trip."""
     found = []
-    for rule in [*rules(paslon, max_per_tps), *lp_rules()]:
+    for rule in [*rules(paslon, max_per_tps, reserve), *lp_rules()]:
         if any(numbers.get(c) is None for c in rule.needs):
             continue
         if eval(_compiled(rule.fires), {"__builtins__": {}}, dict(numbers)):

@@ -3,6 +3,11 @@
 A TMS claim about a voter counts when approved visits by at least ``KAWAL_TMS_CONFIRMATIONS`` (default 2)
 different relawan report the same category. A random share of approved visits (``KAWAL_RECHECK_SHARE``, 10%)
 is re-checked by a second reviewer, and the agreement rate is shown.
+
+A confirmation counts only when its approval is independent of the relawan: a coordinator who invited a relawan
+could otherwise invite two puppets and approve their claims as "two confirmations". Such a visit is approved, but
+counts only once a second approver (another coordinator or KPU staff, who did not invite the relawan either)
+agrees with it (``recheck``).
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from kawal.web.accounts.models import Invitation
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import Visit, VoterCheck
 
@@ -43,12 +49,39 @@ def review(visit: Visit, reviewer: object, decision: str, reason: str = "", requ
     return visit
 
 
+def invited(inviter: object, relawan: object) -> bool:
+    """Whether ``inviter`` brought ``relawan`` in (an invitation they made was used by the relawan)."""
+    inviter_id, relawan_id = getattr(inviter, "pk", inviter), getattr(relawan, "pk", relawan)
+    return Invitation.objects.filter(created_by_id=inviter_id, used_by_id=relawan_id).exists()
+
+
+def needs_second_approval(visit: Visit) -> bool:
+    """An approved visit whose approver invited its relawan, not yet agreed with by someone independent."""
+    return (
+        visit.review == Visit.Review.APPROVED
+        and visit.recheck_agrees is None
+        and invited(visit.reviewed_by_id, visit.relawan_id)
+    )
+
+
+def second_look(visits: QuerySet, reviewer: object, limit: int = 20) -> list[Visit]:
+    """Approved visits this reviewer may check again: the random share, and those waiting for an independent
+    second approval (first, since their confirmations count only after it)."""
+    candidates = latest(visits).filter(review=Visit.Review.APPROVED, recheck_agrees=None)
+    candidates = candidates.exclude(reviewed_by=reviewer).exclude(relawan=reviewer)
+    waiting = [v for v in candidates if needs_second_approval(v) and not invited(reviewer, v.relawan_id)]
+    sampled = [v for v in candidates if v.sampled_for_recheck and v not in waiting]
+    return (waiting + sampled)[:limit]
+
+
 def recheck(visit: Visit, reviewer: object, agrees: bool, request: object = None) -> Visit:
-    """A second, different reviewer checks a sampled approved visit."""
-    if visit.review != Visit.Review.APPROVED or not visit.sampled_for_recheck:
+    """A second, different reviewer checks a sampled approved visit, or one that needs a second approval."""
+    if visit.review != Visit.Review.APPROVED or not (visit.sampled_for_recheck or needs_second_approval(visit)):
         raise ReviewError("kunjungan ini tidak terpilih untuk diperiksa ulang")
     if reviewer.pk in (visit.reviewed_by_id, visit.relawan_id):
         raise ReviewError("pemeriksa ulang harus orang lain")
+    if invited(reviewer, visit.relawan_id):
+        raise ReviewError("pemeriksa ulang tidak boleh orang yang mengundang relawan ini")
     visit.recheck_by, visit.recheck_agrees = reviewer, agrees
     visit.save(update_fields=["recheck_by", "recheck_agrees"])
     record("visit.rechecked", request=request, user=reviewer, obj=visit, agrees=agrees)
@@ -72,12 +105,26 @@ def agreement(visits: QuerySet) -> Agreement:
     return Agreement(done["n"], done["agreed"])
 
 
+def _invited_by(field: str) -> Exists:
+    """The relawan of a check's visit was invited by the user in the visit's ``field`` (for ``VoterCheck`` rows)."""
+    return Exists(Invitation.objects.filter(created_by=OuterRef(f"visit__{field}"), used_by=OuterRef("visit__relawan")))
+
+
+def independent() -> Q:
+    """A check whose approval counts: approved by someone who did not invite the relawan, or agreed with by a
+    second reviewer who did not either."""
+    second = Q(visit__recheck_agrees=True) & ~_invited_by("recheck_by")
+    return ~_invited_by("reviewed_by") | second
+
+
 def confirmed_tms(visits: QuerySet) -> QuerySet:
-    """(voter, TMS category) claims reported by enough different relawan in approved, current visits."""
+    """(voter, TMS category) claims reported by enough different relawan in approved, current visits, each
+    approved independently of the relawan (see the module's note)."""
     return (
         VoterCheck.objects.filter(
             visit__in=latest(visits).filter(review=Visit.Review.APPROVED), outcome=VoterCheck.Outcome.TMS
         )
+        .filter(independent())
         .values("voter_id", "tms")
         .annotate(relawan=Count("visit__relawan", distinct=True))
         .filter(relawan__gte=confirmations_needed())

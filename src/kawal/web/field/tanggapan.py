@@ -10,33 +10,28 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from datetime import date
+from xml.sax.saxutils import escape
 
 from django.db import transaction
 
+from kawal.engine.elections import tms_table
 from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest
 from kawal.web.voters.models import Voter, VoterList
 
-TMS_CATEGORY = {
-    1: TanggapanItem.Category.NOT_ELIGIBLE,  # deceased
-    2: TanggapanItem.Category.TWICE,
-    3: TanggapanItem.Category.NOT_ELIGIBLE,  # under age
-    4: TanggapanItem.Category.NOT_DOMICILED,  # moved away
-    5: TanggapanItem.Category.NOT_DOMICILED,  # unknown at the address
-    6: TanggapanItem.Category.NOT_ELIGIBLE,  # TNI
-    7: TanggapanItem.Category.NOT_ELIGIBLE,  # Polri
-    8: TanggapanItem.Category.CORRECT,  # wrong TPS within the kelurahan: the TPS is corrected
-}
-TMS_WORDS = {
-    1: "meninggal",
-    2: "ganda",
-    3: "di bawah umur",
-    4: "pindah domisili",
-    5: "tidak dikenal",
-    6: "TNI",
-    7: "Polri",
-    8: "salah TPS",
-}
+TMS = tms_table()  # the TMS table of 2024 (kawal/data/tms_2024.csv): label and tanggapan category per code
+
+
+def tms_category(code: int) -> TanggapanItem.Category:
+    """The category of KPU's tanggapan form a confirmed TMS claim goes under (5 WNA: no longer eligible)."""
+    return TanggapanItem.Category(TMS[code].tanggapan)
+
+
+def tms_words(code: int) -> str:
+    """The TMS reason in Bahasa Indonesia, as the form to the PPS names it."""
+    return TMS[code].label[0]
+
+
 HEADERS = ("No", "Kategori", "Nama", "NIK (tersamar)", "RT/RW", "TPS", "Uraian", "Bukti (kunjungan)", "Status")
 
 
@@ -101,9 +96,9 @@ def compile_tanggapan(
         items.append(
             TanggapanItem(
                 tanggapan=tanggapan,
-                category=TMS_CATEGORY[tms],
+                category=tms_category(tms),
                 voter_id=voter_id,
-                detail=f"TMS {tms} ({TMS_WORDS[tms]}), dikonfirmasi {claim['relawan']} relawan",
+                detail=f"TMS {tms} ({tms_words(tms)}), dikonfirmasi {claim['relawan']} relawan",
                 evidence=_evidence(evidence[(voter_id, tms)], voter_id, photos),
             )
         )
@@ -167,14 +162,18 @@ def to_pdf(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
     styles = getSampleStyleSheet()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title="Tanggapan masyarakat", pageCompression=0)
     cell = styles["BodyText"]
-    data = [list(HEADERS)] + [[Paragraph(str(v), cell) for v in row] for row in rows(tanggapan)]
+    # Every text is escaped: ReportLab reads a Paragraph as markup, and relawan type names and notes (a
+    # "<img src=...>" would be fetched from disk, a stray "<b>" breaks the build).
+    data = [list(HEADERS)] + [[Paragraph(escape(str(v)), cell) for v in row] for row in rows(tanggapan)]
     table = Table(data, repeatRows=1, colWidths=[25, 120, 110, 95, 45, 35, 190, 70, 60])
     table.setStyle(
         TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)])
     )
     story = [
-        Paragraph(title(tanggapan, kelurahan_name), styles["Heading2"]),
-        Paragraph(f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}", cell),
+        Paragraph(escape(title(tanggapan, kelurahan_name)), styles["Heading2"]),
+        Paragraph(
+            escape(f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}"), cell
+        ),
         Spacer(1, 8),
         table,
     ]

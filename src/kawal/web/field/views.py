@@ -15,7 +15,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
@@ -24,7 +25,7 @@ from kawal.web.field.assign import assign_open_tasks
 from kawal.web.field.models import FieldTask, TanggapanItem, Visit
 from kawal.web.field.progress import progress, reminders_for, scoped_tanggapan
 from kawal.web.field.review import ReviewError, agreement, confirmations_needed, confirmed_tms, latest, recheck, review
-from kawal.web.field.tanggapan import compile_tanggapan, rows, to_pdf, to_xlsx
+from kawal.web.field.tanggapan import TMS, compile_tanggapan, rows, to_pdf, to_xlsx
 from kawal.web.field.visits import CORRECTABLE, household_voters
 from kawal.web.voters import maps
 from kawal.web.voters.models import Voter, VoterList
@@ -78,16 +79,14 @@ def _managed(request: HttpRequest) -> tuple[Scope, object]:
     return scope, scope.tasks(FieldTask.unscoped.all())
 
 
-TMS_LABELS = (  # KPU's order (PKPU 7/2022); 1, 4 and 8 confirmed for 2024
-    (1, gettext_lazy("1 meninggal")),
-    (2, gettext_lazy("2 ganda")),
-    (3, gettext_lazy("3 di bawah umur")),
-    (4, gettext_lazy("4 pindah domisili")),
-    (5, gettext_lazy("5 tidak dikenal")),
-    (6, "6 TNI"),
-    (7, "7 Polri"),
-    (8, gettext_lazy("8 salah penempatan TPS")),
-)
+def _tms_label(code: int) -> str:
+    """``5 WNA`` / ``5 foreign national``: the table's own label in the page's language."""
+    label = TMS[code].label
+    return f"{code} {label[1] if (get_language() or 'id').startswith('en') else label[0]}"
+
+
+# The 2024 TMS table (kawal/data/tms_2024.csv), labelled when a page is rendered.
+TMS_LABELS = tuple((code, lazy(_tms_label, str)(code)) for code in TMS)
 
 
 class TaskForm(forms.Form):

@@ -7,14 +7,16 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 
+from kawal.engine.elections import tms_table
 from kawal.engine.nik import mask, parse_nik
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, VoterCheck
 from kawal.web.photos.models import Photo
+from kawal.web.security import nik_problem
 from kawal.web.voters.models import Voter
 
-TMS_CODES = range(1, 9)
+TMS_CODES = frozenset(tms_table())  # the 2024 table (kawal/data/tms_2024.csv)
 CORRECTABLE = (
     "nama",
     "tempat_lahir",
@@ -27,6 +29,9 @@ CORRECTABLE = (
     "nik",
     "nkk",
 )
+
+
+MAX_RESIDENTS = 99  # adults in one household; the form's own maximum
 
 
 class VisitError(ValueError):
@@ -106,24 +111,47 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
         return existing, False
     if data.pantarlih_visited not in Visit.Seen.values or data.sticker not in Visit.Seen.values:
         raise VisitError("pantarlih_visited dan sticker: ya, tidak atau tidak_tahu")
+    if data.residents is not None and not 0 <= data.residents <= MAX_RESIDENTS:
+        raise VisitError(f"residents: 0 sampai {MAX_RESIDENTS}")
+    replaced = _replaced(task, relawan, data.supersedes)
     household = household_voters(task) if _names_voters(data) else set()
     for check in data.checks:
         _validate_check(task, check, household)
-    for person in data.new_voters:
-        if person.nik and not parse_nik(person.nik).valid:
-            raise VisitError(f"pemilih baru {person.nama}: {parse_nik(person.nik).explain()}")
+    for number, person in enumerate(data.new_voters, start=1):
+        if person.nik and not parse_nik(person.nik).valid:  # the name and the NIK stay out of the message
+            raise VisitError(f"pemilih baru ke-{number}: NIK tidak sah ({nik_problem(person.nik)})")
     photos = _photos(data.photos, relawan, household)
     try:
         with transaction.atomic():
-            visit = _store(task, relawan, data)
+            visit = _store(task, relawan, data, replaced)
             VisitPhoto.objects.bulk_create(
                 VisitPhoto(visit=visit, photo=photos[ref.client_id], voter_id=ref.voter_id) for ref in data.photos
             )
             details = {"checks": len(data.checks), "new_voters": len(data.new_voters), "photos": len(data.photos)}
             record("visit.recorded", user=relawan, obj=visit, task=task.pk, **details)  # commits with the visit
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
-        return Visit.unscoped.get(client_id=data.client_id), False
+        won = Visit.unscoped.filter(client_id=data.client_id).first()
+        if won is None or (won.task_id, won.relawan_id) != (task.pk, getattr(relawan, "pk", None)):
+            # not a twin of this submission: another correction of the same visit got in first
+            raise VisitError("kunjungan tidak tersimpan: versi yang diganti sudah diganti kiriman lain") from None
+        return won, False
     return visit, True
+
+
+def _replaced(task: FieldTask, relawan: object, pk: int | None) -> Visit | None:
+    """The visit a correction replaces. Only its author corrects it, and only while review allows: before the
+    coordinator decided, or after they sent it back. An approved or rejected visit is final, so nobody (not even
+    the next relawan given the task) can take an approved confirmation out of the count by "correcting" it."""
+    if pk is None:
+        return None
+    found = Visit.unscoped.filter(pk=pk, task=task, relawan=relawan).first()
+    if found is None:  # someone else's visit answers the same as one that does not exist
+        raise VisitError("supersedes: tidak ada kunjungan Anda dengan nomor itu pada tugas ini")
+    if found.review not in (Visit.Review.SUBMITTED, Visit.Review.RETURNED):
+        raise VisitError("supersedes: kunjungan yang sudah disetujui atau ditolak tidak bisa diganti")
+    if Visit.unscoped.filter(supersedes=found).exists():
+        raise VisitError("supersedes: kunjungan itu sudah diganti; perbaiki versi terbarunya")
+    return found
 
 
 def _names_voters(data: VisitIn) -> bool:
@@ -145,8 +173,7 @@ def _photos(refs: tuple[PhotoRef, ...], relawan: object, household: set[int]) ->
     return found
 
 
-def _store(task: FieldTask, relawan: object, data: VisitIn) -> Visit:
-    supersedes = Visit.unscoped.filter(pk=data.supersedes, task=task).first() if data.supersedes else None
+def _store(task: FieldTask, relawan: object, data: VisitIn, supersedes: Visit | None) -> Visit:
     visit = Visit.unscoped.create(
         task=task,
         relawan=relawan,
@@ -162,7 +189,13 @@ def _store(task: FieldTask, relawan: object, data: VisitIn) -> Visit:
     )
     VoterCheck.objects.bulk_create(
         VoterCheck(
-            visit=visit, voter_id=c.voter_id, outcome=c.outcome, tms=c.tms, field=c.field, value=c.value, note=c.note
+            visit=visit,
+            voter_id=c.voter_id,
+            outcome=c.outcome,
+            tms=c.tms if c.outcome == VoterCheck.Outcome.TMS else None,  # a category belongs to a TMS claim only
+            field=c.field,
+            value=c.value,
+            note=c.note,
         )
         for c in data.checks
     )

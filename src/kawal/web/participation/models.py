@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kawal.engine import elections
+
 
 class Election(models.Model):
+    """One election of a KPU office. Its rules (most voters per TPS, ballot reserve, TMS table) are settings
+    that start from the facts of its kind in :mod:`kawal.engine.elections`, so an office can follow a new rule
+    without a release."""
+
+    class Scheme(models.TextChoices):
+        PILKADA_2024 = elections.PILKADA_2024.key, _("Pilkada 2024")
+        PEMILU_2024 = elections.PEMILU_2024.key, _("Pemilu 2024")
+
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="elections")
     name = models.CharField(_("nama"), max_length=120)
     pemilihan = models.CharField(max_length=40)  # as in KPU's files: walikota, gubernur_banten, ppwp …
     held_on = models.DateField(_("hari pemungutan suara"))
-    target = models.FloatField(_("target partisipasi"), default=0.8)
+    target = models.FloatField(_("target partisipasi"), default=elections.DEFAULT.turnout_target)
     paslon = models.PositiveSmallIntegerField(_("jumlah paslon"), default=3)
+    # Blank on a new row: filled from the facts of the pemilihan's kind when it is saved (see save()).
+    scheme = models.CharField(_("jenis pemilihan"), max_length=20, choices=Scheme.choices, blank=True)
+    max_per_tps = models.PositiveIntegerField(_("maksimum pemilih per TPS"), blank=True)
+    ballot_reserve = models.DecimalField(
+        _("cadangan surat suara (bagian dari DPT)"),
+        max_digits=5,
+        decimal_places=4,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("0.5"))],
+    )
 
     class Meta:
         ordering = ["-held_on", "name"]
@@ -21,6 +44,24 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        facts = self.facts
+        self.scheme = self.scheme or facts.key
+        if self.max_per_tps is None:
+            self.max_per_tps = facts.max_per_tps
+        if self.ballot_reserve is None:
+            self.ballot_reserve = facts.ballot_reserve
+        super().save(*args, **kwargs)
+
+    @property
+    def facts(self) -> elections.Election:
+        """The fixed facts of this election's kind (day and TMS table); its own settings win where it has them."""
+        return elections.ELECTIONS.get(self.scheme) or elections.for_pemilihan(self.pemilihan)
+
+    @property
+    def tms(self) -> dict[int, elections.Tms]:
+        return self.facts.tms
 
 
 class TurnoutFigure(models.Model):

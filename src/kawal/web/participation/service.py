@@ -13,6 +13,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from kawal.engine import turnout as t
+from kawal.engine.elections import PILKADA_2024
 from kawal.web.participation.models import Election, Event, TurnoutFigure
 from kawal.web.voters.models import Voter, VoterList
 
@@ -21,7 +22,7 @@ SIREKAP_2024 = DATA / "pilkada2024_kecamatan_sirekap.csv"
 UNITS_TPS = DATA / "units_tps.csv"
 # KPU Kota Tangerang, plenary of 4 December 2024 (see docs/participation.md for the sources).
 PLENARY_2024 = {"kode": "3671", "dpt": 1_377_828, "votes": 802_325, "valid": 758_778}
-ELECTION_2024 = ("Pilkada 2024 — Wali Kota Tangerang", "walikota", date(2024, 11, 27))
+ELECTION_2024 = ("Pilkada 2024 — Wali Kota Tangerang", "walikota", PILKADA_2024.day)
 REACH_ENOUGH = 5.0  # people reached per 1,000 voters above which an area no longer gets a proposal
 
 
@@ -54,7 +55,9 @@ def load_2024_baseline(kpu: object) -> Election:
     DPT, and a list loaded in kawal may be synthetic)."""
     name, pemilihan, held_on = ELECTION_2024
     election, _ = Election.objects.get_or_create(
-        organisation=kpu, name=name, defaults={"pemilihan": pemilihan, "held_on": held_on, "target": t.TARGET}
+        organisation=kpu,
+        name=name,
+        defaults={"pemilihan": pemilihan, "held_on": held_on, "target": t.TARGET, "scheme": PILKADA_2024.key},
     )
     import_tallies(election, SIREKAP_2024, PLENARY_2024, dpt_from_list=False)
     return election

@@ -8,6 +8,7 @@ from itertools import groupby
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,10 +26,12 @@ from kawal.web.participation import charts, service
 from kawal.web.participation.models import AUDIENCES, Election, Event, TurnoutFigure
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import save_photo
+from kawal.web.security import plain_int
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
+MAX_ATTENDANCE = 100_000  # no sosialisasi in one kota comes near; a bigger number is a slip or an inflated claim
 
 
 def _scope(request: HttpRequest, roles: tuple = MANAGERS) -> Scope:
@@ -36,6 +39,12 @@ def _scope(request: HttpRequest, roles: tuple = MANAGERS) -> Scope:
     if not any(m.role in roles for m in scope.memberships):
         raise PermissionDenied
     return scope
+
+
+def organisers(scope: Scope) -> QuerySet:
+    """The organisations a user may plan or record events for: those they manage in themselves. A coordinator acts
+    for their own Ormas, KPU staff for their office; neither in the other's name."""
+    return Organisation.objects.filter(pk__in=scope.acting_for(MANAGERS)).order_by("kind", "name")
 
 
 def _offices(scope: Scope) -> set[Organisation]:
@@ -57,8 +66,8 @@ def events_in_scope(scope: Scope) -> QuerySet:
 
 def _election(scope: Scope, pk: str | None) -> Election | None:
     elections = Election.objects.filter(organisation__in=_offices(scope))
-    if pk and pk.isdigit():
-        return elections.filter(pk=int(pk)).first()
+    if pk:
+        return elections.filter(pk=plain_int(pk, 1, 2**63 - 1) or 0).first()
     return next((e for e in elections if service.turnouts(e, 6)), None)
 
 
@@ -102,9 +111,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     """Proposed events for the uncovered priority areas; a coordinator accepts one as a planned event of an Ormas."""
     scope = _scope(request)
     election = _election(scope, request.GET.get("pemilu") or request.POST.get("pemilu"))
-    partners = Organisation.objects.filter(
-        Q(pk__in=[o.pk for o in _offices(scope)]) | Q(partner_of__in=_offices(scope))
-    ).order_by("kind", "name")
+    partners = organisers(scope)
     if request.method == "POST":
         return _accept(request, scope, partners)
     events = events_in_scope(scope)
@@ -120,21 +127,26 @@ def plan(request: HttpRequest) -> HttpResponse:
         "proposals": [{"p": p, "nama": names.get(p.kode, p.kode)} for p in found],
         "partners": partners,
         "planned": events.filter(status=Event.Status.PLANNED).order_by("starts_at")[:50],
+        "acting": {o.pk for o in partners},
+        "max_attendance": str(MAX_ATTENDANCE),  # as text: a number would be written 100.000 in Indonesian
     }
     return render(request, "participation/plan.html", context)
 
 
 def _touches(scope: Scope, kode: str) -> bool:
-    """The unit lies in the user's wilayah, or contains it."""
-    return any(kode.startswith(m.wilayah) or m.wilayah.startswith(kode) for m in scope.memberships)
+    """The unit lies in the user's wilayah (where they manage), or contains it."""
+    return any(kode.startswith(m.wilayah) or m.wilayah.startswith(kode) for m in scope.with_roles(MANAGERS).memberships)
 
 
 def _accept(request: HttpRequest, scope: Scope, partners: QuerySet) -> HttpResponse:
-    organiser = get_object_or_404(partners, pk=request.POST.get("organisation"))
+    organiser = partners.filter(pk=plain_int(request.POST.get("organisation"), 1, 2**63 - 1) or 0).first()
     kode = request.POST.get("kode", "")
-    if wilayah_registry().get(kode) is None or len(kode) < 4 or not _touches(scope, kode):
+    if organiser is None or wilayah_registry().get(kode) is None or len(kode) < 4 or not _touches(scope, kode):
         raise PermissionDenied
-    starts = forms.DateTimeField().clean(request.POST.get("starts_at"))
+    try:
+        starts = forms.DateTimeField().clean(request.POST.get("starts_at"))
+    except forms.ValidationError:
+        return HttpResponse(_("Isi waktu mulai yang benar."), status=400)
     event = Event.unscoped.create(
         organisation=organiser,
         created_by=request.user,
@@ -191,11 +203,12 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.scope = scope
-        offices = _offices(scope)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            Q(pk__in=[o.pk for o in offices]) | Q(partner_of__in=offices)
-        )
+        self.scope = scope.with_roles(MANAGERS)
+        self.fields["organisation"].queryset = organisers(scope)
+        attendance = self.fields["attendance"]
+        attendance.max_value = MAX_ATTENDANCE
+        attendance.validators.append(MaxValueValidator(MAX_ATTENDANCE))
+        attendance.widget.attrs["max"] = MAX_ATTENDANCE
 
     def clean_kode_wilayah(self) -> str:
         kode = self.cleaned_data["kode_wilayah"].strip()
@@ -254,18 +267,13 @@ def _save_event(request: HttpRequest, form: EventForm) -> Event:
 def event_held(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a planned event as held, with its attendance."""
     scope = _scope(request)
-    own = {m.organisation.pk for m in scope.memberships}
-    event = get_object_or_404(
-        events_in_scope(scope)
-        .filter(status=Event.Status.PLANNED)
-        .filter(Q(organisation__in=own) | Q(created_by=request.user)),
-        pk=pk,
-    )
-    try:
-        attendance = int(request.POST.get("attendance", ""))
-    except ValueError:
-        return HttpResponse(_("Isi jumlah peserta."), status=400)
-    event.status, event.attendance = Event.Status.HELD, max(0, attendance)
+    # Only for an organisation the user manages: having created an event is no licence to report for its organiser.
+    planned = events_in_scope(scope).filter(status=Event.Status.PLANNED, organisation__in=organisers(scope))
+    event = get_object_or_404(planned, pk=pk)
+    attendance = plain_int(request.POST.get("attendance"), 0, MAX_ATTENDANCE)
+    if attendance is None:
+        return HttpResponse(_("Isi jumlah peserta: angka 0 sampai %(max)s.") % {"max": MAX_ATTENDANCE}, status=400)
+    event.status, event.attendance = Event.Status.HELD, attendance
     event.save(update_fields=["status", "attendance"])
     record("event.held", request=request, obj=event, attendance=event.attendance)
     return redirect("participation_plan")

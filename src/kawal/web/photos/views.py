@@ -16,11 +16,14 @@ from kawal.web.photos.store import derive
 
 
 def can_view(user: object, photo: Photo) -> bool:
-    """The relawan who took it, the coordinators and KPU staff whose wilayah holds the visit or the TPS it
-    documents, and those who see the sosialisasi event it shows."""
+    """The relawan who took it, and the coordinators and KPU staff whose wilayah holds the visit, the sosialisasi
+    event or the TPS it documents. Other relawan of the same area do not: a photo of a household or a form is
+    evidence for its reviewers, not for the neighbours' volunteers."""
     if photo.uploaded_by_id == getattr(user, "pk", None):
         return True
-    scope = Scope.for_user(user)
+    scope = Scope.for_user(user).with_roles((*KPU_ROLES, Role.COORDINATOR))
+    if scope.empty:
+        return False
     tasks = scope.tasks(FieldTask.unscoped.all())
     if VisitPhoto.objects.filter(photo=photo, visit__task__in=tasks).exists():
         return True
@@ -29,7 +32,7 @@ def can_view(user: object, photo: Photo) -> bool:
 
     if events_in_scope(scope).filter(photos=photo).exists():
         return True
-    managed = [m.wilayah for m in scope.memberships if m.role in (*KPU_ROLES, Role.COORDINATOR)]
+    managed = [m.wilayah for m in scope.memberships]
     forms = ResultEntry.objects.filter(photos=photo).values_list("kode_tps", flat=True)
     return any(kode.startswith(w) for kode in forms for w in managed)
 

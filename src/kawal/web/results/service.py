@@ -28,7 +28,6 @@ from kawal.web.photos.models import Photo
 from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssignment, TpsResult
 
 TPS_CODE = re.compile(r"^\d{13}$")
-MAX_PER_TPS = 600
 MAX_COUNT = 1_000_000  # no number on a TPS form comes near; above it is a typing slip or an attack
 
 
@@ -41,8 +40,9 @@ def fields_of(election: Election) -> tuple[str, ...]:
 
 
 def form_flags(numbers: dict[str, int], election: Election) -> list[dict[str, str]]:
-    """The consistency rules this form breaks (the engine's rule definitions, as the CLI checks them)."""
-    return check_form(numbers, election.paslon, MAX_PER_TPS)
+    """The consistency rules this form breaks (the engine's rule definitions, as the CLI checks them), with the
+    election's own maximum per TPS and ballot reserve."""
+    return check_form(numbers, election.paslon, election.max_per_tps, election.ballot_reserve)
 
 
 @dataclass(frozen=True)

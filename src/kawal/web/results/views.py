@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from kawal.engine.elections import reserve_fraction
 from kawal.engine.results.columns import paslon
 from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
@@ -103,7 +104,19 @@ def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpRes
     ]
     paslon_rows = [{"name": paslon(i), "label": f"Paslon {i}"} for i in range(1, election.paslon + 1)]
     context = {"election": election, "kode_tps": kode_tps, "sections": sections, "paslon_rows": paslon_rows}
-    return render(request, "results/entry.html", context)
+    return render(request, "results/entry.html", context | {"rules": rules_for_page(election)})
+
+
+def rules_for_page(election: Election) -> dict[str, object]:
+    """The election's limits as the form's script reads them: the reserve as a fraction, so the browser rounds
+    up exactly as the server does."""
+    share = reserve_fraction(election.ballot_reserve)
+    return {
+        "max_per_tps": election.max_per_tps,
+        "reserve_num": share.numerator,
+        "reserve_den": share.denominator,
+        "reserve_percent": election.ballot_reserve * 100,
+    }
 
 
 @login_required

@@ -21,11 +21,13 @@ from kawal.engine.sampling import estimate as est
 from kawal.engine.sampling.match import match_people
 from kawal.engine.snapshots import SnapshotStore
 from kawal.engine.sql import connect, literal
+from kawal.web.accounts.throttle import bump
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.field.assign import assign_open_tasks
 from kawal.web.field.models import FieldTask
 from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
+from kawal.web.security import nik_problem
 from kawal.web.voters.models import Voter, VoterList
 
 COVERAGE = {  # household checks in sampled RT: (pantarlih, sticker) -> counts toward the category
@@ -37,6 +39,18 @@ COVERAGE = {  # household checks in sampled RT: (pantarlih, sticker) -> counts t
 
 class SampleError(ValueError):
     """A submission or a draw that cannot be made; the message names the field."""
+
+
+class LookupLimit(SampleError):
+    """This account checked its hourly share of people against the list (answered 429; the phone retries)."""
+
+
+LOOKUP_WINDOW = 3600
+LOOKUPS_PER_HOUR = 20  # people met, per relawan: a door-to-door walk meets fewer; a list-prober needs thousands
+
+
+def lookups_per_hour() -> int:
+    return int(getattr(settings, "KAWAL_PERSON_LOOKUPS_PER_HOUR", LOOKUPS_PER_HOUR))
 
 
 def snapshot_source(voter_list: VoterList) -> tuple[str, str, str]:
@@ -166,12 +180,15 @@ class ObservationIn:
 
 
 def record_observation(unit: SampleUnit, user: object, data: ObservationIn) -> tuple[Observation, bool]:
-    """Keep one observation; returns it and whether it is new (False: this client_id arrived before)."""
+    """Keep one observation; returns it and whether it is new (False: this client_id arrived before).
+    A person met is checked against the list; each new one counts toward the user's hourly share."""
     existing = Observation.objects.filter(client_id=data.client_id).first()
     if existing is not None:
         if (existing.unit_id, existing.recorded_by_id) != (unit.pk, getattr(user, "pk", None)):
             raise SampleError("client_id sudah dipakai untuk catatan lain")
         return existing, False
+    if data.kind == Observation.Kind.PERSON:
+        _count_lookup(user)
     fields = _validated(unit, data)
     try:
         with transaction.atomic():
@@ -206,11 +223,30 @@ def _validated(unit: SampleUnit, data: ObservationIn) -> dict:
     raise SampleError(f"jenis '{data.kind}' tidak berlaku untuk sampel {unit.draw.get_unit_display()}")
 
 
+def _count_lookup(user: object) -> None:
+    """Whether someone is on the list is what a list-prober wants: each account gets a few answers an hour."""
+    limit = lookups_per_hour()
+    seen = bump(f"kawal-person-lookups-{getattr(user, 'pk', None)}", LOOKUP_WINDOW)
+    if seen == limit + 1:  # once per account and hour, however many more tries follow
+        record("sample.lookup_limit", user=user, limit=limit)
+    if seen > limit:
+        raise LookupLimit(f"batas {limit} orang per jam tercapai; catatan dikirim ulang nanti")
+
+
+def registered_here(observation: Observation) -> bool | None:
+    """What a relawan is told of a person they met: on the list in this very RT, or not. Where else on the list
+    someone is (another RT, another kelurahan) is kept for the estimate and shown to coordinators only, so a
+    relawan's phone is no oracle for the whole city."""
+    if observation.kind != Observation.Kind.PERSON or observation.registered is None:
+        return None
+    return observation.found_where == "rt"
+
+
 def _person(unit: SampleUnit, data: ObservationIn) -> dict:
     if not data.nama.strip() or data.tanggal_lahir is None:
         raise SampleError("orang yang ditemui: nama dan tanggal lahir wajib")
     if data.nik and not parse_nik(data.nik).valid:
-        raise SampleError(f"NIK: {parse_nik(data.nik).explain()}")
+        raise SampleError(f"NIK: {nik_problem(data.nik)}")
     source, _sha, _name = snapshot_source(unit.draw.voter_list)
     person = {"unit": [unit.key], "nama": [data.nama.strip().upper()], "tanggal_lahir": [data.tanggal_lahir]}
     if data.nik:

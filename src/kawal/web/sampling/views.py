@@ -22,6 +22,7 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.sampling import service
 from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
+from kawal.web.security import plain_int
 from kawal.web.voters.models import VoterList
 from kawal.wilayah import registry as wilayah_registry
 
@@ -202,9 +203,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
     with intervals of the RT samples."""
     scope = _managed(request)
     kelurahan = request.GET.get("kelurahan", "").strip()
-    kelurahan = kelurahan if kelurahan.isdigit() and len(kelurahan) == 10 else ""
-    rw = request.GET.get("rw", "")
-    rw_value = int(rw) if kelurahan and rw.isdigit() else None
+    kelurahan = kelurahan if plain_int(kelurahan) is not None and len(kelurahan) == 10 else ""
+    rw_value = plain_int(request.GET.get("rw", ""), 0, 999) if kelurahan else None
     tasks = scope.tasks(service.FieldTask.unscoped.all())
     observations = Observation.objects.filter(unit__task__in=tasks)
     rows = service.coverage_census(tasks, observations, kelurahan, rw_value)
@@ -229,9 +229,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_form(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(
-        SampleUnit.objects.select_related("draw", "task", "voter"), pk=pk, task__assigned_to=request.user
-    )
+    mine = Scope.for_user(request.user).tasks(service.FieldTask.unscoped.filter(assigned_to=request.user))
+    unit = get_object_or_404(SampleUnit.objects.select_related("draw", "task", "voter").filter(task__in=mine), pk=pk)
     if unit.voter_id:
         if not person_views.allow(request, Role.RELAWAN):
             limit = person_views.limit_for(Role.RELAWAN)

@@ -10,7 +10,6 @@ import logging
 import shutil
 import traceback
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -20,8 +19,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from kawal.engine.audit import audit
+from kawal.engine.elections import DEFAULT
 from kawal.engine.importer import import_voter_list
-from kawal.engine.nik import mask
+from kawal.engine.nik import MASK_CHARACTERS, mask
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import literal
 from kawal.i18n import KawalError
@@ -33,7 +33,7 @@ from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 log = logging.getLogger(__name__)
 BATCH = 5000
 NUMBER_CLUSTERS = ("NIK_GANDA", "KK_TERPISAH")  # checks whose cluster is a NIK or NKK
-ELECTION_DATE = date(2024, 11, 27)
+ELECTION_DATE = DEFAULT.day
 
 
 on_progress: Callable[[int, str], None] | None = None  # a console bar, when the job runs in the foreground
@@ -88,7 +88,11 @@ def _guarded(voter_list: VoterList, steps: Callable[[], None]) -> VoterList:
     try:
         steps()
     except KawalError as error:
-        VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error=str(error))
+        # The engine names the file it read: on disk that is a random name, so say the name the user uploaded.
+        text = str(error)
+        if voter_list.source_path:
+            text = text.replace(Path(voter_list.source_path).name, voter_list.source_name)
+        VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error=text)
         record("voter_list.failed", user=voter_list.uploaded_by, obj=voter_list, organisation=voter_list.organisation)
         return voter_list
     except Exception as error:
@@ -105,7 +109,14 @@ def _guarded(voter_list: VoterList, steps: Callable[[], None]) -> VoterList:
 def _import(voter_list: VoterList):
     _progress(voter_list, 2, "Mengimpor file")
     store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
-    result = import_voter_list(Path(voter_list.source_path), voter_list.stage, voter_list.wilayah, store)
+    # The engine names its steps (a long PDF spends most of its time reading pages); the bar stays at 2%.
+    result = import_voter_list(
+        Path(voter_list.source_path),
+        voter_list.stage,
+        voter_list.wilayah,
+        store,
+        progress=lambda step: _progress(voter_list, 2, step[:200]),
+    )
     counts = result.snapshot.counts
     VoterList.objects.filter(pk=voter_list.pk).update(
         snapshot=result.snapshot.name, rows_in=counts["rows_in"], loaded=counts["loaded"], rejected=counts["rejected"]
@@ -180,9 +191,17 @@ def _voter_values(list_id: int, row: dict) -> tuple:
         mask(nkk)[:20],
         encrypt(nik),
         encrypt(nkk),
-        keyed_hash(nik),
-        keyed_hash(nkk),
+        _identity_hash(nik),
+        _identity_hash(nkk),
     )
+
+
+def _identity_hash(number: str | None) -> str:
+    """The keyed hash that matches a NIK or NKK across rows; none for a number with hidden digits (a published
+    list's ``367101**********``): it is no identity, and would make one household of a whole kecamatan."""
+    if number and any(c in MASK_CHARACTERS for c in number):
+        return ""
+    return keyed_hash(number)
 
 
 def _load_voters(voter_list: VoterList, parquet: Path) -> None:

@@ -15,10 +15,11 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kawal.engine.audit.checks import NOT_CHECKABLE
 from kawal.engine.audit.checks import registry as check_registry
 from kawal.i18n import t
 from kawal.web.accounts import person_views
@@ -29,7 +30,7 @@ from kawal.web.crypto import decrypt
 from kawal.web.field.progress import reminders_for
 from kawal.web.voters import maps
 from kawal.web.voters.jobs import process_upload, reaudit_list
-from kawal.web.voters.models import Finding, Voter, VoterList
+from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
 CHECKS = [(c.code, f"{c.code} — {t(c.title)}") for c in check_registry(0.0)]
@@ -104,17 +105,29 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File DP4/DPS/DPT (CSV, XLSX atau Parquet)"))
+    file = forms.FileField(
+        label=gettext_lazy("File daftar pemilih (CSV, XLSX, Parquet atau PDF KPU)"),
+        help_text=gettext_lazy(
+            "Daftar yang diumumkan juga diterima: NIK/NKK dan tanggal lahir yang sebagian disamarkan (*, X, #) "
+            "dibaca apa adanya dan diperiksa sejauh terlihat."
+        ),
+    )
     stage = forms.ChoiceField(label=gettext_lazy("Tahap"), choices=VoterList.Stage.choices)
     wilayah = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13, initial="3671")
 
-    ALLOWED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+    # What the engine reads (kawal.engine.readers); a PDF is KPU's Model A-Daftar Pemilih with its text layer.
+    ALLOWED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pdf")
     MAX_BYTES = 2 * 2**30
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in self.ALLOWED:
-            raise forms.ValidationError(_("Format tidak dikenal: kirim CSV, XLSX atau Parquet."))
+            raise forms.ValidationError(_("Format tidak dikenal: kirim CSV, XLSX, Parquet atau PDF."))
+        if Path(upload.name).suffix.lower() == ".pdf":
+            head = upload.read(5)
+            upload.seek(0)
+            if head != b"%PDF-":
+                raise forms.ValidationError(_("File ini bukan PDF."))
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("File terlalu besar (maksimum 2 GB)."))
         return upload
@@ -278,14 +291,49 @@ def findings(request: HttpRequest) -> HttpResponse:
     names = wilayah_registry().names({f.kode_kelurahan for f in page})
     rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
     can_review = any(m.role in (*KPU_ROLES, Role.COORDINATOR) for m in scope.memberships)
+    check = form.cleaned_data.get("check") if form.is_bound and form.is_valid() else ""
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "breakdown": _breakdown(queryset, form, request),
         "can_review": can_review,
+        "coverage": _coverage(scope, check or ""),
     }
     return render(request, "voters/findings.html", context)
+
+
+def _words(message: tuple[str, str]) -> str:
+    """An engine message (Indonesian, English) in the page's language."""
+    return message[1] if (get_language() or "id").startswith("en") else message[0]
+
+
+def _coverage(scope: Scope, check: str) -> list[dict]:
+    """Per list the user sees, from its current audit's summary: per check (or only ``check``), how many rows it
+    could check and why not the others. Counts over the whole list, no personal data; audits made before the
+    summary had them are left out."""
+    lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+    runs = AuditRun.objects.filter(voter_list__in=lists, superseded_at=None).select_related("voter_list")
+    result = []
+    for run in runs.order_by("-created_at")[:5]:
+        audited = run.summary.get("audited", 0)
+        checks = [
+            {
+                "code": code,
+                "checkable": c["checkable_rows"],
+                "missing": audited - c["checkable_rows"],
+                "reasons": [(n, _words(NOT_CHECKABLE.get(key, (key, key)))) for key, n in c["not_checkable"].items()],
+            }
+            for code, c in run.summary.get("checks", {}).items()
+            if "checkable_rows" in c and (not check or code == check)
+        ]
+        if checks:
+            missing = any(c["missing"] for c in checks)
+            struck = run.summary.get("sudah_tms", 0)
+            result.append(
+                {"list": run.voter_list, "audited": audited, "checks": checks, "open": missing, "struck": struck}
+            )
+    return result
 
 
 DRILL = (  # the filter already set -> the column to break findings down by, and the filter a click sets

@@ -99,7 +99,7 @@
       body.append("kind", photo.kind);
       body.append("sha256", photo.sha256 || "");
       body.append("file", photo.blob, photo.name || "foto.jpg");
-      const response = await post("/api/v1/photos", { headers: { "X-CSRFToken": csrfToken() }, body });
+      const response = await post(photo.upload || "/api/v1/photos", { headers: { "X-CSRFToken": csrfToken() }, body });
       if (!response) return "offline";
       if (refused(response)) {
         await rejected(item, response);
@@ -199,6 +199,7 @@
           name: blob.name,
           blob,
           sha256: await sha256Hex(blob),
+          upload: input.dataset.upload || "", // a recording goes to its own endpoint (data-upload), photos to /api/v1/photos
           sent: false,
         });
       }

@@ -24,7 +24,7 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  const offlineable = url.origin === location.origin && (url.pathname.startsWith("/tugas/") || url.pathname.startsWith("/static/"));
+  const offlineable = url.origin === location.origin && (url.pathname.startsWith("/tugas/") || url.pathname.startsWith("/static/") || url.pathname === "/lapor/baru/");
   if (request.method !== "GET" || !offlineable) return;
   event.respondWith(
     fetch(request)

@@ -1,0 +1,237 @@
+"""The guided conversation, in Bahasa Indonesia: category, place, what happened, photos; then the report.
+
+Every inbound message is handled once (``ChatMessage`` keyed by platform and message id), so a webhook retried by
+the messenger changes nothing and sends no second reply. A sender must first link their number or Telegram account
+to a relawan account with the one-time code from the web (``DAFTAR 12345678``); anyone else gets a polite
+refusal (at most one an hour). Replies wait in the ``Outbox`` for the task queue to send.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kawal.web.accounts.scope import Scope
+from kawal.web.actionlog.models import record
+from kawal.web.crypto import encrypt, keyed_hash
+from kawal.web.incidents import access, categories
+from kawal.web.incidents.messaging.inbound import Inbound
+from kawal.web.incidents.models import ChatLink, ChatMedia, ChatMessage, Conversation, LinkCode, Outbox, Report
+from kawal.web.incidents.service import ReportError, ReportIn, record_report
+from kawal.wilayah import registry
+
+NAMESPACE = uuid.UUID("6f1d2a52-8c1e-4f0b-9d57-2b0a2c9b7e31")  # client ids of chat reports and photos
+LINK = re.compile(r"^(?:/start\s+|daftar\s+)?(\d{8})$", re.IGNORECASE)
+CANCEL, DONE = {"batal", "/batal", "/cancel"}, {"selesai", "/selesai", "kirim"}
+REFUSAL_SECONDS = 3600
+
+REFUSED = (
+    "Maaf, nomor ini belum terhubung dengan akun relawan kawal, jadi laporan belum dapat kami terima di sini. "
+    "Bila Anda relawan, buat kode di kawal (menu Laporan, lalu 'Lapor lewat WhatsApp atau Telegram') dan kirim "
+    "DAFTAR <kode>. Bila bukan, Anda dapat melapor langsung ke Bawaslu setempat. Terima kasih."
+)
+BAD_CODE = "Kode itu tidak dikenal atau sudah kedaluwarsa. Buat kode baru di kawal lalu kirim DAFTAR <kode>."
+NO_MEMBERSHIP = "Akun Anda tidak lagi terdaftar sebagai anggota Ormas pemantau, jadi laporan tidak dapat dibuat."
+ASK_PLACE_ONE = "Di mana kejadiannya? Balas nomor TPS di Kel. {kelurahan} (mis. 5), atau 0 bila bukan di TPS. Boleh juga kirim lokasi."
+ASK_PLACE_MANY = (
+    "Di mana kejadiannya? Balas kode TPS 13 angka, atau kode kelurahan 10 angka lalu nomor TPS (mis. 3671051007 5)."
+)
+ASK_WHAT = "Apa yang terjadi? Ceritakan singkat: siapa berbuat apa, kepada siapa, kapan."
+ASK_PHOTOS = (
+    "Kirim foto bukti bila ada (boleh beberapa). Ketik SELESAI bila sudah, atau SELESAI saja bila tidak ada foto."
+)
+
+
+def handle(message: Inbound) -> list[str]:
+    """Process one inbound message; returns the replies queued (empty for a repeated message)."""
+    sender_hash = keyed_hash(f"{message.platform}:{message.sender}")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ChatMessage.objects.create(
+                    platform=message.platform, message_id=message.message_id, sender_hash=sender_hash
+                )
+        except IntegrityError:  # this message was handled before (a retried webhook)
+            return []
+        replies, media = _respond(message, sender_hash)
+        recipient = encrypt(message.sender)
+        outbox = [
+            Outbox.objects.create(platform=message.platform, recipient_encrypted=recipient, text=text).pk
+            for text in replies
+        ]
+    from kawal.web.incidents.messaging.tasks import PLATFORMS, fetch_chat_media, send_reply
+
+    for item in media:  # after the commit, so the worker finds the rows
+        fetch_chat_media.enqueue(item.pk)
+    if PLATFORMS[message.platform].configured():  # without a token the replies stay in the outbox: no queue rows
+        for pk in outbox:
+            send_reply.enqueue(pk)
+    return replies
+
+
+def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMedia]]:
+    words = message.text.strip()
+    code = LINK.match(words)
+    if code:
+        return [_link(message, sender_hash, code.group(1))], []
+    link = ChatLink.objects.filter(platform=message.platform, sender_hash=sender_hash).select_related("user").first()
+    if link is None or not link.user.is_active:
+        return ([REFUSED] if cache.add(f"incident-refused:{sender_hash}", 1, REFUSAL_SECONDS) else []), []
+    scope = Scope.for_user(link.user)
+    conversation = Conversation.objects.filter(platform=message.platform, sender_hash=sender_hash, closed=False).first()
+    if words.lower() in CANCEL:
+        if conversation:
+            conversation.closed = True
+            conversation.save(update_fields=["closed", "updated_at"])
+        return ["Laporan dibatalkan. Ketik LAPOR untuk mulai lagi."], []
+    if not access.ormas_memberships(scope):
+        return [NO_MEMBERSHIP], []
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            platform=message.platform,
+            sender_hash=sender_hash,
+            user=link.user,
+            state="category",
+            data={"started": message.sent_at.isoformat()},
+        )
+        media = _media(conversation, message)
+        return [_menu("Halo! Terima kasih mau melapor. ")], media
+    media = _media(conversation, message)
+    step = {"category": _category, "place": _place, "what": _what, "photos": _photos}[conversation.state]
+    replies = step(conversation, message, scope)
+    conversation.save()
+    return replies, media
+
+
+def _link(message: Inbound, sender_hash: str, code: str) -> str:
+    found = LinkCode.objects.filter(code_hash=keyed_hash(f"link:{code}"), used_at=None).select_related("user").first()
+    if found is None or found.expires_at <= timezone.now():
+        return BAD_CODE
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    ChatLink.objects.update_or_create(
+        platform=message.platform,
+        sender_hash=sender_hash,
+        defaults={"user": found.user, "sender_encrypted": encrypt(message.sender)},
+    )
+    record("incident.chat_linked", user=found.user, platform=message.platform)
+    return f"Terhubung dengan akun {found.user.username}. Ketik LAPOR untuk melaporkan pelanggaran."
+
+
+def _menu(greeting: str = "") -> str:
+    lines = [f"{i}. {c.label_id}" for i, c in enumerate(categories.categories(), start=1)]
+    return greeting + "Apa yang terjadi? Balas dengan angka:\n" + "\n".join(lines) + "\n(Ketik BATAL untuk berhenti.)"
+
+
+def _media(conversation: Conversation, message: Inbound) -> list[ChatMedia]:
+    if message.kind != "image" or not message.media_ref:
+        return []
+    item, created = ChatMedia.objects.get_or_create(
+        message_id=f"{message.platform}:{message.message_id}",
+        defaults={"conversation": conversation, "media_ref": message.media_ref, "mime": message.mime},
+    )
+    return [item] if created else []
+
+
+def _category(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    listed = categories.categories()
+    choice = message.text.strip().rstrip(".")
+    if not (choice.isascii() and choice.isdigit() and 1 <= int(choice) <= len(listed)):
+        return [_menu(f"Balas dengan angka 1 sampai {len(listed)}.\n")]
+    conversation.data["category"] = listed[int(choice) - 1].code
+    conversation.state = "place"
+    return [_ask_place(scope)]
+
+
+def _ask_place(scope: Scope) -> str:
+    codes = access.kelurahan_choices(scope)
+    if len(codes) == 1:
+        unit = registry().get(codes[0])
+        return ASK_PLACE_ONE.format(kelurahan=unit.name if unit else codes[0])
+    return ASK_PLACE_MANY
+
+
+def _place(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    codes = access.kelurahan_choices(scope)
+    if message.kind == "location" and message.latitude is not None:
+        conversation.data.update(latitude=message.latitude, longitude=message.longitude)
+        if len(codes) != 1:
+            return ["Lokasi tercatat. " + ASK_PLACE_MANY]
+        conversation.data.update(kode_kelurahan=codes[0], tps=None)
+    else:
+        found = _parse_place(message.text, codes)
+        if found is None:
+            return ["Tempat itu tidak dapat kami baca atau di luar wilayah Anda. " + _ask_place(scope)]
+        conversation.data.update(kode_kelurahan=found[0], tps=found[1])
+    conversation.state = "what"
+    return [ASK_WHAT]
+
+
+def _parse_place(text: str, codes: list[str]) -> tuple[str, int | None] | None:
+    words = re.sub(r"(?i)\btps\b", " ", text).split()
+    if not words or not all(w.isascii() and w.isdigit() for w in words):
+        return None
+    if len(words) == 1 and len(words[0]) == 13:
+        kode, tps = words[0][:10], int(words[0][10:])
+    elif len(words[0]) == 10:
+        kode, tps = words[0], int(words[1]) if len(words) > 1 else None
+    elif len(words) == 1 and len(codes) == 1 and len(words[0]) <= 3:
+        kode, tps = codes[0], int(words[0])
+    else:
+        return None
+    if kode not in codes:
+        return None
+    return kode, (tps or None)
+
+
+def _what(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    text = message.text.strip()
+    if message.kind != "text" or len(text) < 10:
+        return ["Mohon ceritakan dengan kalimat (paling sedikit 10 huruf). " + ASK_WHAT]
+    conversation.data["description"] = text
+    conversation.state = "photos"
+    return [ASK_PHOTOS]
+
+
+def _photos(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    if message.kind == "image":
+        return [f"Foto diterima ({conversation.media.count()}). Kirim lagi atau ketik SELESAI."]
+    if message.text.strip().lower() not in DONE:
+        return ["Kirim foto, atau ketik SELESAI untuk mengirim laporan (BATAL untuk membatalkan)."]
+    try:
+        report = _make_report(conversation, message)
+    except ReportError as error:
+        return [f"Laporan belum dapat disimpan: {error}. Ketik BATAL lalu LAPOR untuk mulai lagi."]
+    conversation.report, conversation.closed = report, True
+    return [
+        f"Terima kasih. Laporan Anda tercatat dengan nomor {report.number}. Koordinator akan memeriksanya. "
+        f"Batas pelaporan ke Bawaslu: {report.deadline:%d-%m-%Y}."
+    ]
+
+
+def _make_report(conversation: Conversation, message: Inbound) -> Report:
+    from datetime import datetime
+
+    data = conversation.data
+    started = datetime.fromisoformat(data["started"])
+    photos = [str(p) for p in conversation.media.exclude(photo=None).values_list("photo__client_id", flat=True)]
+    report_in = ReportIn(
+        client_id=str(uuid.uuid5(NAMESPACE, f"{conversation.platform}:{conversation.pk}")),
+        category=data["category"],
+        incident_at=started,
+        known_at=started,
+        kode_kelurahan=data["kode_kelurahan"],
+        description=data["description"],
+        recorded_at=message.sent_at,
+        tps=data.get("tps"),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        evidence=tuple(photos),
+        channel=conversation.platform,
+    )
+    report, _created = record_report(conversation.user, report_in)
+    return report

@@ -1,0 +1,64 @@
+"""An election's rules as settings: its kind (the facts it starts from), the most voters per TPS and the ballot
+reserve. Existing rows take the facts of their pemilihan's kind (``ppwp`` … a Pemilu, else a Pilkada)."""
+
+from decimal import Decimal
+
+import django.core.validators
+from django.db import migrations, models
+
+from kawal.engine import elections
+
+
+def fill_from_facts(apps: object, schema_editor: object) -> None:
+    Election = apps.get_model("participation", "Election")
+    for election in Election.objects.all():
+        facts = elections.for_pemilihan(election.pemilihan)
+        election.scheme, election.max_per_tps = facts.key, facts.max_per_tps
+        election.ballot_reserve = facts.ballot_reserve
+        election.save(update_fields=["scheme", "max_per_tps", "ballot_reserve"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("participation", "0002_election_paslon"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="election",
+            name="scheme",
+            field=models.CharField(
+                blank=True,
+                choices=[("pilkada2024", "Pilkada 2024"), ("pemilu2024", "Pemilu 2024")],
+                default=elections.DEFAULT.key,
+                max_length=20,
+                verbose_name="jenis pemilihan",
+            ),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="election",
+            name="max_per_tps",
+            field=models.PositiveIntegerField(
+                blank=True, default=elections.DEFAULT.max_per_tps, verbose_name="maksimum pemilih per TPS"
+            ),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="election",
+            name="ballot_reserve",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                default=elections.DEFAULT.ballot_reserve,
+                max_digits=5,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("0.5")),
+                ],
+                verbose_name="cadangan surat suara (bagian dari DPT)",
+            ),
+            preserve_default=False,
+        ),
+        migrations.RunPython(fill_from_facts, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,63 @@
+"""An Ormas's list in a real browser: KPU's published PDF (hidden NIK/NKK digits and birth days) is uploaded, loads
+without a rejected row, and the findings page shows per check how many rows could not be checked and why."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kawal.synth.generator import generate
+from kawal.web import demo
+from kawal.web.voters.models import VoterList
+from tests.browser.conftest import shot
+from tests.published_pdf import published_pdf
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "kata-sandi-uji-panjang"
+ROWS = 30
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    out = tmp_path_factory.mktemp("published")
+    generate(3000, seed=41, out=out)
+    path = out / "dps-diumumkan.pdf"
+    assert published_pdf(out, path, rows=ROWS) == ROWS
+    return path
+
+
+@pytest.fixture
+def accounts(transactional_db):
+    demo.create_accounts()
+    for user in get_user_model().objects.all():
+        user.set_password(PASSWORD)
+        user.save()
+
+
+def test_upload_a_published_pdf_and_see_what_could_not_be_checked(page, live_server, accounts, published):
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("input[name=username]", "admin.kpu")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/daftar/")
+    assert "PDF" in page.inner_text("form[enctype]")
+    page.set_input_files("input[name=file]", str(published))
+    page.select_option("select[name=stage]", "DPS")
+    page.click("form[enctype] button[type=submit]")  # the test queue runs the job before the page returns
+    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+    status = page.inner_text("#status")
+    assert f"Baris masuk {ROWS} = dimuat {ROWS} + ditolak 0" in status
+    assert VoterList.objects.get().rejected == 0
+
+    page.click("text=Lihat temuan")
+    coverage = page.wait_for_selector("details[data-coverage][open]")
+    assert "Yang bisa diperiksa: DPS · dps-diumumkan.pdf" in coverage.inner_text()
+    ganda = page.inner_text('details[data-coverage] tr[data-check="NIK_GANDA"]')
+    assert f"0 dari {ROWS} baris" in ganda and "angka NIK yang diperlukan disamarkan" in ganda
+    missing = page.get_attribute('tr[data-check="KK_TERPISAH"] [data-missing]', "data-missing")
+    assert missing == str(ROWS)
+    assert "angka NKK disamarkan" in page.inner_text('tr[data-check="KK_TERPISAH"]')
+    page.locator("details[data-coverage]").scroll_into_view_if_needed()
+    shot(page, "published-pdf-not-checkable")
