@@ -36,12 +36,13 @@ def test_xlsx_and_pdf_exports(client, approved):
     sheet = book.get_sheet_by_name("Tanggapan").to_python()
     assert "TANGGAPAN MASYARAKAT" in sheet[0][0] and "KETAPANG" in sheet[0][0]
     body = [row for row in sheet[4:] if row[0]]
-    assert {row[1] for row in body} == {
+    # KPU's form: one line per person, the kind of response in column 14, the NIK (masked for a coordinator) in 2
+    assert {row[14] for row in body} == {
         "Pemilih yang memenuhi syarat belum terdaftar",
         "Perbaikan data pemilih",
         "Tidak lagi memenuhi syarat",
     }
-    assert all(row[3].startswith("367105") and row[3].endswith("*") for row in body)
+    assert all(row[2].startswith("367105") and row[2].endswith("*") for row in body)
     pdf = client.get(reverse("tanggapan_export", args=[pk, "pdf"])).content
     assert pdf.startswith(b"%PDF") and b"TANGGAPAN MASYARAKAT" in pdf and b"PEMILIH PEMULA" in pdf
 

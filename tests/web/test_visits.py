@@ -44,7 +44,9 @@ def payload(task, client_id=None, **extra):
                 "note": "pindah ke Bekasi sejak 2023, kata ketua RT",
             },
         ],
-        "new_voters": [{"nama": "PEMILIH PEMULA", "nik": "3671054505080001", "tanggal_lahir": "2008-05-05"}],
+        "new_voters": [
+            {"nama": "PEMILIH PEMULA", "nik": "3671054505080001", "tanggal_lahir": "2006-05-05"}
+        ],  # 18 on election day (issue 17 checks age)
     }
     body.update(extra)
     return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kawal.cli.commands import Sub, console
+from kawal.cli.common import Sub, console
 from kawal.i18n import t
 
 
@@ -103,6 +103,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
         f"{found.people_met} orang/people met · {found.items} butir tanggapan/items · {found.photos} foto/photos · "
         f"{len(found.snapshots)} snapshot"
     )
+    if found.incidents is not None:
+        i = found.incidents
+        console.print(
+            f"  laporan pelanggaran/incident reports: {i.reports} · {i.files} bukti/evidence files · {i.chat_rows} chat"
+        )
     return 0
 
 
@@ -125,7 +130,7 @@ def register_keys(sub: Sub) -> None:
 
 def cmd_keys(args: argparse.Namespace) -> int:
     _setup()
-    from kawal.cli.commands import steps
+    from kawal.cli.common import steps
     from kawal.web import keys
 
     if args.action == "rotate":

@@ -9,8 +9,9 @@ from typing import TypeAlias
 from rich.console import Console
 from rich.table import Table
 
-from kawal.engine.diff import DiffResult, diff_snapshots, summary_csv, summary_json
-from kawal.engine.snapshots import SnapshotStore
+from kawal.engine import DiffResult, SnapshotStore, diff_snapshots
+from kawal.engine import diff_summary_csv as summary_csv
+from kawal.engine import diff_summary_json as summary_json
 from kawal.i18n import t
 
 console = Console(highlight=False)

@@ -1,10 +1,11 @@
-"""``kawal log verify``: check the action log's hash chain end to end (exit status 1 when it is broken)."""
+"""``kawal log verify``: check the action log's hash chain end to end and against every signed checkpoint (exit
+status 1 when it is broken); ``kawal log checkpoint``: sign the current head (hourly, by a systemd timer)."""
 
 from __future__ import annotations
 
 import argparse
 
-from kawal.cli.commands import Sub, console
+from kawal.cli.common import Sub, console
 from kawal.i18n import t
 
 
@@ -22,17 +23,41 @@ def register_log(sub: Sub) -> None:
             )
         ),
     )
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=t(
+            (
+                "titik periksa yang disimpan di luar (baris JSON dari `kawal log checkpoint`)",
+                "checkpoints kept elsewhere (JSON lines printed by `kawal log checkpoint`)",
+            )
+        ),
+    )
     verify.set_defaults(handler=cmd_verify)
+    point = steps.add_parser(
+        "checkpoint",
+        help=t(
+            (
+                "tandatangani kepala log sekarang (tabel, berkas, dan dicetak untuk diterbitkan)",
+                "sign the log's head now (table, file, and printed for publishing)",
+            )
+        ),
+    )
+    point.set_defaults(handler=cmd_checkpoint)
     p.set_defaults(handler=lambda _args: p.print_help() or 2)
 
 
-def cmd_verify(_args: argparse.Namespace) -> int:
+def cmd_verify(args: argparse.Namespace) -> int:
     from kawal.web import management
 
     management.setup()
+    from kawal.web.actionlog import checkpoints
     from kawal.web.actionlog.models import head, verify
 
-    checked, problems = verify()
+    outside = [c for path in getattr(args, "checkpoint", []) for c in checkpoints.read(path)]
+    checked, problems = verify(checkpoints=outside)
     for problem in problems:
         console.print(f"[red]✗[/red] {problem}")
     latest = head()
@@ -53,4 +78,18 @@ def cmd_verify(_args: argparse.Namespace) -> int:
             h=latest[1] if latest else "-",
         )
     )
+    return 0
+
+
+def cmd_checkpoint(_args: argparse.Namespace) -> int:
+    from kawal.web import management
+
+    management.setup()
+    from kawal.web.actionlog import checkpoints
+
+    signed = checkpoints.make()
+    if signed is None:
+        console.print(t(("Log masih kosong.", "The log is still empty.")))
+        return 0
+    print(signed.to_json())  # one JSON line: publish it, or append it to a file `kawal log verify --checkpoint` reads
     return 0

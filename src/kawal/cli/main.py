@@ -7,7 +7,21 @@ import sys
 from collections.abc import Sequence
 
 from kawal import __version__
-from kawal.cli import admin, commands, log, results, sample
+from kawal.cli import (
+    admin,
+    audit,
+    demo,
+    diff,
+    generate,
+    import_list,
+    log,
+    manage,
+    results,
+    sample,
+    serve,
+    snapshots,
+    wilayah,
+)
 from kawal.i18n import KawalError, set_language, t
 
 DESCRIPTION = (
@@ -40,7 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kawal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH" if t(("id", "en")) == "id" else "COMMAND")
     for register in (
-        *commands.REGISTRY,
+        wilayah.register_wilayah,
+        import_list.register_import,
+        snapshots.register_snapshots,
+        diff.register_diff,
+        audit.register_audit,
+        generate.register_generate,
+        demo.register_demo,
+        serve.register_serve,
+        manage.register_manage,
         sample.register_sample,
         results.register_results,
         log.register_log,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from kawal.cli.commands import Sub, console, steps
+from kawal.cli.common import Sub, console, steps
 from kawal.engine.elections import DEFAULT, PEMILU_2024, percent, reserve_fraction
 from kawal.i18n import t
 
@@ -82,7 +82,7 @@ def register_results(sub: Sub) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kawal.engine.results import check
+    from kawal.engine import check_results as check
 
     with steps(1) as advance:
         advance(t(("Memeriksa {f}", "Checking {f}"), f=args.input.name))

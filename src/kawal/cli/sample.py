@@ -13,14 +13,12 @@ from pathlib import Path
 
 from rich.table import Table
 
-from kawal.cli.commands import DATA_HELP, Sub, console
+from kawal.cli.common import DATA_HELP, Sub, console
+from kawal.engine import Snapshot, SnapshotStore, draw_from, match_table, snapshot_strata, write_sample
 from kawal.engine.sampling import draw as drawing
 from kawal.engine.sampling import estimate as est
 from kawal.engine.sampling import plan as planning
-from kawal.engine.sampling.match import match_people
 from kawal.engine.sampling.report import interval_svg, write_csv
-from kawal.engine.snapshots import Snapshot, SnapshotStore
-from kawal.engine.sql import connect, literal
 from kawal.i18n import KawalError, t
 
 OUTCOMES_BAD = (
@@ -106,7 +104,7 @@ def _register_plan(steps: Sub) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     if args.list:
         with _listed(args.list, args.data) as snapshot:
-            counted = drawing.population(connect(), _source(snapshot), args.unit, args.by)
+            counted = snapshot_strata(snapshot.voters_path, args.unit, args.by)
         strata = {k: units for k, (units, _v) in counted.items()}
         plans = planning.stratified(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
         _print_plan(plans)
@@ -183,21 +181,19 @@ def cmd_draw(args: argparse.Namespace) -> int:
 
 
 def _draw(args: argparse.Namespace, snapshot: Snapshot) -> int:
-    con = connect()
-    source = _source(snapshot)
     per_stratum = None
     if args.n is None:
         if args.margin is None:
             raise KawalError(("berikan --n atau --margin", "give --n or --margin"))
-        counted = drawing.population(con, source, args.unit, args.by)
+        counted = snapshot_strata(snapshot.voters_path, args.unit, args.by)
         strata = {k: units for k, (units, _v) in counted.items()}
         plans = planning.stratified(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
         per_stratum = {p.stratum: p.to_visit for p in plans}
     sha = snapshot.meta["source"]["sha256"]
-    result = drawing.draw(
-        source, sha, args.phrase, unit=args.unit, by=args.by, total=args.n, per_stratum=per_stratum, con=con
+    result = draw_from(
+        snapshot.voters_path, sha, args.phrase, unit=args.unit, by=args.by, total=args.n, per_stratum=per_stratum
     )
-    csv_path, manifest = drawing.write(result, args.out, args.phrase, sha, snapshot.meta["source"]["name"])
+    csv_path, manifest = write_sample(result, args.out, args.phrase, sha, snapshot.meta["source"]["name"])
     digest = json.loads(manifest.read_text(encoding="utf-8"))["sample_sha256"]
     console.print(
         t(
@@ -340,7 +336,7 @@ def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, 
             ) from None
     table = pa.Table.from_pylist(rows)
     with _listed(args.list, args.data) as snapshot:
-        matched = match_people(connect(), table, _source(snapshot)).to_pylist()
+        matched = match_table(snapshot.voters_path, table)
     per_rt: dict[str, list[int]] = {u: [0, 0] for u in stratum_of}
     for person in matched:
         per_rt[person["unit"]][0] += 1
@@ -422,12 +418,8 @@ def _write_html(estimates: list[est.Estimate], path: Path, manifest: dict) -> No
 @contextlib.contextmanager
 def _listed(ref: str, data: str | None) -> Iterator[Snapshot]:
     """The list as a snapshot: a stored one by number or name, or a file imported into a temporary folder."""
-    from kawal.engine.audit import resolve_inputs
+    from kawal.engine import resolve_inputs  # the audit package: loaded only when a list is named
 
     with tempfile.TemporaryDirectory(prefix="kawal-sample-") as scratch:
         store = SnapshotStore(Path(data) if data else None)
         yield resolve_inputs([ref], store, Path(scratch), None, lambda _s: None)[0]
-
-
-def _source(snapshot: Snapshot) -> str:
-    return f"read_parquet({literal(snapshot.voters_path)})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -21,6 +21,7 @@ from kawal.i18n import t
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LOKASI_KHUSUS = range(90, 98)  # keterangan codes of TPS lokasi khusus (prisons, hospitals …); meanings unconfirmed
+RESPONSE_DAYS = 10  # the DPS is open to public responses for ten days from its posting (2024: 18-27 August)
 PEMILU_BALLOTS = ("ppwp", "dpr", "dpd", "dprd_prov", "dprd_kabkota")  # KPU's names of the Pemilu's ballots
 
 
@@ -44,10 +45,17 @@ class Election:
     ballot_reserve: Decimal  # ballots a TPS receives beyond its DPT, as a share of the DPT (rounded up per TPS)
     turnout_target: float
     tms_scheme: str
+    # The day the DPS is posted for public responses (tanggapan masyarakat); None where kawal has no source.
+    dps_posted: date | None = None
+    response_days: int = RESPONSE_DAYS
 
     @property
     def tms(self) -> dict[int, Tms]:
         return tms_table(self.tms_scheme)
+
+    def response_period(self) -> tuple[date, date] | None:
+        """The tanggapan period, first and last day: from the DPS posting, ``response_days`` days long."""
+        return response_period(self.dps_posted, self.response_days) if self.dps_posted else None
 
     def ballots(self, dpt: int) -> int:
         """The ballots a TPS with ``dpt`` voters receives: DPT plus the reserve rounded up."""
@@ -63,6 +71,7 @@ PILKADA_2024 = Election(
     ballot_reserve=Decimal("0.025"),
     turnout_target=0.80,  # KPU's national target, also KPU Kota Tangerang's
     tms_scheme="2024",
+    dps_posted=date(2024, 8, 18),  # DPS posted 18 August, responses until 27 August 2024
 )
 PEMILU_2024 = Election(
     key="pemilu2024",
@@ -76,6 +85,11 @@ PEMILU_2024 = Election(
 )
 ELECTIONS: dict[str, Election] = {e.key: e for e in (PILKADA_2024, PEMILU_2024)}
 DEFAULT = PILKADA_2024  # what the command line and a new election in the web app start from
+
+
+def response_period(posted: date, days: int = RESPONSE_DAYS) -> tuple[date, date]:
+    """First and last day of a response period that opens on ``posted`` and lasts ``days`` days (both counted)."""
+    return posted, posted + timedelta(days=days - 1)
 
 
 def for_pemilihan(pemilihan: str) -> Election:

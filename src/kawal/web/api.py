@@ -224,7 +224,8 @@ def findings(request: HttpRequest, filters: Query[FindingFilters]) -> dict:
         if getattr(filters, field) is not None:
             queryset = queryset.filter(**{field: getattr(filters, field)})
     limit = max(1, min(filters.limit, MAX_PAGE))
-    page = queryset.order_by("id")[filters.offset : filters.offset + limit]
+    page = list(queryset.order_by("id")[filters.offset : filters.offset + limit])
+    _count_people(request, {f.voter_id for f in page if f.voter_id})  # a page of findings is that many people
     results = [
         FindingOut(
             id=f.pk,
@@ -241,6 +242,13 @@ def findings(request: HttpRequest, filters: Query[FindingFilters]) -> dict:
         for f in page
     ]
     return {"count": queryset.count(), "results": results}
+
+
+def _count_people(request: HttpRequest, voter_ids: set[int]) -> None:
+    """Count the people a list shows against the account's hourly limit (of its highest role); 429 past it."""
+    role = _scope(request).highest_role
+    if not person_views.allow(request, role, len(voter_ids)):
+        raise HttpError(429, f"batas {person_views.limit_for(role)} data orang per jam tercapai")
 
 
 @api.get("/voters/{voter_id}", response=VoterOut)
@@ -309,6 +317,14 @@ class NewVoterSchema(Schema):
     nik: text(32) = ""
     tanggal_lahir: BirthDate | None = None
     alamat: text(255) = ""
+    nkk: text(32) = ""  # the rest: what the PPS needs to add the person (kawal.engine.new_voter)
+    tempat_lahir: text(100) = ""
+    jenis_kelamin: text(1) = ""
+    status_kawin: text(1) = ""
+    rt: Annotated[int, Field(ge=0, le=999)] | None = None
+    rw: Annotated[int, Field(ge=0, le=999)] | None = None
+    disabilitas: Annotated[list[Annotated[int, Field(ge=0, le=99)]], Field(max_length=6)] = []
+    ktp_el: text(1) = ""
 
 
 class PhotoRefSchema(Schema):
@@ -321,6 +337,9 @@ class VisitSchema(Schema):
     recorded_at: Moment
     pantarlih_visited: text(12)
     sticker: text(12)
+    joki: text(12) = ""  # Bawaslu's coklit categories: someone else did it; SK/ID shown; the Pantarlih's date
+    sk_shown: text(12) = ""
+    pantarlih_date: BirthDate | None = None  # the same bounds: 1900 to 2100
     residents: Annotated[int, Field(ge=0, le=MAX_RESIDENTS)] | None = None
     note: text(2000) = ""
     latitude: Latitude | None = None
@@ -359,13 +378,16 @@ def submit_visit(request: HttpRequest, task_id: Path[Id], payload: VisitSchema) 
         recorded_at=payload.recorded_at,
         pantarlih_visited=payload.pantarlih_visited,
         sticker=payload.sticker,
+        joki=payload.joki,
+        sk_shown=payload.sk_shown,
+        pantarlih_date=payload.pantarlih_date,
         residents=payload.residents,
         note=payload.note,
         latitude=payload.latitude,
         longitude=payload.longitude,
         supersedes=payload.supersedes,
         checks=tuple(CheckIn(**c.dict()) for c in payload.checks),
-        new_voters=tuple(NewVoterIn(**p.dict()) for p in payload.new_voters),
+        new_voters=tuple(NewVoterIn(**{**p.dict(), "disabilitas": tuple(p.disabilitas)}) for p in payload.new_voters),
         photos=tuple(PhotoRef(str(p.client_id), p.voter_id) for p in payload.photos),
     )
     try:

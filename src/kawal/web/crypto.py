@@ -121,3 +121,10 @@ def record_key_secret() -> str:
     A sub-key of the hash key, so the stored keys share nothing with the NIK hashes and stay put when the field
     key is rotated."""
     return hmac.new(_root(_hash_secret()), b"kawal-record-key", hashlib.sha256).hexdigest()
+
+
+def log_checkpoint_key() -> bytes:
+    """The key that signs the action log's checkpoints (HMAC-SHA-256): a sub-key of the hash key, which is pinned
+    and never rotated in place, so checkpoints signed years ago still verify after ``kawal keys rotate``. The
+    database holds no key: whoever can only write rows there cannot sign a checkpoint for a shortened log."""
+    return hmac.new(_root(_hash_secret()), b"kawal-log-checkpoint", hashlib.sha256).digest()

@@ -375,11 +375,13 @@ def sample_results(kpu: Organisation) -> int:
 
     from kawal.web.participation.models import Election
     from kawal.web.results.models import TpsAssignment
+    from kawal.web.results.paper import load_2024_candidates
     from kawal.web.results.service import EntryIn, record_entry
 
     election = Election.objects.filter(organisation=kpu, pemilihan="walikota").order_by("-held_on").first()
     if election is None or TpsAssignment.objects.filter(election=election).exists():
         return 0
+    load_2024_candidates(election)  # numbers and names on the C.Hasil form and the tally
     witnesses = [get_user_model().objects.get(username="relawan.ketapang"), _second_relawan()]
     made = 0
     for number, (p1, p2, p3, invalid) in enumerate(

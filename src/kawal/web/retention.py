@@ -2,8 +2,9 @@
 data of old voter lists is erased while the counts, statuses and the action log stay.
 
 For every voter list older than the period: voters lose name, birth place, address and NIK/NKK (encrypted,
-hashed and masked forms); new voters, people met in samples and tanggapan items lose theirs; visit and sample
-photos are deleted (files and rows' links); finding details (which may quote names) are blanked; the list's
+hashed and masked forms); new voters, people met in samples, corrections, Dukcapil referrals and tanggapan items
+lose theirs; new voters' document photos (KTP-el/KK) are erased with their consent names; visit and sample photos
+are deleted (files and rows' links); finding details (which may quote names) are blanked; the list's
 snapshot files (full NIK) and its uploaded source are deleted. Dry run unless ``apply``.
 """
 
@@ -20,7 +21,15 @@ from django.utils import timezone
 
 from kawal.engine.snapshots import SnapshotStore
 from kawal.web.actionlog.models import record
-from kawal.web.field.models import NewVoter, TanggapanItem, VisitPhoto
+from kawal.web.field.models import (
+    DukcapilReferral,
+    IdentityDocument,
+    NewVoter,
+    TanggapanItem,
+    VisitPhoto,
+    VoterCheck,
+)
+from kawal.web.incidents import retention as incident_retention
 from kawal.web.photos.models import Photo
 from kawal.web.sampling.models import Observation
 from kawal.web.voters.models import Finding, Voter, VoterList
@@ -39,6 +48,20 @@ SCRUBBED_VOTER = {
 }
 
 
+SCRUBBED_NEW_VOTER = {
+    "nama": "",
+    "nik_masked": "",
+    "nik_encrypted": "",
+    "nik_hash": "",
+    "nkk_masked": "",
+    "nkk_encrypted": "",
+    "nkk_hash": "",
+    "personal_encrypted": "",
+    "alamat": "",
+    "tanggal_lahir": None,
+}
+
+
 @dataclass
 class Plan:
     lists: list[int] = field(default_factory=list)
@@ -47,7 +70,9 @@ class Plan:
     people_met: int = 0
     items: int = 0
     photos: int = 0
+    documents: int = 0  # new voters' KTP-el/KK photos
     snapshots: list[str] = field(default_factory=list)
+    incidents: object = None  # incidents.retention.IncidentPlan: reports past the period and chat intake rows
 
 
 def plan(days: int) -> Plan:
@@ -59,8 +84,22 @@ def plan(days: int) -> Plan:
     found.people_met = Observation.objects.filter(unit__draw__voter_list__in=lists).exclude(nama="").count()
     found.items = TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).exclude(detail="").count()
     found.photos = _photos(lists).count()
+    found.documents = _documents(lists).count()
     found.snapshots = [s for s in lists.values_list("snapshot", flat=True) if s]
+    found.incidents = incident_retention.plan(days)
     return found
+
+
+def _documents(lists: object) -> object:
+    return IdentityDocument.objects.filter(new_voter__visit__task__voter_list__in=lists, erased_at=None)
+
+
+def _erase_documents(lists: object) -> None:
+    """The encrypted file and the consent name go; the record that a consented document existed stays."""
+    for document in _documents(lists):
+        document.file.delete(save=False)
+        document.consent_name_encrypted, document.erased_at = "", timezone.now()
+        document.save(update_fields=["file", "consent_name_encrypted", "erased_at"])
 
 
 def _photos(lists: object) -> object:
@@ -74,19 +113,21 @@ def apply(days: int) -> Plan:
     lists = VoterList.objects.filter(pk__in=found.lists)
     Voter.unscoped.filter(voter_list__in=lists).update(**SCRUBBED_VOTER)
     Finding.unscoped.filter(audit__voter_list__in=lists).update(detail="", cluster="")
-    NewVoter.objects.filter(visit__task__voter_list__in=lists).update(
-        nama="", nik_masked="", nik_encrypted="", nik_hash="", alamat="", tanggal_lahir=None
-    )
+    NewVoter.objects.filter(visit__task__voter_list__in=lists).update(**SCRUBBED_NEW_VOTER)
+    _erase_documents(lists)
     Observation.objects.filter(unit__draw__voter_list__in=lists).update(
         nama="", nik_masked="", nik_encrypted="", nik_hash="", tanggal_lahir=None
     )
-    TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).update(detail="", kpu_answer="")
+    TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).update(detail="", detail_encrypted="", kpu_answer="")
+    VoterCheck.objects.filter(visit__task__voter_list__in=lists).update(value="", value_encrypted="")
+    DukcapilReferral.unscoped.filter(voter_list__in=lists).update(nik_masked="", nik_encrypted="", answer="")
     for photo in _photos(lists):
         for stored in (photo.original, photo.served):
             stored.delete(save=False)
     VisitPhoto.objects.filter(visit__task__voter_list__in=lists).delete()
     _delete_files(lists, found.snapshots)
-    record("retention.applied", lists=found.lists, voters=found.voters, photos=found.photos)
+    record("retention.applied", lists=found.lists, voters=found.voters, photos=found.photos, documents=found.documents)
+    incident_retention.apply(days)  # incident reports and chat intake of the same age (incidents/retention.py)
     return found
 
 

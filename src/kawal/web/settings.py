@@ -3,7 +3,9 @@
 Embedded default: SQLite and local files under ``$KAWAL_DATA_DIR`` (``./kawal-data``), so ``kawal serve`` needs
 nothing installed. Production: ``KAWAL_ENV=production`` with ``DATABASE_URL`` (PostgreSQL), ``KAWAL_SECRET_KEY``
 and ``KAWAL_FIELD_KEY``; the settings refuse to start in production with a development secret, a placeholder or
-short key (``config_checks.py``) or with DEBUG on. DEBUG is off unless asked for (``KAWAL_DEBUG=1``).
+short key (``config_checks.py``) or with DEBUG on. DEBUG is off unless asked for (``KAWAL_DEBUG=1``, or
+``KAWAL_ENV=dev``). Every ``KAWAL_*`` variable is read once, typed, through ``config.Config`` (its defaults and
+meanings: docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -15,43 +17,34 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kawal.web.client_address import parse_networks
-from kawal.web.config_checks import weak_settings, weak_settings_message
+from kawal.web.config import Config, ConfigError
 from kawal.web.crypto import development_secret
 
-BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("KAWAL_DATA_DIR") or "kawal-data").resolve()
-ENVIRONMENT = os.environ.get("KAWAL_ENV", "development")
-PRODUCTION = ENVIRONMENT == "production"
-# Off unless asked for (KAWAL_DEBUG=1, `kawal serve --debug`): DEBUG's error pages show code and settings, and its
-# 404 page lists every URL of the site.
-DEBUG = os.environ.get("KAWAL_DEBUG", "0") == "1"
+try:
+    CONFIG = Config.from_env()
+except ConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
-SECRET_KEY = os.environ.get("KAWAL_SECRET_KEY") or development_secret(DATA_DIR, "django-secret")
-FIELD_KEY = os.environ.get("KAWAL_FIELD_KEY") or development_secret(DATA_DIR, "field-key")
-FIELD_KEY_OLD = os.environ.get("KAWAL_FIELD_KEY_OLD", "")  # only while `kawal keys rotate` runs
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(CONFIG.KAWAL_DATA_DIR or "kawal-data").resolve()
+ENVIRONMENT = CONFIG.KAWAL_ENV
+PRODUCTION = CONFIG.production
+# Off unless asked for (KAWAL_DEBUG=1, KAWAL_ENV=dev, `kawal serve --debug`): DEBUG's error pages show code and
+# settings, and its 404 page lists every URL of the site.
+DEBUG = CONFIG.debug
+
+SECRET_KEY = CONFIG.KAWAL_SECRET_KEY or development_secret(DATA_DIR, "django-secret")
+FIELD_KEY = CONFIG.KAWAL_FIELD_KEY or development_secret(DATA_DIR, "field-key")
+FIELD_KEY_OLD = CONFIG.KAWAL_FIELD_KEY_OLD  # only while `kawal keys rotate` runs
 # The key of the hashes that match NIK/NKK; by default derived from the field key, so it must be pinned before
 # that key changes, or every stored hash would stop matching.
-HASH_KEY = os.environ.get("KAWAL_HASH_KEY", "")
-if FIELD_KEY_OLD and not HASH_KEY:
-    raise ImproperlyConfigured(
-        "KAWAL_FIELD_KEY_OLD is set but KAWAL_HASH_KEY is not: set KAWAL_HASH_KEY to the old field key first, "
-        "so the NIK/NKK hashes stay the same (docs/security.md, key rotation)."
-    )
-if PRODUCTION:
-    if DEBUG:
-        raise ImproperlyConfigured(
-            "KAWAL_ENV=production dengan KAWAL_DEBUG=1: situs tidak dijalankan. / "
-            "KAWAL_ENV=production with KAWAL_DEBUG=1: refusing to start."
-        )
-    if not os.environ.get("KAWAL_SECRET_KEY") or not os.environ.get("KAWAL_FIELD_KEY"):
-        raise ImproperlyConfigured(
-            "KAWAL_ENV=production memerlukan KAWAL_SECRET_KEY dan KAWAL_FIELD_KEY dari lingkungan. / "
-            "KAWAL_ENV=production needs KAWAL_SECRET_KEY and KAWAL_FIELD_KEY from the environment."
-        )
+HASH_KEY = CONFIG.KAWAL_HASH_KEY
+# Where signed checkpoints of the action log are appended, outside the database (default <data>/log/checkpoints.jsonl).
+LOG_CHECKPOINTS = CONFIG.KAWAL_LOG_CHECKPOINTS
 
 # The reverse proxies whose X-Forwarded-For is believed (client_address.py): addresses or networks, comma
 # separated; none by default. The shipped nginx on the same machine: 127.0.0.1,::1 (deploy/kawal.env.example).
-KAWAL_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KAWAL_TRUSTED_PROXIES", "").split(",") if p.strip()]
+KAWAL_TRUSTED_PROXIES = CONFIG.trusted_proxies
 try:
     parse_networks(KAWAL_TRUSTED_PROXIES)
 except ValueError as error:
@@ -59,7 +52,7 @@ except ValueError as error:
         f"KAWAL_TRUSTED_PROXIES: {error} (alamat atau jaringan, mis. 127.0.0.1,::1,10.0.0.0/8 / addresses or networks)"
     ) from None
 
-ALLOWED_HOSTS = [h for h in os.environ.get("KAWAL_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
+ALLOWED_HOSTS = CONFIG.allowed_hosts
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,20 +122,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-if PRODUCTION and (weak := weak_settings(os.environ, DATABASES["default"].get("PASSWORD") or "")):
-    raise ImproperlyConfigured(weak_settings_message(weak))
+try:  # production: DEBUG off, keys set, no placeholder key or database password (config.Config.check)
+    CONFIG.check(DATABASES["default"].get("PASSWORD") or "")
+except ConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 # Shared by every app process: login throttling counters, cached figures. Redis in production (KAWAL_CACHE_URL,
 # e.g. redis://127.0.0.1:6379/1); memory of the one process otherwise.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["KAWAL_CACHE_URL"]}
-    if os.environ.get("KAWAL_CACHE_URL")
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.KAWAL_CACHE_URL}
+    if CONFIG.KAWAL_CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("KAWAL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": CONFIG.KAWAL_TASK_BACKEND,
         "QUEUES": ["default", "photos"],  # imports and audits; served copies of photos (their own worker)
     }
 }
@@ -187,47 +182,48 @@ STORAGES = {
         },
     },
 }
-if os.environ.get("KAWAL_PHOTO_BUCKET"):
+if CONFIG.KAWAL_PHOTO_BUCKET:
     # Production: photos in an S3-compatible bucket (MinIO, Ceph, AWS …), private. They are still served through
     # the app (never by a public or signed URL), so every view is checked against the viewer's scope and logged.
     STORAGES["photos"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["KAWAL_PHOTO_BUCKET"],
-            "endpoint_url": os.environ.get("KAWAL_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("KAWAL_S3_REGION") or None,
-            "access_key": os.environ.get("KAWAL_S3_ACCESS_KEY") or None,  # else boto3's own (AWS_*, instance role)
-            "secret_key": os.environ.get("KAWAL_S3_SECRET_KEY") or None,
+            "bucket_name": CONFIG.KAWAL_PHOTO_BUCKET,
+            "endpoint_url": CONFIG.KAWAL_S3_ENDPOINT_URL or None,
+            "region_name": CONFIG.KAWAL_S3_REGION or None,
+            "access_key": CONFIG.KAWAL_S3_ACCESS_KEY or None,  # else boto3's own (AWS_*, instance role)
+            "secret_key": CONFIG.KAWAL_S3_SECRET_KEY or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
-            "object_parameters": {"ServerSideEncryption": "AES256"}
-            if os.environ.get("KAWAL_S3_ENCRYPT", "1") == "1"
-            else {},
+            "object_parameters": {"ServerSideEncryption": "AES256"} if CONFIG.KAWAL_S3_ENCRYPT else {},
         },
     }
-KAWAL_PHOTO_MAX_BYTES = int(os.environ.get("KAWAL_PHOTO_MAX_BYTES", 12 * 2**20))
-KAWAL_TMS_CONFIRMATIONS = int(os.environ.get("KAWAL_TMS_CONFIRMATIONS", 2))  # relawan who must agree on a TMS
-KAWAL_RECHECK_SHARE = float(os.environ.get("KAWAL_RECHECK_SHARE", 0.1))  # approved visits a second reviewer sees
+# The apps read these as settings.KAWAL_… (meanings and defaults: config.Config, docs/configuration.md).
+KAWAL_PHOTO_MAX_BYTES = CONFIG.KAWAL_PHOTO_MAX_BYTES
+KAWAL_TMS_CONFIRMATIONS = CONFIG.KAWAL_TMS_CONFIRMATIONS  # relawan who must agree on a TMS
+KAWAL_RECHECK_SHARE = CONFIG.KAWAL_RECHECK_SHARE  # approved visits a second reviewer sees
 # A second factor (TOTP) for the roles that see and decide most; on by default in production.
-KAWAL_REQUIRE_2FA = os.environ.get("KAWAL_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+KAWAL_REQUIRE_2FA = CONFIG.require_2fa
 KAWAL_2FA_ROLES = ("kpu_admin", "koordinator")  # and every staff member and superuser (two_factor.required_for)
-KAWAL_API_TOKEN_DAYS = int(os.environ.get("KAWAL_API_TOKEN_DAYS", 30))  # a token stops working this long after issue
+KAWAL_API_TOKEN_DAYS = CONFIG.KAWAL_API_TOKEN_DAYS  # a token stops working this long after issue
 # `kawal serve` serves the static files itself (collected into STATIC_ROOT); behind nginx, nginx does.
-KAWAL_SERVE_STATIC = os.environ.get("KAWAL_SERVE_STATIC", "0") == "1"
-KAWAL_TANGGAPAN_DAYS = int(os.environ.get("KAWAL_TANGGAPAN_DAYS", 10))  # length of the public response period
+KAWAL_SERVE_STATIC = CONFIG.KAWAL_SERVE_STATIC
+KAWAL_TANGGAPAN_DAYS = CONFIG.KAWAL_TANGGAPAN_DAYS  # length of the public response period
+KAWAL_PERSON_LOOKUPS_PER_HOUR = CONFIG.KAWAL_PERSON_LOOKUPS_PER_HOUR  # people a relawan checks against the list
 # Incident reports (web/incidents): days to file with Bawaslu after an incident became known, when the dashboard
 # starts warning, confirmations that verify a report; the messengers' secrets (unset: that webhook refuses all).
-KAWAL_INCIDENT_DAYS = int(os.environ.get("KAWAL_INCIDENT_DAYS", 7))
-KAWAL_INCIDENT_WARN_DAYS = int(os.environ.get("KAWAL_INCIDENT_WARN_DAYS", 2))
-KAWAL_INCIDENT_CONFIRMATIONS = int(os.environ.get("KAWAL_INCIDENT_CONFIRMATIONS", 2))
-KAWAL_INCIDENT_MEDIA_MAX_BYTES = int(os.environ.get("KAWAL_INCIDENT_MEDIA_MAX_BYTES", 20 * 2**20))
-KAWAL_WHATSAPP_APP_SECRET = os.environ.get("KAWAL_WHATSAPP_APP_SECRET", "")
-KAWAL_WHATSAPP_VERIFY_TOKEN = os.environ.get("KAWAL_WHATSAPP_VERIFY_TOKEN", "")
-KAWAL_WHATSAPP_TOKEN = os.environ.get("KAWAL_WHATSAPP_TOKEN", "")
-KAWAL_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("KAWAL_WHATSAPP_PHONE_NUMBER_ID", "")
-KAWAL_TELEGRAM_SECRET_TOKEN = os.environ.get("KAWAL_TELEGRAM_SECRET_TOKEN", "")
-KAWAL_TELEGRAM_BOT_TOKEN = os.environ.get("KAWAL_TELEGRAM_BOT_TOKEN", "")
+KAWAL_INCIDENT_DAYS = CONFIG.KAWAL_INCIDENT_DAYS
+KAWAL_INCIDENT_WARN_DAYS = CONFIG.KAWAL_INCIDENT_WARN_DAYS
+KAWAL_INCIDENT_CONFIRMATIONS = CONFIG.KAWAL_INCIDENT_CONFIRMATIONS
+KAWAL_INCIDENT_MEDIA_MAX_BYTES = CONFIG.KAWAL_INCIDENT_MEDIA_MAX_BYTES
+KAWAL_INCIDENT_CATEGORIES = CONFIG.KAWAL_INCIDENT_CATEGORIES
+KAWAL_WHATSAPP_APP_SECRET = CONFIG.KAWAL_WHATSAPP_APP_SECRET
+KAWAL_WHATSAPP_VERIFY_TOKEN = CONFIG.KAWAL_WHATSAPP_VERIFY_TOKEN
+KAWAL_WHATSAPP_TOKEN = CONFIG.KAWAL_WHATSAPP_TOKEN
+KAWAL_WHATSAPP_PHONE_NUMBER_ID = CONFIG.KAWAL_WHATSAPP_PHONE_NUMBER_ID
+KAWAL_TELEGRAM_SECRET_TOKEN = CONFIG.KAWAL_TELEGRAM_SECRET_TOKEN
+KAWAL_TELEGRAM_BOT_TOKEN = CONFIG.KAWAL_TELEGRAM_BOT_TOKEN
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
@@ -240,15 +236,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("KAWAL_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = CONFIG.KAWAL_SSL_REDIRECT
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = os.environ.get("KAWAL_HSTS_PRELOAD", "1") == "1"
+    SECURE_HSTS_PRELOAD = CONFIG.KAWAL_HSTS_PRELOAD
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KAWAL_LOG_LEVEL", "INFO")},
+    # Exceptions are logged by type and frames, never their text (it may quote a row): web/task_errors.py.
+    "filters": {"no_exception_text": {"()": "kawal.web.task_errors.WithoutExceptionText"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_exception_text"]}},
+    "root": {"handlers": ["console"], "level": CONFIG.KAWAL_LOG_LEVEL or "INFO"},
 }

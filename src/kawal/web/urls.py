@@ -9,9 +9,13 @@ from kawal.web.accounts import views as account_views
 from kawal.web.accounts.throttle import ThrottledAuthenticationForm
 from kawal.web.actionlog import views as log_views
 from kawal.web.api import api
+from kawal.web.field import documents as field_documents
+from kawal.web.field import oversight as field_oversight
+from kawal.web.field import referrals as field_referrals
 from kawal.web.field import views as field_views
 from kawal.web.participation import views as participation_views
 from kawal.web.photos import views as photo_views
+from kawal.web.public import views as public_views
 from kawal.web.results import views as result_views
 from kawal.web.sampling import views as sample_views
 from kawal.web.voters import duplicate_views, views
@@ -49,6 +53,13 @@ urlpatterns = [
     path("tanggapan/", field_views.tanggapan_list, name="tanggapan_list"),
     path("tanggapan/<int:pk>/", field_views.tanggapan_detail, name="tanggapan_detail"),
     path("tanggapan/<int:pk>/ekspor.<str:kind>", field_views.tanggapan_export, name="tanggapan_export"),
+    path("tugas/<int:pk>/pemilih-baru/", field_documents.new_voter_page, name="new_voter"),  # issue 17
+    path("dokumen/<int:pk>/", field_documents.show_document, name="identity_document"),
+    path("pengawasan-coklit/", field_oversight.oversight_page, name="coklit_oversight"),
+    path("pengawasan-coklit/ekspor.<str:kind>", field_oversight.oversight_export, name="oversight_export"),
+    path("rujukan-dukcapil/", field_referrals.referrals_page, name="dukcapil_referrals"),
+    path("rujukan-dukcapil/<int:pk>/", field_referrals.referral_update, name="dukcapil_referral_update"),
+    path("rujukan-dukcapil/<int:pk>/surat.txt", field_referrals.referral_letter, name="dukcapil_letter"),
     path("foto/<int:pk>/", photo_views.show, name="photo"),
     path("partisipasi/", participation_views.focus, name="participation"),
     path("partisipasi/rencana/", participation_views.plan, name="participation_plan"),
@@ -64,7 +75,9 @@ urlpatterns = [
     path("hasil/", result_views.tally, name="tally"),
     path("hasil/selisih/", result_views.discrepancies, name="discrepancies"),
     path("hasil/hitung-cepat/", result_views.quick_count, name="quick_count"),
-    path("publik/hasil/", result_views.public_tally, name="public_tally"),
+    path("publik/hasil/", public_views.results, name="public_tally"),
+    path("publik/hasil/tps/<str:kode_tps>/", public_views.tps, name="public_tps"),
+    path("publik/foto/<int:pk>/", public_views.photo, name="public_photo"),
     path("publik/hasil.<str:kind>", result_views.export, name="results_export"),
     path("sampel/", sample_views.index, name="samples"),
     path("sampel/cakupan/", sample_views.coverage, name="coverage"),

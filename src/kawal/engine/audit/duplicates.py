@@ -24,6 +24,7 @@ one person, and the expected share of one-person candidate pairs that were linke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -205,52 +206,87 @@ class Linkage:
 # --- names ---------------------------------------------------------------------------------------------------
 
 
-def _collapse_doubles(expr: str) -> str:
+# Each step of the name rules is (guard, rewrite) over ``t``: the rewrite changes nothing where the guard is false,
+# so a query may skip it there. Most names need few of the steps (no punctuation, no doubled letter), and the
+# regular expressions were most of the linkage's time on a city's list; a guard is a cheap byte test.
+Step = tuple[str | None, str]
+_DOUBLES = "|".join(letter + letter for letter in LETTERS)
+
+
+def _fold_doubles() -> Step:
     """RE2 has no back-references, so each doubled letter is folded on its own."""
+    folded = "t"
     for letter in LETTERS:
-        expr = f"replace({expr}, '{letter}{letter}', '{letter}')"
-    return expr
+        folded = f"replace({folded}, '{letter}{letter}', '{letter}')"
+    return f"regexp_matches(t, '{_DOUBLES}')", folded
+
+
+def _replacing(pairs: tuple[tuple[str, str], ...]) -> Step:
+    text = "t"
+    for old, new in pairs:
+        text = f"replace({text}, '{old}', '{new}')"
+    return None, text
+
+
+NAME_STEPS: tuple[Step, ...] = (
+    (None, "upper(split_part(coalesce(t, ''), ',', 1))"),  # degrees usually follow a comma
+    ("contains(t, '.')", "regexp_replace(t, '(\\s+[SMD]\\.\\s?[A-Z]{1,4}\\.?)+\\s*$', '')"),  # ... or a space: S.PD.
+    ("t GLOB '*[!A-Z ]*' OR contains(t, '  ')", "regexp_replace(t, '[^A-Z]+', ' ', 'g')"),  # now one space apart
+    (None, f"trim(regexp_replace(trim(t), '^(({TITLES})\\s+)+', ''))"),  # titles come first: H. HJ. DRS.
+    (None, f"regexp_replace(t, '^({MUHAMMAD_FULL})', 'MHD ')"),  # also when run together: MUHAMMADRIFAI
+    (None, f"regexp_replace(t, '^({MUHAMMAD_SHORT})\\b', 'MHD')"),
+    (None, f"regexp_replace(t, '\\b({MUHAMMAD_FULL})\\b', 'MHD', 'g')"),
+    ("contains(t, '  ')", "regexp_replace(t, '\\s+', ' ', 'g')"),  # MHD + a space left by the rules above
+    (None, "trim(t)"),
+    _replacing((("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("NJ", "NY"), ("CH", "KH"), ("PH", "F"))),
+    _fold_doubles(),
+)
+PHONETIC_STEPS: tuple[Step, ...] = (
+    _replacing(PHONETIC),
+    ("contains(t, 'H')", "regexp_replace(t, 'H\\b', '', 'g')"),  # a final H is not heard: FATIMAH ~ FATIMA
+    (None, "replace(t, ' ', '')"),
+    _fold_doubles(),
+)
+
+
+def _as_expression(column: str, steps: tuple[Step, ...]) -> str:
+    """The steps as one expression over ``column``, every rewrite applied (a guard only saves time)."""
+    text = column
+    for _guard, rewrite in steps:
+        text = re.sub(r"\bt\b", lambda _match, inner=text: inner, rewrite)  # ``t`` is the text so far
+    return text
+
+
+def _as_query(source: str, column: str, steps: tuple[Step, ...], out: str) -> str:
+    """``source`` with ``out``, the steps applied to ``column``, each step a projection over the one before, so
+    that each guard and rewrite reads ``t`` once instead of repeating the text of every step before it."""
+    query = f"SELECT *, {column} AS t FROM ({source})"
+    for guard, rewrite in steps:
+        step = rewrite if guard is None else f"CASE WHEN {guard} THEN {rewrite} ELSE t END"
+        query = f"SELECT * REPLACE ({step} AS t) FROM ({query})"
+    return f"SELECT * EXCLUDE (t), t AS {out} FROM ({query})"
 
 
 def normalised_name_sql(column: str) -> str:
     """A name with titles, degrees, spelling variants and doubled letters folded: what linkage compares."""
-    text = f"upper(split_part(coalesce({column}, ''), ',', 1))"  # degrees usually follow a comma
-    text = f"regexp_replace({text}, '(\\s+[SMD]\\.\\s?[A-Z]{{1,4}}\\.?)+\\s*$', '')"  # ... or just a space: S.PD., M.M.
-    text = f"regexp_replace({text}, '[^A-Z]+', ' ', 'g')"
-    text = f"regexp_replace(trim({text}), '^(({TITLES})\\s+)+', '')"  # titles come first: H. HJ. DRS.
-    text = f"trim(regexp_replace({text}, '\\s+', ' ', 'g'))"
-    text = f"regexp_replace({text}, '^({MUHAMMAD_FULL})', 'MHD ')"  # also when run together: MUHAMMADRIFAI
-    text = f"regexp_replace({text}, '^({MUHAMMAD_SHORT})\\b', 'MHD')"
-    text = f"regexp_replace({text}, '\\b({MUHAMMAD_FULL})\\b', 'MHD', 'g')"
-    text = f"trim(regexp_replace({text}, '\\s+', ' ', 'g'))"
-    for old, new in (("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("NJ", "NY"), ("CH", "KH"), ("PH", "F")):
-        text = f"replace({text}, '{old}', '{new}')"
-    return _collapse_doubles(text)
-
-
-def _phonetic(expr: str) -> str:
-    for old, new in PHONETIC:
-        expr = f"replace({expr}, '{old}', '{new}')"
-    expr = f"regexp_replace({expr}, 'H\\b', '', 'g')"  # a final H is not heard: FATIMAH ~ FATIMA
-    return _collapse_doubles(f"replace({expr}, ' ', '')")
+    return _as_expression(column, NAME_STEPS)
 
 
 def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     """``names``: each distinct name once, normalised, with its words, sorted words, phonetic key and ``name_n``,
     the number of rows whose name normalises to the same key."""
+    distinct = f"SELECT nama, count(*) AS rows_with FROM {table} WHERE nama IS NOT NULL GROUP BY nama"
+    normalised = _as_query(distinct, "nama", NAME_STEPS, "name_norm")
+    phonetic = _as_query("SELECT * FROM normalised WHERE name_norm <> ''", "name_norm", PHONETIC_STEPS, "phon_key")
     con.execute(
         f"""
         CREATE OR REPLACE TABLE names AS
-        WITH normalised AS MATERIALIZED (
-            SELECT nama, rows_with, {normalised_name_sql("nama")} AS name_norm
-            FROM (SELECT nama, count(*) AS rows_with FROM {table} WHERE nama IS NOT NULL GROUP BY nama)
-        )
+        WITH normalised AS MATERIALIZED ({normalised})
         SELECT nama, replace(name_norm, ' ', '') AS name_key, string_split(name_norm, ' ') AS tokens,
                regexp_matches(name_norm, '(^| )[A-Z]( |$)') AS has_initial,
-               array_to_string(list_sort(string_split(name_norm, ' ')), '') AS sorted_key,
-               {_phonetic("name_norm")} AS phon_key,
+               array_to_string(list_sort(string_split(name_norm, ' ')), '') AS sorted_key, phon_key,
                sum(rows_with) OVER (PARTITION BY replace(name_norm, ' ', '')) AS name_n
-        FROM normalised WHERE name_norm <> ''
+        FROM ({phonetic})
         """
     )
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kawal.web.accounts.models import ApiToken, Invitation, Membership, Organisation
+from kawal.web.accounts.models import Accreditation, ApiToken, Invitation, Membership, Organisation
 from kawal.web.accounts.throttle import ThrottledAdminAuthenticationForm
 from kawal.web.actionlog.models import record
 
@@ -12,6 +12,12 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "wilayah", "partner_of")
     list_filter = ("kind",)
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(admin.ModelAdmin):  # issue 17: an Ormas's accreditation as pemantau
+    list_display = ("organisation", "number", "issuer", "valid_from", "valid_until")
+    list_filter = ("issuer",)
 
 
 @admin.register(Membership)

@@ -171,3 +171,49 @@ class TotpDevice(models.Model):
     secret_encrypted = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(null=True, blank=True)  # a code is never accepted twice
+
+
+class Accreditation(models.Model):
+    """An Ormas's accreditation as an election observer (pemantau pemilihan): its number, who issued it (KPU of
+    the province or kabupaten/kota) and how long it is valid. Ormas members at a TPS act as *pemantau* under it;
+    "saksi" is kept for the candidates' witnesses, who carry a surat mandat from their paslon."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accreditations")
+    number = models.CharField(_("nomor akreditasi"), max_length=100)
+    issuer = models.CharField(_("diterbitkan oleh"), max_length=200, help_text=_("mis. KPU Kota Tangerang"))
+    valid_from = models.DateField(_("berlaku sejak"))
+    valid_until = models.DateField(_("berlaku sampai"))
+
+    class Meta:
+        verbose_name = _("akreditasi pemantau")
+        verbose_name_plural = _("akreditasi pemantau")
+        ordering = ["-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")), name="accreditation_period_ordered"
+            ),
+            models.UniqueConstraint(fields=["issuer", "number"], name="one_accreditation_number_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.number} ({self.issuer})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.ORMAS:
+            raise ValidationError({"organisation": _("Akreditasi pemantau hanya untuk Ormas.")})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("Tanggal akhir sebelum tanggal mulai.")})
+
+    def valid_on(self, day: object) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+def accredited_observers(day: object) -> dict[int, Accreditation]:
+    """Per Ormas id, the accreditation valid on ``day`` (the one valid longest when several are)."""
+    valid = Accreditation.objects.filter(valid_from__lte=day, valid_until__gte=day).select_related("organisation")
+    found: dict[int, Accreditation] = {}
+    for accreditation in valid.order_by("valid_until"):
+        found[accreditation.organisation_id] = accreditation
+    return found

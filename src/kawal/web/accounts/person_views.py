@@ -31,11 +31,15 @@ def limit_for(role: Role | None) -> int:
     return limits.get(role, min(limits.values()))
 
 
-def allow(request: HttpRequest, role: Role | None) -> bool:
-    """Count one person page for this account; False once its role's hourly limit is passed."""
-    seen = bump(f"kawal-person-views-{request.user.pk}", WINDOW)
+def allow(request: HttpRequest, role: Role | None, people: int = 1) -> bool:
+    """Count ``people`` persons shown (one person page, or the distinct voters of a page of findings) for this
+    account; False once its role's hourly limit is passed. A list counts like the person pages it stands for:
+    otherwise 500 findings a page would walk an area faster than the limit lets anyone open it person by person."""
+    if people <= 0:
+        return True
+    seen = bump(f"kawal-person-views-{request.user.pk}", WINDOW, people)
     limit = limit_for(role)
-    if seen == limit + 1:  # one alert per account and hour, however many more tries follow
+    if seen - people <= limit < seen:  # one alert per account and hour, however many more tries follow
         record(ALERT, request=request, limit=limit, role=str(role))
     return seen <= limit
 

@@ -51,14 +51,14 @@ def count(key: str) -> int:
     return int(cache.get(key, 0))
 
 
-def bump(key: str, window: int) -> int:
-    """Add one to a counter that lives ``window`` seconds from its first count; returns the new count."""
+def bump(key: str, window: int, by: int = 1) -> int:
+    """Add ``by`` to a counter that lives ``window`` seconds from its first count; returns the new count."""
     cache.add(key, 0, window)
     try:
-        return cache.incr(key)
+        return cache.incr(key, by)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+        cache.set(key, by, window)
+        return by
 
 
 def normalise(username: object) -> str:

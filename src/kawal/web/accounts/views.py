@@ -13,9 +13,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kawal.web.accounts.forms import InvitationForm, JoinForm
-from kawal.web.accounts.models import ROLE_RANK, ApiToken, Invitation, Membership, Role
+from kawal.web.accounts.models import ROLE_RANK, ApiToken, Invitation, Membership, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
+from kawal.web.security import plain_int
+
+# The roles each kind of organisation holds: a KPU office has no Ormas coordinators or relawan of its own, and an
+# Ormas no KPU staff, whoever invites (issue 16: the role was chosen without regard to the organisation).
+ROLES_OF = {
+    Organisation.Kind.KPU: (Role.KPU_ADMIN, Role.KPU_OPERATOR),
+    Organisation.Kind.ORMAS: (Role.COORDINATOR, Role.RELAWAN),
+}
 
 
 def _inviter(scope: Scope) -> Membership:
@@ -29,12 +37,16 @@ def _inviter(scope: Scope) -> Membership:
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
     inviter = _inviter(Scope.for_user(request.user))
-    allowed = [r for r in Role if ROLE_RANK[r] < inviter.rank]
+    allowed = [r for r in ROLES_OF[inviter.organisation.kind] if ROLE_RANK[r] < inviter.rank]
     form = InvitationForm(request.POST or None, allowed_roles=allowed, initial={"wilayah": inviter.wilayah})
     if request.method == "POST" and form.is_valid():
         invitation = form.save(commit=False)
         if not invitation.wilayah.startswith(inviter.wilayah):
             form.add_error("wilayah", "di luar wilayah Anda")
+        elif inviter.rw is not None and invitation.rw != inviter.rw:
+            form.add_error("rw", f"di luar wilayah Anda: hanya RW {inviter.rw}")
+        elif inviter.rt is not None and invitation.rt != inviter.rt:
+            form.add_error("rt", f"di luar wilayah Anda: hanya RT {inviter.rt}")
         else:
             invitation.organisation, invitation.created_by = inviter.organisation, request.user
             invitation.save()
@@ -122,7 +134,10 @@ def account(request: HttpRequest) -> HttpResponse:
 def revoke_tokens(request: HttpRequest) -> HttpResponse:
     """Revoke one of the user's own tokens (``token``), or all of them: a lost phone, a device handed on. The page
     it returns to shows each token's state."""
-    wanted = request.POST.get("token", "")
-    count = ApiToken.revoke_all(request.user, int(wanted) if wanted.isdigit() else None)
+    wanted = request.POST.get("token", "").strip()
+    pk = plain_int(wanted)  # "²" passes isdigit() and fails int()
+    if wanted and pk is None:
+        return HttpResponse("token: nomor tidak sah", status=400)  # never read as "all of them"
+    count = ApiToken.revoke_all(request.user, pk)
     record("api_token.revoked", request=request, count=count)
     return redirect("account")

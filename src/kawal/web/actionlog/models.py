@@ -162,21 +162,44 @@ def head() -> tuple[int, str] | None:
     return (found[0], found[1]) if found else None
 
 
-def verify(chunk: int = 5000) -> tuple[int, list[str]]:
-    """Walk the chain; returns the entries checked and the problems found (edited, removed, reordered)."""
+class Checkpoint(models.Model):
+    """A signed note of the log's head at one moment (``actionlog/checkpoints.py``): the chain can prove that an
+    entry was edited, but not that the last ones were cut off; a checkpoint names an entry that must still be there.
+    Kept here, in a file outside the database, and printed for publishing; signed under a key the database does not
+    hold. Append-only like the log."""
+
+    created_at = models.DateTimeField()
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)  # which signing key: a signature under another key is reported
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq", "-id"]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("checkpoints are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("checkpoints are never deleted")
+
+
+def verify(chunk: int = 5000, checkpoints: object = None) -> tuple[int, list[str]]:
+    """Walk the chain; returns the entries checked and the problems found: entries edited, removed, moved to
+    another place (each named with the place it was written at), and, against every signed checkpoint (those
+    stored, those in the checkpoint file, and ``checkpoints`` given), a tail cut off or rewritten."""
+    from kawal.web.actionlog import checkpoints as signed
+    from kawal.web.actionlog.chain import Walk
+
     problems: list[str] = []
     outside = ActionLog.objects.filter(seq=None).count()  # every entry is appended into the chain: none may sit outside
     if outside:
         problems.append(f"{outside} entri di luar rantai / entries outside the chain")
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    known, bad = signed.gather(checkpoints)
+    walk = Walk(watch={c.seq for c in known})
     for entry in ActionLog.objects.exclude(seq=None).order_by("seq").iterator(chunk_size=chunk):
-        if entry.seq != expected_seq:
-            problems.append(f"seq {expected_seq}: hilang (berikutnya {entry.seq}) / missing (next is {entry.seq})")
-        if entry.prev_hash != expected_prev:
-            problems.append(f"seq {entry.seq}: prev_hash tidak cocok, urutan diubah / reordered or predecessor changed")
-        if entry.compute_hash() != entry.entry_hash:
-            problems.append(f"seq {entry.seq}: isi diubah / content edited")
-        expected_prev, expected_seq, checked = entry.entry_hash, entry.seq + 1, checked + 1
-        if len(problems) >= 50:
-            break
-    return checked, problems
+        walk.step(entry)
+    problems += walk.finish() + bad + signed.compare(known, walk)
+    return walk.checked, problems

@@ -11,7 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from kawal import labels
 from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import Role
 from kawal.web.accounts.scope import Scope
@@ -37,7 +39,14 @@ def _entries(request: HttpRequest) -> QuerySet:
 @login_required
 def browse(request: HttpRequest) -> HttpResponse:
     page = Paginator(_entries(request), 100).get_page(request.GET.get("page"))
-    return render(request, "actionlog/browse.html", {"page": page})
+    return render(request, "actionlog/browse.html", {"page": page, "actions": _action_choices()})
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    """Every action the log knows, by its plain label (the code is the value), sorted by label."""
+    lang = get_language()
+    codes = [code for kind, code in labels.table() if kind == "action"]
+    return sorted(((c, labels.label("action", c, lang)) for c in codes), key=lambda pair: pair[1])
 
 
 class _Echo:

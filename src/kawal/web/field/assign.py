@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from kawal.web.accounts.models import Membership, Role
 from kawal.web.actionlog.models import record
@@ -122,3 +123,19 @@ def assign_open_tasks(voter_list: VoterList) -> int:
     if changed:
         record("tasks.assigned", obj=voter_list, organisation=voter_list.organisation, tasks=len(changed))
     return len(changed)
+
+
+def covering_relawan(task: FieldTask, offices: set) -> QuerySet:
+    """Users a coordinator may give ``task`` to by hand: relawan of ``offices`` (or Ormas partnering them) whose
+    active membership covers the task's place, RW and RT included. A relawan of another RT would be handed the
+    names and addresses of households outside their own area (issue 16); the form offers only these, and a
+    posted id outside them is refused as an invalid choice."""
+    kel = task.kode_kelurahan
+    same_membership = (  # one filter() call: every condition holds for the same membership row
+        (Q(memberships__organisation__in=offices) | Q(memberships__organisation__partner_of__in=offices))
+        & Q(memberships__role=Role.RELAWAN, memberships__active=True)
+        & Q(memberships__wilayah__in=[kel[:n] for n in (2, 4, 6, 10) if len(kel) >= n])
+        & (Q(memberships__rw=None) | Q(memberships__rw=task.rw))
+        & (Q(memberships__rt=None) | Q(memberships__rt=task.rt))
+    )
+    return get_user_model().objects.filter(same_membership).distinct()

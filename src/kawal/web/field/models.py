@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kawal.web.photos.models import photo_storage
+
 
 class FieldTask(models.Model):
     class Status(models.TextChoices):
@@ -57,6 +59,12 @@ class Visit(models.Model):
     recorded_at = models.DateTimeField(_("waktu kunjungan"))
     pantarlih_visited = models.CharField(_("Pantarlih datang?"), max_length=12, choices=Seen.choices)
     sticker = models.CharField(_("stiker coklit ada?"), max_length=12, choices=Seen.choices)
+    # Bawaslu's 2024 coklit oversight categories ("" on visits recorded before they were asked).
+    joki = models.CharField(_("orang lain yang mencoklit (joki)?"), max_length=12, choices=Seen.choices, blank=True)
+    sk_shown = models.CharField(
+        _("Pantarlih menunjukkan SK/tanda pengenal?"), max_length=12, choices=Seen.choices, blank=True
+    )
+    pantarlih_date = models.DateField(_("tanggal coklit"), null=True, blank=True)
     residents = models.PositiveSmallIntegerField(_("jumlah penghuni dewasa"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     latitude = models.FloatField(null=True, blank=True)  # evidence metadata, never shown to others
@@ -108,7 +116,8 @@ class VoterCheck(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     tms = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-8, KPU's order
     field = models.CharField(max_length=32, blank=True)
-    value = models.CharField(max_length=200, blank=True)
+    value = models.CharField(max_length=200, blank=True)  # a corrected NIK/NKK: its masked form only
+    value_encrypted = models.TextField(blank=True)  # a corrected NIK/NKK in full, for KPU (AES-GCM)
     note = models.TextField(blank=True)
 
 
@@ -121,15 +130,74 @@ class VisitPhoto(models.Model):
 
 
 class NewVoter(models.Model):
-    """An eligible person met at the household who is not on the list."""
+    """An eligible person met at the household who is not on the list, with what the PPS needs to add them
+    (the columns of KPU's list). NIK and NKK are encrypted with a keyed hash and a masked form, like a listed
+    voter's; birth place and date, address and disability are encrypted together (``personal``). ``tanggal_lahir``
+    and ``alamat`` are only read from records made before that."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="new_voters")
     nama = models.CharField(max_length=200)
     nik_masked = models.CharField(max_length=20, blank=True)
     nik_encrypted = models.TextField(blank=True)
     nik_hash = models.CharField(max_length=64, blank=True)
+    nkk_masked = models.CharField(max_length=20, blank=True)
+    nkk_encrypted = models.TextField(blank=True)
+    nkk_hash = models.CharField(max_length=64, blank=True)
+    personal_encrypted = models.TextField(blank=True)
+    jenis_kelamin = models.CharField(max_length=1, blank=True)
+    status_kawin = models.CharField(max_length=1, blank=True)
+    rt = models.PositiveSmallIntegerField(null=True, blank=True)
+    rw = models.PositiveSmallIntegerField(null=True, blank=True)
+    ktp_el = models.CharField(max_length=1, blank=True)
+    complete = models.BooleanField(default=False)  # every field KPU needs was given and checked
     tanggal_lahir = models.DateField(null=True, blank=True)
     alamat = models.CharField(max_length=255, blank=True)
+
+    @property
+    def personal(self) -> dict:
+        """Birth place and date (ISO), address and disability codes, decrypted."""
+        import json
+
+        from kawal.web.crypto import decrypt
+
+        found = json.loads(decrypt(self.personal_encrypted) or "{}")
+        found.setdefault("tanggal_lahir", self.tanggal_lahir.isoformat() if self.tanggal_lahir else "")
+        found.setdefault("alamat", self.alamat)
+        return found
+
+
+class IdentityDocument(models.Model):
+    """A photo of a new voter's KTP-el or KK, kept only with the person's recorded consent: who gave it, when
+    and how. The file is encrypted at rest (AES-GCM, the field key); only KPU roles of the kelurahan see it, and
+    only once the tanggapan item it supports has been sent. Retention erases the file and the consent name."""
+
+    class Kind(models.TextChoices):
+        KTP_EL = "ktp_el", _("KTP-el")
+        KK = "kk", _("Kartu Keluarga")
+
+    class Giver(models.TextChoices):
+        SELF = "sendiri", _("orang itu sendiri")
+        HEAD = "kepala_keluarga", _("kepala keluarga")
+        FAMILY = "keluarga", _("anggota keluarga lain yang dewasa")
+
+    class Method(models.TextChoices):
+        SPOKEN = "lisan", _("lisan, disaksikan relawan")
+        PAPER = "tertulis", _("tanda tangan di formulir kertas")
+        SCREEN = "layar", _("centang persetujuan di layar ponsel")
+
+    new_voter = models.ForeignKey(NewVoter, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("jenis dokumen"), max_length=8, choices=Kind.choices)
+    file = models.FileField(storage=photo_storage, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)  # of the clear bytes: the evidence's fingerprint
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    consent_giver = models.CharField(_("yang memberi persetujuan"), max_length=16, choices=Giver.choices)
+    consent_name_encrypted = models.TextField(blank=True)
+    consent_method = models.CharField(_("cara persetujuan"), max_length=8, choices=Method.choices)
+    consent_at = models.DateTimeField(_("waktu persetujuan"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
 
 class Tanggapan(models.Model):
@@ -167,8 +235,40 @@ class TanggapanItem(models.Model):
     category = models.CharField(max_length=24, choices=Category.choices)
     voter = models.ForeignKey("voters.Voter", null=True, blank=True, on_delete=models.PROTECT)
     new_voter = models.ForeignKey(NewVoter, null=True, blank=True, on_delete=models.PROTECT)
-    detail = models.TextField()
+    detail = models.TextField()  # with any NIK/NKK masked
+    detail_encrypted = models.TextField(blank=True)  # the detail with a corrected NIK/NKK in full, for KPU
     evidence = models.TextField(help_text="visit ids and the SHA-256 prefixes of their photos")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     kpu_answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+
+class DukcapilReferral(models.Model):
+    """Two or more different people under one NIK (NIK_GANDA confirmed in the field) referred to Dukcapil for a
+    new NIK, tracked to its answer. Until Dukcapil issues one, Sidalih keeps striking one of them as TMS 2."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("surat disusun")
+        SENT = "sent", _("dikirim ke Dukcapil")
+        ANSWERED = "answered", _("dijawab Dukcapil")
+
+    voter_list = models.ForeignKey("voters.VoterList", on_delete=models.PROTECT, related_name="referrals")
+    kode_kelurahan = models.CharField(max_length=10)
+    nik_hash = models.CharField(max_length=64)
+    nik_masked = models.CharField(max_length=20)
+    nik_encrypted = models.TextField()
+    voters = models.ManyToManyField("voters.Voter", related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    letter_number = models.CharField(_("nomor surat"), max_length=60, blank=True)
+    sent_on = models.DateField(_("tanggal kirim"), null=True, blank=True)
+    answered_on = models.DateField(_("tanggal jawaban"), null=True, blank=True)
+    answer = models.TextField(_("jawaban Dukcapil"), blank=True)
+
+    unscoped = models.Manager()
+
+    class Meta:
+        default_manager_name = "unscoped"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["voter_list", "nik_hash"], name="one_referral_per_nik")]

@@ -71,6 +71,8 @@ def second_look(visits: QuerySet, reviewer: object, limit: int = 20) -> list[Vis
     candidates = candidates.exclude(reviewed_by=reviewer).exclude(relawan=reviewer)
     waiting = [v for v in candidates if needs_second_approval(v) and not invited(reviewer, v.relawan_id)]
     sampled = [v for v in candidates if v.sampled_for_recheck and v not in waiting]
+    for visit in waiting:
+        visit.awaits_second_approval = True  # the page says why this one is here
     return (waiting + sampled)[:limit]
 
 

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from django.db import transaction
 
 from kawal.engine.elections import tms_table
+from kawal.web.crypto import decrypt, encrypt
 from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest
 from kawal.web.voters.models import Voter, VoterList
@@ -33,6 +34,41 @@ def tms_words(code: int) -> str:
 
 
 HEADERS = ("No", "Kategori", "Nama", "NIK (tersamar)", "RT/RW", "TPS", "Uraian", "Bukti (kunjungan)", "Status")
+# KPU's form for public responses: one line per person, in the columns of the list (Model A-Daftar Pemilih), then
+# the kind of response, what it says, the evidence and the PPS's answer.
+FORM_HEADERS = (
+    "No",
+    "NKK",
+    "NIK",
+    "Nama",
+    "Tempat Lahir",
+    "Tanggal Lahir",
+    "Jenis Kelamin (L/P)",
+    "Status Perkawinan (B/S/P)",
+    "Alamat",
+    "RT",
+    "RW",
+    "Disabilitas",
+    "KTP-el (S/B)",
+    "TPS",
+    "Jenis Tanggapan",
+    "Uraian",
+    "Bukti",
+    "Status",
+    "Jawaban KPU",
+)
+# The same columns with short names, for the narrow columns of a printed page.
+SHORT = {
+    "Jenis Kelamin (L/P)": "L/P",
+    "Status Perkawinan (B/S/P)": "Kawin",
+    "KTP-el (S/B)": "KTP-el",
+    "Disabilitas": "Disab.",
+}
+PDF_HEADERS = tuple(SHORT.get(h, h) for h in FORM_HEADERS)
+NEW_VOTER_DETAIL = {
+    True: "Pemilih baru, data lengkap untuk dimasukkan",
+    False: "Pemilih baru, data belum lengkap (lengkapi sebelum dikirim)",
+}
 
 
 def _approved(voter_list: VoterList, kode_kelurahan: str) -> object:
@@ -74,17 +110,19 @@ def compile_tanggapan(
                 tanggapan=tanggapan,
                 category=TanggapanItem.Category.NOT_REGISTERED,
                 new_voter=person,
-                detail=f"{person.nama}, lahir {person.tanggal_lahir or '-'}, {person.alamat}".strip(", "),
+                detail=NEW_VOTER_DETAIL[person.complete],  # the person's data sits in its own encrypted columns
                 evidence=_evidence([person.visit_id], None, photos),
             )
         )
     for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.CORRECT):
+        full = f"{check.field}: {decrypt(check.value_encrypted)}" if check.value_encrypted else ""
         items.append(
             TanggapanItem(
                 tanggapan=tanggapan,
                 category=TanggapanItem.Category.CORRECT,
                 voter_id=check.voter_id,
-                detail=f"{check.field}: {check.value}",
+                detail=f"{check.field}: {check.value}",  # a NIK/NKK in its masked form
+                detail_encrypted=encrypt(full),
                 evidence=_evidence([check.visit_id], check.voter_id, photos),
             )
         )
@@ -106,7 +144,12 @@ def compile_tanggapan(
     return tanggapan
 
 
-def rows(tanggapan: Tanggapan) -> list[tuple]:
+def item_detail(item: TanggapanItem, reveal: bool) -> str:
+    """What the item says; a corrected NIK/NKK in full for KPU only."""
+    return decrypt(item.detail_encrypted) if reveal and item.detail_encrypted else item.detail
+
+
+def rows(tanggapan: Tanggapan, reveal: bool = False) -> list[tuple]:
     """The table of the submission, one row per item, NIK masked."""
     items = tanggapan.items.select_related("voter", "new_voter").order_by("category", "pk")
     out = []
@@ -122,7 +165,7 @@ def rows(tanggapan: Tanggapan) -> list[tuple]:
                 person.nik_masked if person else "",
                 rt_rw,
                 tps,
-                item.detail,
+                item_detail(item, reveal),
                 item.evidence,
                 item.get_status_display(),
             )
@@ -130,11 +173,109 @@ def rows(tanggapan: Tanggapan) -> list[tuple]:
     return out
 
 
+def _birth(born: date | str | None, reveal: bool) -> str:
+    """DD-MM-YYYY; with the day and month hidden, as published lists print it, for those who are not KPU."""
+    if not born:
+        return ""
+    born = date.fromisoformat(born) if isinstance(born, str) else born
+    return f"{born:%d-%m-%Y}" if reveal else f"**-**-{born:%Y}"
+
+
+def _listed(voter: Voter, reveal: bool) -> list[str]:
+    return [
+        decrypt(voter.nkk_encrypted) if reveal else voter.nkk_masked,
+        decrypt(voter.nik_encrypted) if reveal else voter.nik_masked,
+        voter.nama,
+        voter.tempat_lahir,
+        _birth(voter.tanggal_lahir, reveal),
+        voter.jenis_kelamin,
+        voter.status_kawin,
+        voter.alamat,
+        f"{voter.rt:03d}" if voter.rt else "",
+        f"{voter.rw:03d}" if voter.rw else "",
+        voter.disabilitas if reveal else "",
+        "",  # the list carries no KTP-el column in kawal's store
+        str(voter.tps or ""),
+    ]
+
+
+def _new(person: NewVoter, reveal: bool) -> list[str]:
+    personal = person.personal
+    return [
+        decrypt(person.nkk_encrypted) if reveal else person.nkk_masked,
+        decrypt(person.nik_encrypted) if reveal else person.nik_masked,
+        person.nama,
+        personal.get("tempat_lahir", ""),
+        _birth(personal.get("tanggal_lahir"), reveal),
+        person.jenis_kelamin,
+        person.status_kawin,
+        personal.get("alamat", ""),
+        f"{person.rt:03d}" if person.rt else "",
+        f"{person.rw:03d}" if person.rw else "",
+        ",".join(str(c) for c in personal.get("disabilitas", [])) if reveal else "",
+        person.ktp_el,
+        "",
+    ]
+
+
+def people_rows(tanggapan: Tanggapan, reveal: bool = False) -> list[list[str]]:
+    """KPU's form: one line per person, the person's items joined. ``reveal`` (KPU roles only) shows NIK, NKK,
+    birth dates and disability in full; everyone else sees them as published lists do."""
+    items = tanggapan.items.select_related("voter", "new_voter").order_by("category", "pk")
+    people: dict[tuple[str, int], list[TanggapanItem]] = {}
+    for item in items:
+        key = ("v", item.voter_id) if item.voter_id else ("n", item.new_voter_id or -item.pk)
+        people.setdefault(key, []).append(item)
+    out = []
+    for number, group in enumerate(people.values(), start=1):
+        first = group[0]
+        if first.voter:
+            person = _listed(first.voter, reveal)
+        elif first.new_voter:
+            person = _new(first.new_voter, reveal)
+        else:
+            person = [""] * 13
+        joined = [
+            "; ".join(dict.fromkeys(str(i.get_category_display()) for i in group)),
+            "; ".join(item_detail(i, reveal) for i in group),
+            "; ".join(i.evidence for i in group if i.evidence),
+            "; ".join(dict.fromkeys(str(i.get_status_display()) for i in group)),
+            "; ".join(i.kpu_answer for i in group if i.kpu_answer),
+        ]
+        out.append([str(number), *person, *joined])
+    return out
+
+
+def period_text(tanggapan: Tanggapan) -> str:
+    return f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {_day(tanggapan.deadline)}"
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%d-%m-%Y}" if value else "-"
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet reads a cell starting with = + - @ as a formula: such text is quoted."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(tanggapan: Tanggapan, kelurahan_name: str, reveal: bool = False) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title(tanggapan, kelurahan_name)])
+    writer.writerow([period_text(tanggapan)])
+    writer.writerow(FORM_HEADERS)
+    writer.writerows([_cell(v) for v in row] for row in people_rows(tanggapan, reveal))
+    return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads the names right
+
+
 def title(tanggapan: Tanggapan, kelurahan_name: str) -> str:
     return f"TANGGAPAN MASYARAKAT ATAS DAFTAR PEMILIH — KELURAHAN {kelurahan_name.upper()} ({tanggapan.kode_kelurahan})"
 
 
-def to_xlsx(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
+def to_xlsx(tanggapan: Tanggapan, kelurahan_name: str, reveal: bool = False) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -142,38 +283,46 @@ def to_xlsx(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
     sheet = book.add_worksheet("Tanggapan")
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, title(tanggapan, kelurahan_name), bold)
-    sheet.write(1, 0, f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}")
-    sheet.write_row(3, 0, HEADERS, bold)
-    for i, row in enumerate(rows(tanggapan), start=4):
-        sheet.write_row(i, 0, [str(v) for v in row])
+    sheet.write(1, 0, period_text(tanggapan))
+    sheet.write_row(3, 0, FORM_HEADERS, bold)
+    for i, row in enumerate(people_rows(tanggapan, reveal), start=4):
+        for j, value in enumerate(row):
+            sheet.write_string(i, j, value)  # text: a NIK must not turn into a number Excel rounds
     sheet.set_column(0, 0, 5)
-    sheet.set_column(1, 8, 22)
+    sheet.set_column(1, len(FORM_HEADERS) - 1, 18)
     book.close()
     return buffer.getvalue()
 
 
-def to_pdf(tanggapan: Tanggapan, kelurahan_name: str) -> bytes:
+def to_pdf(tanggapan: Tanggapan, kelurahan_name: str, reveal: bool = False) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
-    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title="Tanggapan masyarakat", pageCompression=0)
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title="Tanggapan masyarakat",
+        pageCompression=0,
+        leftMargin=20,
+        rightMargin=20,
+    )
     cell = styles["BodyText"]
+    small = ParagraphStyle("small", parent=cell, fontSize=6, leading=7)
     # Every text is escaped: ReportLab reads a Paragraph as markup, and relawan type names and notes (a
     # "<img src=...>" would be fetched from disk, a stray "<b>" breaks the build).
-    data = [list(HEADERS)] + [[Paragraph(escape(str(v)), cell) for v in row] for row in rows(tanggapan)]
-    table = Table(data, repeatRows=1, colWidths=[25, 120, 110, 95, 45, 35, 190, 70, 60])
+    data = [[Paragraph(escape(str(v)), small) for v in row] for row in [PDF_HEADERS, *people_rows(tanggapan, reveal)]]
+    widths = [16, 56, 56, 72, 38, 36, 16, 22, 60, 16, 16, 30, 22, 18, 56, 72, 70, 40, 50]
+    table = Table(data, repeatRows=1, colWidths=widths)
     table.setStyle(
         TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)])
     )
     story = [
         Paragraph(escape(title(tanggapan, kelurahan_name)), styles["Heading2"]),
-        Paragraph(
-            escape(f"Disusun {tanggapan.created_at:%d-%m-%Y}; batas masa tanggapan {tanggapan.deadline or '-'}"), cell
-        ),
+        Paragraph(escape(period_text(tanggapan)), cell),
         Spacer(1, 8),
         table,
     ]

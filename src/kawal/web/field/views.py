@@ -7,25 +7,44 @@ from itertools import groupby
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 
+from kawal.engine.elections import DEFAULT as DEFAULT_ELECTION
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
-from kawal.web.field.assign import assign_open_tasks
-from kawal.web.field.models import FieldTask, TanggapanItem, Visit
+from kawal.web.field.assign import assign_open_tasks, covering_relawan
+from kawal.web.field.documents import visible_documents
+from kawal.web.field.models import FieldTask, TanggapanItem, Visit, VoterCheck
 from kawal.web.field.progress import progress, reminders_for, scoped_tanggapan
-from kawal.web.field.review import ReviewError, agreement, confirmations_needed, confirmed_tms, latest, recheck, review
-from kawal.web.field.tanggapan import TMS, compile_tanggapan, rows, to_pdf, to_xlsx
+from kawal.web.field.review import (
+    ReviewError,
+    agreement,
+    confirmations_needed,
+    confirmed_tms,
+    latest,
+    recheck,
+    review,
+    second_look,
+)
+from kawal.web.field.tanggapan import (
+    FORM_HEADERS,
+    TMS,
+    compile_tanggapan,
+    people_rows,
+    rows,
+    to_csv,
+    to_pdf,
+    to_xlsx,
+)
 from kawal.web.field.visits import CORRECTABLE, household_voters
 from kawal.web.voters import maps
 from kawal.web.voters.models import Voter, VoterList
@@ -46,21 +65,41 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit form of one task, laid out for a phone; field.js keeps the record until it is sent."""
-    task = get_object_or_404(FieldTask.unscoped.prefetch_related("findings"), pk=pk, assigned_to=request.user)
+    # Through the scope: a deactivated membership opens no task, even one still assigned to the user.
+    mine = Scope.for_user(request.user).tasks(FieldTask.unscoped.filter(assigned_to=request.user))
+    task = get_object_or_404(mine.prefetch_related("findings"), pk=pk)
     voters = Voter.unscoped.filter(pk__in=household_voters(task)).order_by("nama")
     findings: dict[int, list[str]] = {}
     for finding in task.findings.all():
         findings.setdefault(finding.voter_id, []).append(finding.check_code)
-    rows = [{"voter": v, "checks": findings.get(v.pk, [])} for v in voters]
-    context = {"task": task, "rows": rows, "tms": TMS_LABELS, "fields": CORRECTABLE, "seen": Visit.Seen.choices}
+    rows = [{"voter": v, "checks": findings.get(v.pk, []), "age": age_of(v)} for v in voters]
+    context = {
+        "task": task,
+        "rows": rows,
+        "tms": TMS_LABELS,
+        "fields": CORRECTABLE,
+        "seen": Visit.Seen.choices,
+        "outcomes": VoterCheck.Outcome.choices,
+    }
     return render(request, "field/visit.html", context)
+
+
+def age_of(voter: Voter, today: date | None = None) -> int | None:
+    """Age in whole years, from the birth date, else the list's ``usia`` (published lists hide the date): what a
+    relawan needs to judge "ada dan benar" without seeing the date itself."""
+    born = voter.tanggal_lahir
+    if born is None:
+        return voter.usia
+    today = today or timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """My open tasks, grouped by RT and household, each with the findings to verify."""
     tasks = (
-        FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN)
+        Scope.for_user(request.user)
+        .tasks(FieldTask.unscoped.filter(assigned_to=request.user, status=FieldTask.Status.OPEN))
         .select_related("sample_unit")
         .prefetch_related("findings__voter")
         .order_by("kode_kelurahan", "rw", "rt", "alamat", "pk")
@@ -69,7 +108,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         {"kode_kelurahan": kel, "rw": rw, "rt": rt, "tasks": list(items)}
         for (kel, rw, rt), items in groupby(tasks, key=lambda t: (t.kode_kelurahan, t.rw, t.rt))
     ]
-    return render(request, "field/my_tasks.html", {"groups": groups, "count": sum(len(g["tasks"]) for g in groups)})
+    count = sum(len(g["tasks"]) for g in groups)
+    return render(request, "field/my_tasks.html", {"groups": groups, "count": count, "today": timezone.localdate()})
 
 
 def _managed(request: HttpRequest) -> tuple[Scope, object]:
@@ -100,17 +140,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: object, scope: Scope, task: FieldTask, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         offices = {m.organisation.kpu_office for m in scope.memberships}
-        relawan = (
-            get_user_model()
-            .objects.filter(
-                Q(memberships__organisation__in=offices) | Q(memberships__organisation__partner_of__in=offices),
-                memberships__role=Role.RELAWAN,
-                memberships__active=True,
-                memberships__wilayah__startswith=task.kode_kelurahan[:6],
-            )
-            .distinct()
-        )
-        self.fields["assigned_to"].queryset = relawan
+        self.fields["assigned_to"].queryset = covering_relawan(task, offices)  # only relawan of the task's RT
 
 
 @login_required
@@ -214,13 +244,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     _scope, tasks = _managed(request)
     visits = _scoped_visits(tasks)
     waiting = latest(visits).filter(review=Visit.Review.SUBMITTED).order_by("received_at")[:50]
-    to_recheck = [
-        v
-        for v in latest(visits)
-        .filter(review=Visit.Review.APPROVED, recheck_agrees=None)
-        .exclude(reviewed_by=request.user)
-        if v.sampled_for_recheck and v.relawan_id != request.user.pk
-    ][:20]
+    to_recheck = second_look(visits, request.user)  # waiting for an independent approval first, then the sample
     context = {
         "waiting": waiting,
         "to_recheck": to_recheck,
@@ -261,21 +285,32 @@ def tanggapan_list(request: HttpRequest) -> HttpResponse:
         covered = any(kode.startswith(m.wilayah) and m.role in MANAGERS for m in scope.memberships)
         if voter_list is None or len(kode) != 10 or not covered:
             return HttpResponse("kelurahan di luar wilayah Anda", status=400)
-        made = compile_tanggapan(voter_list, kode, request.user, _deadline(request.POST.get("deadline", "")))
+        office = voter_list.organisation.kpu_office
+        made = compile_tanggapan(voter_list, kode, request.user, _deadline(request.POST.get("deadline", ""), office))
         record("tanggapan.compiled", request=request, obj=made, items=made.items.count())
         return redirect("tanggapan_detail", pk=made.pk)
-    context = {"all": scoped_tanggapan(scope), "default_deadline": _deadline("")}
+    offices = {m.organisation.kpu_office for m in scope.memberships}
+    default = _deadline("", next(iter(offices), None))
+    context = {"all": scoped_tanggapan(scope), "default_deadline": default}
     return render(request, "field/tanggapan_list.html", context)
 
 
-def _deadline(text: str) -> date:
-    """The end of the response period: the date given, or by default the period's length from today (KPU's
-    2024 period, 18-27 August, was ten days)."""
+def _deadline(text: str, office: object = None) -> date:
+    """The end of the response period: the date given, or by default ten days from the DPS posting of the
+    office's latest election that has one (2024: 18-27 August), else of the default election's facts."""
     try:
         return date.fromisoformat(text)
     except ValueError:
-        days = int(getattr(settings, "KAWAL_TANGGAPAN_DAYS", 10))
-        return timezone.localdate() + timedelta(days=days - 1)
+        pass
+    from kawal.web.participation.models import Election
+
+    election = (
+        Election.objects.filter(organisation=office, dps_posted_on__isnull=False).order_by("-held_on").first()
+        if office is not None
+        else None
+    )
+    period = election.response_period() if election else DEFAULT_ELECTION.response_period()
+    return period[1] if period else timezone.localdate() + timedelta(days=DEFAULT_ELECTION.response_days - 1)
 
 
 @login_required
@@ -285,7 +320,7 @@ def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
     if request.method == "POST" and "deadline" in request.POST:
         old = tanggapan.deadline
-        tanggapan.deadline = _deadline(request.POST["deadline"])
+        tanggapan.deadline = _deadline(request.POST["deadline"], tanggapan.voter_list.organisation.kpu_office)
         tanggapan.save(update_fields=["deadline"])
         record("tanggapan.deadline", request=request, obj=tanggapan, old=str(old), new=str(tanggapan.deadline))
         return redirect("tanggapan_detail", pk=tanggapan.pk)
@@ -305,9 +340,14 @@ def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "tanggapan": tanggapan,
         "kelurahan_name": unit.name if unit else "",
-        "rows": list(zip(tanggapan.items.order_by("category", "pk"), rows(tanggapan), strict=True)),
+        "rows": list(zip(tanggapan.items.order_by("category", "pk"), rows(tanggapan, is_kpu), strict=True)),
+        "people": people_rows(tanggapan, is_kpu),
+        "headers": FORM_HEADERS,
         "is_kpu": is_kpu,
+        "documents": visible_documents(tanggapan, request.user),
     }
+    if is_kpu:  # KPU sees NIK/NKK and birth dates in full: that is a view of personal data
+        record("tanggapan.viewed_full", request=request, obj=tanggapan)
     return render(request, "field/tanggapan_detail.html", context)
 
 
@@ -317,11 +357,17 @@ def tanggapan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
     unit = wilayah_registry().get(tanggapan.kode_kelurahan)
     name = unit.name if unit else tanggapan.kode_kelurahan
+    reveal = any(m.role in KPU_ROLES for m in scope.memberships)  # full NIK/NKK for KPU only
     if kind == "xlsx":
-        body, mime = to_xlsx(tanggapan, name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = to_xlsx(tanggapan, name, reveal)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif kind == "csv":
+        body, mime = to_csv(tanggapan, name, reveal), "text/csv; charset=utf-8"
+    elif kind == "pdf":
+        body, mime = to_pdf(tanggapan, name, reveal), "application/pdf"
     else:
-        body, mime = to_pdf(tanggapan, name), "application/pdf"
-    record("tanggapan.exported", request=request, obj=tanggapan, kind=kind)
+        raise Http404
+    record("tanggapan.exported", request=request, obj=tanggapan, kind=kind, full=reveal)
     response = HttpResponse(body, content_type=mime)
     response["Content-Disposition"] = (
         f'attachment; filename="tanggapan-{tanggapan.kode_kelurahan}-{tanggapan.pk}.{kind}"'

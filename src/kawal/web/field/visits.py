@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 
 from kawal.engine.elections import tms_table
-from kawal.engine.nik import mask, parse_nik
+from kawal.engine.new_voter import NewVoterData
+from kawal.engine.new_voter import problems as new_voter_problems
+from kawal.engine.nik import mask, parse_nik, parse_nkk
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, VoterCheck
@@ -31,6 +34,7 @@ CORRECTABLE = (
 )
 
 
+NUMBERS = ("nik", "nkk")  # corrections of these are stored encrypted and shown masked to all but KPU
 MAX_RESIDENTS = 99  # adults in one household; the form's own maximum
 
 
@@ -50,10 +54,31 @@ class CheckIn:
 
 @dataclass(frozen=True)
 class NewVoterIn:
+    """A person not on the list. Older clients send the first four fields only; such a record is kept but marked
+    incomplete in the tanggapan. With ``complete`` every field KPU needs is required (the web form's case)."""
+
     nama: str
     nik: str = ""
     tanggal_lahir: date | None = None
     alamat: str = ""
+    nkk: str = ""
+    tempat_lahir: str = ""
+    jenis_kelamin: str = ""
+    status_kawin: str = ""
+    rt: int | None = None
+    rw: int | None = None
+    disabilitas: tuple[int, ...] = ()
+    ktp_el: str = ""
+    complete: bool = False
+
+    def data(self) -> NewVoterData:
+        fields = {k: v for k, v in asdict(self).items() if k != "complete"}
+        fields["disabilitas"] = tuple(self.disabilitas)
+        return NewVoterData(**{k: v.strip().upper() if isinstance(v, str) else v for k, v in fields.items()})
+
+    def filled(self) -> bool:
+        """Whether every field KPU needs is there and valid (checked without requiring it)."""
+        return not new_voter_problems(self.data(), complete=True)
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,9 @@ class VisitIn:
     recorded_at: datetime
     pantarlih_visited: str
     sticker: str
+    joki: str = ""  # Bawaslu's categories: someone else did the coklit; the Pantarlih showed SK/ID; the date
+    sk_shown: str = ""
+    pantarlih_date: date | None = None
     residents: int | None = None
     note: str = ""
     latitude: float | None = None
@@ -89,6 +117,10 @@ def _validate_check(task: FieldTask, check: CheckIn, household: set[int]) -> Non
         raise VisitError(f"voter {check.voter_id}: TMS perlu catatan bukti")
     if check.outcome == VoterCheck.Outcome.CORRECT and (check.field not in CORRECTABLE or not check.value.strip()):
         raise VisitError(f"voter {check.voter_id}: sebutkan kolom ({', '.join(CORRECTABLE)}) dan nilai yang benar")
+    if check.outcome == VoterCheck.Outcome.CORRECT and check.field in NUMBERS:
+        parsed = parse_nik(check.value) if check.field == "nik" else parse_nkk(check.value)
+        if not parsed.valid:  # the number itself stays out of the message
+            raise VisitError(f"voter {check.voter_id}: {check.field.upper()} perbaikan tidak sah")
 
 
 def household_voters(task: FieldTask) -> set[int]:
@@ -117,9 +149,12 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
     household = household_voters(task) if _names_voters(data) else set()
     for check in data.checks:
         _validate_check(task, check, household)
+    _validate_oversight(data)
     for number, person in enumerate(data.new_voters, start=1):
         if person.nik and not parse_nik(person.nik).valid:  # the name and the NIK stay out of the message
             raise VisitError(f"pemilih baru ke-{number}: NIK tidak sah ({nik_problem(person.nik)})")
+        for name, message in new_voter_problems(person.data(), complete=person.complete):
+            raise VisitError(f"pemilih baru ke-{number}, {name}: {message}")
     photos = _photos(data.photos, relawan, household)
     try:
         with transaction.atomic():
@@ -136,6 +171,14 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
             raise VisitError("kunjungan tidak tersimpan: versi yang diganti sudah diganti kiriman lain") from None
         return won, False
     return visit, True
+
+
+def _validate_oversight(data: VisitIn) -> None:
+    for name in ("joki", "sk_shown"):
+        if getattr(data, name) not in ("", *Visit.Seen.values):
+            raise VisitError(f"{name}: ya, tidak atau tidak_tahu")
+    if data.pantarlih_date and data.pantarlih_date > data.recorded_at.date():
+        raise VisitError("pantarlih_date: tanggal coklit sesudah tanggal kunjungan")
 
 
 def _replaced(task: FieldTask, relawan: object, pk: int | None) -> Visit | None:
@@ -181,6 +224,9 @@ def _store(task: FieldTask, relawan: object, data: VisitIn, supersedes: Visit | 
         recorded_at=data.recorded_at,
         pantarlih_visited=data.pantarlih_visited,
         sticker=data.sticker,
+        joki=data.joki,
+        sk_shown=data.sk_shown,
+        pantarlih_date=data.pantarlih_date,
         residents=data.residents,
         note=data.note,
         latitude=data.latitude,
@@ -194,22 +240,39 @@ def _store(task: FieldTask, relawan: object, data: VisitIn, supersedes: Visit | 
             outcome=c.outcome,
             tms=c.tms if c.outcome == VoterCheck.Outcome.TMS else None,  # a category belongs to a TMS claim only
             field=c.field,
-            value=c.value,
+            value=mask(c.value.strip()) if c.field in NUMBERS else c.value,  # the full number: encrypted only
+            value_encrypted=encrypt(c.value.strip()) if c.field in NUMBERS else "",
             note=c.note,
         )
         for c in data.checks
     )
-    NewVoter.objects.bulk_create(
-        NewVoter(
-            visit=visit,
-            nama=p.nama,
-            nik_masked=mask(p.nik),
-            nik_encrypted=encrypt(p.nik),
-            nik_hash=keyed_hash(p.nik),
-            tanggal_lahir=p.tanggal_lahir,
-            alamat=p.alamat,
-        )
-        for p in data.new_voters
-    )
+    NewVoter.objects.bulk_create(_new_voter(visit, p) for p in data.new_voters)
     FieldTask.unscoped.filter(pk=task.pk).update(status=FieldTask.Status.DONE)
     return visit
+
+
+def _new_voter(visit: Visit, person: NewVoterIn) -> NewVoter:
+    clean = person.data()
+    personal = {
+        "tempat_lahir": clean.tempat_lahir,
+        "tanggal_lahir": clean.tanggal_lahir.isoformat() if clean.tanggal_lahir else "",
+        "alamat": clean.alamat,
+        "disabilitas": list(clean.disabilitas),
+    }
+    return NewVoter(
+        visit=visit,
+        nama=clean.nama,
+        nik_masked=mask(clean.nik),
+        nik_encrypted=encrypt(clean.nik),
+        nik_hash=keyed_hash(clean.nik),
+        nkk_masked=mask(clean.nkk),
+        nkk_encrypted=encrypt(clean.nkk),
+        nkk_hash=keyed_hash(clean.nkk),
+        personal_encrypted=encrypt(json.dumps(personal)),
+        jenis_kelamin=clean.jenis_kelamin,
+        status_kawin=clean.status_kawin,
+        rt=clean.rt,
+        rw=clean.rw,
+        ktp_el=clean.ktp_el,
+        complete=person.filled(),
+    )

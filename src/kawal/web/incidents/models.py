@@ -70,6 +70,7 @@ class Report(models.Model):
     register_number = models.CharField(_("nomor registrasi Bawaslu"), max_length=100, blank=True)
     recorded_at = models.DateTimeField()  # on the phone
     received_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)  # personal data erased by retention (retention.py)
 
     unscoped = models.Manager()  # jobs and intake only; pages go through access.py
 
@@ -209,6 +210,29 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
 
 
+class CategoryChange(models.Model):
+    """A coordinator's correction of a report's category (a relawan picked the wrong one, or a chat answer was a
+    slip), with its reason; the action log holds the same change by codes."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="category_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    old = models.CharField(max_length=40)
+    new = models.CharField(max_length=40)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    @property
+    def old_label(self) -> str:
+        return categories.label(self.old)
+
+    @property
+    def new_label(self) -> str:
+        return categories.label(self.new)
+
+
 class ReporterProfile(models.Model):
     """The identity a relawan reports under (Model A.1 asks for it), entered once, encrypted."""
 
@@ -289,7 +313,12 @@ class Conversation(models.Model):
 
 
 class ChatMedia(models.Model):
-    """A photo sent in a conversation: fetched from the messenger on the task queue, then kept as a Photo."""
+    """A photo sent in a conversation: fetched from the messenger on the task queue, then kept as a Photo. Either
+    evidence of a report, or a page of the C.Hasil of the TPS the sender guards (``election`` and ``kode_tps``)."""
+
+    class Purpose(models.TextChoices):
+        EVIDENCE = "bukti", _("bukti laporan")
+        C_HASIL = "c_hasil", _("formulir C.Hasil")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="media")
     message_id = models.CharField(max_length=128, unique=True)
@@ -297,6 +326,11 @@ class ChatMedia(models.Model):
     mime = models.CharField(max_length=64, blank=True)
     photo = models.ForeignKey("photos.Photo", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     error = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.EVIDENCE)
+    election = models.ForeignKey(
+        "participation.Election", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kode_tps = models.CharField(max_length=13, blank=True)
 
 
 class Outbox(models.Model):

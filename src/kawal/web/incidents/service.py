@@ -18,6 +18,7 @@ from kawal.web.crypto import decrypt, encrypt
 from kawal.web.incidents import access, categories
 from kawal.web.incidents.models import (
     CLOSED,
+    CategoryChange,
     Confirmation,
     Evidence,
     Media,
@@ -277,6 +278,27 @@ def _set_status(report: Report, user: object, new: str, reason: str, request: ob
         report.save(update_fields=["status", *detail.pop("fields", [])])
         StatusChange.objects.create(report=report, user=user, old=old, new=new, reason=reason)
         record("incident.status", request=request, user=user, obj=report, old=old, new=new, **detail)
+
+
+def change_category(report: Report, user: object, new: str, reason: str, request: object = None) -> CategoryChange:
+    """A coordinator corrects the category (the relawan picked the wrong one, or a chat answer was a slip). Only
+    before the report leaves for Bawaslu: after that the Model A.1 that was sent is what counts. Confirmations stay:
+    they confirm what happened, not its label."""
+    if report.status not in (Report.Status.RECEIVED, Report.Status.VERIFIED):
+        raise ReportError("jenis pelanggaran hanya dapat dikoreksi sebelum laporan diteruskan ke Bawaslu")
+    if new not in categories.by_code():
+        raise ReportError(f"jenis pelanggaran '{new}' tidak dikenal")
+    if new == report.category:
+        raise ReportError("jenis pelanggaran tidak berubah")
+    if not reason.strip():
+        raise ReportError("alasan wajib diisi")
+    old = report.category
+    with transaction.atomic():
+        report.category = new
+        report.save(update_fields=["category"])
+        change = CategoryChange.objects.create(report=report, user=user, old=old, new=new, reason=reason.strip())
+        record("incident.category", request=request, user=user, obj=report, old=old, new=new)
+    return change
 
 
 def merge(duplicate: Report, target: Report, user: object, reason: str = "", request: object = None) -> Report:

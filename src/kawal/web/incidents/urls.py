@@ -12,6 +12,7 @@ urlpatterns = [
     path("lapor/<int:pk>/", views.detail, name="incident_detail"),
     path("lapor/<int:pk>/konfirmasi/", views.confirm, name="incident_confirm"),
     path("lapor/<int:pk>/status/", views.change_status, name="incident_status"),
+    path("lapor/<int:pk>/jenis/", views.change_category, name="incident_category"),
     path("lapor/<int:pk>/gabung/", views.merge, name="incident_merge"),
     path("lapor/<int:pk>/teruskan/", views.forward, name="incident_forward"),
     path("lapor/<int:pk>/registrasi/", views.register, name="incident_register"),

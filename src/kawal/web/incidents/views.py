@@ -19,7 +19,7 @@ from kawal.web.accounts.models import KPU_ROLES
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import keyed_hash
-from kawal.web.incidents import access, export, service
+from kawal.web.incidents import access, categories, export, service
 from kawal.web.incidents.forms import LOCAL_FORMATS, ProfileForm, ReportForm
 from kawal.web.incidents.media import open_media
 from kawal.web.incidents.models import CLOSED, Evidence, LinkCode, Report
@@ -118,6 +118,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and report.status in (Report.Status.RECEIVED, Report.Status.VERIFIED)
         and not report.confirmations.filter(user=request.user).exists(),
         "history": report.history.select_related("user") if manages else (),
+        "category_changes": report.category_changes.select_related("user") if manages else (),
+        "categories": categories.choices(),
         "transitions": [(s, Report.Status(s).label) for s in service.TRANSITIONS.get(report.status, ())],
         "merge_targets": access.managed(scope).exclude(pk=report.pk).exclude(status__in=CLOSED)[:50] if manages else (),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -148,6 +150,13 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     new, reason = request.POST.get("status", ""), request.POST.get("reason", "")
     return _act(request, pk, lambda _s, r: service.change_status(r, request.user, new, reason, request=request))
+
+
+@login_required
+@require_POST
+def change_category(request: HttpRequest, pk: int) -> HttpResponse:
+    new, reason = request.POST.get("category", ""), request.POST.get("reason", "")
+    return _act(request, pk, lambda _s, r: service.change_category(r, request.user, new, reason, request=request))
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,7 @@ class Election(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("0.5"))],
     )
+    dps_posted_on = models.DateField(_("tanggal pengumuman DPS"), null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "name"]
@@ -52,7 +54,15 @@ class Election(models.Model):
             self.max_per_tps = facts.max_per_tps
         if self.ballot_reserve is None:
             self.ballot_reserve = facts.ballot_reserve
+        if self.dps_posted_on is None and self.held_on == facts.day:  # another year's election has its own dates
+            self.dps_posted_on = facts.dps_posted
         super().save(*args, **kwargs)
+
+    def response_period(self) -> tuple[date, date] | None:
+        """The tanggapan period: ten days from the DPS posting (2024: 18-27 August), when the posting is known."""
+        if self.dps_posted_on is None:
+            return None
+        return elections.response_period(self.dps_posted_on, self.facts.response_days)
 
     @property
     def facts(self) -> elections.Election:

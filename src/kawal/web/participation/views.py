@@ -26,6 +26,7 @@ from kawal.web.participation import charts, service
 from kawal.web.participation.models import AUDIENCES, Election, Event, TurnoutFigure
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import save_photo
+from kawal.web.places import area_choices
 from kawal.web.security import plain_int
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
@@ -88,11 +89,10 @@ def focus(request: HttpRequest) -> HttpResponse:
         context |= {
             "city": city,
             "city_needed": city.voters_needed(election.target) if city else 0,
-            "rows": [
-                {"p": p, "nama": names.get(p.turnout.kode, p.turnout.kode), "width": 100 * p.needed // top}
-                for p in ranked
-            ],
+            "rows": [{"p": p, "nama": names.get(p.turnout.kode, p.turnout.kode)} for p in ranked],
+            "top": top,
             "held": events.filter(status=Event.Status.HELD).count(),
+            "held_in_rows": sum(p.reach.events for p in ranked),
             "people": sum(p.reach.people for p in ranked),
             "map": maps.choropleth({s.kode: gaps.get(s.kode[:6]) for s in maps.shapes()[0]}),
             "figures_note": _figures_note(election),
@@ -205,6 +205,10 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope.with_roles(MANAGERS)
         self.fields["organisation"].queryset = organisers(scope)
+        # A pick-list of places by name, not a code to type (the value is still the code, checked below).
+        self.fields["kode_wilayah"].widget = forms.Select(
+            choices=area_choices([m.wilayah for m in self.scope.memberships])
+        )
         attendance = self.fields["attendance"]
         attendance.max_value = MAX_ATTENDANCE
         attendance.validators.append(MaxValueValidator(MAX_ATTENDANCE))
@@ -240,9 +244,17 @@ def events(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{request.path}?wilayah={event.kode_wilayah[:6]}")
     wilayah = request.GET.get("wilayah", "").strip()
+    wilayah = wilayah if wilayah.isdigit() else ""
     shown = events_in_scope(scope).filter(kode_wilayah__startswith=wilayah).select_related("organisation")
     months = [(month, list(items)) for month, items in groupby(shown.order_by("-starts_at")[:300], key=_month)]
-    return render(request, "participation/events.html", {"form": form, "months": months, "wilayah": wilayah})
+    context = {
+        "form": form,
+        "months": months,
+        "wilayah": wilayah,
+        "wilayah_name": wilayah_registry().names({wilayah}).get(wilayah, "") if wilayah else "",
+        "places": area_choices([m.wilayah for m in scope.with_roles(MANAGERS).memberships]),
+    }
+    return render(request, "participation/events.html", context)
 
 
 def _month(event: Event) -> str:
@@ -347,33 +359,53 @@ def import_figures(request: HttpRequest) -> HttpResponse:
 
 def public(request: HttpRequest) -> HttpResponse:
     """For everyone, without personal data: the target, turnout last time (and so far, when a newer election has
-    figures) and the events held, per kecamatan."""
+    figures) with the gap to the target, and the events held, per kecamatan; every total says what it counts."""
     office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
     elections = [e for e in Election.objects.filter(organisation=office) if service.turnouts(e, 6)] if office else []
     current, last = (elections[0], elections[1]) if len(elections) > 1 else (None, elections[0] if elections else None)
-    rows = []
+    rows: list[dict] = []
+    held = Event.unscoped.none()
     if last is not None:
         held = Event.unscoped.filter(
             Q(organisation=office) | Q(organisation__partner_of=office), status=Event.Status.HELD
         )
-        got = service.reach(held, 6)
-        now = {u.kode: u for u in service.turnouts(current, 6)} if current else {}
-        names = wilayah_registry().names({u.kode for u in service.turnouts(last, 6)})
-        for unit in service.turnouts(last, 6):
-            rows.append(
-                {
-                    "kode": unit.kode,
-                    "nama": names.get(unit.kode, unit.kode),
-                    "last": unit.rate,
-                    "now": now[unit.kode].rate if unit.kode in now else None,
-                    "events": got.get(unit.kode, t.Reach()).events,
-                }
-            )
+        rows = _public_rows(last, current, service.reach(held, 6))
+    target = last.target if last else t.TARGET
+    city = next(iter(service.turnouts(last, 4)), None) if last else None
     context = {
         "office": office,
         "last": last,
         "current": current,
         "rows": rows,
-        "target": last.target if last else t.TARGET,
+        "target": target,
+        "city": city,
+        "city_needed": city.voters_needed(target) if city else 0,
+        "events": _event_totals(held, rows),
     }
     return render(request, "participation/public.html", context)
+
+
+def _public_rows(last: Election, current: Election | None, got: dict[str, t.Reach]) -> list[dict]:
+    now = {u.kode: u for u in service.turnouts(current, 6)} if current else {}
+    units = service.turnouts(last, 6)
+    names = wilayah_registry().names({u.kode for u in units})
+    return [
+        {
+            "kode": unit.kode,
+            "nama": names.get(unit.kode, unit.kode),
+            "last": unit.rate,
+            "gap": max(0.0, last.target - unit.rate) if unit.rate is not None else None,
+            "needed": unit.voters_needed(last.target),
+            "now": now[unit.kode].rate if unit.kode in now else None,
+            "events": got.get(unit.kode, t.Reach()).events,
+        }
+        for unit in sorted(units, key=lambda u: -u.voters_needed(last.target))
+    ]
+
+
+def _event_totals(held: QuerySet, rows: list[dict]) -> dict:
+    """Events held: all of them, those counted in a kecamatan row, and those for the whole city (no single
+    kecamatan), so the card and the table add up in front of the reader."""
+    total = held.count()
+    in_rows = sum(r["events"] for r in rows)
+    return {"total": total, "in_rows": in_rows, "wider": total - in_rows}

@@ -105,3 +105,22 @@ class QuickCount(models.Model):
 
     election = models.OneToOneField("participation.Election", on_delete=models.CASCADE, related_name="quick_count")
     sample = models.OneToOneField("sampling.SampleDraw", on_delete=models.PROTECT, related_name="+")
+
+
+class Candidate(models.Model):
+    """One column of the ballot as the C.Hasil prints it in block IV: its number and the pair's names. In a
+    single-candidate race the ballot has a second column, the *kolom kosong* (empty box), which takes votes like
+    a paslon: it is stored as the next number with ``kolom_kosong`` set, so every rule and tally treats it as one
+    more column (``Election.paslon`` counts the columns)."""
+
+    election = models.ForeignKey("participation.Election", on_delete=models.CASCADE, related_name="candidates")
+    number = models.PositiveSmallIntegerField(_("nomor urut"))
+    name = models.CharField(_("nama pasangan calon"), max_length=200, blank=True)
+    kolom_kosong = models.BooleanField(_("kolom kosong"), default=False)
+
+    class Meta:
+        ordering = ["election", "number"]
+        constraints = [models.UniqueConstraint(fields=["election", "number"], name="one_candidate_per_number")]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.number}"

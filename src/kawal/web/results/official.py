@@ -3,30 +3,24 @@ list the TPS where they differ, largest difference first, with the photos as evi
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 from django.db import transaction
 
-from kawal.engine.results.reader import Loaded, read
-from kawal.engine.sql import connect
+from kawal.engine import READ_ERRORS, Loaded, official_numbers
 from kawal.web.participation.models import Election
 from kawal.web.results.models import OfficialResult, ResultEntry, TpsResult
 from kawal.web.results.service import fields_of
 
-UNREADABLE = (zipfile.BadZipFile, duckdb.Error, OverflowError, UnicodeDecodeError, ValueError)
+UNREADABLE = READ_ERRORS  # what an unreadable upload raises; the views name the file instead of failing
 
 
 @transaction.atomic
 def import_official(election: Election, path: Path, source: str = "sirekap", within: str = "") -> Loaded:
     """Store KPU's numbers per TPS of the importer's wilayah ``within`` (replacing that source's earlier import
     there); rejects are reported, not stored."""
-    con = connect()
-    loaded = read(con, path)
-    columns = [c for c in fields_of(election) if c in {d[0] for d in con.execute("DESCRIBE r").fetchall()}]
-    rows = con.execute(f"SELECT kode_tps, {', '.join(columns)} FROM r WHERE kode_tps LIKE ?", [f"{within}%"]).fetchall()
+    loaded, columns, rows = official_numbers(path, fields_of(election), within)
     OfficialResult.objects.filter(election=election, source=source, kode_tps__startswith=within).delete()
     OfficialResult.objects.bulk_create(
         [

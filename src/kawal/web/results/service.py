@@ -27,7 +27,7 @@ from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
 from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssignment, TpsResult
 
-TPS_CODE = re.compile(r"^\d{13}$")
+TPS_CODE = re.compile(r"[0-9]{13}")  # ASCII only: \d takes any script's digits ("١٢٣…")
 MAX_COUNT = 1_000_000  # no number on a TPS form comes near; above it is a typing slip or an attack
 
 
@@ -74,9 +74,20 @@ def manages(user: object, election: Election, kode_tps: str) -> bool:
     return any(kode_tps.startswith(w) and rw is None and rt is None for w, rw, rt in managed_areas(user, election))
 
 
+def serves_office(user: object, election: Election) -> bool:
+    """The user holds an active membership of the election's KPU office or an Ormas partnering it. An assignment
+    outlives a deactivated membership; the right to enter does not."""
+    from kawal.web.accounts.scope import Scope
+
+    return any(m.organisation.kpu_office.pk == election.organisation_id for m in Scope.for_user(user).memberships)
+
+
 def entry_kind(user: object, election: Election, kode_tps: str) -> str | None:
     """How this user may enter this TPS: as its assigned witness, as a coordinator or KPU staff of its area keying
-    from the photo (the second, independent reading), or not at all (None)."""
+    from the photo (the second, independent reading), or not at all (None). Decided by the user's active
+    memberships, for the web form and the API alike; never by what the client says it is."""
+    if not TPS_CODE.fullmatch(kode_tps) or not serves_office(user, election):
+        return None
     if TpsAssignment.objects.filter(election=election, user=user, kode_tps=kode_tps).exists():
         return ResultEntry.Kind.WITNESS
     return ResultEntry.Kind.PHOTO if manages(user, election, kode_tps) else None

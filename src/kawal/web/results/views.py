@@ -15,50 +15,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from kawal.engine.elections import reserve_fraction
-from kawal.engine.results.columns import paslon
 from kawal.engine.sql import spreadsheet_safe
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.files import stash
 from kawal.web.participation.models import Election
-from kawal.web.results import service
+from kawal.web.results import paper, service
 from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsResult
+from kawal.web.security import plain_int
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
-SECTIONS = (  # the blocks of the paper form, in its order
-    ("I", "Data pemilih", (("dpt", "DPT"),)),
-    (
-        "I.B",
-        "Pengguna hak pilih",
-        (("pengguna_dpt", "DPT"), ("pengguna_dptb", "DPTb"), ("pengguna_dpk", "DPK"), ("pengguna_total", "Jumlah")),
-    ),
-    (
-        "II",
-        "Surat suara",
-        (
-            ("surat_suara_diterima", "Diterima"),
-            ("surat_suara_digunakan", "Digunakan"),
-            ("surat_suara_dikembalikan", "Dikembalikan (rusak/keliru)"),
-            ("surat_suara_tidak_digunakan", "Tidak digunakan"),
-        ),
-    ),
-    ("III", "Pemilih disabilitas", (("pemilih_disabilitas", "Jumlah"),)),
-)
-PAIRED = {"dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_dpk", "pengguna_total", "pemilih_disabilitas"}
 
 
 def _election(pk: int | str | None = None, scope: Scope | None = None) -> Election | None:
     """The election asked for (or the latest); with a scope, only elections of the user's KPU offices."""
+    number = plain_int(pk)  # "²" passes isdigit() and fails int(); such a value is no election
     if scope is None:
-        return service.latest_election(int(pk) if pk and str(pk).isdigit() else None)
+        return service.latest_election(number)
     elections = Election.objects.order_by("-held_on", "-pk")
-    if scope is not None:
-        elections = elections.filter(organisation__in={m.organisation.kpu_office for m in scope.memberships})
-    if pk and str(pk).isdigit():
-        return elections.filter(pk=int(pk)).first()
+    elections = elections.filter(organisation__in={m.organisation.kpu_office for m in scope.memberships})
+    if number is not None:
+        return elections.filter(pk=number).first()
     return elections.first()
 
 
@@ -75,36 +55,84 @@ def _covers(request: HttpRequest, election: Election, kode: str) -> bool:
 
 @login_required
 def my_tps(request: HttpRequest) -> HttpResponse:
+    """The witness's TPS; loading it also keeps every assigned form on the phone for use without signal."""
+    offices = {m.organisation.kpu_office.pk for m in Scope.for_user(request.user).memberships}  # active only
     assignments = (
-        TpsAssignment.objects.filter(user=request.user).select_related("election").order_by("-election__held_on")
+        TpsAssignment.objects.filter(user=request.user, election__organisation__in=offices)
+        .select_related("election")
+        .order_by("-election__held_on")
     )
     status = {
-        (r.election_id, r.kode_tps): r.get_status_display()
+        (r.election_id, r.kode_tps): r
         for r in TpsResult.objects.filter(
             Q(election__in={a.election for a in assignments}), kode_tps__in=[a.kode_tps for a in assignments]
         )
     }
-    rows = [{"a": a, "status": status.get((a.election_id, a.kode_tps), "–")} for a in assignments]
+    reg = wilayah_registry()
+    rows = [
+        {"a": a, "result": status.get((a.election_id, a.kode_tps)), "place": _place(reg, a.kode_tps)}
+        for a in assignments
+    ]
     return render(request, "results/my_tps.html", {"rows": rows})
+
+
+def _place(reg: object, kode_tps: str) -> str:
+    """ "TPS 003 · Ketapang, Cipondoh": a TPS named the way people say it."""
+    kelurahan = reg.get(kode_tps[:10])
+    kecamatan = reg.get(kode_tps[:6])
+    names = ", ".join(unit.name.title() for unit in (kelurahan, kecamatan) if unit)
+    return f"TPS {kode_tps[10:]}" + (f" · {names}" if names else "")
 
 
 @login_required
 def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpResponse:
-    """The C.Hasil as a phone form, block by block like the paper, with the consistency rules shown live."""
+    """The C.Hasil as a phone form in the paper's order and numbering, candidates by number and name, a photo of
+    each page required, the rules shown live in plain words; a TPS in conflict shows which rows differ."""
     election = get_object_or_404(Election, pk=election_id)
     if not service.may_enter(request.user, election, kode_tps):
         raise PermissionDenied
-    sections = [
-        {
-            "code": code,
-            "title": title,
-            "rows": [{"name": n, "label": label, "paired": n in PAIRED} for n, label in rows],
-        }
-        for code, title, rows in SECTIONS
-    ]
-    paslon_rows = [{"name": paslon(i), "label": f"Paslon {i}"} for i in range(1, election.paslon + 1)]
-    context = {"election": election, "kode_tps": kode_tps, "sections": sections, "paslon_rows": paslon_rows}
-    return render(request, "results/entry.html", context | {"rules": rules_for_page(election)})
+    cols = paper.columns(election)
+    context = {
+        "election": election,
+        "kode_tps": kode_tps,
+        "place": _place(wilayah_registry(), kode_tps),
+        "page_1": [
+            {"code": code, "title": title, "rows": items, "paired": any(i.paired for i in items)}
+            for code, title, items in paper.items_page_1()
+        ],
+        "columns": cols,
+        "single": paper.single_candidate(cols),
+        "winner_rule": paper.winner_rule(cols),
+        "totals": paper.items_page_2_totals(),
+        "pages": range(1, paper.PAGES + 1),
+        "rules": rules_for_page(election),
+        "sentences": paper.rule_sentences(),
+        "labels": paper.labels(election, cols),
+    }
+    return render(request, "results/entry.html", context | _standing(election, kode_tps, request.user, cols))
+
+
+def _standing(election: Election, kode_tps: str, user: object, cols: list) -> dict:
+    """The witness's own latest reading (to correct it) and, when the TPS is in conflict, the rows that differ."""
+    result = TpsResult.objects.filter(election=election, kode_tps=kode_tps).first()
+    current = service.readings(election, kode_tps)
+    mine = next((e for e in current if e.entered_by_id == user.pk), None)
+    others = [e for e in current if e.entered_by_id != user.pk]
+    differ = []
+    if result is not None and result.status == TpsResult.Status.CONFLICT and mine is not None:
+        names = paper.labels(election, cols)
+        for key in sorted({k for e in current for k in e.numbers}, key=_field_order(election)):
+            theirs = [e.numbers.get(key) for e in others]
+            if any(v != mine.numbers.get(key) for v in theirs):
+                differ.append(
+                    {"key": key, "label": names.get(key, key), "mine": mine.numbers.get(key), "theirs": theirs}
+                )
+    return {
+        "result": result,
+        "mine": mine,
+        "mine_sentences": paper.sentences(mine.flags, mine.numbers, election) if mine else [],
+        "differ": differ,
+    }
 
 
 def rules_for_page(election: Election) -> dict[str, object]:
@@ -137,6 +165,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?pemilu={election.pk}")
     open_ = TpsResult.objects.filter(election=election, status=TpsResult.Status.CONFLICT).order_by("kode_tps")
     rows = []
+    names = paper.labels(election)
     for result in open_:
         if not _covers(request, election, result.kode_tps):
             continue
@@ -145,6 +174,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         table = [
             {
                 "key": k,
+                "label": names.get(k, k),
                 "values": [e.numbers.get(k) for e in readings],
                 "differs": len({e.numbers.get(k) for e in readings}) > 1,
             }
@@ -282,10 +312,17 @@ def _tally_context(request: HttpRequest, election: Election | None) -> dict:
         for n in TallyNode.objects.filter(election=election, kode__startswith=focus[:4])
         if len(n.kode) == 10
     }
+    cols = paper.columns(election)
     return {
         "election": election,
         "focus": focus,
         "tally": data,
+        "columns": cols,
+        "top_votes": _named_votes(data["top"], cols),
+        "winner_rule": paper.winner_rule(cols),
+        "standing": paper.single_candidate_standing(cols, {n: s for n, _v, s in data["top"]["votes"]})
+        if data["top"]
+        else "",
         "entered": total_tps,
         "verified": verified,
         "tps_total": tps_total(election, focus),
@@ -294,6 +331,14 @@ def _tally_context(request: HttpRequest, election: Election | None) -> dict:
         ).count(),
         "map": maps.choropleth({k: float(v) for k, v in kelurahan.items()}, maps.GREENS),
     }
+
+
+def _named_votes(top: dict | None, cols: list) -> list[dict]:
+    """The unit's votes per ballot column with the candidates' numbers and names (kolom kosong included)."""
+    if not top:
+        return []
+    by_number = {c.number: c for c in cols}
+    return [{"column": by_number.get(n), "number": n, "votes": v, "share": s} for n, v, s in top["votes"]]
 
 
 @login_required
@@ -417,8 +462,15 @@ def quick_count(request: HttpRequest) -> HttpResponse:
             return redirect("quick_count")
     quick = QuickCount.objects.filter(election=election).select_related("sample").first() if election else None
     result = estimates(quick) if quick else None
+    cols = paper.columns(election) if election else []
+    named = {c.number: c for c in cols}
+    shares = [{"column": named.get(n), "number": n, "e": e} for n, e in result["shares"].items()] if result else []
+    context = {"election": election, "quick": quick, "result": result, "lists": lists, "error": error}
+    standing = paper.single_candidate_standing(
+        cols, {r["number"]: r["e"].ratio for r in shares if r["e"].ratio is not None}
+    )
     return render(
         request,
         "results/quick_count.html",
-        {"election": election, "quick": quick, "result": result, "lists": lists, "error": error},
+        context | {"shares": shares, "winner_rule": paper.winner_rule(cols) if cols else "", "standing": standing},
     )

@@ -15,12 +15,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from kawal.engine import SnapshotStore, draw_from, match_person, snapshot_strata
 from kawal.engine.nik import mask, parse_nik
 from kawal.engine.sampling import draw as drawing
 from kawal.engine.sampling import estimate as est
-from kawal.engine.sampling.match import match_people
-from kawal.engine.snapshots import SnapshotStore
-from kawal.engine.sql import connect, literal
+from kawal.engine.sampling.snapshot import source as parquet_source
 from kawal.web.accounts.throttle import bump
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
@@ -53,16 +52,22 @@ def lookups_per_hour() -> int:
     return int(getattr(settings, "KAWAL_PERSON_LOOKUPS_PER_HOUR", LOOKUPS_PER_HOUR))
 
 
-def snapshot_source(voter_list: VoterList) -> tuple[str, str, str]:
-    """The list's snapshot as a DuckDB source, the SHA-256 of its source file, and the file's name."""
+def snapshot_file(voter_list: VoterList) -> tuple[Path, str, str]:
+    """The list's snapshot voters file, the SHA-256 of its source file, and the file's name."""
     snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(voter_list.snapshot)
     source = snapshot.meta["source"]
-    return f"read_parquet({literal(snapshot.voters_path)})", source["sha256"], source["name"]
+    return snapshot.voters_path, source["sha256"], source["name"]
+
+
+def snapshot_source(voter_list: VoterList) -> tuple[str, str, str]:
+    """As ``snapshot_file``, the file as the engine's relation expression (kept for results/views.py)."""
+    path, sha, name = snapshot_file(voter_list)
+    return parquet_source(path), sha, name
 
 
 def strata_sizes(voter_list: VoterList, unit: str, by: str) -> dict[str, tuple[int, int]]:
-    source, _sha, _name = snapshot_source(voter_list)
-    return drawing.population(connect(), source, unit, by)
+    path, _sha, _name = snapshot_file(voter_list)
+    return snapshot_strata(path, unit, by)
 
 
 @transaction.atomic
@@ -77,8 +82,8 @@ def make_draw(
     confidence: float = 0.95,
 ) -> SampleDraw:
     """Draw with the engine, keep the design and every unit, and make one field task per unit."""
-    source, sha, name = snapshot_source(voter_list)
-    result = drawing.draw(source, sha, phrase, unit=unit, by=by, per_stratum=per_stratum)
+    path, sha, name = snapshot_file(voter_list)
+    result = draw_from(path, sha, phrase, unit=unit, by=by, per_stratum=per_stratum)
     with tempfile.TemporaryDirectory() as scratch:  # the same bytes the CLI writes, for the sample's SHA-256
         manifest_path = drawing.write(result, Path(scratch), phrase, sha, name)[1]
         digest = json.loads(manifest_path.read_text(encoding="utf-8"))["sample_sha256"]
@@ -247,11 +252,11 @@ def _person(unit: SampleUnit, data: ObservationIn) -> dict:
         raise SampleError("orang yang ditemui: nama dan tanggal lahir wajib")
     if data.nik and not parse_nik(data.nik).valid:
         raise SampleError(f"NIK: {nik_problem(data.nik)}")
-    source, _sha, _name = snapshot_source(unit.draw.voter_list)
+    path, _sha, _name = snapshot_file(unit.draw.voter_list)
     person = {"unit": [unit.key], "nama": [data.nama.strip().upper()], "tanggal_lahir": [data.tanggal_lahir]}
     if data.nik:
         person["nik"] = [data.nik]
-    found = match_people(connect(), pa.table(person), source).to_pylist()[0]
+    found = match_person(path, person)
     return {
         "nama": data.nama.strip().upper(),
         "tanggal_lahir": data.tanggal_lahir,

@@ -10,8 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kawal import labels
 from kawal.engine.sampling import plan as planning
 from kawal.engine.sampling.estimate import NONRESPONSE, RECORD_OUTCOMES
 from kawal.engine.sampling.report import describe, interval_svg
@@ -47,23 +49,57 @@ OUTCOME_LABELS = {
 }
 
 
+# Ready-made plans for people who are not statisticians: how close the answer must be, and how sure.
+PRESETS = {
+    "cepat": {"margin": 0.05, "confidence": 0.90},
+    "standar": {"margin": 0.03, "confidence": 0.95},
+    "teliti": {"margin": 0.015, "confidence": 0.99},
+}
+PRESET_CHOICES = [
+    ("cepat", _("Cepat: sedikit kunjungan, hasil kira-kira (±5 poin, yakin 90%)")),
+    ("standar", _("Standar: cukup untuk laporan ke KPU (±3 poin, yakin 95%)")),
+    ("teliti", _("Teliti: banyak kunjungan, hasil rapat (±1,5 poin, yakin 99%)")),
+    ("", _("Atur sendiri (di bawah)")),
+]
+
+
 class PlanForm(forms.Form):
     voter_list = forms.ModelChoiceField(label=_("Daftar pemilih"), queryset=VoterList.objects.none())
+    preset = forms.ChoiceField(
+        label=_("Seberapa teliti?"), choices=PRESET_CHOICES, required=False, widget=forms.RadioSelect
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=SampleDraw.Unit.choices, initial="record")
     by = forms.ChoiceField(
         label=_("Strata"),
         choices=[("kota", _("tanpa strata")), ("kecamatan", _("kecamatan")), ("kelurahan", _("kelurahan"))],
         initial="kecamatan",
     )
-    margin = forms.FloatField(label=_("Margin kesalahan"), initial=0.02, min_value=0.001, max_value=0.49)
-    confidence = forms.FloatField(label=_("Tingkat kepercayaan"), initial=0.95, min_value=0.5, max_value=0.999)
-    rate = forms.FloatField(label=_("Perkiraan tingkat kesalahan"), initial=0.05, min_value=0.001, max_value=0.999)
-    nonresponse = forms.FloatField(label=_("Perkiraan tak terjangkau"), initial=0.1, min_value=0, max_value=0.9)
+    margin = forms.FloatField(
+        required=False, label=_("Margin kesalahan"), initial=0.02, min_value=0.001, max_value=0.49
+    )
+    confidence = forms.FloatField(
+        required=False, label=_("Tingkat kepercayaan"), initial=0.95, min_value=0.5, max_value=0.999
+    )
+    rate = forms.FloatField(
+        required=False, label=_("Perkiraan tingkat kesalahan"), initial=0.05, min_value=0.001, max_value=0.999
+    )
+    nonresponse = forms.FloatField(
+        required=False, label=_("Perkiraan tak terjangkau"), initial=0.1, min_value=0, max_value=0.9
+    )
     per_stratum = forms.BooleanField(label=_("Margin berlaku di tiap strata"), required=False)
 
     def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["voter_list"].queryset = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+        self.fields["preset"].initial = "standar"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("margin", "confidence", "rate", "nonresponse"):  # left empty: the usual value
+            if data.get(name) is None and name not in self.errors:
+                data[name] = self.fields[name].initial
+        data.update(PRESETS.get(data.get("preset") or "", {}))  # a preset sets margin and confidence
+        return data
 
 
 def _managed(request: HttpRequest) -> Scope:
@@ -99,6 +135,7 @@ def index(request: HttpRequest) -> HttpResponse:
     names = wilayah_registry().names({p.stratum for p in plans or []})
     context = {
         "form": form,
+        "technical": [form[name] for name in ("margin", "confidence", "rate", "nonresponse", "per_stratum")],
         "plans": [{"p": p, "nama": names.get(p.stratum, p.stratum)} for p in plans or []],
         # as text made here: the template would write 0.95 the Indonesian way, 0,95, which the form cannot read
         "hidden": [(k, str(v.pk if k == "voter_list" else v)) for k, v in form.cleaned_data.items() if v is not False]
@@ -166,6 +203,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "category": category,
                 "label": CATEGORY_LABELS.get(category, category),
                 "overall": describe(overall),
+                "sentence": result_sentence(overall, category, CATEGORY_LABELS.get(category, category)),
                 "svg": interval_svg(rows, names),
             }
         )
@@ -182,6 +220,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "command": _command(sample),
     }
     return render(request, "sampling/detail.html", context)
+
+
+PEOPLE_CATEGORIES = {"tidak_terdaftar"}  # counted over people met, not records
+HOUSEHOLD_CATEGORIES = {"dikunjungi_pantarlih", "stiker_tanpa_kunjungan", "kunjungan_tanpa_stiker"}
+
+
+def result_sentence(e: object, category: str, label: str) -> str:
+    """One plain sentence per result: "Sekitar 3,1% catatan tidak tinggal di alamat (kemungkinan besar antara
+    2,2% dan 4,0%), dari 457 catatan yang terjawab." The method stays behind "detail"."""
+    if category in PEOPLE_CATEGORIES:
+        unit = _("orang yang ditemui")
+    elif category in HOUSEHOLD_CATEGORIES:
+        unit = _("rumah tangga yang diperiksa")
+    else:
+        unit = _("catatan yang terjawab")
+    if e.rate is None:
+        return str(_("Belum ada jawaban untuk dihitung."))
+    lang = get_language()
+    return _(
+        "Sekitar %(rate)s: %(label)s (kemungkinan besar antara %(low)s dan %(high)s), dihitung dari %(n)s %(unit)s."
+    ) % {
+        "rate": f"{labels.number(100 * e.rate, 1, lang)}%",
+        "label": label,
+        "low": f"{labels.number(100 * e.low, 1, lang)}%",
+        "high": f"{labels.number(100 * e.high, 1, lang)}%",
+        "n": labels.number(e.base, lang=lang),
+        "unit": unit,
+    }
 
 
 def _command(sample: SampleDraw) -> str:

@@ -10,30 +10,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 from django.db import connection, transaction
 
+from kawal.engine import duplicate_pairs, record_keys
 from kawal.engine.audit.duplicate_text import LEVEL_WORDS
-from kawal.engine.audit.duplicates import record_key_sql
-from kawal.engine.sql import literal
 from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Voter
 
 BATCH = 5000
 PAIRS_FILE = "duplicate_pairs.parquet"
-
-
-def _batches(sql: str) -> Iterator[list[dict]]:
-    con = duckdb.connect()
-    try:
-        for batch in con.sql(sql).to_arrow_reader(BATCH):
-            yield batch.to_pylist()
-    finally:
-        con.close()
 
 
 def store_pairs(run: AuditRun, out: Path, ids: dict[str, int]) -> int:
@@ -42,8 +31,7 @@ def store_pairs(run: AuditRun, out: Path, ids: dict[str, int]) -> int:
     if not path.exists():
         return 0
     stored = 0
-    sql = f"SELECT cluster, record_id_a, record_id_b, probability, detail FROM read_parquet({literal(path)})"
-    for rows in _batches(sql):
+    for rows in duplicate_pairs(path, BATCH):
         pairs = [
             DuplicatePair(
                 audit=run,
@@ -62,27 +50,18 @@ def store_pairs(run: AuditRun, out: Path, ids: dict[str, int]) -> int:
     return stored
 
 
-KEYS_SQL = """
-    SELECT coalesce(s.id, CAST(s.row_no AS VARCHAR)) AS record_id, {key} AS record_key
-    FROM read_parquet({voters}) s
-    WHERE coalesce(s.id, CAST(s.row_no AS VARCHAR)) IN (
-        SELECT record_id_a FROM read_parquet({pairs}) UNION SELECT record_id_b FROM read_parquet({pairs})
-    )"""
-
-
 def store_keys(voters_path: Path, out: Path, ids: dict[str, int], secret: str) -> int:
     """Each row in a duplicate person gets its record key, computed by DuckDB over the snapshot exactly as the
     engine computes it when it matches labels; the rest of the list is not touched. Returns how many."""
     pairs = out / PAIRS_FILE
     if not pairs.exists():
         return 0
-    sql = KEYS_SQL.format(key=record_key_sql("s", secret), voters=literal(voters_path), pairs=literal(pairs))
     update = (
         f"UPDATE {connection.ops.quote_name(Voter._meta.db_table)} SET {connection.ops.quote_name('record_key')} = %s "
         f"WHERE {connection.ops.quote_name('id')} = %s"
     )
     done = 0
-    for rows in _batches(sql):
+    for rows in record_keys(voters_path, pairs, secret, BATCH):
         values = [(r["record_key"], ids[r["record_id"]]) for r in rows if r["record_id"] in ids]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(update, values)

@@ -9,24 +9,21 @@ from __future__ import annotations
 import logging
 import shutil
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from kawal.engine.audit import audit
+from kawal.engine import Snapshot, SnapshotStore, audit_findings, import_voter_list, run_audit, snapshot_voters
 from kawal.engine.elections import DEFAULT
-from kawal.engine.importer import import_voter_list
 from kawal.engine.nik import MASK_CHARACTERS, mask
-from kawal.engine.snapshots import Snapshot, SnapshotStore
-from kawal.engine.sql import literal
 from kawal.i18n import KawalError
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash, record_key_secret
+from kawal.web.task_errors import without_exception_text
 from kawal.web.voters import duplicate_review
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 
@@ -47,6 +44,7 @@ def _progress(voter_list: VoterList, percent: int, step: str) -> None:
 
 
 @task()
+@without_exception_text
 def process_upload(voter_list_id: int) -> None:
     """Import, load and audit one uploaded list (the task the upload page enqueues)."""
     run(voter_list_id)
@@ -65,6 +63,7 @@ def run(voter_list_id: int) -> VoterList:
 
 
 @task()
+@without_exception_text
 def reaudit_list(voter_list_id: int, user_id: int) -> None:
     """Audit a loaded list again on its stored snapshot (the list page's "Audit ulang")."""
     reaudit(voter_list_id, user_id)
@@ -99,7 +98,9 @@ def _guarded(voter_list: VoterList, steps: Callable[[], None]) -> VoterList:
         # The exception's message may quote a row (a name, a NIK): log where it failed, never what it said.
         where = "".join(traceback.format_tb(error.__traceback__))
         log.error("upload %s failed with %s\n%s", voter_list.pk, type(error).__name__, where)
-        VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.FAILED, error="internal error")
+        VoterList.objects.filter(pk=voter_list.pk).update(
+            status=VoterList.Status.FAILED, error=f"Kesalahan internal ({type(error).__name__}); hubungi pengelola."
+        )
         raise
     VoterList.objects.filter(pk=voter_list.pk).update(status=VoterList.Status.DONE, progress=100, step="")
     voter_list.refresh_from_db()
@@ -131,18 +132,6 @@ def _import(voter_list: VoterList):
     )
     voter_list.refresh_from_db()
     return result.snapshot
-
-
-def _batches(sql: str) -> Iterator[list[dict]]:
-    con = duckdb.connect()
-    reader = con.sql(sql).to_arrow_reader(BATCH)
-    for batch in reader:
-        yield batch.to_pylist()
-    con.close()
-
-
-VOTER_SQL = """SELECT coalesce(id, CAST(row_no AS VARCHAR)) AS record_id, nama, tempat_lahir, tanggal_lahir, usia,
-    jenis_kelamin, status_kawin, alamat, kode_kelurahan, rw, rt, tps, disabilitas, nik, nkk FROM read_parquet({path})"""
 
 
 VOTER_FIELDS = (
@@ -214,7 +203,7 @@ def _load_voters(voter_list: VoterList, parquet: Path) -> None:
     Voter.unscoped.filter(voter_list=voter_list).delete()  # a retried job starts clean
     columns = ", ".join(connection.ops.quote_name(f) for f in VOTER_FIELDS)
     insert = f"INSERT INTO {connection.ops.quote_name(Voter._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(VOTER_FIELDS))})"
-    for rows in _batches(VOTER_SQL.format(path=literal(parquet))):
+    for rows in snapshot_voters(parquet, BATCH):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(insert, [_voter_values(voter_list.pk, r) for r in rows])
         done += len(rows)
@@ -227,7 +216,7 @@ def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None
     shutil.rmtree(out, ignore_errors=True)
     labels = duplicate_review.labels_for(voter_list.organisation_id)
     secret = record_key_secret()
-    result = audit(
+    result = run_audit(
         [str(snapshot.path)],
         out,
         election_date=ELECTION_DATE,
@@ -246,7 +235,7 @@ def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None
     _progress(voter_list, 90, "Menyimpan temuan")
     ids = dict(Voter.unscoped.filter(voter_list=voter_list).values_list("record_id", "pk"))
     places = {pk: (rw, rt) for pk, rw, rt in Voter.unscoped.filter(voter_list=voter_list).values_list("pk", "rw", "rt")}
-    for rows in _batches(f"SELECT * FROM read_csv({literal(out / 'findings.csv')}, all_varchar = true)"):
+    for rows in audit_findings(out / "findings.csv", BATCH):
         with transaction.atomic():
             Finding.unscoped.bulk_create([_finding(run, r, ids, places) for r in rows], batch_size=BATCH)
     pairs = duplicate_review.store_pairs(run, out, ids)

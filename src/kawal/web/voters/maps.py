@@ -72,12 +72,24 @@ def colour(rate: float | None, breaks: tuple[float, ...], colours: tuple[str, ..
     return colours[-1]
 
 
+def nice_step(span: float, classes: int) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 times a power of ten) that covers ``span`` in ``classes`` steps."""
+    if span <= 0:
+        return 1.0
+    raw = span / classes
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if raw <= m * magnitude * (1 + 1e-9))
+
+
 def breaks_for(rates: list[float], classes: int = len(COLOURS)) -> tuple[float, ...]:
-    """Quantile class limits: one fewer than the number of colours."""
-    ordered = sorted(rates)
-    if not ordered:
+    """Class limits of equal, round width from zero (or the lowest value, when below zero): one fewer than the
+    number of colours. Equal widths keep close values in the same or neighbouring classes; quantiles would put
+    2.0% and 2.7% at opposite ends when every kelurahan lies between them."""
+    if not rates:
         return (0,) * (classes - 1)
-    return tuple(ordered[min(len(ordered) - 1, int(len(ordered) * i / classes))] for i in range(1, classes))
+    low = min(0.0, min(rates))
+    step = nice_step(max(rates) - low, classes)
+    return tuple(round(low + step * i, 12) for i in range(1, classes))
 
 
 def choropleth(rates: dict[str, float | None], colours: tuple[str, ...] = COLOURS) -> dict:
@@ -94,5 +106,10 @@ def choropleth(rates: dict[str, float | None], colours: tuple[str, ...] = COLOUR
         }
         for s in shape_list
     ]
-    legend = [(colours[i], breaks[i - 1] if i else 0.0) for i in range(len(colours))]
-    return {"shapes": drawn, "width": WIDTH, "height": height, "legend": legend}
+    low = min([0.0, *(r for r in rates.values() if r is not None)])
+    legend = [(colours[i], breaks[i - 1] if i else low) for i in range(len(colours))]
+    classes = [
+        {"colour": c, "low": lo, "high": breaks[i] if i < len(breaks) else None} for i, (c, lo) in enumerate(legend)
+    ]
+    missing = any(rates.get(s.kode) is None for s in shape_list)
+    return {"shapes": drawn, "width": WIDTH, "height": height, "legend": legend, "classes": classes, "missing": missing}

@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VoterList(models.Model):
+    # Every stage the engine imports (kawal.engine.importer.STAGE_NAMES, kept in step by a test), in the order a
+    # Pilkada makes them; the label is what an operator recognises from KPU's own papers.
     class Stage(models.TextChoices):
-        DP4 = "DP4", "DP4"
-        DPS = "DPS", "DPS"
-        DPT = "DPT", "DPT"
+        DP4 = "DP4", _("DP4 — data penduduk dari Kemendagri")
+        COKLIT = "COKLIT", _("Hasil coklit — Model A-Daftar Pemilih dengan tanda B/U/TMS")
+        DPHP = "DPHP", _("DPHP — daftar pemilih hasil pemutakhiran")
+        DPS = "DPS", _("DPS — daftar pemilih sementara")
+        DPSHP = "DPSHP", _("DPSHP — DPS hasil perbaikan")
+        DPT = "DPT", _("DPT — daftar pemilih tetap")
+        DPTB = "DPTB", _("DPTb — daftar pemilih tambahan (pindah memilih)")
+        DPK = "DPK", _("DPK — daftar pemilih khusus")
         LAIN = "LAIN", _("Lainnya")
 
     class Status(models.TextChoices):
@@ -28,7 +35,7 @@ class VoterList(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="voter_lists")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    stage = models.CharField(_("tahap"), max_length=4, choices=Stage.choices)
+    stage = models.CharField(_("tahap"), max_length=8, choices=Stage.choices)
     wilayah = models.CharField(_("kode wilayah"), max_length=10)
     source_name = models.CharField(_("file"), max_length=255)
     source_path = models.CharField(max_length=500, blank=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -19,21 +20,29 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kawal import labels
 from kawal.engine.audit.checks import NOT_CHECKABLE
 from kawal.engine.audit.checks import registry as check_registry
-from kawal.i18n import t
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.progress import reminders_for
+from kawal.web.places import PlaceField, area_choices, place_choices
 from kawal.web.voters import maps
 from kawal.web.voters.jobs import process_upload, reaudit_list
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
-CHECKS = [(c.code, f"{c.code} — {t(c.title)}") for c in check_registry(0.0)]
+CHECK_CODES = [c.code for c in check_registry(0.0)]
+
+
+def check_choices() -> list[tuple[str, str]]:
+    """Each check by its plain label in the page's language (the code stays in the URL and behind "detail")."""
+    return [(code, labels.label("check", code, get_language())) for code in CHECK_CODES]
+
+
 PAGE_SIZE = 50
 
 
@@ -44,10 +53,18 @@ def _scope(request: HttpRequest) -> Scope:
 # --- dashboard -----------------------------------------------------------------------------------------------
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of the user's wilayah, or of one unit inside it (``?wilayah=367105``)."""
+    """The dashboard of the user's wilayah, or of one unit inside it (``?wilayah=367105``); for a visitor without
+    an account, the citizen landing page (not the login form)."""
+    if not request.user.is_authenticated:
+        from kawal.web.public.views import landing
+
+        return landing(request)
     scope = _scope(request)
+    if scope.highest_role == Role.RELAWAN:  # a relawan opens on their tasks (relawan-flow); the rest, dashboards
+        from kawal.web.field.views import my_tasks
+
+        return my_tasks(request)
     focus = request.GET.get("wilayah", "").strip()
     focus = focus if focus.isdigit() and len(focus) in (4, 6, 10) else ""
     voters = scope.voters(Voter.unscoped.filter(kode_kelurahan__startswith=focus))
@@ -63,16 +80,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("voter", distinct=True))
         .order_by()
     }
-    rates = {k: flagged.get(k, 0) / n for k, n in per_kelurahan.items() if n}
+    rates = {k: flagged.get(k, 0) / n for k, n in per_kelurahan.items() if n and k}
     by_kelurahan = len(focus) >= 6
+    units = _unit_rows(per_kelurahan, flagged, 10 if by_kelurahan else 6)
     context = {
         "focus": focus,
         "focus_name": wilayah_registry().names({focus}).get(focus, "") if focus else "",
         "total_voters": sum(per_kelurahan.values()),
         "total_findings": sum(per_check.values()),
-        "checks": [(code, label, per_check.get(code, 0)) for code, label in CHECKS],
+        "checks": [(code, label, per_check.get(code, 0)) for code, label in check_choices()],
         "check_max": max(per_check.values(), default=0) or 1,
-        "units": _unit_rows(per_kelurahan, flagged, 10 if by_kelurahan else 6),
+        "units": units,
+        "unit_top": max((u["rate"] for u in units), default=0) or 1,
+        "unplaced": {"voters": per_kelurahan.get("", 0) + per_kelurahan.get(None, 0), "flagged": flagged.get("", 0)},
         "unit_level": _("Kelurahan") if by_kelurahan else _("Kecamatan"),
         "map": maps.choropleth(rates),
         "lists": scope.voter_lists(VoterList.objects.all())[:5],
@@ -83,9 +103,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: int) -> list[dict]:
-    """Voters, rows with findings and their share per kecamatan (digits=6) or kelurahan (digits=10)."""
+    """Voters, rows with findings and their share per kecamatan (digits=6) or kelurahan (digits=10). Rows without
+    a kelurahan are left out here (the page counts them apart): every one of them is flagged for the missing
+    field, and a bar of 100% would say nothing about any place."""
     totals: dict[str, list[int]] = {}
     for kode, n in per_kelurahan.items():
+        if not kode:
+            continue
         entry = totals.setdefault(kode[:digits], [0, 0])
         entry[0] += n
         entry[1] += flagged.get(kode, 0)
@@ -96,7 +120,7 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
     ]
     top = max((r["rate"] for r in rows), default=0) or 1
     for r in rows:
-        r["width"] = round(100 * r["rate"] / top, 1)
+        r["width"] = labels.css_percent(r["rate"], top)  # a dot decimal whatever the page's language
         r["percent"] = 100 * r["rate"]
     return rows
 
@@ -144,6 +168,9 @@ class UploadForm(forms.Form):
 def lists(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = UploadForm(request.POST or None, request.FILES or None) if scope.can_upload() else None
+    if form is not None:  # the list's wilayah by name from the uploader's own areas, not a code to type
+        areas = [m.wilayah for m in scope.memberships if m.role in KPU_ROLES]
+        form.fields["wilayah"].widget = forms.Select(choices=area_choices(areas))
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -229,21 +256,31 @@ class DiffForm(forms.Form):
         self.fields["old"].queryset = self.fields["new"].queryset = lists
 
 
+COMPARE_SECONDS = 24 * 3600  # a diff of two snapshots, kept
+
+
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
     """Who was added, removed and changed between two of the user's lists, by kelurahan of their wilayah."""
     from kawal.engine.diff import diff_snapshots
     from kawal.engine.snapshots import SnapshotStore
 
-    scope = _scope(request)
+    # Coordinators and KPU only: a diff covers whole kelurahan (nothing a relawan's RT needs) and costs seconds of
+    # CPU; each pair of snapshots (never changed once written) is computed once and kept (issue 16).
+    scope = _scope(request).with_roles((*KPU_ROLES, Role.COORDINATOR))
+    if not scope.memberships:
+        raise PermissionDenied
     lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
     form = DiffForm(request.GET or None, lists=lists)
     result = None
     if form.is_valid():
         store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
-        diff = diff_snapshots(
-            store.get(form.cleaned_data["old"].snapshot), store.get(form.cleaned_data["new"].snapshot)
-        )
+        old, new = form.cleaned_data["old"].snapshot, form.cleaned_data["new"].snapshot
+        key = f"kawal:diff:{old}:{new}"
+        diff = cache.get(key)
+        if diff is None:
+            diff = diff_snapshots(store.get(old), store.get(new))
+            cache.set(key, diff, COMPARE_SECONDS)
         areas = [m.wilayah for m in scope.memberships if m.rw is None]
         rows = [k for k in diff.by_kelurahan if k.kode_kelurahan and any(k.kode_kelurahan.startswith(a) for a in areas)]
         result = {"diff": diff, "rows": rows}
@@ -255,13 +292,19 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 class FindingFilter(forms.Form):
-    check = forms.ChoiceField(label=gettext_lazy("Pemeriksaan"), required=False, choices=[("", "—"), *CHECKS])
-    kecamatan = forms.CharField(label=gettext_lazy("Kecamatan"), required=False, max_length=6)
-    kelurahan = forms.CharField(label=gettext_lazy("Kelurahan"), required=False, max_length=10)
+    check = forms.ChoiceField(label=gettext_lazy("Pemeriksaan"), required=False)
+    kecamatan = PlaceField(digits=6, label=gettext_lazy("Kecamatan"), required=False)
+    kelurahan = PlaceField(digits=10, label=gettext_lazy("Kelurahan"), required=False)
     rw = forms.IntegerField(label="RW", required=False, min_value=0, max_value=999)
     rt = forms.IntegerField(label="RT", required=False, min_value=0, max_value=999)
     tps = forms.IntegerField(label="TPS", required=False, min_value=1, max_value=999)
     cluster = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, areas: list[str] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["check"].choices = [("", _("— semua —")), *check_choices()]
+        self.fields["kecamatan"].choices = place_choices(list(areas), 6)
+        self.fields["kelurahan"].choices = place_choices(list(areas), 10)
 
     def apply(self, queryset: object) -> object:
         data = self.cleaned_data
@@ -281,13 +324,16 @@ class FindingFilter(forms.Form):
 @login_required
 def findings(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    form = FindingFilter(request.GET or None)
+    form = FindingFilter(request.GET or None, areas=[m.wilayah for m in scope.memberships])
     queryset = scope.findings(Finding.unscoped.select_related("voter"))
     if form.is_valid():
         queryset = form.apply(queryset)
     page = Paginator(queryset.order_by("check_code", "kode_kelurahan", "tps", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    role = scope.highest_role
+    if not person_views.allow(request, role, len({f.voter_id for f in page if f.voter_id})):  # each name counts
+        return render(request, "voters/person_limit.html", {"limit": person_views.limit_for(role)}, status=429)
     names = wilayah_registry().names({f.kode_kelurahan for f in page})
     rows = [(f, names.get(f.kode_kelurahan, "")) for f in page]
     can_review = any(m.role in (*KPU_ROLES, Role.COORDINATOR) for m in scope.memberships)
@@ -368,8 +414,10 @@ def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> d
         if value in (None, ""):
             continue
         query[sets] = value
-        label = labels.get(str(value)) or (f"{value:03d}" if isinstance(value, int) else str(value))
-        rows.append({"label": label, "n": r["n"], "query": query.urlencode()})
+        prefix = {"rw": "RW ", "rt": "RT ", "tps": "TPS "}.get(column, "")
+        label = labels.get(str(value)) or (f"{prefix}{value:03d}" if isinstance(value, int) else str(value))
+        code = str(value) if column in ("kecamatan_code", "kode_kelurahan") else ""  # names first, code beside
+        rows.append({"label": label, "code": code, "n": r["n"], "query": query.urlencode()})
     return {"level": sets, "rows": rows}
 
 
@@ -422,7 +470,7 @@ def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit_only": role == Role.RELAWAN,
         "nik": decrypt(voter.nik_encrypted) if full else voter.nik_masked,
         "nkk": decrypt(voter.nkk_encrypted) if full else voter.nkk_masked,
-        "findings": Finding.unscoped.filter(voter=voter).order_by("check_code"),
+        "findings": scope.findings(Finding.unscoped.filter(voter=voter)).order_by("check_code"),  # relawan masking
         "kelurahan": wilayah_registry().names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
         "age": _age_today(voter),
     }

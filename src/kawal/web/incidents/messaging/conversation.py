@@ -16,9 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kawal.web.accounts.scope import Scope
+from kawal.web.accounts.throttle import bump, count
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.incidents import access, categories
+from kawal.web.incidents.messaging import chasil
 from kawal.web.incidents.messaging.inbound import Inbound
 from kawal.web.incidents.models import ChatLink, ChatMedia, ChatMessage, Conversation, LinkCode, Outbox, Report
 from kawal.web.incidents.service import ReportError, ReportIn, record_report
@@ -28,6 +30,12 @@ NAMESPACE = uuid.UUID("6f1d2a52-8c1e-4f0b-9d57-2b0a2c9b7e31")  # client ids of c
 LINK = re.compile(r"^(?:/start\s+|daftar\s+)?(\d{8})$", re.IGNORECASE)
 CANCEL, DONE = {"batal", "/batal", "/cancel"}, {"selesai", "/selesai", "kirim"}
 REFUSAL_SECONDS = 3600
+# A link code is 8 digits (10^8) and lives 30 minutes. Guessing one would tie the guesser's chat to a relawan's
+# account, so wrong codes are counted: a sender may get LINK_FAILURES wrong within LINK_WINDOW, then every code
+# from it is refused (the right one too) until the window ends. A guesser with many numbers or Telegram accounts
+# meets a second counter over the whole platform: past LINK_FAILURES_ALL wrong codes in the window, linking by
+# chat pauses for everyone (a relawan waits up to an hour; an attacker learns nothing).
+LINK_FAILURES, LINK_FAILURES_ALL, LINK_WINDOW = 5, 200, 3600
 
 REFUSED = (
     "Maaf, nomor ini belum terhubung dengan akun relawan kawal, jadi laporan belum dapat kami terima di sini. "
@@ -35,6 +43,10 @@ REFUSED = (
     "DAFTAR <kode>. Bila bukan, Anda dapat melapor langsung ke Bawaslu setempat. Terima kasih."
 )
 BAD_CODE = "Kode itu tidak dikenal atau sudah kedaluwarsa. Buat kode baru di kawal lalu kirim DAFTAR <kode>."
+TOO_MANY_CODES = (
+    "Terlalu banyak kode yang salah. Demi keamanan, kode belum dapat diperiksa sekarang; coba lagi dalam satu jam "
+    "dengan kode baru dari kawal."
+)
 NO_MEMBERSHIP = "Akun Anda tidak lagi terdaftar sebagai anggota Ormas pemantau, jadi laporan tidak dapat dibuat."
 ASK_PLACE_ONE = "Di mana kejadiannya? Balas nomor TPS di Kel. {kelurahan} (mis. 5), atau 0 bila bukan di TPS. Boleh juga kirim lokasi."
 ASK_PLACE_MANY = (
@@ -88,6 +100,8 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
             conversation.closed = True
             conversation.save(update_fields=["closed", "updated_at"])
         return ["Laporan dibatalkan. Ketik LAPOR untuk mulai lagi."], []
+    if conversation is None and chasil.starts(message):
+        return _start_chasil(message, sender_hash, link.user)
     if not access.ormas_memberships(scope):
         return [NO_MEMBERSHIP], []
     if conversation is None:
@@ -101,15 +115,23 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
         media = _media(conversation, message)
         return [_menu("Halo! Terima kasih mau melapor. ")], media
     media = _media(conversation, message)
-    step = {"category": _category, "place": _place, "what": _what, "photos": _photos}[conversation.state]
-    replies = step(conversation, message, scope)
+    steps = {"category": _category, "place": _place, "what": _what, "photos": _photos}
+    steps |= {"chasil_pick": _chasil_pick, "chasil": _chasil_photos}
+    replies = steps[conversation.state](conversation, message, scope)
     conversation.save()
     return replies, media
 
 
 def _link(message: Inbound, sender_hash: str, code: str) -> str:
+    sender_key = f"incident-link-fail:{sender_hash}"
+    platform_key = f"incident-link-fail-all:{message.platform}"
+    if count(sender_key) >= LINK_FAILURES or count(platform_key) >= LINK_FAILURES_ALL:
+        return TOO_MANY_CODES
     found = LinkCode.objects.filter(code_hash=keyed_hash(f"link:{code}"), used_at=None).select_related("user").first()
     if found is None or found.expires_at <= timezone.now():
+        failures = bump(sender_key, LINK_WINDOW)
+        if bump(platform_key, LINK_WINDOW) == LINK_FAILURES_ALL or failures == LINK_FAILURES:
+            record("incident.link_throttled", platform=message.platform, sender_limit=failures >= LINK_FAILURES)
         return BAD_CODE
     found.used_at = timezone.now()
     found.save(update_fields=["used_at"])
@@ -119,7 +141,10 @@ def _link(message: Inbound, sender_hash: str, code: str) -> str:
         defaults={"user": found.user, "sender_encrypted": encrypt(message.sender)},
     )
     record("incident.chat_linked", user=found.user, platform=message.platform)
-    return f"Terhubung dengan akun {found.user.username}. Ketik LAPOR untuk melaporkan pelanggaran."
+    return (
+        f"Terhubung dengan akun {found.user.username}. Ketik LAPOR untuk melaporkan pelanggaran, atau HASIL untuk "
+        "mengirim foto C.Hasil TPS yang Anda jaga."
+    )
 
 
 def _menu(greeting: str = "") -> str:
@@ -128,13 +153,41 @@ def _menu(greeting: str = "") -> str:
 
 
 def _media(conversation: Conversation, message: Inbound) -> list[ChatMedia]:
-    if message.kind != "image" or not message.media_ref:
+    if message.kind != "image" or not message.media_ref or conversation.state == "chasil_pick":
         return []
     item, created = ChatMedia.objects.get_or_create(
         message_id=f"{message.platform}:{message.message_id}",
-        defaults={"conversation": conversation, "media_ref": message.media_ref, "mime": message.mime},
+        defaults={
+            "conversation": conversation,
+            "media_ref": message.media_ref,
+            "mime": message.mime,
+            **chasil.media_fields(conversation),
+        },
     )
     return [item] if created else []
+
+
+def _start_chasil(message: Inbound, sender_hash: str, user: object) -> tuple[list[str], list[ChatMedia]]:
+    """``HASIL`` (or a photo captioned so): photos of the C.Hasil of the TPS the sender guards."""
+    conversation = Conversation(
+        platform=message.platform, sender_hash=sender_hash, user=user, data={"started": message.sent_at.isoformat()}
+    )
+    question = chasil.start(conversation, user)
+    if question is None:
+        return [chasil.NOT_ASSIGNED], []
+    conversation.save()
+    media = _media(conversation, message)  # a captioned photo is the first page
+    if media:
+        return [chasil.photos(conversation, message, DONE)[0]], media
+    return [question], media
+
+
+def _chasil_pick(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    return chasil.pick(conversation, message)
+
+
+def _chasil_photos(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:
+    return chasil.photos(conversation, message, DONE)
 
 
 def _category(conversation: Conversation, message: Inbound, scope: Scope) -> list[str]:

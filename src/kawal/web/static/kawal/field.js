@@ -152,14 +152,16 @@
       const id = box.dataset.voter;
       const outcome = checked(box, `outcome-${id}`);
       if (!outcome) return;
-      const tms = box.querySelector(`[name="tms-${id}"]`).value;
+      // Only what belongs to the chosen answer is sent: a reason picked and then changed to "ada dan benar" is not.
+      const tms = outcome === "tms" ? box.querySelector(`[name="tms-${id}"]`).value : "";
+      const correcting = outcome === "ubah";
       checks.push({
         voter_id: Number(id),
         outcome,
         tms: tms ? Number(tms) : null,
-        field: box.querySelector(`[name="field-${id}"]`).value,
-        value: box.querySelector(`[name="value-${id}"]`).value,
-        note: box.querySelector(`[name="note-${id}"]`).value,
+        field: correcting ? box.querySelector(`[name="field-${id}"]`).value : "",
+        value: correcting ? box.querySelector(`[name="value-${id}"]`).value : "",
+        note: outcome === "sesuai" ? "" : box.querySelector(`[name="note-${id}"]`).value,
       });
     });
     const newVoters = [];
@@ -237,7 +239,25 @@
     document.body.dataset.offlineReady = "true";
   }
 
+  // <div data-when="NAME=A|B">: shown only while the checked radio (or the select) NAME holds A or B, so a
+  // relawan sees the extra questions of an answer only once they give it. Without this script all of it shows.
+  function showWhenNeeded(form) {
+    const parts = [...form.querySelectorAll("[data-when]")];
+    if (!parts.length) return;
+    const update = () => {
+      for (const part of parts) {
+        const [name, values] = part.dataset.when.split("=");
+        const input = form.querySelector(`input[name="${name}"]:checked, select[name="${name}"]`);
+        part.hidden = !(input && values.split("|").includes(input.value));
+      }
+    };
+    form.addEventListener("change", update);
+    form.addEventListener("reset", () => setTimeout(update));
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("form").forEach(showWhenNeeded);
     document.querySelectorAll("form[data-queue]").forEach((queued) => queued.addEventListener("submit", onSubmit));
     const form = document.getElementById("visit");
     if (form) {

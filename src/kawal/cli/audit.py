@@ -1,0 +1,123 @@
+"""``kawal audit INPUT … --out DIR``: every check over one or more lists (files or snapshots)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from rich.table import Table
+
+from kawal.cli.common import DATA_HELP, Sub, console, steps, store
+from kawal.engine import AuditResult
+from kawal.i18n import t
+
+
+def register_audit(sub: Sub) -> None:
+    from kawal.engine.audit import ELECTION_DATE, MAX_PER_TPS  # loads DuckDB: only when the parser is built
+
+    p = sub.add_parser(
+        "audit",
+        help=t(
+            ("audit daftar pemilih: semua pemeriksaan, pemilih ganda", "audit a voter list: every check, duplicates")
+        ),
+        description=t(
+            (
+                "Audit satu atau beberapa daftar (file atau snapshot). Menulis findings.csv, rejects.csv, summary.json "
+                "dan report.html ke folder --out.",
+                "Audit one or more lists (files or snapshots). Writes findings.csv, rejects.csv, summary.json and "
+                "report.html into the --out folder.",
+            )
+        ),
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help=t(("file daftar pemilih atau snapshot", "voter-list file or snapshot")),
+    )
+    p.add_argument("--out", type=Path, required=True, help=t(("folder hasil", "output folder")))
+    p.add_argument(
+        "--election-date",
+        type=date.fromisoformat,
+        default=ELECTION_DATE,
+        help=t(
+            ("hari pemungutan suara, YYYY-MM-DD (bawaan {d})", "election day, YYYY-MM-DD (default {d})"),
+            d=ELECTION_DATE.isoformat(),
+        ),
+    )
+    p.add_argument(
+        "--max-per-tps",
+        type=int,
+        default=MAX_PER_TPS,
+        help=t(("maksimum pemilih per TPS (bawaan {m})", "maximum voters per TPS (default {m})"), m=MAX_PER_TPS),
+    )
+    p.add_argument(
+        "--usia-date",
+        type=date.fromisoformat,
+        help=t(
+            (
+                "tanggal acuan kolom usia, YYYY-MM-DD (bawaan: tidak diketahui, dianggap hari pemungutan suara)",
+                "the day the usia column counts to, YYYY-MM-DD (default: unknown, taken as election day)",
+            )
+        ),
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        help=t(
+            (
+                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; diperkirakan dari daftar ini)",
+                "probability at which two rows are linked as one person (default 0.5; estimated from this list)",
+            )
+        ),
+    )
+    p.add_argument(
+        "--wilayah",
+        help=t(("wilayah untuk file yang diimpor (nama kelurahan)", "region for imported files (kelurahan names)")),
+    )
+    p.add_argument("--data", help=t(DATA_HELP))
+    p.set_defaults(handler=cmd_audit)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kawal.engine import run_audit
+
+    with steps(6) as advance:
+        result = run_audit(
+            args.inputs,
+            args.out,
+            election_date=args.election_date,
+            max_per_tps=args.max_per_tps,
+            threshold=args.threshold,
+            wilayah=args.wilayah,
+            store=store(args),
+            progress=advance,
+            usia_date=args.usia_date,
+        )
+    print_audit_summary(result)
+    return 0
+
+
+def print_audit_summary(result: AuditResult) -> None:
+    summary = result.summary
+    console.print(
+        t(
+            (
+                "Baris masuk {i:,} = diaudit {a:,} + ditolak {r:,}, dalam {s:.1f} dtk",
+                "Rows in {i:,} = audited {a:,} + rejected {r:,}, in {s:.1f} s",
+            ),
+            i=summary["rows_in"],
+            a=summary["audited"],
+            r=summary["rejected"],
+            s=result.seconds,
+        )
+    )
+    table = Table(
+        t(("Pemeriksaan", "Check")), "TMS", t(("Temuan", "Findings")), t(("Baris", "Rows")), t(("Arti", "Meaning"))
+    )
+    for code, check in summary["checks"].items():
+        table.add_row(code, str(check["tms"] or ""), f"{check['findings']:,}", f"{check['rows']:,}", check["title"])
+    console.print(table)
+    for name in ("findings.csv", "rejects.csv", "summary.json", "report.html"):
+        console.print(f"  {result.out / name}")

@@ -1,0 +1,105 @@
+"""Template filters for plain words and honest numbers: labels from :mod:`kawal.labels`, numbers the Indonesian
+way (1.234,5), CSS widths with a dot decimal, and names next to wilayah and TPS codes."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from kawal import labels
+from kawal.wilayah import registry as wilayah_registry
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return get_language() or "id"
+
+
+@register.filter
+def check_label(code: str) -> str:
+    """NIK_GANDA → "NIK sama di beberapa baris"."""
+    return labels.label("check", str(code), _lang())
+
+
+@register.filter
+def check_sentence(code: str) -> str:
+    return labels.sentence("check", str(code), _lang())
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    return labels.label("rule", str(code), _lang())
+
+
+@register.filter
+def field_label(code: str) -> str:
+    """suara_paslon_1 → "Suara paslon 1"; tempat_lahir → "Tempat lahir"."""
+    return labels.field_label(str(code), _lang())
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """voter.viewed → "Melihat data pemilih"."""
+    return labels.label("action", str(code), _lang())
+
+
+@register.filter
+def angka(value: object, decimals: object = None) -> str:
+    """A number the reader's way: 1234.5 → "1.234,5" in Indonesian; ``|angka:2`` fixes the decimals."""
+    if value is None or value == "":
+        return "–"
+    places = int(decimals) if decimals not in (None, "") else None
+    number = value if isinstance(value, int | float) else float(str(value))
+    return labels.number(number, places, _lang())
+
+
+@register.filter
+def persen(share: object, decimals: object = 1) -> str:
+    """A share 0–1 as a percentage: 0.0234 → "2,3%"."""
+    if share is None or share == "":
+        return "–"
+    return f"{labels.number(100 * float(share), int(decimals), _lang())}%"
+
+
+@register.filter
+def css_pct(value: object, top: object = 100) -> str:
+    """``style="width:{{ n|css_pct:top }}%"``: n as a share of top, 0–100, always "2.3", never "2,3"."""
+    try:
+        return labels.css_percent(float(value), float(top))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "0"
+
+
+@register.filter
+def wilayah_name(code: object) -> str:
+    """3671051007 → "Ketapang"; an unknown or empty code stands for itself."""
+    text = str(code or "")
+    return wilayah_registry().names({text}).get(text, text)
+
+
+@register.filter
+def tps_label(value: object) -> str:
+    """A TPS number or 13-digit TPS code → "TPS 001" (the kelurahan is named next to it by the page)."""
+    text = str(value or "")
+    if not text:
+        return ""
+    number = text[-3:] if len(text) == 13 else text
+    return f"TPS {int(number):03d}" if number.isdigit() else f"TPS {text}"
+
+
+@register.filter
+def poin(share: object, decimals: object = 1) -> str:
+    """A difference of two shares in percentage points: 0.201 → "20,1 poin" (not "20,1%", which reads as a
+    share of something)."""
+    if share is None or share == "":
+        return "–"
+    return f"{labels.number(100 * float(share), int(decimals), _lang())} {'points' if _lang().startswith('en') else 'poin'}"
+
+
+@register.filter
+def legend_value(value: object, kind: str = "share") -> str:
+    """A class limit as the map's values are: a share (2,3%), percentage points (2,3 poin) or a count (12)."""
+    if kind == "count":
+        return angka(value)
+    return poin(value) if kind == "points" else persen(value)
