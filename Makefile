@@ -8,6 +8,8 @@ CORE_VENV := .venv-core
 CORE_BIN := $(CORE_VENV)/bin
 CORE_STAMP := $(CORE_VENV)/.installed
 CORE_TESTS := tests/engine tests/audit tests/results tests/sampling tests/synth tests/cli tests/test_wilayah.py
+# Tests run on every core (pytest-xdist); each test file stays on one worker, so its module fixtures are built once.
+PYTEST := pytest -q -n auto --dist loadfile
 PIP := pip install --quiet --disable-pip-version-check --require-hashes
 
 .PHONY: demo test test-core test-web test-pg lint typecheck lock lock-check bench clean
@@ -35,13 +37,13 @@ demo: $(STAMP)
 test: test-core test-web
 
 test-core: $(CORE_STAMP)  # the engine's tests on the core install, which must not need Django
-	KAWAL_CORE_ONLY=1 $(CORE_BIN)/pytest -q -p no:cacheprovider $(CORE_TESTS)
+	KAWAL_CORE_ONLY=1 $(CORE_BIN)/$(PYTEST) -p no:cacheprovider $(CORE_TESTS)
 
 test-web: $(STAMP)  # everything else (web, security, browser, photos) on the full install
-	$(BIN)/pytest -q $(addprefix --ignore=,$(CORE_TESTS))
+	$(BIN)/$(PYTEST) $(addprefix --ignore=,$(CORE_TESTS))
 
 test-pg: $(STAMP)  # the web and security tests on PostgreSQL (DATABASE_URL, default the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q tests/web tests/security
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/$(PYTEST) tests/web tests/security
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

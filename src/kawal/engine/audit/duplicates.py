@@ -311,7 +311,8 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
         CREATE OR REPLACE TEMP TABLE people_base AS
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
-               t.usia, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik, t.tempat_lahir,
+               t.usia, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+               CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.tempat_lahir,
                t.kode_kelurahan AS kel, t.rw, t.rt
         FROM {table} t JOIN names n ON n.nama = t.nama
         WHERE NOT t.sudah_tms;
@@ -349,7 +350,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
     its words. A wrong birth date keeps the name's sound (its phonetic key) and two of year, month and day (or the
     day and month in another order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
-    only the year. A rare name is compared whatever the date; a shared NIK always.
+    only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
+    family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
+    are compared when two of year, month and day agree, or one of them and the sex.
     """
     n = prefix_length(_row_count(con))
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
@@ -358,7 +361,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, dob_key, name_key, left(name_key, {n}) AS head, right(name_key, {n + 1}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
                greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, nik, name_n,
-               phon_key
+               phon_key, nkk, sex
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
@@ -367,6 +370,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     )
     pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
     same_sound = "x.phon_key = y.phon_key AND"
+    same_parts = "((x.y = y.y)::INT + (x.m = y.m)::INT + (x.d = y.d)::INT)"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
@@ -380,6 +384,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM (SELECT * FROM keys WHERE placeholder) x
                 JOIN keys y ON x.rid <> y.rid AND x.phon_key = y.phon_key AND x.y = y.y
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
+            UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         )
         """
     )
