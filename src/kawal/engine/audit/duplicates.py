@@ -417,7 +417,7 @@ PAIR_COLUMNS = (
     "nik_n",
 )
 U_SAMPLE = 300_000  # random pairs that measure how often two different people agree at each level
-MIN_STRATUM_PAIRS = 1_000
+MIN_STRATUM_PAIRS = 200
 HOUSEHOLD_LEVELS = {"dob": 0, "area": 0}  # the same birth date in the same RT
 HOUSEHOLD = " AND ".join(f"l_{field} = {level}" for field, level in HOUSEHOLD_LEVELS.items())
 DOB_AGREES = ("exact", "age")  # the same birth date or, on lists that show only an age, the same age
