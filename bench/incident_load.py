@@ -4,7 +4,9 @@ a share of them after a photo upload) and as WhatsApp and Telegram conversations
 LAPOR, category, place, what happened, SELESAI). A tenth of all calls are sent twice, as phones and messengers
 retry. Open loop at ``--rate`` reports per second; prints reports/s achieved, p50/p95/p99 per report (a chat report
 from its first message to its receipt) and errors, then checks that every acknowledged report is stored exactly
-once (0 lost, 0 duplicated).
+once (0 lost, 0 duplicated). It also sums the server side's CPU time (gunicorn, the photo worker, the PostgreSQL
+backends of its database) from /proc: CPU per report, and the reports/s two dedicated cores would give, a figure a
+busy shared machine does not distort. Results: ``src/kawal/web/incidents/README.md`` (Load).
 
     .venv/bin/python bench/incident_load.py [--rate 50] [--seconds 20] [--workers 5] [--chat-share 0.4]
         [--photo-share 0.1] [--database-url postgres://postgres@127.0.0.1:5432/kawal_incident_load]
@@ -19,6 +21,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
 import random
 import subprocess
 import sys
@@ -26,6 +29,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -148,15 +152,21 @@ class Load:
         return body, "/webhook/whatsapp/", {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
 
 
+FAILURES: Counter = Counter()  # (path, status) of every call that did not answer 2xx; 0: no answer
+
+
 def send(connection: http.client.HTTPConnection, path: str, body: bytes, headers: dict) -> int:
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
-        return response.status
+        status = response.status
     except (OSError, http.client.HTTPException):
         connection.close()
-        return 0
+        status = 0
+    if status not in (200, 201):
+        FAILURES[(path, status)] += 1
+    return status
 
 
 def run(load: Load, rate: float, seconds: float, threads: int) -> tuple[list[float], int, float]:
@@ -192,6 +202,29 @@ def run(load: Load, rate: float, seconds: float, threads: int) -> tuple[list[flo
     return latencies, errors[0], time.perf_counter() - began
 
 
+def cpu_seconds(server: Server, database: str) -> dict[str, float]:
+    """CPU time used so far by the server side: gunicorn (master and workers), the photo worker, and PostgreSQL's
+    backends serving this database. Summed from /proc, so the figure does not depend on what else the machine
+    runs: CPU per report, and so reports/s on N dedicated cores, even on a busy shared machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    app_roots = {server.process.pid, server.photo_worker.pid}
+    used = {"app": 0.0, "db": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        ppid, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if int(entry.name) in app_roots or ppid in app_roots:
+            used["app"] += seconds
+        elif cmdline.startswith("postgres:") and f" {database} " in cmdline:
+            used["db"] += seconds
+    return used
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -221,8 +254,12 @@ def main() -> None:
             )
             senders = json.loads(linked.stdout.strip().splitlines()[-1])
             load = Load(server.seed, senders, server.port, args.chat_share, args.photo_share)
-            run(load, 10, 2, 8)  # warm up
+            _warm, warm_errors, _wall = run(load, 10, 2, 8)  # warm up (its reports are checked too)
+            database = args.database_url.rsplit("/", 1)[-1]
+            before = cpu_seconds(server, database)
             latencies, errors, wall = run(load, args.rate, args.seconds, args.threads)
+            time.sleep(2)  # the photo worker finishes the last served copies
+            after = cpu_seconds(server, database)
             counted = subprocess.run(
                 [sys.executable, "-c", COUNT_SCRIPT], env=env, check=True, capture_output=True, text=True
             )
@@ -230,6 +267,9 @@ def main() -> None:
         finally:
             server.stop()
     lost = len(load.acked_web - set(stored["web"])) + len(load.acked_chat - set(stored["chat"]))
+    # Stored although the client saw an error (a timeout after the commit): not lost, and its retry by client_id
+    # would find it, so not a duplicate either. Counted to show what a failing network leaves behind.
+    unacknowledged = len(set(stored["web"]) - load.acked_web) + len(set(stored["chat"]) - load.acked_chat)
     duplicated = (len(stored["web"]) - len(set(stored["web"]))) + (len(stored["chat"]) - len(set(stored["chat"])))
     print(
         f"gunicorn {args.workers} workers + PostgreSQL + photo worker, loopback; {args.chat_share:.0%} of reports by chat "
@@ -243,8 +283,17 @@ def main() -> None:
     )
     print(
         f"reports acknowledged: {len(load.acked_web):,} from the form, {len(load.acked_chat):,} by chat; "
-        f"stored {len(stored['web']) + len(stored['chat']):,}; lost {lost}, duplicated {duplicated}"
+        f"stored {len(stored['web']) + len(stored['chat']):,}; lost {lost}, duplicated {duplicated}; "
+        f"stored without acknowledgement {unacknowledged}; warm-up errors {warm_errors}"
     )
+    done = len(latencies)
+    app, db = (1000 * (after[k] - before[k]) / max(done, 1) for k in ("app", "db"))
+    print(
+        f"server CPU per report: {app + db:.0f} ms (app {app:.0f}, PostgreSQL {db:.0f}); on 2 dedicated cores that is "
+        f"at most {2000 / (app + db):.0f} reports/s of this mix (the load generator not counted)"
+    )
+    if FAILURES:
+        print("calls without 2xx: " + ", ".join(f"{path} {status}: {n}" for (path, status), n in FAILURES.items()))
 
 
 if __name__ == "__main__":

@@ -13,3 +13,6 @@ TASKS["queue"] = {
     "BACKEND": "django_tasks_db.DatabaseBackend",
     "QUEUES": ["default", "photos"],
 }  # the real database queue, for the worker test
+# One test process: the per-process cache, cleared between tests where they need it (the file cache of
+# production without Redis is exercised by tests/security/test_shared_counters.py through `kawal serve`).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,6 +1,7 @@
 """An incident report as people make it: a relawan's phone records it offline with a photo and a video, it syncs
 once, another relawan and the coordinator confirm it, and the coordinator downloads the Model A.1 PDF and the
-evidence ZIP, whose manifest verifies, then records that it went to Bawaslu."""
+evidence ZIP, whose manifest verifies, then records that it went to Bawaslu. On the way the coordinator corrects the
+kind of violation the relawan was unsure of."""
 
 import hashlib
 import io
@@ -61,7 +62,7 @@ def test_phone_report_offline_two_confirmations_model_a1_and_evidence_zip(page, 
 
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/lapor/baru/")  # no signal: the form opens from the phone's cache
-    page.check("input[name=category][value=politik_uang]")
+    page.check("input[name=category][value=lainnya]")  # unsure of the kind: the coordinator corrects it later
     page.fill("input[name=tps]", "3")
     assert page.input_value("input[name=incident_at]")  # filled with the phone's time
     page.fill("textarea[name=description]", "Tim sukses membagikan amplop berisi Rp50.000 di depan TPS 3.")
@@ -74,7 +75,7 @@ def test_phone_report_offline_two_confirmations_model_a1_and_evidence_zip(page, 
     page.click("#incident button[type=submit]")
     page.wait_for_selector("#receipt[data-sent=false]")
     page.wait_for_selector("#queue-status[data-waiting='1']")
-    assert "Politik uang" in page.inner_text("#receipt")
+    assert "Pelanggaran lain" in page.inner_text("#receipt")
     shot(page, "incident-02-receipt-waiting-for-signal")
     assert Report.unscoped.count() == 0
 
@@ -104,6 +105,11 @@ def test_phone_report_offline_two_confirmations_model_a1_and_evidence_zip(page, 
     page.goto(f"{live_server.url}/lapor/{report.pk}/")
     assert WITNESS in page.inner_text("[data-identity]")
     assert page.locator("[data-evidence] img").count() == 1  # the photo, as a copy without EXIF
+    page.select_option("#new-category", "politik_uang")
+    page.fill("#category-reason", "amplop berisi uang: politik uang")
+    page.click("#category button[type=submit]")
+    page.wait_for_selector("[data-category-changes]")
+    assert "Politik uang" in page.inner_text("h1")
     page.fill("#confirm-note", "Foto dan video menunjukkan amplop dan stiker paslon.")
     page.click("#confirm button[type=submit]")
     page.wait_for_selector("[data-status=diverifikasi]")
@@ -131,4 +137,5 @@ def test_phone_report_offline_two_confirmations_model_a1_and_evidence_zip(page, 
 
     page.goto(f"{live_server.url}/publik/pelanggaran/")
     assert page.inner_text("[data-total]") == "1" and WITNESS not in page.content()
+    assert "Politik uang" in page.inner_text("[data-list]")  # the corrected kind
     shot(page, "incident-08-public-page")

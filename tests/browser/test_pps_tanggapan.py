@@ -1,6 +1,7 @@
 """Issue 17 in a real browser: a relawan records a new voter with everything the PPS needs and a photo of the KTP-el
-taken with consent; the coordinator compiles the tanggapan (NIK masked for them) and sends the item; KPU sees the
-NIK in full, opens the document and answers. Screenshots under test-output/screenshots/."""
+taken with consent; the coordinator approves the visit in the review queue (which shows the new voter, NIK masked),
+compiles the tanggapan (NIK masked for them) and sends the item; KPU sees the NIK in full, opens the document and
+answers. Screenshots under test-output/screenshots/pps-*.png."""
 
 import io
 import uuid
@@ -14,7 +15,6 @@ from PIL import Image
 from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.field.models import IdentityDocument, NewVoter, TanggapanItem
-from kawal.web.field.review import review
 from kawal.web.field.visits import VisitIn, record_visit
 from tests.browser.conftest import shot
 from tests.web.conftest import ketapang_task
@@ -89,8 +89,17 @@ def test_new_voter_with_consented_document_through_to_kpus_answer(page, live_ser
     shot(page, "pps-02-relawan-receipt")
     assert NewVoter.objects.get().complete and IdentityDocument.objects.count() == 1
 
-    review(visit, get_user_model().objects.get(username="koordinator.cipondoh"), "approved")  # the review queue
     log_in(page, live_server, "koordinator.cipondoh")
+    page.goto(f"{live_server.url}/tugas/tinjau/")  # the review queue shows who joins the list with the visit
+    card = page.locator(f"[data-visit='{visit.pk}']")
+    person = card.locator("[data-new-voter]")
+    assert "SITI AMINAH" in person.inner_text() and "367105**********" in person.inner_text()
+    assert NIK not in card.inner_text() and "data lengkap" in person.inner_text()
+    shot(page, "pps-03-coordinator-reviews-the-visit")
+    card.locator("button[name=decision][value=approved]").click()
+    page.wait_for_load_state()
+    visit.refresh_from_db()
+    assert visit.review == "approved"
     page.goto(f"{live_server.url}/tanggapan/")
     assert page.input_value("input[name=deadline]") == "2024-08-27"  # ten days from the DPS posting, 18 August
     page.fill("input[name=kelurahan]", "3671051007")
@@ -102,7 +111,7 @@ def test_new_voter_with_consented_document_through_to_kpus_answer(page, live_ser
     body = page.content()
     assert NIK not in body and NKK not in body and "367105**********" in body and "**-**-2006" in body
     assert "/dokumen/" not in body  # the document is KPU's only
-    shot(page, "pps-03-coordinator-sent-masked")
+    shot(page, "pps-04-coordinator-sent-masked")
 
     log_in(page, live_server, "admin.kpu")
     tanggapan_url = f"{live_server.url}/tanggapan/{TanggapanItem.objects.get().tanggapan_id}/"
@@ -112,7 +121,7 @@ def test_new_voter_with_consented_document_through_to_kpus_answer(page, live_ser
     link = page.locator("ul.documents a").first
     href = link.get_attribute("href")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the wide form scrolls inside
-    shot(page, "pps-04-kpu-sees-full-data-and-document")
+    shot(page, "pps-05-kpu-sees-full-data-and-document")
     image = page.request.get(f"{live_server.url}{href}")
     assert image.status == 200 and image.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(image.body())).size == (320, 200)
@@ -124,4 +133,4 @@ def test_new_voter_with_consented_document_through_to_kpus_answer(page, live_ser
     item = TanggapanItem.objects.get()
     assert (item.status, item.kpu_answer) == ("acted", "Dimasukkan ke DPSHP") and item.answered_at
     assert "Dimasukkan ke DPSHP" in page.content()
-    shot(page, "pps-05-kpu-answered")
+    shot(page, "pps-06-kpu-answered")

@@ -35,6 +35,7 @@ def settings_of(env: dict) -> subprocess.CompletedProcess:
         ("KAWAL_SECRET_KEY", "change-me"),
         ("KAWAL_FIELD_KEY", "change-me"),
         ("KAWAL_HASH_KEY", "change-me"),
+        ("KAWAL_BACKUP_KEY", "change-me"),  # deploy/kawal.env.example's line for it
         ("KAWAL_FIELD_KEY", "CHANGEME"),
         ("KAWAL_SECRET_KEY", "django-insecure-abc"),
         ("KAWAL_FIELD_KEY", "a1b2c3d4e5f6"),  # too short to be a key

@@ -8,16 +8,17 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from kawal.web.actionlog.models import ActionLog
 from kawal.web.incidents.models import ChatMedia, Conversation, Evidence, Report
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
 from kawal.web.results import service as results
 from kawal.web.results.models import ResultEntry, TpsAssignment
+from tests.web.incidents_support import make_people
 from tests.web.test_incidents_messaging import (  # noqa: F401 (fixtures)
     last_reply,
     link_code,
     offline,
-    people,
     post_tg,
     post_wa,
     tg_payload,
@@ -25,6 +26,13 @@ from tests.web.test_incidents_messaging import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db):
+    return make_people()
+
+
 TPS = "3671051007003"
 NUMBERS = {"suara_paslon_1": 120, "suara_paslon_2": 95, "suara_paslon_3": 140, "suara_sah": 355,
            "suara_tidak_sah": 9, "suara_sah_dan_tidak_sah": 364, "dpt": 520, "pengguna_total": 364}  # fmt: skip
@@ -80,6 +88,8 @@ def test_a_page_fetched_after_the_reading_joins_it(client, people):
     post_tg(client, photo)
     assert "diterima (1)" in last_reply("telegram")
     assert entry.photos.get().kind == Photo.Kind.C_HASIL
+    logged = ActionLog.objects.get(action="result.chat_photo").detail
+    assert logged == {"election": made.pk, "kode_tps": TPS, "entry": entry.pk}
 
 
 def test_two_forms_at_one_tps_ask_which(client, people):

@@ -242,6 +242,9 @@ def _csv_parse_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None
 def _read_excel(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
     from python_calamine import CalamineWorkbook
 
+    from kawal.engine import excel_guard
+
+    excel_guard.check(path)  # a sheet's grid is dense: a few bytes of file can ask for gigabytes (issue 16)
     workbook = CalamineWorkbook.from_path(str(path))
     info = SourceInfo(format="xlsx")
     tables: list[pa.Table] = []

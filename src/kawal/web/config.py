@@ -67,7 +67,10 @@ class Config(BaseModel):
         group="run",
     )
     KAWAL_CACHE_URL: str = _var(
-        "", "Redis URL of the shared cache (throttling, figures); unset: per-process memory", group="run"
+        "",
+        "Redis URL of the shared cache (throttling, figures); unset: files in <data>/cache, shared by the "
+        "processes of one machine",
+        group="run",
     )
     KAWAL_TASK_BACKEND: str = _var("django_tasks_db.DatabaseBackend", "backend of the task queue", group="run")
     KAWAL_SERVE_STATIC: bool = _var(False, "`1`: the app serves /static/ itself (`kawal serve` sets it)", group="run")
@@ -98,6 +101,13 @@ class Config(BaseModel):
     KAWAL_HASH_KEY: str = _var(
         "",
         "key of the NIK/NKK hashes; unset: derived from the field key (pin it before rotating)",
+        secret=True,
+        group="keys",
+    )
+    KAWAL_BACKUP_KEY: str = _var(
+        "",
+        "64 hexadecimal digits: the key that seals `kawal backup` files (AES-256-GCM); unset: a plain tar (refused "
+        "in production). Keep it away from the server",
         secret=True,
         group="keys",
     )

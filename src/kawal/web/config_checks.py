@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-KEY_SETTINGS = ("KAWAL_SECRET_KEY", "KAWAL_FIELD_KEY", "KAWAL_HASH_KEY")
+KEY_SETTINGS = ("KAWAL_SECRET_KEY", "KAWAL_FIELD_KEY", "KAWAL_HASH_KEY", "KAWAL_BACKUP_KEY")
 CREDENTIAL_SETTINGS = ("KAWAL_S3_ACCESS_KEY", "KAWAL_S3_SECRET_KEY")
 KEY_MIN_LENGTH = 32
 # Long enough never to turn up inside a random key by chance.

@@ -26,12 +26,14 @@ from kawal.web.field.models import (
     IdentityDocument,
     NewVoter,
     TanggapanItem,
+    Visit,
     VisitPhoto,
     VoterCheck,
 )
 from kawal.web.incidents import retention as incident_retention
 from kawal.web.photos.models import Photo
 from kawal.web.sampling.models import Observation
+from kawal.web.voters.jobs import audit_folder
 from kawal.web.voters.models import Finding, Voter, VoterList
 
 SCRUBBED_VOTER = {
@@ -119,7 +121,9 @@ def apply(days: int) -> Plan:
         nama="", nik_masked="", nik_encrypted="", nik_hash="", tanggal_lahir=None
     )
     TanggapanItem.objects.filter(tanggapan__voter_list__in=lists).update(detail="", detail_encrypted="", kpu_answer="")
-    VoterCheck.objects.filter(visit__task__voter_list__in=lists).update(value="", value_encrypted="")
+    # Notes are free text a relawan or reviewer typed at the door: they name people as readily as any column.
+    VoterCheck.objects.filter(visit__task__voter_list__in=lists).update(value="", value_encrypted="", note="")
+    Visit.unscoped.filter(task__voter_list__in=lists).update(note="", review_reason="")
     DukcapilReferral.unscoped.filter(voter_list__in=lists).update(nik_masked="", nik_encrypted="", answer="")
     for photo in _photos(lists):
         for stored in (photo.original, photo.served):
@@ -140,6 +144,8 @@ def _delete_files(lists: object, snapshots: list[str]) -> None:
             for path in folder.iterdir():
                 path.chmod(0o600)
             shutil.rmtree(folder)
+    for voter_list in lists:  # an audit's work folder is removed once loaded; one an interrupted job left, here
+        shutil.rmtree(audit_folder(voter_list), ignore_errors=True)
     for source in lists.values_list("source_path", flat=True):
         path = Path(source)
         if source and path.is_relative_to(Path(settings.UPLOAD_ROOT)):  # only our own copies of uploads

@@ -39,6 +39,7 @@ FIELD_KEY_OLD = CONFIG.KAWAL_FIELD_KEY_OLD  # only while `kawal keys rotate` run
 # The key of the hashes that match NIK/NKK; by default derived from the field key, so it must be pinned before
 # that key changes, or every stored hash would stop matching.
 HASH_KEY = CONFIG.KAWAL_HASH_KEY
+BACKUP_KEY = CONFIG.KAWAL_BACKUP_KEY  # seals backups (web/backup.py); its own key, kept off the server
 # Where signed checkpoints of the action log are appended, outside the database (default <data>/log/checkpoints.jsonl).
 LOG_CHECKPOINTS = CONFIG.KAWAL_LOG_CHECKPOINTS
 
@@ -129,10 +130,17 @@ except ConfigError as error:
 
 # Shared by every app process: login throttling counters, cached figures. Redis in production (KAWAL_CACHE_URL,
 # e.g. redis://127.0.0.1:6379/1); memory of the one process otherwise.
+# Without Redis, files in <data>/cache: every process on this machine (gunicorn runs several, and `kawal serve`
+# too) must see the same login, lookup and person-view counters, or each worker grants its own allowance (issue
+# 16: per-process memory let 5 workers take 5 wrong passwords each). Entries are many before any are culled.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.KAWAL_CACHE_URL}
     if CONFIG.KAWAL_CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 }
 
 TASKS = {

@@ -37,10 +37,15 @@ urlpatterns = [
     path("daftar/<int:pk>/audit-ulang/", views.voter_list_reaudit, name="voter_list_reaudit"),
     path("temuan/", views.findings, name="findings"),
     path("temuan/<int:pk>/status/", views.finding_status, name="finding_status"),
+    path("temuan/massal/", views.finding_bulk, name="finding_bulk"),  # issue 18: bulk status with undo
+    path("temuan/massal/urungkan/", views.finding_bulk_undo, name="finding_bulk_undo"),
+    path("temuan/<int:pk>/kirim/", views.finding_send, name="finding_send"),  # issue 18: "kirim ke relawan"
     path("temuan/ganda/ketepatan/", duplicate_views.precision, name="duplicate_precision"),
     path("temuan/ganda/pasangan/<int:pk>/jawab/", duplicate_views.answer, name="duplicate_answer"),
     path("temuan/ganda/<int:audit>/<path:cluster>/", duplicate_views.cluster, name="duplicate_cluster"),
     path("pemilih/<int:pk>/", views.voter_detail, name="voter_detail"),
+    path("cari-pemilih/", views.voter_search, name="voter_search"),  # issue 18: "is X registered?"
+    path("pemilih/<int:pk>/kirim/", views.voter_send, name="voter_send"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tugas/", field_views.my_tasks, name="my_tasks"),
     path("tugas/kelola/", field_views.manage, name="tasks_manage"),

@@ -24,6 +24,7 @@ MAX_ZIP_FILES = 1_000_000
 MAX_ZIP_BYTES = 2 * 2**30  # uncompressed: a zip bomb stops here
 MAX_JSON_BYTES = 1 * 2**20  # a per-TPS file is about 1 kB
 MAX_COUNT = 10_000_000  # no count on a TPS form comes near; larger is damage (and would overflow)
+MAX_PASLON = 50  # candidate pairs per election; a file naming more is damage, and each one is a column (issue 16)
 
 
 @dataclass
@@ -59,8 +60,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> Loaded:
     present = {c[0] for c in con.execute("DESCRIBE raw").fetchall()}
     if "kode_tps" not in present:
         raise KawalError(("{f}: kolom kode_tps wajib ada", "{f}: the kode_tps column is required"), f=path.name)
-    paslon_numbers = sorted(int(c[len(PASLON_PREFIX) :]) for c in present if re.fullmatch(rf"{PASLON_PREFIX}\d+", c))
+    paslon_numbers = sorted(int(c[len(PASLON_PREFIX) :]) for c in present if re.fullmatch(rf"{PASLON_PREFIX}[0-9]+", c))
     n = max(paslon_numbers, default=0)
+    if n > MAX_PASLON:  # suara_paslon_999999999 would make a billion columns
+        raise KawalError(_TOO_MANY_PASLON, f=path.name, n=MAX_PASLON)
     wanted = [*NUMBERS, *(paslon(i) for i in range(1, n + 1))]
     result = Loaded(rows_in=_scalar(con, "SELECT count(*) FROM raw"), paslon=n)
     _reject_csv(con, path, present, wanted, result)
@@ -201,7 +204,10 @@ def _json_record(path: Path) -> tuple[dict, tuple[str, str] | None]:
     chart = body.get("chart") or {}
     if not isinstance(chart, dict):
         return {}, ("chart", t(("chart bukan objek", "chart is not an object")))
-    ids = sorted((k for k in chart if k.isdigit()), key=int)  # paslon ids ascend with their ballot number
+    # paslon ids ascend with their ballot number; ASCII digits only ("²".isdigit() holds, int("²") fails)
+    ids = sorted((k for k in chart if k.isascii() and k.isdigit()), key=int)
+    if len(ids) > MAX_PASLON:
+        return {}, ("chart", t(_TOO_MANY_PASLON, f=path.name, n=MAX_PASLON))
     for number, key in enumerate(ids, start=1):
         value = chart[key]
         if value is not None and not _count_ok(value):
@@ -211,6 +217,9 @@ def _json_record(path: Path) -> tuple[dict, tuple[str, str] | None]:
             )
         record[paslon(number)] = value
     return record, None
+
+
+_TOO_MANY_PASLON = ("{f}: lebih dari {n} paslon", "{f}: more than {n} candidate pairs")
 
 
 def _count_ok(value: object) -> bool:

@@ -2,6 +2,9 @@
 (Dinas Kependudukan dan Pencatatan Sipil), a drafted letter tracked to Dukcapil's answer. Until Dukcapil issues a
 new NIK, Sidalih keeps striking one of the two as TMS 2; the referral is how the second person gets their vote.
 
+NIK_GANDA also fires for one person registered twice, which is a TMS 2 for KPU, not a matter for Dukcapil: a
+group is referred only when its rows are at least two people (:func:`people`).
+
 Coordinators and KPU draft and follow referrals; the letter with the NIK in full is for KPU accounts only (the
 letter goes from KPU to Dukcapil), everyone else reads the NIK masked.
 """
@@ -9,6 +12,7 @@ letter goes from KPU to Dukcapil), everyone else reads the NIK masked.
 from __future__ import annotations
 
 from datetime import date
+from itertools import combinations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +27,8 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.models import DukcapilReferral
-from kawal.web.voters.models import Finding, Voter, VoterList
+from kawal.web.voters.duplicate_review import latest_answers, ordered_keys
+from kawal.web.voters.models import DuplicateAnswer, Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
@@ -53,15 +58,55 @@ def candidates(scope: Scope) -> list[dict]:
         key = (group["audit__voter_list_id"], group["voter__nik_hash"])
         if key in referred:
             continue
-        voters = list(Voter.unscoped.filter(voter_list_id=key[0], nik_hash=key[1]).order_by("pk"))
-        found.append({"voter_list_id": key[0], "nik_hash": key[1], "voters": voters})
+        voters = list(
+            Voter.unscoped.filter(voter_list_id=key[0], nik_hash=key[1])
+            .select_related("voter_list__organisation")
+            .order_by("pk")
+        )
+        if people(voters) >= 2:
+            found.append({"voter_list_id": key[0], "nik_hash": key[1], "voters": voters})
     return found
+
+
+def _identity(voter: Voter) -> tuple[str, date | None]:
+    return " ".join(voter.nama.upper().split()), voter.tanggal_lahir
+
+
+def people(voters: list[Voter]) -> int:
+    """How many different people the rows are. Two rows are one person when the reviewers of duplicates said so
+    (their latest answer, where the rows have record keys), or, unless they said "different", when the rows carry
+    the same name and birth date: a second registration, not a second person."""
+    if not voters:
+        return 0
+    office = voters[0].voter_list.organisation.kpu_office
+    keyed = [
+        ordered_keys(a.record_key, b.record_key) for a, b in combinations(voters, 2) if a.record_key and b.record_key
+    ]
+    answers = {k: found.answer for k, found in latest_answers(office.pk, keyed).items()} if keyed else {}
+    root = {v.pk: v.pk for v in voters}
+
+    def find(pk: int) -> int:
+        while root[pk] != pk:
+            pk = root[pk]
+        return pk
+
+    for a, b in combinations(voters, 2):
+        answer = answers.get(ordered_keys(a.record_key, b.record_key)) if a.record_key and b.record_key else None
+        if answer == DuplicateAnswer.Answer.SAME or (
+            answer != DuplicateAnswer.Answer.DIFFERENT and _identity(a) == _identity(b)
+        ):
+            root[find(a.pk)] = find(b.pk)
+    return len({find(v.pk) for v in voters})
 
 
 def refer(voter_list: VoterList, nik_hash: str, user: object) -> DukcapilReferral:
     """Draft the referral of every voter of the list under this NIK hash."""
-    voters = list(Voter.unscoped.filter(voter_list=voter_list, nik_hash=nik_hash).order_by("pk"))
-    if len(voters) < 2:
+    voters = list(
+        Voter.unscoped.filter(voter_list=voter_list, nik_hash=nik_hash)
+        .select_related("voter_list__organisation")
+        .order_by("pk")
+    )
+    if people(voters) < 2:
         raise ValueError("rujukan perlu dua orang atau lebih dengan NIK yang sama")
     with transaction.atomic():
         referral = DukcapilReferral.unscoped.create(

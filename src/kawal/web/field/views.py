@@ -243,7 +243,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Visits waiting for review, and approved ones drawn for a second look; with the agreement rate."""
     _scope, tasks = _managed(request)
     visits = _scoped_visits(tasks)
-    waiting = latest(visits).filter(review=Visit.Review.SUBMITTED).order_by("received_at")[:50]
+    waiting = (
+        latest(visits)
+        .filter(review=Visit.Review.SUBMITTED)
+        .prefetch_related("new_voters__documents")  # the reviewer sees who joins the list with the visit
+        .order_by("received_at")[:50]
+    )
     to_recheck = second_look(visits, request.user)  # waiting for an independent approval first, then the sample
     context = {
         "waiting": waiting,

@@ -65,14 +65,15 @@ def _receipt(report: Report, created: bool) -> ReportReceipt:
 def submit_report(request: HttpRequest, payload: ReportPayload) -> Status:
     raw = json.loads(request.body)
     fields = {k: str(v) for k, v in raw.items() if isinstance(v, str | int | float) and k not in ("client_id",)}
-    form = ReportForm(data=fields, scope=Scope.for_user(request.user))
+    scope = Scope.for_user(request.user)
+    form = ReportForm(data=fields, scope=scope)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         raise HttpError(422, f"{name}: {errors[0]}")
     evidence = tuple(str(ref.client_id) for ref in payload.photos)
     data = form.to_report(str(payload.client_id), payload.recorded_at, evidence, Report.Channel.WEB)
     try:
-        report, created = record_report(request.user, data)
+        report, created = record_report(request.user, data, scope)
     except ReportError as error:
         raise HttpError(422, str(error)) from None
     return Status(201 if created else 200, _receipt(report, created))

@@ -76,15 +76,16 @@ def warn_days() -> int:
     return int(getattr(settings, "KAWAL_INCIDENT_WARN_DAYS", 2))
 
 
-def record_report(user: object, data: ReportIn) -> tuple[Report, bool]:
-    """Store a report; returns it and whether it is new (False: this client_id was recorded before)."""
+def record_report(user: object, data: ReportIn, scope: Scope | None = None) -> tuple[Report, bool]:
+    """Store a report; returns it and whether it is new (False: this client_id was recorded before). ``scope``:
+    the user's, when the caller has it already (one query less per report under load)."""
     existing = Report.unscoped.filter(client_id=data.client_id).first()
     if existing is not None:
         if existing.reporter_id != getattr(user, "pk", None):
             raise ReportError("client_id sudah dipakai untuk laporan lain")
         return existing, False
-    membership = _validate(user, data)
-    photos, media = _evidence(user, data.evidence)
+    membership = _validate(user, data, scope or Scope.for_user(user))
+    photos, media = _evidence(user, data.evidence) if data.evidence else ([], [])
     identity = _identity(user, data.pelapor)
     try:
         with transaction.atomic():
@@ -100,7 +101,7 @@ def record_report(user: object, data: ReportIn) -> tuple[Report, bool]:
     return report, True
 
 
-def _validate(user: object, data: ReportIn) -> object:
+def _validate(user: object, data: ReportIn, scope: Scope) -> object:
     if data.category not in categories.by_code():
         raise ReportError(f"jenis pelanggaran '{data.category}' tidak dikenal")
     if not (data.kode_kelurahan.isdigit() and len(data.kode_kelurahan) == 10):
@@ -116,7 +117,7 @@ def _validate(user: object, data: ReportIn) -> object:
         raise ReportError(f"NIK pelapor: {nik_problem(data.pelapor['nik'])}")
     if any(not w.nama.strip() for w in data.witnesses):
         raise ReportError("saksi: nama wajib diisi")
-    membership = access.reporting_membership(Scope.for_user(user), data.kode_kelurahan)
+    membership = access.reporting_membership(scope, data.kode_kelurahan)
     if membership is None:
         raise ReportError("kelurahan ini di luar wilayah Anda")
     return membership

@@ -85,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "status": status,
         "needed": service.confirmations_needed(),
         "warn_days": service.warn_days(),
+        "can_report": bool(access.ormas_memberships(scope)),  # KPU staff read reports; Ormas members file them
     }
     return render(request, "incidents/dashboard.html", context)
 

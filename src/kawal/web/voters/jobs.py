@@ -54,7 +54,10 @@ def run(voter_list_id: int) -> VoterList:
     voter_list = VoterList.objects.get(pk=voter_list_id)
 
     def steps() -> None:
-        snapshot = _import(voter_list)
+        try:
+            snapshot = _import(voter_list)
+        finally:
+            _delete_upload(voter_list)
         _load_voters(voter_list, snapshot.voters_path)
         _audit(voter_list, snapshot)
         _plan_fieldwork(voter_list)
@@ -80,6 +83,17 @@ def reaudit(voter_list_id: int, user_id: int | None = None) -> VoterList:
         _plan_fieldwork(voter_list)
 
     return _guarded(voter_list, steps)
+
+
+def _delete_upload(voter_list: VoterList) -> None:
+    """The uploaded file holds every NIK in clear; once read (or refused) it has no use (issue 16). Only kawal's
+    own copies in the upload folder go; a file imported from elsewhere (the demo's) is left where it is. The
+    snapshot's meta.json keeps the file's SHA-256 and size as evidence."""
+    path = Path(voter_list.source_path)
+    if voter_list.source_path and path.resolve().is_relative_to(Path(settings.UPLOAD_ROOT).resolve()):
+        path.unlink(missing_ok=True)
+        record("voter_list.upload_deleted", user=voter_list.uploaded_by, obj=voter_list,
+               organisation=voter_list.organisation)  # fmt: skip
 
 
 def _guarded(voter_list: VoterList, steps: Callable[[], None]) -> VoterList:
@@ -211,9 +225,22 @@ def _load_voters(voter_list: VoterList, parquet: Path) -> None:
 
 
 def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None) -> AuditRun:
-    _progress(voter_list, 82, "Mengaudit daftar")
-    out = Path(settings.DATA_DIR) / "audits" / str(voter_list.pk)
+    """Run the audit into a work folder, load what it found, and remove the folder: its files (findings.csv,
+    rejects.csv, the pairs and keys) hold names and full NIKs in clear and have no use once loaded (issue 16)."""
+    out = audit_folder(voter_list)
     shutil.rmtree(out, ignore_errors=True)
+    try:
+        return _audit_into(voter_list, snapshot, out, user_id)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def audit_folder(voter_list: VoterList) -> Path:
+    return Path(settings.DATA_DIR) / "audits" / str(voter_list.pk)
+
+
+def _audit_into(voter_list: VoterList, snapshot: Snapshot, out: Path, user_id: int | None) -> AuditRun:
+    _progress(voter_list, 82, "Mengaudit daftar")
     labels = duplicate_review.labels_for(voter_list.organisation_id)
     secret = record_key_secret()
     result = run_audit(

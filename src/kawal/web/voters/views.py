@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,12 +30,13 @@ from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
-from kawal.web.crypto import decrypt
+from kawal.web.crypto import decrypt, keyed_hash
 from kawal.web.field.progress import reminders_for
 from kawal.web.places import PlaceField, area_choices, place_choices
 from kawal.web.voters import maps
 from kawal.web.voters.jobs import process_upload, reaudit_list
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
+from kawal.web.voters.send import send_household
 from kawal.wilayah import registry as wilayah_registry
 
 CHECK_CODES = [c.code for c in check_registry(0.0)]
@@ -345,6 +349,9 @@ def findings(request: HttpRequest) -> HttpResponse:
         "breakdown": _breakdown(queryset, form, request),
         "can_review": can_review,
         "coverage": _coverage(scope, check or ""),
+        "statuses": Finding.Status.choices,
+        "query": request.GET.urlencode(),
+        "undo": _undo_banner(request),
     }
     return render(request, "voters/findings.html", context)
 
@@ -442,6 +449,121 @@ def finding_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.META.get("HTTP_REFERER") or "findings")
 
 
+REVIEWERS = (*KPU_ROLES, Role.COORDINATOR)
+UNDO_MINUTES = 15  # how long "Urungkan" is offered after a bulk change
+
+
+def _reviewable(request: HttpRequest) -> object:
+    """Findings this user may change: only where they are a coordinator or KPU staff, never as a relawan."""
+    return _scope(request).with_roles(REVIEWERS).findings(Finding.unscoped.all())
+
+
+def _bulk_targets(request: HttpRequest, reviewable: object) -> object:
+    """The rows ticked on the page, or every finding the page's filter matches ("semua di saringan ini")."""
+    if request.POST.get("scope") != "all":
+        ids = [int(i) for i in request.POST.getlist("finding") if i.isdigit()]
+        return reviewable.filter(pk__in=ids)
+    query = QueryDict(request.POST.get("query", ""))
+    if not query:
+        return reviewable  # no filter: everything the user reviews, as the page listed it
+    form = FindingFilter(query, areas=[m.wilayah for m in _scope(request).memberships])
+    return form.apply(reviewable) if form.is_valid() else reviewable.none()  # a garbled filter changes nothing
+
+
+@login_required
+@require_POST
+def finding_bulk(request: HttpRequest) -> HttpResponse:
+    """Change the status of many findings at once. What each row was goes into the session, so the next page
+    offers "Urungkan" for a while; the change and its undo are logged with counts only."""
+    reviewable = _reviewable(request)
+    new = request.POST.get("status", "")
+    if new not in Finding.Status.values:
+        return HttpResponse(_("Status tidak dikenal."), status=400)
+    changed: dict[str, list[int]] = {}
+    for pk, old in _bulk_targets(request, reviewable).exclude(status=new).values_list("pk", "status"):
+        changed.setdefault(old, []).append(pk)
+    count = sum(len(ids) for ids in changed.values())
+    if count:
+        for ids in changed.values():
+            _update_in_chunks(reviewable, ids, new)
+        record("finding.status_bulk", request=request, new=new, count=count)
+    request.session["finding_undo"] = {
+        "token": uuid.uuid4().hex,
+        "new": new,
+        "changed": changed,
+        "count": count,
+        "until": (timezone.now() + timedelta(minutes=UNDO_MINUTES)).isoformat(),
+    }
+    return redirect(f"{reverse('findings')}?{request.POST.get('query', '')}")
+
+
+@login_required
+@require_POST
+def finding_bulk_undo(request: HttpRequest) -> HttpResponse:
+    """Put back what the last bulk change changed, except rows someone has moved on since."""
+    undo = request.session.get("finding_undo") or {}
+    if not undo or request.POST.get("token") != undo.get("token") or not _undo_open(undo):
+        return HttpResponse(_("Perubahan ini tidak bisa diurungkan lagi."), status=409)
+    reviewable = _reviewable(request).filter(status=undo["new"])
+    restored = sum(_update_in_chunks(reviewable, ids, old) for old, ids in undo["changed"].items())
+    record("finding.status_bulk_undo", request=request, count=restored)
+    request.session["finding_undo"] = {"restored": restored, "done": True}
+    return redirect(f"{reverse('findings')}?{request.POST.get('query', '')}")
+
+
+def _update_in_chunks(findings: object, ids: list[int], status: str, size: int = 5000) -> int:
+    """Set ``status`` on the rows of ``findings`` among ``ids``, a few thousand ids per query: a whole city's
+    findings in one ``IN (…)`` would pass SQLite's limit on query parameters."""
+    return sum(findings.filter(pk__in=ids[i : i + size]).update(status=status) for i in range(0, len(ids), size))
+
+
+def _undo_open(undo: dict) -> bool:
+    until = undo.get("until")
+    return bool(until) and timezone.now() < datetime.fromisoformat(until)
+
+
+def _undo_banner(request: HttpRequest) -> dict | None:
+    """What the findings page says about the last bulk change: the undo offer while it lasts, or the result of
+    an undo once (then it is gone)."""
+    undo = request.session.get("finding_undo")
+    if not undo:
+        return None
+    if undo.get("done"):
+        del request.session["finding_undo"]
+        return undo
+    if not _undo_open(undo):
+        del request.session["finding_undo"]
+        return None
+    return {**undo, "label": Finding.Status(undo["new"]).label}
+
+
+@login_required
+@require_POST
+def finding_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Kirim ke relawan" from a finding: its household becomes a visit for the relawan of that RT."""
+    finding = get_object_or_404(_reviewable(request).exclude(voter=None).select_related("voter__voter_list"), pk=pk)
+    return _sent(request, send_household(finding.voter, [finding], _scope(request).with_roles(REVIEWERS)))
+
+
+@login_required
+@require_POST
+def voter_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Kirim ke relawan" from a person's page, with the person's open findings."""
+    reviewer = _scope(request).with_roles(REVIEWERS)
+    voter = get_object_or_404(reviewer.voters(Voter.unscoped.select_related("voter_list")), pk=pk)
+    findings = list(reviewer.findings(Finding.unscoped.filter(voter=voter, status=Finding.Status.OPEN)))
+    return _sent(request, send_household(voter, findings, reviewer))
+
+
+def _sent(request: HttpRequest, task: object) -> HttpResponse:
+    record("task.sent", request=request, obj=task, assigned=task.assigned_to_id is not None)
+    if task.assigned_to_id:
+        messages.success(request, _("Dikirim ke relawan %(name)s.") % {"name": task.assigned_to.get_username()})
+    else:
+        messages.warning(request, _("Belum ada relawan untuk RT ini: pilih relawan di sini."))
+    return redirect("task_edit", pk=task.pk)
+
+
 # --- one person ----------------------------------------------------------------------------------------------
 
 
@@ -473,6 +595,70 @@ def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": scope.findings(Finding.unscoped.filter(voter=voter)).order_by("check_code"),  # relawan masking
         "kelurahan": wilayah_registry().names({voter.kode_kelurahan}).get(voter.kode_kelurahan, ""),
         "age": _age_today(voter),
+        "can_send": role in REVIEWERS,
     }
     record("voter.viewed_full" if full else "voter.viewed", request=request, obj=voter, role=str(role))
     return render(request, "voters/voter_detail.html", context)
+
+
+# --- voter search: "is X registered?" --------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20  # a search answers "is this person listed?", it is not a way to read a kelurahan
+
+
+class VoterSearch(forms.Form):
+    nama = forms.CharField(label=gettext_lazy("Nama"), required=False, min_length=3, max_length=100)
+    kelurahan = PlaceField(digits=10, label=gettext_lazy("Kelurahan"), required=False)
+    tps = forms.IntegerField(label="TPS", required=False, min_value=1, max_value=999)
+    nik = forms.RegexField(
+        label=gettext_lazy("NIK (16 angka)"), regex=r"^\d{16}$", required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args: object, areas: list[str] = (), with_nik: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].choices = place_choices(list(areas), 10)
+        self.fields["nik"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        if not with_nik:
+            del self.fields["nik"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("nama") or data.get("nik")):
+            raise forms.ValidationError(_("Isi nama (paling sedikit 3 huruf) atau NIK."))
+        return data
+
+    def apply(self, queryset: object) -> object:
+        data = self.cleaned_data
+        if data.get("nik"):
+            queryset = queryset.filter(nik_hash=keyed_hash(data["nik"]))
+        if data.get("nama"):
+            queryset = queryset.filter(nama__icontains=data["nama"].strip())
+        if data.get("kelurahan"):
+            queryset = queryset.filter(kode_kelurahan__startswith=data["kelurahan"])
+        if data.get("tps") is not None:
+            queryset = queryset.filter(tps=data["tps"])
+        return queryset
+
+
+@login_required
+def voter_search(request: HttpRequest) -> HttpResponse:
+    """Find a person by name (with kelurahan and TPS to narrow it down), and by NIK for KPU staff. The form is
+    posted, never a GET: names and NIKs stay out of URLs, browser history and server logs. Each person shown
+    counts toward the role's hourly limit, as a person page would."""
+    scope = _scope(request)
+    if scope.empty:
+        raise PermissionDenied
+    role = scope.highest_role
+    areas = [m.wilayah for m in scope.memberships]
+    form = VoterSearch(request.POST or None, areas=areas, with_nik=role in KPU_ROLES)
+    found, more = None, False
+    if request.method == "POST" and form.is_valid():
+        loaded = scope.voters(Voter.unscoped.filter(voter_list__status=VoterList.Status.DONE))
+        rows = list(form.apply(loaded).select_related("voter_list").order_by("nama", "pk")[: SEARCH_LIMIT + 1])
+        more, rows = len(rows) > SEARCH_LIMIT, rows[:SEARCH_LIMIT]
+        if not person_views.allow(request, role, len(rows)):
+            return render(request, "voters/person_limit.html", {"limit": person_views.limit_for(role)}, status=429)
+        names = wilayah_registry().names({v.kode_kelurahan for v in rows})
+        found = [(v, names.get(v.kode_kelurahan, v.kode_kelurahan)) for v in rows]
+    context = {"form": form, "found": found, "more": more, "limit": SEARCH_LIMIT}
+    return render(request, "voters/search.html", context)

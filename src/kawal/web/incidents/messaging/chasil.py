@@ -110,7 +110,9 @@ def media_fields(conversation: Conversation) -> dict:
 
 
 def attach(item: ChatMedia) -> None:
-    """A fetched C.Hasil photo joins the sender's latest reading of their TPS, if they entered one already."""
+    """A fetched C.Hasil photo joins the sender's latest reading of their TPS, if they entered one already; the
+    action log holds the photo, the TPS and the reading it joined (ids and codes only)."""
+    from kawal.web.actionlog.models import record
     from kawal.web.results.models import ResultEntry
 
     entry = (
@@ -122,6 +124,8 @@ def attach(item: ChatMedia) -> None:
     )
     if entry is not None and item.photo_id:
         entry.photos.add(item.photo_id)
+    details = {"election": item.election_id, "kode_tps": item.kode_tps, "entry": entry.pk if entry else None}
+    record("result.chat_photo", user=item.conversation.user, obj=item.photo, **details)
 
 
 def attach_to_new_entry(sender: type, instance: object, created: bool, **kwargs: object) -> None:

@@ -12,7 +12,7 @@ import re
 import uuid
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kawal.web.accounts.scope import Scope
@@ -62,12 +62,7 @@ def handle(message: Inbound) -> list[str]:
     """Process one inbound message; returns the replies queued (empty for a repeated message)."""
     sender_hash = keyed_hash(f"{message.platform}:{message.sender}")
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ChatMessage.objects.create(
-                    platform=message.platform, message_id=message.message_id, sender_hash=sender_hash
-                )
-        except IntegrityError:  # this message was handled before (a retried webhook)
+        if not _first_time(message, sender_hash):  # handled before (a retried webhook)
             return []
         replies, media = _respond(message, sender_hash)
         recipient = encrypt(message.sender)
@@ -83,6 +78,21 @@ def handle(message: Inbound) -> list[str]:
         for pk in outbox:
             send_reply.enqueue(pk)
     return replies
+
+
+def _first_time(message: Inbound, sender_hash: str) -> bool:
+    """Claim this message id in the caller's transaction; False if it was claimed before. One statement, no
+    savepoint (every webhook call passes here): a concurrent claim waits for the other transaction, then finds
+    its row if that one committed, or takes the id if it rolled back."""
+    table = ChatMessage._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (platform, message_id, sender_hash, received_at) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (platform, message_id) DO NOTHING RETURNING id"
+    )
+    now = ChatMessage._meta.get_field("received_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [message.platform, message.message_id, sender_hash, now])
+        return cursor.fetchone() is not None
 
 
 def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMedia]]:
@@ -102,7 +112,8 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
         return ["Laporan dibatalkan. Ketik LAPOR untuk mulai lagi."], []
     if conversation is None and chasil.starts(message):
         return _start_chasil(message, sender_hash, link.user)
-    if not access.ormas_memberships(scope):
+    chasil_open = conversation is not None and conversation.state.startswith("chasil")  # witnesses: results rules
+    if not chasil_open and not access.ormas_memberships(scope):
         return [NO_MEMBERSHIP], []
     if conversation is None:
         conversation = Conversation.objects.create(
@@ -256,7 +267,7 @@ def _photos(conversation: Conversation, message: Inbound, scope: Scope) -> list[
     if message.text.strip().lower() not in DONE:
         return ["Kirim foto, atau ketik SELESAI untuk mengirim laporan (BATAL untuk membatalkan)."]
     try:
-        report = _make_report(conversation, message)
+        report = _make_report(conversation, message, scope)
     except ReportError as error:
         return [f"Laporan belum dapat disimpan: {error}. Ketik BATAL lalu LAPOR untuk mulai lagi."]
     conversation.report, conversation.closed = report, True
@@ -266,7 +277,7 @@ def _photos(conversation: Conversation, message: Inbound, scope: Scope) -> list[
     ]
 
 
-def _make_report(conversation: Conversation, message: Inbound) -> Report:
+def _make_report(conversation: Conversation, message: Inbound, scope: Scope) -> Report:
     from datetime import datetime
 
     data = conversation.data
@@ -286,5 +297,6 @@ def _make_report(conversation: Conversation, message: Inbound) -> Report:
         evidence=tuple(photos),
         channel=conversation.platform,
     )
-    report, _created = record_report(conversation.user, report_in)
+    same = all(m.user_id == conversation.user_id for m in scope.memberships)  # re-linked mid-way: read it again
+    report, _created = record_report(conversation.user, report_in, scope if same else None)
     return report
