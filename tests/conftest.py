@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,21 @@ ROWS = [
     "2,3671011707100024,3671015011900032,IMAS RAHMAWATI,TANGERANG,10-11-1990,P,S,KP. DUKUH,001,002,SUKARASA,TANGERANG,001",
     "3,3671051409130028,3671050711760011,SOEPRAPTO,SEMARANG,07-11-1976,L,P,JL. GARUDA NO. 4,003,001,KETAPANG,CIPONDOH,002",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Every web test starts with an empty cache: login and person-view counters live there, and one test's
+    views must not use up the next one's hourly limit."""
+    if "django" in sys.modules:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.core.cache import caches
+
+            for cache in caches.all():
+                cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -134,12 +134,14 @@ def sample_fieldwork(voter_list: VoterList) -> int:
     photos, two TMS claims confirmed by a second relawan, approved and waiting visits, and a tanggapan to the PPS
     with a response period ending in two days, partly answered by KPU. Running it again adds nothing."""
     from kawal.web.field.models import FieldTask
+    from kawal.web.field.visits import household_voters
 
     relawan = get_user_model().objects.get(username="relawan.ketapang")
     _household_checks(voter_list, relawan, len(DEMO_VISITS) + 2)
-    tasks = list(
-        FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan).order_by("pk")[: len(DEMO_VISITS)]
-    )
+    assigned = FieldTask.unscoped.filter(voter_list=voter_list, assigned_to=relawan).order_by("pk")
+    # A second run finds other tasks of the relawan too (a drawn sample's units, tasks sent from findings) whose
+    # household may list nobody: only tasks with someone to visit get a demo visit.
+    tasks = [task for task in assigned if household_voters(task)][: len(DEMO_VISITS)]
     made = sum(_demo_visit(task, relawan, plan) for task, plan in zip(tasks, DEMO_VISITS, strict=False))
     if made:
         _demo_tanggapan(voter_list)
