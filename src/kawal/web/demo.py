@@ -5,14 +5,21 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kawal.web.accounts.models import Membership, Organisation, Role
+from kawal.web.accounts.models import Accreditation, Membership, Organisation, Role
 from kawal.web.voters import jobs
 from kawal.web.voters.models import VoterList
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.field.models import FieldTask
 
 KOTA = "3671"
 CIPONDOH = "367105"
@@ -41,6 +48,11 @@ def create_accounts() -> tuple[Organisation, list[DemoAccount]]:
     kpu, _ = Organisation.objects.get_or_create(name="KPU Kota Tangerang", kind=Organisation.Kind.KPU, wilayah=KOTA)
     ormas, _ = Organisation.objects.get_or_create(
         name="Pemuda Peduli Pemilu", kind=Organisation.Kind.ORMAS, wilayah=KOTA, partner_of=kpu, ormas_type="kepemudaan"
+    )
+    Accreditation.objects.get_or_create(  # its members observe TPS as pemantau under it (a made-up number)
+        issuer="KPU Kota Tangerang",
+        number="CONTOH/PP.03.1/3671/2024",
+        defaults={"organisation": ormas, "valid_from": date(2024, 8, 1), "valid_until": date(2024, 12, 31)},
     )
     people = [
         (
@@ -109,7 +121,7 @@ def load_list(kpu: Organisation, dpt: Path, progress: Callable[[int, str], None]
 
 
 # What the demo relawan "found" in the households of their tasks, in order; the rest stay open.
-DEMO_VISITS = (
+DEMO_VISITS: tuple[dict[str, Any], ...] = (
     {"outcome": "tms", "tms": 4, "note": "Contoh: pindah ke Kab. Bogor sejak 2023, kata ketua RT", "confirm": True},
     {
         "outcome": "tms",
@@ -148,7 +160,7 @@ def sample_fieldwork(voter_list: VoterList) -> int:
     return made
 
 
-def _household_checks(voter_list: VoterList, relawan: object, wanted: int) -> None:
+def _household_checks(voter_list: VoterList, relawan: User, wanted: int) -> None:
     """Coklit checks of households in the demo relawan's RT, so there is enough to visit even where the audit
     found little (a household check needs no finding: it is what coklit monitoring is)."""
     from kawal.web.field.models import FieldTask
@@ -165,7 +177,7 @@ def _household_checks(voter_list: VoterList, relawan: object, wanted: int) -> No
         .order_by("pk")
         .values("nkk_hash", "alamat", "tps")
     )
-    made = []
+    made: list[FieldTask] = []
     for row in households:
         if row["nkk_hash"] in taken or len(made) + have >= wanted:
             continue
@@ -183,7 +195,7 @@ def _household_checks(voter_list: VoterList, relawan: object, wanted: int) -> No
     FieldTask.unscoped.bulk_create(made)
 
 
-def _demo_visit(task: object, relawan: object, plan: dict) -> int:
+def _demo_visit(task: FieldTask, relawan: User, plan: dict) -> int:
     import uuid
     from dataclasses import replace
 
@@ -229,7 +241,7 @@ def _demo_visit(task: object, relawan: object, plan: dict) -> int:
     return 1
 
 
-def _second_relawan() -> object:
+def _second_relawan() -> User:
     """A relawan who only confirms claims in the demo (no password: not a demo login)."""
     user, created = get_user_model().objects.get_or_create(username="relawan.ketapang.2")
     if created:
@@ -396,7 +408,7 @@ def sample_results(kpu: Organisation) -> int:
                    "pengguna_total": valid + invalid}  # fmt: skip
         for i, witness in enumerate(witnesses):
             TpsAssignment.objects.create(election=election, user=witness, kode_tps=kode)
-            reading = dict(numbers)
+            reading: dict[str, int | None] = dict(numbers)
             if number == 4 and i == 1:
                 reading["suara_paslon_2"] = 89  # a misread 39: the conflict queue's example
             client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kawal-demo-{kode}-{i}"))

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kawal.engine.elections import PILKADA_2024
 from kawal.web.participation.service import SIREKAP_2024
+
+if TYPE_CHECKING:
+    from kawal.web.participation.models import Election
 
 
 @cache
@@ -25,14 +29,14 @@ def _shipped() -> dict[str, dict[int, str]]:
     return out
 
 
-def _stored(election: object) -> dict[int, str]:
+def _stored(election: Election) -> dict[int, str]:
     related = getattr(election, "candidates", None)
     if related is None or not hasattr(related, "all"):
         return {}
     return {c.number: ("Kolom kosong" if c.kolom_kosong else c.name) for c in related.all() if c.name or c.kolom_kosong}
 
 
-def names(election: object) -> dict[int, str]:
+def names(election: Election) -> dict[int, str]:
     """{nomor urut: the pair's names} for every ballot column of the election; "Paslon N" where none is known."""
     known = _stored(election)
     if not known and getattr(election, "held_on", None) == PILKADA_2024.day:

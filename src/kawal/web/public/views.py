@@ -8,12 +8,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kawal.engine.results.columns import BALLOTS, PAIRED, VOTES, paslon
-from kawal.web.accounts.models import Organisation
+from kawal.web.accounts.models import Accreditation, Membership, Organisation, accredited_observers
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
 from kawal.web.photos.store import derive
 from kawal.web.public import candidates
-from kawal.web.results.models import ResultEntry, TallyNode, TpsResult
+from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsResult
 from kawal.web.security import plain_int
 from kawal.wilayah import registry as wilayah_registry
 
@@ -106,6 +106,23 @@ def _tps_rows(election: Election, kelurahan: str, count: int) -> list[dict]:
     return rows
 
 
+def observers(election: Election, kode_prefix: str = "") -> list[Accreditation]:
+    """The accredited Ormas behind the figures: those accredited on the voting day (``accredited_observers``)
+    whose members are assigned as pemantau to a TPS under ``kode_prefix``. Organisations only, never people."""
+    valid = accredited_observers(election.held_on)
+    if not valid:
+        return []
+    watchers = TpsAssignment.objects.filter(
+        election=election, role=TpsAssignment.Role.OBSERVER, kode_tps__startswith=kode_prefix
+    ).values("user")
+    present = set(
+        Membership.objects.filter(user__in=watchers, organisation__in=valid.keys()).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return sorted((valid[pk] for pk in present), key=lambda a: a.organisation.name)
+
+
 def _summary(election: Election, focus: str) -> dict:
     results = TpsResult.objects.filter(election=election, kode_tps__startswith=focus)
     return results.aggregate(
@@ -141,6 +158,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "summary": _summary(election, focus),
             "tps_total": tps_total(election, focus) if len(focus) < 10 else None,
             "gap": _gap(top, election.target),
+            "observers": observers(election, focus),
         }
     return render(request, "public/results.html", context)
 
@@ -172,6 +190,7 @@ def tps(request: HttpRequest, kode_tps: str) -> HttpResponse:
         "votes": [(i, names[i], v, share) for i, v, share in _votes(numbers, len(names))] if numbers else [],
         "sections": _sections(numbers) if numbers else [],
         "photos": public_photos(election, kode_tps) if numbers else [],
+        "observers": observers(election, kode_tps),
     }
     return render(request, "public/tps.html", context)
 
@@ -217,4 +236,6 @@ def landing(request: HttpRequest) -> HttpResponse:
     """What a citizen sees at ``/``: what kawal is, the count so far and where to look further."""
     election = public_election()
     summary = _summary(election, "") if election else None
-    return render(request, "public/landing.html", {"election": election, "summary": summary, "office": office()})
+    context = {"election": election, "summary": summary, "office": office()}
+    context["observers"] = observers(election) if election else []
+    return render(request, "public/landing.html", context)

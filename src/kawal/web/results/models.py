@@ -3,20 +3,64 @@ tally up the hierarchy kept incrementally."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from kawal.web.accounts.models import Accreditation
+    from kawal.web.participation.models import Election
+
 
 class TpsAssignment(models.Model):
-    """A relawan (witness) guarding one TPS in one election."""
+    """A relawan guarding one TPS in one election, in one of two roles the rules keep apart: a *pemantau* (a member
+    of an Ormas whose accreditation as observer is valid on the voting day) or a *saksi* (a paslon's witness, who
+    carries a surat mandat). Existing rows were Ormas relawan, hence the default."""
+
+    class Role(models.TextChoices):
+        OBSERVER = "pemantau", _("pemantau (Ormas terakreditasi)")
+        WITNESS = "saksi", _("saksi paslon (surat mandat)")
 
     election = models.ForeignKey("participation.Election", on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tps_assignments")
     kode_tps = models.CharField(max_length=13)
+    role = models.CharField(_("peran"), max_length=10, choices=Role.choices, default=Role.OBSERVER)
+    mandate_number = models.CharField(_("nomor surat mandat"), max_length=100, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "user", "kode_tps"], name="one_assignment")]
+
+    def clean(self) -> None:
+        """A saksi needs the number of their surat mandat; a pemantau needs an Ormas accredited on the voting
+        day (checked here, not in the view, so every way of assigning is held to it)."""
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.role == self.Role.WITNESS and not self.mandate_number.strip():
+            errors["mandate_number"] = _("Nomor surat mandat wajib diisi untuk saksi paslon.")
+        observer = self.role == self.Role.OBSERVER and self.election_id and self.user_id
+        if observer and observer_accreditation(self.user, self.election) is None:
+            day = self.election.held_on.strftime("%d-%m-%Y")
+            errors["role"] = _(
+                "Peran pemantau ditolak: Ormas relawan ini tidak punya akreditasi pemantau yang berlaku "
+                "pada hari pemungutan suara (%(day)s)."
+            ) % {"day": day}
+        if errors:
+            raise ValidationError(errors)
+
+
+def observer_accreditation(user: object, election: Election) -> Accreditation | None:
+    """The accreditation, valid on the voting day, of an Ormas (partner of the election's KPU office) in which
+    ``user`` is an active member; None when there is none."""
+    from kawal.web.accounts.models import accredited_observers
+
+    valid = accredited_observers(election.held_on)
+    ormas = user.memberships.filter(
+        active=True, organisation__kind="ormas", organisation__partner_of=election.organisation_id
+    ).values_list("organisation_id", flat=True)
+    return next((valid[pk] for pk in ormas if pk in valid), None)
 
 
 class ResultEntry(models.Model):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,9 @@ from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsR
 from kawal.web.security import plain_int
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 
@@ -210,12 +214,30 @@ def assign(request: HttpRequest) -> HttpResponse:
         )
         if user is None:  # the same answer whether the name exists elsewhere or not at all
             return HttpResponse("relawan tidak ditemukan di KPU atau Ormas mitra pemilihan ini", status=400)
-        TpsAssignment.objects.get_or_create(election=election, user=user, kode_tps=kode)
-        record("tps.assigned", request=request, obj=election, kode_tps=kode, user_id=user.pk)
+        refused = _assign_in_role(request, election, user, kode)
+        if refused:
+            return HttpResponse(refused, status=400)
         return redirect("tps_assign")
     assignments = TpsAssignment.objects.filter(election=election).select_related("user").order_by("kode_tps")
     visible = [a for a in assignments if _covers(request, election, a.kode_tps)]
-    return render(request, "results/assign.html", {"election": election, "assignments": visible})
+    context = {"election": election, "assignments": visible, "roles": TpsAssignment.Role.choices}
+    return render(request, "results/assign.html", context)
+
+
+def _assign_in_role(request: HttpRequest, election: Election, user: User, kode: str) -> str:
+    """Save the assignment in the role asked for (pemantau or saksi); the refusal's text, or "" when saved."""
+    role = request.POST.get("role") or TpsAssignment.Role.OBSERVER
+    mandate = request.POST.get("mandate_number", "").strip() if role == TpsAssignment.Role.WITNESS else ""
+    assignment = TpsAssignment(election=election, user=user, kode_tps=kode, role=role, mandate_number=mandate)
+    try:  # the unique constraint is left out: assigning again changes the role of the existing row
+        assignment.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        return " ".join(str(m) for messages in error.message_dict.values() for m in messages)
+    TpsAssignment.objects.update_or_create(
+        election=election, user=user, kode_tps=kode, defaults={"role": role, "mandate_number": mandate}
+    )
+    record("tps.assigned", request=request, obj=election, kode_tps=kode, user_id=user.pk, role=role)
+    return ""
 
 
 # --- tally -----------------------------------------------------------------------------------------------------
