@@ -36,6 +36,11 @@ from kawal.engine.sql import literal, scalar
 DEFAULT_PROBABILITY = 0.5
 MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without any birth date part
 MIN_TOKEN = 3  # words shorter than this (initials, BIN) are not blocked on
+# A word carried by more than one row in 100 (MHD, SITI, NUR, DEWI ...) proposes nothing alone: two rows sharing
+# it and a birth date are mostly two people, and one person's two rows still share the name's first or last
+# letters, its sound, or a rarer word. On a city's list these words made half of all candidate pairs.
+COMMON_WORD_SHARE = 0.01
+COMMON_WORD_MIN_ROWS = 100  # a small list has no common words to speak of
 
 TITLES = "H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|UST|RADEN|R|RA|TB|NY|TN|SDR|SDRI"
 MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCHAMED"
@@ -354,7 +359,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
     are compared when two of year, month and day agree, or one of them and the sex.
     """
-    n = prefix_length(_row_count(con))
+    rows = _row_count(con)
+    n = prefix_length(rows)
+    common = max(COMMON_WORD_MIN_ROWS, round(COMMON_WORD_SHARE * rows))
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
         f"""
         CREATE OR REPLACE TEMP TABLE keys AS
@@ -364,8 +371,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
                phon_key, nkk, sex
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
-        SELECT DISTINCT rid, dob_key, word FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
-        WHERE length(word) >= {MIN_TOKEN}
+        WITH w AS (
+            SELECT DISTINCT rid, dob_key, word
+            FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
+            WHERE length(word) >= {MIN_TOKEN}
+        )
+        SELECT * FROM w WHERE word IN (SELECT word FROM w GROUP BY word HAVING count(*) <= {common})
         """
     )
     pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
