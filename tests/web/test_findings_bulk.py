@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kawal.web.actionlog.models import ActionLog
 from kawal.web.field.models import FieldTask
 from kawal.web.voters.models import Finding, Voter
 from tests.web.conftest import KETAPANG, login
@@ -87,6 +88,9 @@ def test_search_is_posted_scoped_and_counted(client, loaded, settings):
     assert client.get("/cari-pemilih/", {"nama": inside.nama}).context["found"] is None  # a GET searches nothing
     page = client.post("/cari-pemilih/", {"nama": inside.nama}).content.decode()
     assert f'data-voter="{inside.pk}"' in page
+    logged = ActionLog.objects.filter(action="voter.search").latest("id")
+    assert logged.detail["shown"] >= 1 and logged.detail["by_nik"] is False
+    assert inside.nama not in str(logged.detail)  # the log says a search happened, never what was searched
     page = client.post("/cari-pemilih/", {"nama": outside.nama}).content.decode()
     assert f'data-voter="{outside.pk}"' not in page  # another RT: not the relawan's to see
     assert 'name="nik"' not in page

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +40,12 @@ from kawal.web.voters.jobs import process_upload, reaudit_list
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
 from kawal.web.voters.send import send_household
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.field.models import FieldTask
+    from kawal.web.types import AuthedRequest
 
 CHECK_CODES = [c.code for c in check_registry(0.0)]
 
@@ -68,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.highest_role == Role.RELAWAN:  # a relawan opens on their tasks (relawan-flow); the rest, dashboards
         from kawal.web.field.views import my_tasks
 
-        return my_tasks(request)
+        return my_tasks(cast("AuthedRequest", request))  # signed in: checked above
     focus = request.GET.get("wilayah", "").strip()
     focus = focus if focus.isdigit() and len(focus) in (4, 6, 10) else ""
     voters = scope.voters(Voter.unscoped.filter(kode_kelurahan__startswith=focus))
@@ -118,7 +126,7 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
         entry[0] += n
         entry[1] += flagged.get(kode, 0)
     names = wilayah_registry().names(set(totals))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"kode": k, "nama": names[k], "voters": v, "flagged": f, "rate": f / v if v else 0}
         for k, (v, f) in sorted(totals.items())
     ]
@@ -169,7 +177,7 @@ class UploadForm(forms.Form):
 
 
 @login_required
-def lists(request: HttpRequest) -> HttpResponse:
+def lists(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     form = UploadForm(request.POST or None, request.FILES or None) if scope.can_upload() else None
     if form is not None:  # the list's wilayah by name from the uploader's own areas, not a code to type
@@ -184,7 +192,7 @@ def lists(request: HttpRequest) -> HttpResponse:
     return render(request, "voters/lists.html", {"form": form, "lists": scope.voter_lists(VoterList.objects.all())})
 
 
-def _accept_upload(request: HttpRequest, scope: Scope, form: UploadForm) -> VoterList:
+def _accept_upload(request: AuthedRequest, scope: Scope, form: UploadForm) -> VoterList:
     upload = form.cleaned_data["file"]
     membership = next(m for m in scope.memberships if m.role in KPU_ROLES)
     folder = Path(settings.UPLOAD_ROOT)
@@ -222,7 +230,7 @@ def _can_reaudit(scope: Scope, voter_list: VoterList) -> bool:
 
 
 @login_required
-def voter_list(request: HttpRequest, pk: int) -> HttpResponse:
+def voter_list(request: AuthedRequest, pk: int) -> HttpResponse:
     voter_list = _visible_list(request, pk)
     context = {"voter_list": voter_list, "can_reaudit": _can_reaudit(_scope(request), voter_list)}
     return render(request, "voters/list_detail.html", context)
@@ -230,7 +238,7 @@ def voter_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def voter_list_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
+def voter_list_reaudit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Audit ulang: the audit again on the stored snapshot, with the reviewers' answers given since."""
     voter_list = _visible_list(request, pk)
     if not _can_reaudit(_scope(request), voter_list):
@@ -246,7 +254,7 @@ def voter_list_reaudit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def voter_list_status(request: HttpRequest, pk: int) -> HttpResponse:
+def voter_list_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """The live-progress fragment the list page polls with htmx until the job ends."""
     return render(request, "voters/_status.html", {"voter_list": _visible_list(request, pk)})
 
@@ -255,16 +263,17 @@ class DiffForm(forms.Form):
     old = forms.ModelChoiceField(label=gettext_lazy("Daftar lama"), queryset=VoterList.objects.none())
     new = forms.ModelChoiceField(label=gettext_lazy("Daftar baru"), queryset=VoterList.objects.none())
 
-    def __init__(self, *args: object, lists: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, lists: QuerySet[VoterList], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["old"].queryset = self.fields["new"].queryset = lists
+        cast(forms.ModelChoiceField, self.fields["old"]).queryset = lists
+        cast(forms.ModelChoiceField, self.fields["new"]).queryset = lists
 
 
 COMPARE_SECONDS = 24 * 3600  # a diff of two snapshots, kept
 
 
 @login_required
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthedRequest) -> HttpResponse:
     """Who was added, removed and changed between two of the user's lists, by kelurahan of their wilayah."""
     from kawal.engine.diff import diff_snapshots
     from kawal.engine.snapshots import SnapshotStore
@@ -304,13 +313,13 @@ class FindingFilter(forms.Form):
     tps = forms.IntegerField(label="TPS", required=False, min_value=1, max_value=999)
     cluster = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, areas: list[str] = (), **kwargs: object) -> None:
+    def __init__(self, *args: Any, areas: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["check"].choices = [("", _("— semua —")), *check_choices()]
-        self.fields["kecamatan"].choices = place_choices(list(areas), 6)
-        self.fields["kelurahan"].choices = place_choices(list(areas), 10)
+        cast(forms.ChoiceField, self.fields["check"]).choices = [("", _("— semua —")), *check_choices()]
+        cast(PlaceField, self.fields["kecamatan"]).choices = place_choices(list(areas), 6)
+        cast(PlaceField, self.fields["kelurahan"]).choices = place_choices(list(areas), 10)
 
-    def apply(self, queryset: object) -> object:
+    def apply(self, queryset: QuerySet[Finding]) -> QuerySet[Finding]:
         data = self.cleaned_data
         if data.get("check"):
             queryset = queryset.filter(check_code=data["check"])
@@ -326,7 +335,7 @@ class FindingFilter(forms.Form):
 
 
 @login_required
-def findings(request: HttpRequest) -> HttpResponse:
+def findings(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     form = FindingFilter(request.GET or None, areas=[m.wilayah for m in scope.memberships])
     queryset = scope.findings(Finding.unscoped.select_related("voter"))
@@ -399,11 +408,11 @@ DRILL = (  # the filter already set -> the column to break findings down by, and
 )
 
 
-def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> dict | None:
+def _breakdown(queryset: QuerySet[Finding], form: FindingFilter, request: HttpRequest) -> dict | None:
     """Findings counted one level down from the current filter: kota > kecamatan > kelurahan > RW > RT > TPS."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     _set, column, sets = next(step for step in DRILL if step[0] is None or data.get(step[0]) not in (None, ""))
-    if column is None:
+    if column is None or sets is None:  # the two are None together (DRILL's first step)
         return None
     if column == "kecamatan_code":
         queryset = queryset.annotate(kecamatan_code=Substr("kode_kelurahan", 1, 6))
@@ -429,7 +438,7 @@ def _breakdown(queryset: object, form: FindingFilter, request: HttpRequest) -> d
 
 
 @login_required
-def finding_status(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """A coordinator or KPU member moves a finding along (new, verifying, confirmed, dismissed); logged."""
     if request.method != "POST":
         raise Http404
@@ -453,12 +462,12 @@ REVIEWERS = (*KPU_ROLES, Role.COORDINATOR)
 UNDO_MINUTES = 15  # how long "Urungkan" is offered after a bulk change
 
 
-def _reviewable(request: HttpRequest) -> object:
+def _reviewable(request: HttpRequest) -> QuerySet[Finding]:
     """Findings this user may change: only where they are a coordinator or KPU staff, never as a relawan."""
     return _scope(request).with_roles(REVIEWERS).findings(Finding.unscoped.all())
 
 
-def _bulk_targets(request: HttpRequest, reviewable: object) -> object:
+def _bulk_targets(request: HttpRequest, reviewable: QuerySet[Finding]) -> QuerySet[Finding]:
     """The rows ticked on the page, or every finding the page's filter matches ("semua di saringan ini")."""
     if request.POST.get("scope") != "all":
         ids = [int(i) for i in request.POST.getlist("finding") if i.isdigit()]
@@ -472,7 +481,7 @@ def _bulk_targets(request: HttpRequest, reviewable: object) -> object:
 
 @login_required
 @require_POST
-def finding_bulk(request: HttpRequest) -> HttpResponse:
+def finding_bulk(request: AuthedRequest) -> HttpResponse:
     """Change the status of many findings at once. What each row was goes into the session, so the next page
     offers "Urungkan" for a while; the change and its undo are logged with counts only."""
     reviewable = _reviewable(request)
@@ -499,7 +508,7 @@ def finding_bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def finding_bulk_undo(request: HttpRequest) -> HttpResponse:
+def finding_bulk_undo(request: AuthedRequest) -> HttpResponse:
     """Put back what the last bulk change changed, except rows someone has moved on since."""
     undo = request.session.get("finding_undo") or {}
     if not undo or request.POST.get("token") != undo.get("token") or not _undo_open(undo):
@@ -511,7 +520,7 @@ def finding_bulk_undo(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('findings')}?{request.POST.get('query', '')}")
 
 
-def _update_in_chunks(findings: object, ids: list[int], status: str, size: int = 5000) -> int:
+def _update_in_chunks(findings: QuerySet[Finding], ids: list[int], status: str, size: int = 5000) -> int:
     """Set ``status`` on the rows of ``findings`` among ``ids``, a few thousand ids per query: a whole city's
     findings in one ``IN (…)`` would pass SQLite's limit on query parameters."""
     return sum(findings.filter(pk__in=ids[i : i + size]).update(status=status) for i in range(0, len(ids), size))
@@ -519,7 +528,9 @@ def _update_in_chunks(findings: object, ids: list[int], status: str, size: int =
 
 def _undo_open(undo: dict) -> bool:
     until = undo.get("until")
-    return bool(until) and timezone.now() < datetime.fromisoformat(until)
+    if not until:
+        return False
+    return timezone.now() < datetime.fromisoformat(until)
 
 
 def _undo_banner(request: HttpRequest) -> dict | None:
@@ -539,15 +550,16 @@ def _undo_banner(request: HttpRequest) -> dict | None:
 
 @login_required
 @require_POST
-def finding_send(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_send(request: AuthedRequest, pk: int) -> HttpResponse:
     """ "Kirim ke relawan" from a finding: its household becomes a visit for the relawan of that RT."""
     finding = get_object_or_404(_reviewable(request).exclude(voter=None).select_related("voter__voter_list"), pk=pk)
-    return _sent(request, send_household(finding.voter, [finding], _scope(request).with_roles(REVIEWERS)))
+    voter = cast(Voter, finding.voter)  # rows without a voter were excluded above
+    return _sent(request, send_household(voter, [finding], _scope(request).with_roles(REVIEWERS)))
 
 
 @login_required
 @require_POST
-def voter_send(request: HttpRequest, pk: int) -> HttpResponse:
+def voter_send(request: AuthedRequest, pk: int) -> HttpResponse:
     """ "Kirim ke relawan" from a person's page, with the person's open findings."""
     reviewer = _scope(request).with_roles(REVIEWERS)
     voter = get_object_or_404(reviewer.voters(Voter.unscoped.select_related("voter_list")), pk=pk)
@@ -555,10 +567,12 @@ def voter_send(request: HttpRequest, pk: int) -> HttpResponse:
     return _sent(request, send_household(voter, findings, reviewer))
 
 
-def _sent(request: HttpRequest, task: object) -> HttpResponse:
+def _sent(request: HttpRequest, task: FieldTask) -> HttpResponse:
     record("task.sent", request=request, obj=task, assigned=task.assigned_to_id is not None)
     if task.assigned_to_id:
-        messages.success(request, _("Dikirim ke relawan %(name)s.") % {"name": task.assigned_to.get_username()})
+        messages.success(
+            request, _("Dikirim ke relawan %(name)s.") % {"name": cast("User", task.assigned_to).get_username()}
+        )
     else:
         messages.warning(request, _("Belum ada relawan untuk RT ini: pilih relawan di sini."))
     return redirect("task_edit", pk=task.pk)
@@ -576,7 +590,7 @@ def _age_today(voter: Voter) -> int | None:
 
 
 @login_required
-def voter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def voter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     voter = scope.voters(Voter.unscoped.select_related("voter_list")).filter(pk=pk).first()
     if voter is None:
@@ -614,20 +628,20 @@ class VoterSearch(forms.Form):
         label=gettext_lazy("NIK (16 angka)"), regex=r"^\d{16}$", required=False, widget=forms.TextInput
     )
 
-    def __init__(self, *args: object, areas: list[str] = (), with_nik: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, areas: Sequence[str] = (), with_nik: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = place_choices(list(areas), 10)
+        cast(PlaceField, self.fields["kelurahan"]).choices = place_choices(list(areas), 10)
         self.fields["nik"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         if not with_nik:
             del self.fields["nik"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data, never None
         if not (data.get("nama") or data.get("nik")):
             raise forms.ValidationError(_("Isi nama (paling sedikit 3 huruf) atau NIK."))
         return data
 
-    def apply(self, queryset: object) -> object:
+    def apply(self, queryset: QuerySet[Voter]) -> QuerySet[Voter]:
         data = self.cleaned_data
         if data.get("nik"):
             queryset = queryset.filter(nik_hash=keyed_hash(data["nik"]))
@@ -641,7 +655,7 @@ class VoterSearch(forms.Form):
 
 
 @login_required
-def voter_search(request: HttpRequest) -> HttpResponse:
+def voter_search(request: AuthedRequest) -> HttpResponse:
     """Find a person by name (with kelurahan and TPS to narrow it down), and by NIK for KPU staff. The form is
     posted, never a GET: names and NIKs stay out of URLs, browser history and server logs. Each person shown
     counts toward the role's hourly limit, as a person page would."""
@@ -660,5 +674,7 @@ def voter_search(request: HttpRequest) -> HttpResponse:
             return render(request, "voters/person_limit.html", {"limit": person_views.limit_for(role)}, status=429)
         names = wilayah_registry().names({v.kode_kelurahan for v in rows})
         found = [(v, names.get(v.kode_kelurahan, v.kode_kelurahan)) for v in rows]
+        # who looked people up, how and how many were shown; never the name or NIK searched for
+        record("voter.search", request=request, by_nik=bool(form.cleaned_data.get("nik")), shown=len(rows))
     context = {"form": form, "found": found, "more": more, "limit": SEARCH_LIMIT}
     return render(request, "voters/search.html", context)
