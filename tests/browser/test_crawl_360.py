@@ -26,10 +26,10 @@ from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.accounts.models import Role
 from kawal.web.voters.models import Voter
+from tests.browser.support import PASSWORD, with_password
 from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 PHONE = {"width": 360, "height": 740}
 VENDOR = Path(__file__).parent / "vendor"
 AXE_SRI = "KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="  # axe-core 4.14.1, from its sri-history.json
@@ -96,9 +96,7 @@ def site(transactional_db, city, settings):
     an open task for the relawan. The crawl opens many lists: the hourly person-view limit is not under test."""
     settings.KAWAL_PERSON_VIEW_LIMITS = dict.fromkeys(Role, 10**6)
     kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     voter_list = demo.load_list(kpu, city / "dpt.csv")
     demo.sample_fieldwork(voter_list)
     demo.sample_audit(voter_list)

@@ -8,17 +8,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.crypto import decrypt
 from kawal.web.voters.models import Finding, Voter
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 from tests.web.conftest import KETAPANG
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 
 
@@ -32,9 +31,7 @@ def city(tmp_path_factory):
 @pytest.fixture
 def loaded(transactional_db, city):
     kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     return demo.load_list(kpu, city / "dpt.csv")
 
 

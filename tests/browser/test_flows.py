@@ -13,11 +13,11 @@ from kawal.web import demo
 from kawal.web.voters import jobs
 from kawal.web.voters.models import Voter, VoterList
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, demo_accounts
 from tests.photos.images import phone_jpeg
 from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,7 @@ def city(tmp_path_factory):
 
 @pytest.fixture
 def accounts(transactional_db):
-    kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
-    return kpu
+    return demo_accounts()
 
 
 def log_in(page, live_server, username: str) -> None:

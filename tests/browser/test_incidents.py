@@ -18,11 +18,11 @@ from kawal.web.incidents.export import verify_zip
 from kawal.web.incidents.models import Evidence, Media, Report
 from kawal.web.photos.models import Photo
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 from tests.photos.images import phone_jpeg
 from tests.web.incidents_support import MP4, WITNESS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 
 
 @pytest.fixture
@@ -32,9 +32,7 @@ def accounts(transactional_db):
     second = get_user_model().objects.create(username="relawan.kedua", first_name="Rina")
     ormas = Membership.objects.get(user=relawan).organisation
     Membership.objects.create(user=second, organisation=ormas, role=Role.RELAWAN, wilayah="3671051007", rw=2)
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     return kpu
 
 

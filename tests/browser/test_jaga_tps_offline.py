@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from kawal.web import demo
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 from tests.photos.images import phone_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 NEVER_OPENED, OTHER = "3671051007003", "3671051007004"
 PAPER = {"dpt_l": "262", "dpt_p": "258", "dpt": "520", "pengguna_total": "364", "suara_paslon_1": "120",
          "suara_paslon_2": "95", "suara_paslon_3": "140", "suara_sah": "355", "suara_tidak_sah": "9",
@@ -29,9 +29,7 @@ def election(transactional_db):
     from kawal.web.results.models import Candidate, TpsAssignment
 
     kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     made = Election.objects.create(
         organisation=kpu, name="Pilkada 2029", pemilihan="walikota", held_on=date(2029, 11, 28)
     )

@@ -17,10 +17,10 @@ from kawal.web import demo
 from kawal.web.field.models import IdentityDocument, NewVoter, TanggapanItem
 from kawal.web.field.visits import VisitIn, record_visit
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 from tests.web.conftest import ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 NIK, NKK = "3671054505060001", "3671051234560001"
 
 
@@ -34,9 +34,7 @@ def city(tmp_path_factory):
 @pytest.fixture
 def visit(transactional_db, city):
     kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     voter_list = demo.load_list(kpu, city / "dpt.csv")
     relawan = get_user_model().objects.get(username="relawan.ketapang")
     task = ketapang_task(voter_list, "rumah-baru", [], relawan, alamat="JL. MAWAR NO. 3")

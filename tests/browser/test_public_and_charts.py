@@ -4,15 +4,14 @@ width is CSS the browser accepts (a dot decimal, 0–100%), and every map has a 
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.participation.service import load_2024_baseline
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 PUBLIC = {
     "public-landing": "/",
     "public-participation": "/publik/",
@@ -41,9 +40,7 @@ def city(tmp_path_factory):
 @pytest.fixture
 def site(transactional_db, city):
     kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
     demo.load_list(kpu, city / "dpt.csv")
     load_2024_baseline(kpu)
     demo.sample_participation(kpu)

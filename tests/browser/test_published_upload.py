@@ -4,16 +4,15 @@ without a rejected row, and the findings page shows per check how many rows coul
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.voters.models import VoterList
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, with_password
 from tests.published_pdf import published_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 ROWS = 30
 
 
@@ -29,9 +28,7 @@ def published(tmp_path_factory):
 @pytest.fixture
 def accounts(transactional_db):
     demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
+    with_password()
 
 
 def test_upload_a_published_pdf_and_see_what_could_not_be_checked(page, live_server, accounts, published):

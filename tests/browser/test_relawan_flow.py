@@ -13,10 +13,10 @@ from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.voters.models import Voter
 from tests.browser.conftest import shot
+from tests.browser.support import PASSWORD, demo_accounts
 from tests.web.conftest import KETAPANG, ketapang_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kata-sandi-uji-panjang"
 PHONE = {"width": 360, "height": 740}  # the narrowest common Android screen
 
 # Inputs a person cannot name: no <label> with text, no aria-label or aria-labelledby (placeholders do not count).
@@ -40,11 +40,7 @@ def city(tmp_path_factory):
 
 @pytest.fixture
 def accounts(transactional_db):
-    kpu, _ = demo.create_accounts()
-    for user in get_user_model().objects.all():
-        user.set_password(PASSWORD)
-        user.save()
-    return kpu
+    return demo_accounts()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
@@ -36,7 +37,7 @@ def register_sample(sub: Sub) -> None:
     _register_plan(steps)
     _register_draw(steps)
     _register_estimate(steps)
-    p.set_defaults(handler=lambda _args: p.print_help() or 2)
+    p.set_defaults(handler=lambda _args: p.print_help() or 2)  # type: ignore[func-returns-value]  # help, then exit 2
 
 
 def _precision_args(p: argparse.ArgumentParser, margin_required: bool) -> None:
@@ -319,7 +320,7 @@ def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, 
 
     if not args.list:
         raise KawalError(("--people perlu --list", "--people needs --list"))
-    rows = _read_csv(args.people)
+    rows: list[dict[str, Any]] = _read_csv(args.people)  # dates are parsed in place
     for number, row in enumerate(rows, start=2):
         if row.get("unit") not in stratum_of:
             raise _not_in_sample(args.people.name, number, row.get("unit"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Canonical column -> headers seen in DP4/DPS/DPT files (compared after normalise_header).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -81,7 +82,7 @@ def canonical_name(header: object) -> str | None:
     return _LOOKUP.get(without) or _LOOKUP.get(_LETTER_CODES.sub("", without))
 
 
-def map_headers(headers: list[object]) -> dict[int, str]:
+def map_headers(headers: Sequence[object]) -> dict[int, str]:
     """Position -> canonical column for the headers that are recognised (first occurrence wins)."""
     mapping: dict[int, str] = {}
     for position, header in enumerate(headers):
@@ -91,6 +92,6 @@ def map_headers(headers: list[object]) -> dict[int, str]:
     return mapping
 
 
-def header_score(cells: list[object]) -> int:
+def header_score(cells: Sequence[object]) -> int:
     """How many distinct canonical columns a row would map to: the header row is the best-scoring one."""
     return len(map_headers(cells))

@@ -8,12 +8,13 @@ rows loaded plus rows rejected, and the snapshot records both.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pyarrow as pa
@@ -382,8 +383,15 @@ def _resolve_kelurahan(con: duckdb.DuckDBPyConnection, unit: Unit) -> None:
     """
     combos = con.execute("SELECT DISTINCT kode_in, kelurahan_in, kecamatan_in, tps_kode_in FROM parsed").fetchall()
     rows = [_resolve_one(unit, kode, kel, kec, tps_kode) for kode, kel, kec, tps_kode in combos]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(9)]
-    names = ("kode_in", "kelurahan_in", "kecamatan_in", "tps_kode_in", "kode_kelurahan", "kode_kecamatan")
+    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[] for _ in range(9)]
+    names: tuple[str, ...] = (
+        "kode_in",
+        "kelurahan_in",
+        "kecamatan_in",
+        "tps_kode_in",
+        "kode_kelurahan",
+        "kode_kecamatan",
+    )
     names += ("kelurahan_nama", "kecamatan_nama", "error")
     kel_map = pa.table({n: pa.array(list(col), pa.string()) for n, col in zip(names, columns, strict=True)})
     con.register("kel_map_arrow", kel_map)
@@ -395,7 +403,7 @@ def _resolve_one(unit: Unit, kode: str | None, kel: str | None, kec: str | None,
     found, error = _find_kelurahan(unit, kode or tps_kode, kel, kec)
     if found is None:
         return (kode, kel, kec, tps_kode, None, None, None, None, error)
-    parent = registry().parent(found.code)
+    parent = cast(Unit, registry().parent(found.code))  # a kelurahan always lies in a kecamatan
     return (kode, kel, kec, tps_kode, found.kpu_code, parent.kpu_code, found.name, parent.name, None)
 
 

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING, cast
 
 import duckdb
 import pdfplumber
@@ -43,6 +44,9 @@ from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
 from kawal.engine.columns import CANONICAL, map_headers
 from kawal.engine.readers import MIN_HEADER_SCORE, SourceInfo, _select_canonical
 from kawal.i18n import KawalError, t
+
+if TYPE_CHECKING:
+    from pdfminer.layout import LTPage
 
 CHUNK_PAGES = 40  # pages per worker task: large enough to amortise opening the file, small enough to balance
 MIN_PARALLEL_PAGES = 2 * CHUNK_PAGES
@@ -269,7 +273,7 @@ _Char = tuple[float, float, float, float, str]  # x0, x1, y (centre), size, text
 _Segment = tuple[float, float, float]  # position across, start, end along
 
 
-def _objects(layout: LTFigure) -> tuple[list[_Char], list[_Segment], list[_Segment], int]:
+def _objects(layout: LTPage | LTFigure) -> tuple[list[_Char], list[_Segment], list[_Segment], int]:
     """The page's characters, horizontal and vertical rules, and image count (forms are looked into)."""
     chars: list[_Char] = []
     horizontal: list[_Segment] = []
@@ -280,11 +284,12 @@ def _objects(layout: LTFigure) -> tuple[list[_Char], list[_Segment], list[_Segme
         for obj in stack[-1]:
             kind = type(obj)
             if kind is LTChar:
-                text = obj.get_text()
+                char = cast(LTChar, obj)  # the exact type, tested above
+                text = char.get_text()
                 if not text.isspace():
-                    chars.append((obj.x0, obj.x1, (obj.y0 + obj.y1) / 2, obj.size, text))
+                    chars.append((char.x0, char.x1, (char.y0 + char.y1) / 2, char.size, text))
             elif kind is LTFigure:
-                stack.append(iter(obj))
+                stack.append(iter(cast(LTFigure, obj)))
                 break
             elif kind is LTImage:
                 images += 1
@@ -513,9 +518,10 @@ class _Stitcher:
         values = {column: cells[i] for i, column in self.mapping.items() if i < len(cells) and cells[i]}
         continues = not values.get("id") and "id" in self.mapping.values() and self.pending is not None
         if continues and self.pending_block == self.block:
+            pending = cast(dict[str, str], self.pending)  # continues: set
             for column, text in values.items():  # the rest of a row broken at the foot of the page before
-                before = self.pending.get(column)
-                self.pending[column] = f"{before} {text}" if before else text
+                before = pending.get(column)
+                pending[column] = f"{before} {text}" if before else text
             return
         self._flush()
         self.pending = {"__sheet": str(page), "__line": position, **values}  # type: ignore[dict-item]

@@ -14,7 +14,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -271,7 +271,7 @@ def _read_excel(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
     return info
 
 
-def _excel_sheet(rows: list[list[object]], sheet: str, first_row: int, info: SourceInfo) -> pa.Table | None:
+def _excel_sheet(rows: Sequence[Sequence[object]], sheet: str, first_row: int, info: SourceInfo) -> pa.Table | None:
     """One sheet as an all-text Arrow table of its recognised columns, or None when it has no header."""
     head = rows[:HEADER_SEARCH_ROWS]
     scores = [header_score(r) for r in head]
@@ -337,7 +337,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
 # --- shared --------------------------------------------------------------------------------------------------
 
 
-def _mapping_info(fmt: str, headers: list[object]) -> SourceInfo:
+def _mapping_info(fmt: str, headers: Sequence[object]) -> SourceInfo:
     mapped = map_headers(headers)
     info = SourceInfo(format=fmt)
     info.mapping = {str(headers[i]): c for i, c in mapped.items()}

@@ -8,7 +8,7 @@ plain dicts in batches (``BATCH`` rows each, a bounded amount of memory for a 1.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -73,7 +73,7 @@ def record_keys(voters_path: Path, pairs_parquet: Path, secret: str, size: int =
     return _batches(sql, size)
 
 
-def official_numbers(path: Path, wanted: list[str], within: str = "") -> tuple[Loaded, list[str], list[tuple]]:
+def official_numbers(path: Path, wanted: Sequence[str], within: str = "") -> tuple[Loaded, list[str], list[tuple]]:
     """KPU's numbers per TPS from a C.Hasil file (CSV contract or Sirekap JSON, folder or zip): what was read,
     the columns of ``wanted`` the file has, and one row per TPS of ``within`` (``kode_tps`` first)."""
     con = connect()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -46,12 +47,12 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     return rows[0]
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
-    """The single value of a query."""
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The single value of a query (typed by the query, so Any to the checker)."""
     return one(con, sql, params)[0]
 
 
-def connect(**settings: object) -> duckdb.DuckDBPyConnection:
+def connect(**settings: str | int | float | list[str]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for the engine: DuckDB's own progress bar off (kawal draws its own)."""
     con = duckdb.connect(config=dict(settings))
     con.execute("SET enable_progress_bar = false")  # a session option: not accepted in the connect config

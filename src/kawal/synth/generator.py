@@ -129,7 +129,7 @@ class Generator:
         self.persons = voters - self.n_dup
         n_kel = len(self.city.kel_code)
         self.n_tps = max(2 * n_kel, round(voters * CITY_TPS / CITY_VOTERS))
-        self.labels: dict[str, np.ndarray] = {}
+        self.labels: dict[str, list[np.ndarray]] = {}  # check -> row chunks flagged
         self.injected: dict[str, int] = {}
 
     # TPS and households ------------------------------------------------------------------------------------

@@ -171,7 +171,10 @@ class _Writer:
         c.setFont(BOLD, 8.5)
         c.drawCentredString(self.width / 2, top - 22, self.layout.title)
         kecamatan, kelurahan, tps = key
-        left = (("PROVINSI", self.layout.provinsi), ("KABUPATEN/KOTA", self.layout.kabupaten_kota))
+        left: tuple[tuple[str, str], ...] = (
+            ("PROVINSI", self.layout.provinsi),
+            ("KABUPATEN/KOTA", self.layout.kabupaten_kota),
+        )
         left += (("KECAMATAN", kecamatan),)
         right = (("DESA/KELURAHAN", kelurahan), ("TPS", tps))
         for x, block in ((MARGIN, left), (self.width / 2 + 40, right)):

@@ -44,10 +44,11 @@ import csv
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -56,6 +57,8 @@ import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.generator import ADULT_CUTOFF, CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
+
+T = TypeVar("T")
 
 DATA = Path(__file__).with_name("data")
 S = np.dtypes.StringDType()
@@ -357,7 +360,7 @@ def _wrong_date(born: date, kind: str, rng: np.random.Generator) -> tuple[date, 
         for _ in range(4):
             new = _date_error(born, k, rng)
             if _plausible(new) and new != born:
-                return new, k
+                return cast(date, new), k  # plausible: not None
     return born - timedelta(days=1), "day"
 
 
@@ -419,7 +422,8 @@ class Mutator:
 
     def apply(self, text: str, kinds: list[str], female: bool) -> tuple[str, list[str]]:
         """Apply each kind that fits (a typo when none does): the new name and the kinds applied."""
-        original, done = text, []
+        original = text
+        done: list[str] = []
         for kind in dict.fromkeys(kinds):
             changed = getattr(self, kind)(Name.parse(text), female)
             if changed and changed != text:
@@ -428,7 +432,7 @@ class Mutator:
             text, done = self.typo(Name.parse(text), female) or text + "H", ["typo"]
         return text, done
 
-    def _choice(self, seq: list) -> object:
+    def _choice(self, seq: Sequence[T]) -> T:
         return seq[int(self.rng.integers(0, len(seq)))]
 
     def order(self, n: Name, female: bool) -> str | None:

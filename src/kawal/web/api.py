@@ -10,11 +10,11 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 from django.conf import settings
 from django.db import DataError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,6 +24,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 from pydantic import AfterValidator, Field
 from pydantic import ValidationError as SchemaError
+from pydantic.fields import FieldInfo
 
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, ApiToken, Role
@@ -38,6 +39,9 @@ from kawal.web.photos.store import max_bytes, save_photo
 from kawal.web.security import plain_int
 from kawal.web.voters.models import Finding, Voter, VoterList
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 MAX_PAGE = 500
 
@@ -49,9 +53,10 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a row id: what a signed 64-bit
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: refused here, not by the database after the checks
 
 
-def text(max_length: int) -> object:
-    """Text of at most ``max_length`` characters (within the column it is stored in) and no NUL."""
-    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL)]
+def text(max_length: int) -> FieldInfo:
+    """Text of at most ``max_length`` characters (within the column it is stored in) and no NUL: the constraint of
+    an ``Annotated[str, text(n)]`` field (a type the checker reads as ``str``)."""
+    return Field(max_length=max_length, pattern=NO_NUL)
 
 
 Code = Annotated[str, Field(max_length=10, pattern=r"^[0-9]*$")]  # a wilayah code prefix, ASCII digits only
@@ -93,7 +98,7 @@ class _Holder:
     """What is remembered of a token: its user, and when it expires (checked on every use, so a remembered token
     stops at its expiry to the second, not up to 30 seconds later)."""
 
-    user: object
+    user: User
     expires_at: datetime
 
 
@@ -101,7 +106,7 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer kwl_…``; the lookup is remembered for a few seconds per process (``memo.py``).
     An unknown, revoked or expired token answers 401."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> object:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         key_hash = ApiToken.hash(token)
         held = _tokens.get(key_hash, lambda: _token_holder(key_hash))
         if held is None or held.expires_at <= timezone.now():
@@ -141,10 +146,15 @@ def _scope(request: HttpRequest) -> Scope:
     return Scope.for_user(request.user)
 
 
-def _my_tasks(request: HttpRequest) -> object:
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: the API's auth admits no one else (views marked ``auth=None`` never call this)."""
+    return cast("User", request.user)
+
+
+def _my_tasks(request: HttpRequest) -> QuerySet[FieldTask]:
     """Tasks assigned to the user that still lie in an area of an active membership: a deactivated relawan keeps
     the assignment on record but can neither read the household nor report on it."""
-    return _scope(request).tasks(FieldTask.unscoped.filter(assigned_to=request.user))
+    return _scope(request).tasks(FieldTask.unscoped.filter(assigned_to=_user(request)))
 
 
 class VoterListOut(Schema):
@@ -305,26 +315,26 @@ class TaskOut(Schema):
 
 class CheckSchema(Schema):
     voter_id: Id
-    outcome: text(16)
+    outcome: Annotated[str, text(16)]
     tms: Annotated[int, Field(ge=0, le=99)] | None = None  # 1-8 is checked with a message that says so
-    field: text(32) = ""
-    value: text(200) = ""
-    note: text(2000) = ""
+    field: Annotated[str, text(32)] = ""
+    value: Annotated[str, text(200)] = ""
+    note: Annotated[str, text(2000)] = ""
 
 
 class NewVoterSchema(Schema):
-    nama: text(200)
-    nik: text(32) = ""
+    nama: Annotated[str, text(200)]
+    nik: Annotated[str, text(32)] = ""
     tanggal_lahir: BirthDate | None = None
-    alamat: text(255) = ""
-    nkk: text(32) = ""  # the rest: what the PPS needs to add the person (kawal.engine.new_voter)
-    tempat_lahir: text(100) = ""
-    jenis_kelamin: text(1) = ""
-    status_kawin: text(1) = ""
+    alamat: Annotated[str, text(255)] = ""
+    nkk: Annotated[str, text(32)] = ""  # the rest: what the PPS needs to add the person (kawal.engine.new_voter)
+    tempat_lahir: Annotated[str, text(100)] = ""
+    jenis_kelamin: Annotated[str, text(1)] = ""
+    status_kawin: Annotated[str, text(1)] = ""
     rt: Annotated[int, Field(ge=0, le=999)] | None = None
     rw: Annotated[int, Field(ge=0, le=999)] | None = None
     disabilitas: Annotated[list[Annotated[int, Field(ge=0, le=99)]], Field(max_length=6)] = []
-    ktp_el: text(1) = ""
+    ktp_el: Annotated[str, text(1)] = ""
 
 
 class PhotoRefSchema(Schema):
@@ -335,13 +345,15 @@ class PhotoRefSchema(Schema):
 class VisitSchema(Schema):
     client_id: uuid.UUID
     recorded_at: Moment
-    pantarlih_visited: text(12)
-    sticker: text(12)
-    joki: text(12) = ""  # Bawaslu's coklit categories: someone else did it; SK/ID shown; the Pantarlih's date
-    sk_shown: text(12) = ""
+    pantarlih_visited: Annotated[str, text(12)]
+    sticker: Annotated[str, text(12)]
+    joki: Annotated[str, text(12)] = (
+        ""  # Bawaslu's coklit categories: someone else did it; SK/ID shown; the Pantarlih's date
+    )
+    sk_shown: Annotated[str, text(12)] = ""
     pantarlih_date: BirthDate | None = None  # the same bounds: 1900 to 2100
     residents: Annotated[int, Field(ge=0, le=MAX_RESIDENTS)] | None = None
-    note: text(2000) = ""
+    note: Annotated[str, text(2000)] = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     checks: Annotated[list[CheckSchema], Field(max_length=100)] = []
@@ -391,7 +403,7 @@ def submit_visit(request: HttpRequest, task_id: Path[Id], payload: VisitSchema) 
         photos=tuple(PhotoRef(str(p.client_id), p.voter_id) for p in payload.photos),
     )
     try:
-        visit, created = record_visit(task, request.user, data)
+        visit, created = record_visit(task, _user(request), data)
     except VisitError as error:
         raise HttpError(422, str(error)) from None
     return Status(201 if created else 200, VisitReceipt(id=visit.pk, client_id=visit.client_id, created=created))
@@ -414,10 +426,10 @@ def upload_photo(
 ) -> Status:
     """Upload one photo before the visit or C.Hasil entry that refers to it. ``client_id`` is made by the phone,
     so a retry returns the photo already stored; ``sha256``, when sent, must match the bytes received."""
-    if file.size > max_bytes():
+    if cast(int, file.size) > max_bytes():  # an upload always has its size
         raise HttpError(413, f"foto terlalu besar: maksimum {max_bytes() // 2**20} MiB")
     try:
-        photo, created = save_photo(str(client_id), kind, file.read(), request.user, sha256)
+        photo, created = save_photo(str(client_id), kind, file.read(), _user(request), sha256)
     except PhotoError as error:
         raise HttpError(422, str(error)) from None
     receipt = PhotoReceipt(id=photo.pk, client_id=photo.client_id, sha256=photo.sha256, created=created)
@@ -429,15 +441,15 @@ def upload_photo(
 
 class ObservationSchema(Schema):
     client_id: uuid.UUID
-    kind: text(16)
+    kind: Annotated[str, text(16)]
     recorded_at: Moment
-    outcome: text(20) = ""
-    note: text(2000) = ""
-    nama: text(200) = ""
+    outcome: Annotated[str, text(20)] = ""
+    note: Annotated[str, text(2000)] = ""
+    nama: Annotated[str, text(200)] = ""
     tanggal_lahir: BirthDate | None = None
-    nik: text(32) = ""
-    pantarlih: text(6) = ""
-    sticker: text(6) = ""
+    nik: Annotated[str, text(32)] = ""
+    pantarlih: Annotated[str, text(6)] = ""
+    sticker: Annotated[str, text(6)] = ""
 
 
 class ObservationReceipt(Schema):
@@ -458,7 +470,7 @@ def record_sample_observation(request: HttpRequest, unit_id: Path[Id], payload: 
     unit = get_object_or_404(units, pk=unit_id)
     data = ObservationIn(**{**payload.dict(), "client_id": str(payload.client_id)})
     try:
-        made, created = record_observation(unit, request.user, data)
+        made, created = record_observation(unit, _user(request), data)
     except LookupLimit as error:
         raise HttpError(429, str(error)) from None
     except SampleError as error:
@@ -496,7 +508,7 @@ def submit_entry(request: HttpRequest, election_id: Path[Id], kode_tps: str, pay
     election = service_election(election_id)
     if election is None:
         raise HttpError(404, "pemilihan tidak ditemukan")
-    kind = entry_kind(request.user, election, kode_tps) if TPS_CODE.fullmatch(kode_tps) else None
+    kind = entry_kind(_user(request), election, kode_tps) if TPS_CODE.fullmatch(kode_tps) else None
     if not any(m.organisation.kpu_office.pk == election.organisation_id for m in _scope(request).memberships):
         kind = None  # an assignment outlives a deactivated membership; the right to enter does not
     if kind is None:
@@ -506,7 +518,7 @@ def submit_entry(request: HttpRequest, election_id: Path[Id], kode_tps: str, pay
     photos = tuple(str(p.client_id) for p in payload.photos)
     data = EntryIn(str(payload.client_id), payload.recorded_at, numbers, photos, kind=kind)
     try:
-        entry, created, status = record_entry(election, kode_tps, request.user, data)
+        entry, created, status = record_entry(election, kode_tps, _user(request), data)
     except EntryError as error:
         raise HttpError(422, str(error)) from None
     receipt = EntryReceipt(id=entry.pk, client_id=entry.client_id, created=created, status=status, flags=entry.flags)

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, cast
 
 from django.conf import settings
 from django.db import connection
@@ -222,7 +223,7 @@ def verify(archive: Path) -> dict:
 
 def _verify(archive: Path, shown: str) -> dict:
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())
+        manifest = json.loads(cast(IO[bytes], tar.extractfile("manifest.json")).read())  # a file: never None
         if manifest.get("format") != FORMAT:
             raise KawalError(("{f}: bukan cadangan kawal", "{f}: not a kawal backup"), f=shown)
         names = {m.name for m in tar.getmembers() if m.isfile()} - {"manifest.json"}
@@ -231,7 +232,7 @@ def _verify(archive: Path, shown: str) -> dict:
         for member in tar.getmembers():
             if member.name == "manifest.json" or not member.isfile():
                 continue
-            digest = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
+            digest = hashlib.sha256(cast(IO[bytes], tar.extractfile(member)).read()).hexdigest()  # isfile() above
             if digest != manifest["files"][member.name]["sha256"]:
                 raise KawalError(
                     ("{f}: {m} rusak (SHA-256 berbeda)", "{f}: {m} is damaged (SHA-256 differs)"),

@@ -20,6 +20,10 @@ import os
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_VERSION = b"\x01"
 
@@ -42,7 +46,7 @@ def _root(secret: str) -> bytes:
 
 
 @cache
-def _cipher(secret: str) -> object:
+def _cipher(secret: str) -> AESGCM:
     """The AES-GCM cipher derived from a field key."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from django.apps import apps
@@ -87,13 +88,15 @@ def rotate(progress: Callable[[str], None] | None = None) -> list[Column]:
         if progress:
             progress(column.label)
         table = connection.ops.quote_name(column.model._meta.db_table)
-        sql = f"UPDATE {table} SET {connection.ops.quote_name(column.field.column)} = %s WHERE id = %s"
+        field_column = cast(str, column.field.column)  # a concrete field: it has a column
+        sql = f"UPDATE {table} SET {connection.ops.quote_name(field_column)} = %s WHERE id = %s"
         for batch in _batches(column):
             column.total += len(batch)
             updates = [(fresh, pk) for pk, token in batch if (fresh := _sort(column, token)) is not None]
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, updates)
-    record("keys.rotated", **{c.label: {"rotated": c.rotated, "unreadable": c.unreadable} for c in columns})
+    rotated: dict[str, Any] = {c.label: {"rotated": c.rotated, "unreadable": c.unreadable} for c in columns}
+    record("keys.rotated", **rotated)
     return columns
 
 

@@ -12,8 +12,9 @@ import copy
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.db.models.signals import post_save
 
 T = TypeVar("T")
@@ -45,9 +46,9 @@ class Recent:
             else:
                 self._items.pop(key, None)
 
-    def forget_on_save(self, *models: object) -> None:
+    def forget_on_save(self, *models: type[Model] | str) -> None:
         for model in models:
             post_save.connect(self._forget_all, sender=model, weak=False)
 
-    def _forget_all(self, **kwargs: object) -> None:
+    def _forget_all(self, **kwargs: Any) -> None:
         self.forget()

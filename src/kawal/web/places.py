@@ -3,6 +3,8 @@ instead of typing a code, limited to the areas they work in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +41,7 @@ class PlaceField(forms.ChoiceField):
     """A select of places that still accepts any well-formed code of its length from a link (the query is
     scoped elsewhere; a code outside the list simply finds nothing)."""
 
-    def __init__(self, *, digits: int, **kwargs: object) -> None:
+    def __init__(self, *, digits: int, **kwargs: Any) -> None:
         self.digits = digits
         super().__init__(**kwargs)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kawal.engine.snapshots import SnapshotStore
@@ -74,7 +75,9 @@ class Plan:
     photos: int = 0
     documents: int = 0  # new voters' KTP-el/KK photos
     snapshots: list[str] = field(default_factory=list)
-    incidents: object = None  # incidents.retention.IncidentPlan: reports past the period and chat intake rows
+    incidents: incident_retention.IncidentPlan | None = (
+        None  # incidents.retention.IncidentPlan: reports past the period and chat intake rows
+    )
 
 
 def plan(days: int) -> Plan:
@@ -92,11 +95,11 @@ def plan(days: int) -> Plan:
     return found
 
 
-def _documents(lists: object) -> object:
+def _documents(lists: QuerySet[VoterList]) -> QuerySet[IdentityDocument]:
     return IdentityDocument.objects.filter(new_voter__visit__task__voter_list__in=lists, erased_at=None)
 
 
-def _erase_documents(lists: object) -> None:
+def _erase_documents(lists: QuerySet[VoterList]) -> None:
     """The encrypted file and the consent name go; the record that a consented document existed stays."""
     for document in _documents(lists):
         document.file.delete(save=False)
@@ -104,7 +107,7 @@ def _erase_documents(lists: object) -> None:
         document.save(update_fields=["file", "consent_name_encrypted", "erased_at"])
 
 
-def _photos(lists: object) -> object:
+def _photos(lists: QuerySet[VoterList]) -> QuerySet[Photo]:
     visit_photos = VisitPhoto.objects.filter(visit__task__voter_list__in=lists).values("photo")
     return Photo.objects.filter(pk__in=visit_photos)
 
@@ -135,7 +138,7 @@ def apply(days: int) -> Plan:
     return found
 
 
-def _delete_files(lists: object, snapshots: list[str]) -> None:
+def _delete_files(lists: QuerySet[VoterList], snapshots: list[str]) -> None:
     store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
     for name in snapshots:
         folder = store.folder / name

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -178,7 +179,7 @@ SNAPSHOT_ROOT = DATA_DIR  # the engine's SnapshotStore root: snapshots/ inside i
 UPLOAD_ROOT = DATA_DIR / "uploads"
 # Evidence photos: local files by default; in production point "photos" at object storage, e.g.
 # {"BACKEND": "storages.backends.s3.S3Storage", ...} (see docs/architecture.md). Originals are never served directly.
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "photos": {

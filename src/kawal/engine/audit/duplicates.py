@@ -25,6 +25,7 @@ one person, and the expected share of one-person candidate pairs that were linke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -47,7 +48,16 @@ MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|M
 MUHAMMAD_SHORT = "MOCH|MOHD|MOH|MUH|MHD|MUHD|MD|M"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Letters Indonesians write interchangeably for one sound; applied after the spelling folds above.
-PHONETIC = (("KH", "H"), ("GH", "G"), ("DH", "D"), ("TH", "T"), ("SY", "S"), ("SH", "S"), ("DZ", "J"), ("Z", "J"))
+PHONETIC: tuple[tuple[str, str], ...] = (
+    ("KH", "H"),
+    ("GH", "G"),
+    ("DH", "D"),
+    ("TH", "T"),
+    ("SY", "S"),
+    ("SH", "S"),
+    ("DZ", "J"),
+    ("Z", "J"),
+)
 PHONETIC += (("V", "F"), ("PH", "F"), ("F", "P"), ("Q", "K"), ("X", "KS"), ("Y", "I"), ("W", "U"))
 PLACE_WORDS = "KABUPATEN|KAB|KOTA|KOTAMADYA|KODYA|ADM|ADMINISTRASI|DKI|PROV|PROVINSI"
 
@@ -258,8 +268,13 @@ def _as_expression(column: str, steps: tuple[Step, ...]) -> str:
     """The steps as one expression over ``column``, every rewrite applied (a guard only saves time)."""
     text = column
     for _guard, rewrite in steps:
-        text = re.sub(r"\bt\b", lambda _match, inner=text: inner, rewrite)  # ``t`` is the text so far
+        text = re.sub(r"\bt\b", _verbatim(text), rewrite)  # ``t`` is the text so far
     return text
+
+
+def _verbatim(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub`` that inserts ``text`` as written (a string would have its backslashes read)."""
+    return lambda _match: text
 
 
 def _as_query(source: str, column: str, steps: tuple[Step, ...], out: str) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 
@@ -57,7 +59,8 @@ def coverage(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Con
     judged = [c for c in checks if c.checkable is not every_row]
     reasons = ", ".join(f"({c.checkable(ctx)}) AS r{i}" for i, c in enumerate(judged))
     counts = ", ".join(f"count(*) FILTER (r{i} IS NULL), histogram(r{i})" for i in range(len(judged)))
-    row = con.execute(f"SELECT count(*), {counts} FROM (SELECT {reasons} FROM ({with_ages(ctx)}))").fetchone()
+    sql = f"SELECT count(*), {counts} FROM (SELECT {reasons} FROM ({with_ages(ctx)}))"
+    row = cast(tuple[Any, ...], con.execute(sql).fetchone())  # an aggregate query: always one row
     total = row[0]
     result = {c.code: {"checkable_rows": total, "not_checkable": {}} for c in checks}
     for i, check in enumerate(judged):
@@ -68,9 +71,10 @@ def coverage(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Con
 
 def _struck(con: duckdb.DuckDBPyConnection) -> tuple[int, dict[str, int]]:
     """Rows KPU already struck as TMS (kept, not checked again), and how many per TMS code."""
-    n, per_code = con.execute(
-        "SELECT count(*) FILTER (sudah_tms), histogram(tms_kode) FILTER (sudah_tms) FROM v"
-    ).fetchone()
+    n, per_code = cast(  # an aggregate query: always one row
+        tuple[Any, ...],
+        con.execute("SELECT count(*) FILTER (sudah_tms), histogram(tms_kode) FILTER (sudah_tms) FROM v").fetchone(),
+    )
     return n, {str(k): v for k, v in sorted((per_code or {}).items(), key=lambda kv: (kv[0] is None, kv[0] or 0))}
 
 
@@ -187,7 +191,7 @@ def _examples(con: duckdb.DuckDBPyConnection, check: str) -> list[tuple]:
     ).fetchall()
 
 
-def _table(headers: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"

@@ -11,6 +11,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pyarrow as pa
@@ -194,7 +195,9 @@ def _json_record(path: Path) -> tuple[dict, tuple[str, str] | None]:
         return {}, ("json", t(("JSON tidak dapat dibaca", "unreadable JSON")))
     if not isinstance(data, dict):
         return {}, ("json", t(("JSON bukan objek", "the JSON is not an object")))
-    body = data.get("tungsura") if isinstance(data.get("tungsura"), dict) else data  # Pilkada vs Pemilu shape
+    body = (
+        cast(dict, data.get("tungsura")) if isinstance(data.get("tungsura"), dict) else data
+    )  # Pilkada vs Pemilu shape
     record: dict = {"kode_tps": code}
     for key, ours in SIREKAP_ADMINISTRASI.items():
         value = (body.get("administrasi") or {}).get(key)

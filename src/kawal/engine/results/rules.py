@@ -8,11 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kawal.engine.elections import DEFAULT, percent, reserve_fraction
 from kawal.engine.results.columns import PAIRED
 from kawal.engine.sql import message
 from kawal.i18n import t
+
+if TYPE_CHECKING:
+    from types import CodeType
 
 Reserve = Decimal | float | str
 
@@ -222,7 +226,7 @@ def findings_sql(paslon: int, max_per_tps: int, reserve: Reserve = DEFAULT.ballo
 
 
 @cache
-def _compiled(fires: str) -> object:
+def _compiled(fires: str) -> CodeType:
     # The conditions are this module's own arithmetic over column names (never user text): as Python they read
     # the same once SQL's <> is written !=.
     return compile(fires.replace("<>", "!="), "<rule>", "eval")

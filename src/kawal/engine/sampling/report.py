@@ -7,6 +7,7 @@ import csv
 import html
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from kawal.engine.sampling.estimate import Estimate
 
@@ -75,7 +76,7 @@ def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None
             f'<line x1="{x(e.low or 0):.1f}" x2="{x(e.high or 0):.1f}" y1="{y}" y2="{y}" stroke="#c62828" stroke-width="3"/>'
         )
         parts.append(
-            f'<circle cx="{x(e.rate):.1f}" cy="{y}" r="4.5" fill="#67000d"><title>{_title(e)}</title></circle>'
+            f'<circle cx="{x(cast(float, e.rate)):.1f}" cy="{y}" r="4.5" fill="#67000d"><title>{_title(e)}</title></circle>'
         )
         parts.append(f'<text x="{width - right + 8}" y="{y + 4}"{weight}>{_title(e)}</text>')
     parts.append("</svg>")

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from kawal.web.accounts.models import Accreditation, ApiToken, Invitation, Membership, Organisation
 from kawal.web.accounts.throttle import ThrottledAdminAuthenticationForm
@@ -38,10 +40,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "key_hash", "created_at", "last_used_at", "expires_at")  # issued by command
     actions = ("revoke",)
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the clear key is shown once, by `kawal manage create_token`
 
     @admin.action(description="Cabut token terpilih / Revoke the selected tokens")
-    def revoke(self, request: object, queryset: object) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = sum(ApiToken.revoke_all(token.user, token.pk) for token in queryset.filter(revoked=False))
         record("api_token.revoked", request=request, count=count)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,6 @@ class InvitationForm(forms.ModelForm):
         fields = ("role", "wilayah", "rw", "rt")
         labels = {"role": _("Peran"), "wilayah": _("Kode wilayah"), "rw": "RW", "rt": "RT"}
 
-    def __init__(self, *args: object, allowed_roles: list[Role], **kwargs: object) -> None:
+    def __init__(self, *args: Any, allowed_roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in allowed_roles]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r.value, r.label) for r in allowed_roles]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -206,11 +206,11 @@ class Accreditation(models.Model):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("Tanggal akhir sebelum tanggal mulai.")})
 
-    def valid_on(self, day: object) -> bool:
+    def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_until
 
 
-def accredited_observers(day: object) -> dict[int, Accreditation]:
+def accredited_observers(day: date) -> dict[int, Accreditation]:
     """Per Ormas id, the accreditation valid on ``day`` (the one valid longest when several are)."""
     valid = Accreditation.objects.filter(valid_from__lte=day, valid_until__gte=day).select_related("organisation")
     found: dict[int, Accreditation] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,6 +21,9 @@ from kawal.web.accounts.models import Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.accounts.throttle import bump
 from kawal.web.actionlog.models import ActionLog, record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 WINDOW = 3600
 LIMITS = {Role.RELAWAN: 60, Role.COORDINATOR: 600, Role.KPU_OPERATOR: 3000, Role.KPU_ADMIN: 3000}
@@ -70,4 +74,5 @@ def alerts_for(scope: Scope, hours: int = 24) -> list[Alert]:
         .distinct()
         .order_by("-created_at")
     )
-    return [Alert(e.user.username, e.created_at, int(e.detail.get("limit", 0))) for e in entries[:20]]
+    # alerts of members: the user is set
+    return [Alert(cast("User", e.user).username, e.created_at, int(e.detail.get("limit", 0))) for e in entries[:20]]

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext
 
 from kawal.web.accounts.models import KPU_ROLES, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from kawal.web.voters.models import Finding
 
 # Checks whose explanation a relawan may read: it speaks of places, ages, counts and other rows, never of the NIK's
 # date digits or a birth date. NIK_TIDAK_COCOK ("the NIK says 12-05-87, the list 12-05-1987"; "the NIK says P, day
@@ -63,10 +69,13 @@ class Scope:
     memberships: tuple[Membership, ...]
 
     @classmethod
-    def for_user(cls, user: object) -> Scope:
+    def for_user(cls, user: User | AnonymousUser) -> Scope:
         if not getattr(user, "is_authenticated", False):
             return cls(())
-        found = Membership.objects.filter(user=user, active=True).select_related("organisation__partner_of")
+        # authenticated: checked above
+        found = Membership.objects.filter(user=cast("User", user), active=True).select_related(
+            "organisation__partner_of"
+        )
         return cls(tuple(found))
 
     @property
@@ -106,7 +115,7 @@ class Scope:
             found._iterable_class = type("FindingsFor", (_FindingsForRelawan,), {"scope": self})
         return found
 
-    def shows_relawan(self, finding: object) -> bool:
+    def shows_relawan(self, finding: Finding) -> bool:
         """Whether this user sees ``finding`` as a relawan (their highest role over its place)."""
         return self.role_for(finding.kode_kelurahan, finding.rw, finding.rt) == Role.RELAWAN
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -31,6 +32,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kawal.web.actionlog.models import record
 from kawal.web.client_address import client_ip
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PAIR_FAILURES = 5
 USER_FAILURES = PAIR_FAILURES  # the name the second-factor counter and older tests use
@@ -118,8 +122,8 @@ class ThrottledModelBackend(ModelBackend):
     """Django's own backend behind the throttle."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: object
-    ) -> object:
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         username = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
@@ -143,9 +147,11 @@ LOCKED_MESSAGE = _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 1
 class LockMessageMixin:
     """Tells a refused login apart from a wrong password (the backend cannot choose the form's message)."""
 
+    request: HttpRequest | None  # set by the AuthenticationForm this is mixed into
+
     def clean(self) -> dict:
         try:
-            return super().clean()
+            return super().clean()  # type: ignore[misc]  # a mixin: the form after it in the MRO has clean()
         except forms.ValidationError:
             if getattr(self.request, REFUSED_ATTRIBUTE, False):
                 raise forms.ValidationError(LOCKED_MESSAGE, code="locked") from None

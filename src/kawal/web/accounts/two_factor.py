@@ -4,6 +4,7 @@ middleware that asks for it. Bearer-token API calls are not affected (tokens are
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,11 +20,16 @@ from kawal.web.accounts.throttle import USER_FAILURES, WINDOW, bump, count, coun
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt, encrypt
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.types import AuthedRequest
+
 SESSION_FLAG = "kawal_2fa"
 OPEN_PATHS = ("/akun/2fa/", "/keluar/", "/masuk/", "/static/", "/i18n/", "/sw.js", "/publik/")
 
 
-def required_for(user: object) -> bool:
+def required_for(user: User) -> bool:
     """Whether this user must use a second factor: staff and superusers (the admin site reaches everything) and
     the roles in ``KAWAL_2FA_ROLES``, when ``KAWAL_REQUIRE_2FA`` is on (the default in production)."""
     if not getattr(settings, "KAWAL_REQUIRE_2FA", False):
@@ -84,7 +90,7 @@ def _check(request: HttpRequest, device: TotpDevice) -> str | None:
 
 
 @login_required
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthedRequest) -> HttpResponse:
     device, _created = TotpDevice.objects.get_or_create(
         user=request.user, defaults={"secret_encrypted": encrypt(totp.new_secret())}
     )
@@ -102,7 +108,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     device = TotpDevice.objects.filter(user=request.user, confirmed_at__isnull=False).first()
     if device is None:
         return redirect(f"{_url('two_factor_setup')}?next={_next(request)}")

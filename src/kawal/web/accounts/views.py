@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -18,9 +20,14 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.security import plain_int
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.types import AuthedRequest
+
 # The roles each kind of organisation holds: a KPU office has no Ormas coordinators or relawan of its own, and an
 # Ormas no KPU staff, whoever invites (issue 16: the role was chosen without regard to the organisation).
-ROLES_OF = {
+ROLES_OF: dict[str, tuple[Role, Role]] = {
     Organisation.Kind.KPU: (Role.KPU_ADMIN, Role.KPU_OPERATOR),
     Organisation.Kind.ORMAS: (Role.COORDINATOR, Role.RELAWAN),
 }
@@ -35,7 +42,7 @@ def _inviter(scope: Scope) -> Membership:
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthedRequest) -> HttpResponse:
     inviter = _inviter(Scope.for_user(request.user))
     allowed = [r for r in ROLES_OF[inviter.organisation.kind] if ROLE_RANK[r] < inviter.rank]
     form = InvitationForm(request.POST or None, allowed_roles=allowed, initial={"wilayah": inviter.wilayah})
@@ -89,7 +96,7 @@ def accept_invitation(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})
 
 
-def _join(request: HttpRequest, form: JoinForm, invitation_pk: int) -> object | None:
+def _join(request: HttpRequest, form: JoinForm, invitation_pk: int) -> User | None:
     """Create the account and its membership and use the invitation up, in one transaction that holds the
     invitation's row: a second sign-up waits for the first, then finds the invitation used and makes nothing
     (None). On SQLite one writer is in at a time anyway."""
@@ -123,7 +130,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     """The user's own account: their API tokens (and a way to revoke them) and the second factor."""
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     return render(request, "accounts/account.html", {"tokens": tokens, "now": timezone.now()})

@@ -10,6 +10,8 @@ Memory stays bounded whatever the log's length: only the last ``RECENT`` hashes 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Set
+from typing import cast
 
 from kawal.web.actionlog.models import GENESIS, ActionLog
 
@@ -23,7 +25,7 @@ def written_seq(entry: ActionLog) -> int | None:
     content was edited)."""
     if entry.compute_hash() == entry.entry_hash:
         return entry.seq
-    here = entry.seq
+    here = cast(int, entry.seq)  # the walk reads only entries in the chain: seq is set
     try:
         for distance in range(1, MOVED_WITHIN + 1):
             for place in (here - distance, here + distance):
@@ -38,7 +40,7 @@ def written_seq(entry: ActionLog) -> int | None:
 class Walk:
     """One pass over the chain. ``watch``: places whose hash the checkpoints need."""
 
-    def __init__(self, watch: set[int] = frozenset()) -> None:
+    def __init__(self, watch: Set[int] = frozenset()) -> None:
         self.problems: list[str] = []
         self.checked = 0
         self.expected_seq = 1
@@ -46,28 +48,30 @@ class Walk:
         self.gaps: list[tuple[int, int]] = []  # places missing, as ranges [first, last]
         self.recent: OrderedDict[int, str] = OrderedDict()  # written place -> hash
         self.waiting: dict[int, list[tuple[int, str]]] = {}  # predecessor's place -> (seq, prev_hash) of its follower
-        self.watch, self.seen = watch, {}
+        self.watch: Set[int] = watch
+        self.seen: dict[int, str] = {}
 
     def report(self, problem: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
 
     def step(self, entry: ActionLog) -> None:
-        if entry.seq != self.expected_seq:
-            self.report(f"seq {self.expected_seq}: hilang (berikutnya {entry.seq}) / missing (next is {entry.seq})")
-            self.gaps.append((self.expected_seq, entry.seq - 1))
+        seq = cast(int, entry.seq)  # the walk reads only entries in the chain: seq is set
+        if seq != self.expected_seq:
+            self.report(f"seq {self.expected_seq}: hilang (berikutnya {seq}) / missing (next is {seq})")
+            self.gaps.append((self.expected_seq, seq - 1))
         place = written_seq(entry)
         if place is None:
-            self.report(f"seq {entry.seq}: isi diubah / content edited")
-            place = entry.seq
-        elif place != entry.seq:
+            self.report(f"seq {seq}: isi diubah / content edited")
+            place = seq
+        elif place != seq:
             self.report(
-                f"seq {entry.seq}: entri ini ditulis sebagai seq {place}, urutan diubah / "
+                f"seq {seq}: entri ini ditulis sebagai seq {place}, urutan diubah / "
                 f"this entry was written as seq {place}: reordered"
             )
-        self._link(entry.seq, place, entry.prev_hash)
+        self._link(seq, place, entry.prev_hash)
         self._remember(place, entry.entry_hash)
-        self.expected_seq, self.checked = entry.seq + 1, self.checked + 1
+        self.expected_seq, self.checked = seq + 1, self.checked + 1
 
     def _link(self, seq: int, place: int, prev_hash: str) -> None:
         before = place - 1

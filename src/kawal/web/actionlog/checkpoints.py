@@ -18,12 +18,16 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
 from kawal.web.actionlog.models import Checkpoint, head
 from kawal.web.crypto import log_checkpoint_key
+
+if TYPE_CHECKING:
+    from kawal.web.actionlog.chain import Walk
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def gather(extra: list[Signed] | None = None) -> tuple[list[Signed], list[str]]:
     return list(known.values()), list(dict.fromkeys(problems))  # one line per problem, wherever it was found
 
 
-def compare(known: list[Signed], walk: object) -> list[str]:
+def compare(known: list[Signed], walk: Walk) -> list[str]:
     """Each valid checkpoint against the walked chain: its entry must still be there, with the same hash."""
     problems = []
     for c in sorted(known, key=lambda c: c.seq):

@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from datetime import UTC
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
@@ -20,6 +21,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kawal.web.client_address import client_ip
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from kawal.web.accounts.models import Organisation
+    from kawal.web.actionlog.checkpoints import Signed
 
 GENESIS = "0" * 64
 _APPEND_LOCK = threading.Lock()
@@ -71,12 +78,12 @@ class ActionLog(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("action log entries are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("action log entries are never deleted")
 
 
@@ -84,17 +91,17 @@ def record(
     action: str,
     *,
     request: HttpRequest | None = None,
-    user: object = None,
+    user: User | AnonymousUser | None = None,
     obj: models.Model | None = None,
-    organisation: object = None,
-    **detail: object,
+    organisation: Organisation | None = None,
+    **detail: Any,
 ) -> ActionLog:
     """Write one entry. ``detail`` must hold no personal data (no NIK, NKK or names): ids and counts only."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     entry = ActionLog(
-        user=user,
+        user=cast("User | None", user),  # an anonymous user was dropped just above
         organisation=organisation,
         ip=client_ip(request),
         action=action,
@@ -145,7 +152,7 @@ def _insert(entry: ActionLog) -> None:
     small server building the INSERT cost as much as running it. Values still pass through each field's own
     conversion, so what is stored is what ``save()`` would store."""
     fields = [f for f in ActionLog._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)  # concrete: has a column
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     sql = f"INSERT INTO {ActionLog._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
     with connection.cursor() as cursor:
@@ -177,16 +184,16 @@ class Checkpoint(models.Model):
     class Meta:
         ordering = ["-seq", "-id"]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("checkpoints are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("checkpoints are never deleted")
 
 
-def verify(chunk: int = 5000, checkpoints: object = None) -> tuple[int, list[str]]:
+def verify(chunk: int = 5000, checkpoints: list[Signed] | None = None) -> tuple[int, list[str]]:
     """Walk the chain; returns the entries checked and the problems found: entries edited, removed, moved to
     another place (each named with the place it was written at), and, against every signed checkpoint (those
     stored, those in the checkpoint file, and ``checkpoints`` given), a tail cut off or rewritten."""

@@ -8,6 +8,7 @@ coordinator, and are picked up when a relawan of the area joins.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from kawal.web.accounts.models import Membership, Role
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import FieldTask
-from kawal.web.voters.models import Finding, VoterList
+from kawal.web.voters.models import Finding, Voter, VoterList
 
 # Findings that someone at the door can confirm or refute; format problems are fixed from the documents.
 FIELD_CHECKS = (
@@ -42,14 +43,14 @@ def create_tasks(voter_list: VoterList) -> int:
     )
     by_household: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings.iterator(chunk_size=5000):
-        voter = finding.voter
+        voter = cast(Voter, finding.voter)  # findings without a voter are excluded above
         by_household[voter.nkk_hash or f"v{voter.pk}"].append(finding)
     existing = set(FieldTask.unscoped.filter(voter_list=voter_list).values_list("household", flat=True))
     tasks = []
     for household, members in by_household.items():
         if household in existing:
             continue
-        voter = members[0].voter
+        voter = cast(Voter, members[0].voter)  # as above
         tasks.append(
             FieldTask(
                 voter_list=voter_list,

@@ -9,11 +9,12 @@ roles of the kelurahan, only once the tanggapan item it supports has been sent. 
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,11 @@ from kawal.web.field.models import FieldTask, IdentityDocument, NewVoter, Tangga
 from kawal.web.field.visits import NewVoterIn, VisitError, _new_voter
 from kawal.web.photos.processing import PhotoError, inspect
 from kawal.web.photos.store import max_bytes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.types import AuthedRequest
 
 DISABILITY_CHOICES = [
     (1, _("fisik")),
@@ -85,8 +91,8 @@ class NewVoterForm(forms.Form):
         label=_("Cara persetujuan"), choices=[("", "—"), *IdentityDocument.Method.choices], required=False
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data, never None
         if data.get("document"):
             missing = [
                 n for n in ("document_kind", "consent_giver", "consent_name", "consent_method") if not data.get(n)
@@ -110,14 +116,14 @@ class NewVoterForm(forms.Form):
         )
 
 
-def _open_visit(task: FieldTask, relawan: object) -> Visit | None:
+def _open_visit(task: FieldTask, relawan: User) -> Visit | None:
     """The relawan's latest visit of the task that review has not decided yet (a new person may still join it)."""
     visits = Visit.unscoped.filter(task=task, relawan=relawan, superseded_by__isnull=True)
     return visits.filter(review__in=(Visit.Review.SUBMITTED, Visit.Review.RETURNED)).order_by("-received_at").first()
 
 
 @login_required
-def new_voter_page(request: HttpRequest, pk: int) -> HttpResponse:
+def new_voter_page(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(FieldTask.unscoped, pk=pk, assigned_to=request.user)
     visit = _open_visit(task, request.user)
     form = NewVoterForm(request.POST or None, request.FILES or None)
@@ -134,7 +140,7 @@ def new_voter_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "field/new_voter.html", context)
 
 
-def add_new_voter(visit: Visit, form: NewVoterForm, user: object) -> NewVoter:
+def add_new_voter(visit: Visit, form: NewVoterForm, user: User) -> NewVoter:
     from kawal.engine.new_voter import problems
 
     person = form.person()
@@ -157,7 +163,7 @@ def add_new_voter(visit: Visit, form: NewVoterForm, user: object) -> NewVoter:
 
 
 def save_document(
-    person: NewVoter, kind: str, data: bytes, user: object, *, giver: str, name: str, method: str
+    person: NewVoter, kind: str, data: bytes, user: User, *, giver: str, name: str, method: str
 ) -> IdentityDocument:
     """Keep one document photo, encrypted; refuses a file that is not a photo (same checks as visit photos)."""
     inspected = inspect(data, max_bytes())
@@ -192,12 +198,12 @@ def decrypt_bytes(sealed: bytes) -> bytes:
     return base64.b64decode(decrypt(sealed.decode()))
 
 
-def _kpu_covers(user: object, kode_kelurahan: str, office: object) -> bool:
+def _kpu_covers(user: User, kode_kelurahan: str, office: object) -> bool:
     scope = Scope.for_user(user).with_roles(KPU_ROLES)
     return any(kode_kelurahan.startswith(m.wilayah) and m.organisation.kpu_office == office for m in scope.memberships)
 
 
-def can_view(user: object, document: IdentityDocument) -> bool:
+def can_view(user: User, document: IdentityDocument) -> bool:
     """KPU roles of the kelurahan, once an item about this person has left the Ormas (sent or answered)."""
     items = TanggapanItem.objects.filter(new_voter=document.new_voter, status__in=SENT).select_related(
         "tanggapan__voter_list__organisation"
@@ -207,7 +213,7 @@ def can_view(user: object, document: IdentityDocument) -> bool:
     )
 
 
-def visible_documents(tanggapan: Tanggapan, user: object) -> list[IdentityDocument]:
+def visible_documents(tanggapan: Tanggapan, user: User) -> list[IdentityDocument]:
     office = tanggapan.voter_list.organisation.kpu_office
     if not _kpu_covers(user, tanggapan.kode_kelurahan, office):
         return []
@@ -218,7 +224,7 @@ def visible_documents(tanggapan: Tanggapan, user: object) -> list[IdentityDocume
 
 
 @login_required
-def show_document(request: HttpRequest, pk: int) -> HttpResponse:
+def show_document(request: AuthedRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(IdentityDocument, pk=pk)
     if document.erased_at or not document.file or not can_view(request.user, document):
         return HttpResponse(status=404)  # the same answer as a missing document

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,9 @@ from kawal.web.actionlog.models import record
 from kawal.web.field.models import FieldTask, Visit
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from kawal.web.types import AuthedRequest
 
 # Bawaslu's national coklit oversight figures for Pilkada 2024 (issue 17; ../shared/DOMAIN.md), for context.
 BAWASLU_2024 = {"not_in_person": 429, "joki": 74, "no_sk": 156, "no_sticker": 17_050}
@@ -121,7 +125,7 @@ HEADERS = ["Kode", "Wilayah", "Rumah dikunjungi"] + [
 
 
 @login_required
-def oversight_page(request: HttpRequest) -> HttpResponse:
+def oversight_page(request: AuthedRequest) -> HttpResponse:
     kelurahan, kecamatan, total = report(request)
     shown = request.GET.get("peta", "no_sticker")
     shown = shown if shown in CATEGORIES else "no_sticker"
@@ -148,7 +152,7 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def oversight_export(request: HttpRequest, kind: str) -> HttpResponse:
+def oversight_export(request: AuthedRequest, kind: str) -> HttpResponse:
     kelurahan, kecamatan, _total = report(request)
     lines = [["Kecamatan"], *table_rows(kecamatan), [], ["Kelurahan"], *table_rows(kelurahan)]
     if kind == "csv":

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -103,7 +104,7 @@ def reminders(tasks: QuerySet, tanggapan: QuerySet, answers_for_kpu: bool, today
         )
     late = tasks.filter(status=FieldTask.Status.OPEN, deadline__lt=today)
     if count := late.count():
-        oldest = late.order_by("deadline").values_list("deadline", flat=True).first()
+        oldest = cast(date, late.order_by("deadline").values_list("deadline", flat=True).first())  # count > 0
         out.append(Reminder("tugas", count, oldest, (oldest - today).days, "tasks_manage"))
     return sorted(out, key=lambda r: r.days_left if r.days_left is not None else 0)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,11 @@ from kawal.web.field.models import DukcapilReferral
 from kawal.web.voters.duplicate_review import latest_answers, ordered_keys
 from kawal.web.voters.models import DuplicateAnswer, Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.types import AuthedRequest
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 
@@ -99,7 +105,7 @@ def people(voters: list[Voter]) -> int:
     return len({find(v.pk) for v in voters})
 
 
-def refer(voter_list: VoterList, nik_hash: str, user: object) -> DukcapilReferral:
+def refer(voter_list: VoterList, nik_hash: str, user: User) -> DukcapilReferral:
     """Draft the referral of every voter of the list under this NIK hash."""
     voters = list(
         Voter.unscoped.filter(voter_list=voter_list, nik_hash=nik_hash)
@@ -163,7 +169,7 @@ def _day(text: str) -> date | None:
 
 
 @login_required
-def referrals_page(request: HttpRequest) -> HttpResponse:
+def referrals_page(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     if request.method == "POST":
         voter_list = get_object_or_404(scope.voter_lists(VoterList.objects.all()), pk=request.POST.get("list"))
@@ -187,7 +193,7 @@ def referrals_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_update(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record the letter's number and date sent, and Dukcapil's answer with its date."""
     scope = _scope(request)
     referral = get_object_or_404(scoped(scope), pk=pk)
@@ -210,7 +216,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     referral = get_object_or_404(scoped(scope), pk=pk)
     reveal = any(m.role in KPU_ROLES for m in scope.memberships)

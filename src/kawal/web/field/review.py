@@ -13,6 +13,7 @@ agrees with it (``recheck``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,6 +21,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from kawal.web.accounts.models import Invitation
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import Visit, VoterCheck
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
 
 
 class ReviewError(ValueError):
@@ -35,7 +40,7 @@ def latest(visits: QuerySet) -> QuerySet:
     return visits.filter(superseded_by__isnull=True)
 
 
-def review(visit: Visit, reviewer: object, decision: str, reason: str = "", request: object = None) -> Visit:
+def review(visit: Visit, reviewer: User, decision: str, reason: str = "", request: HttpRequest | None = None) -> Visit:
     if decision not in (Visit.Review.APPROVED, Visit.Review.REJECTED, Visit.Review.RETURNED):
         raise ReviewError("keputusan: approved, rejected atau returned")
     if decision != Visit.Review.APPROVED and not reason.strip():
@@ -49,7 +54,7 @@ def review(visit: Visit, reviewer: object, decision: str, reason: str = "", requ
     return visit
 
 
-def invited(inviter: object, relawan: object) -> bool:
+def invited(inviter: User | int | None, relawan: User | int | None) -> bool:
     """Whether ``inviter`` brought ``relawan`` in (an invitation they made was used by the relawan)."""
     inviter_id, relawan_id = getattr(inviter, "pk", inviter), getattr(relawan, "pk", relawan)
     return Invitation.objects.filter(created_by_id=inviter_id, used_by_id=relawan_id).exists()
@@ -64,7 +69,7 @@ def needs_second_approval(visit: Visit) -> bool:
     )
 
 
-def second_look(visits: QuerySet, reviewer: object, limit: int = 20) -> list[Visit]:
+def second_look(visits: QuerySet, reviewer: User, limit: int = 20) -> list[Visit]:
     """Approved visits this reviewer may check again: the random share, and those waiting for an independent
     second approval (first, since their confirmations count only after it)."""
     candidates = latest(visits).filter(review=Visit.Review.APPROVED, recheck_agrees=None)
@@ -76,7 +81,7 @@ def second_look(visits: QuerySet, reviewer: object, limit: int = 20) -> list[Vis
     return (waiting + sampled)[:limit]
 
 
-def recheck(visit: Visit, reviewer: object, agrees: bool, request: object = None) -> Visit:
+def recheck(visit: Visit, reviewer: User, agrees: bool, request: HttpRequest | None = None) -> Visit:
     """A second, different reviewer checks a sampled approved visit, or one that needs a second approval."""
     if visit.review != Visit.Review.APPROVED or not (visit.sampled_for_recheck or needs_second_approval(visit)):
         raise ReviewError("kunjungan ini tidak terpilih untuk diperiksa ulang")

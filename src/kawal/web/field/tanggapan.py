@@ -10,15 +10,20 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kawal.engine.elections import tms_table
 from kawal.web.crypto import decrypt, encrypt
 from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest
 from kawal.web.voters.models import Voter, VoterList
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TMS = tms_table()  # the TMS table of 2024 (kawal/data/tms_2024.csv): label and tanggapan category per code
 
@@ -71,12 +76,12 @@ NEW_VOTER_DETAIL = {
 }
 
 
-def _approved(voter_list: VoterList, kode_kelurahan: str) -> object:
+def _approved(voter_list: VoterList, kode_kelurahan: str) -> tuple[QuerySet[Visit], QuerySet[Visit]]:
     visits = Visit.unscoped.filter(task__voter_list=voter_list, task__kode_kelurahan=kode_kelurahan)
     return latest(visits).filter(review=Visit.Review.APPROVED), visits
 
 
-def _photo_refs(approved: object) -> dict[tuple[int, int | None], list[str]]:
+def _photo_refs(approved: QuerySet[Visit]) -> dict[tuple[int, int | None], list[str]]:
     """Per (visit, voter or None for the household): the photos' SHA-256 prefixes, the evidence's fingerprint."""
     refs: dict[tuple[int, int | None], list[str]] = defaultdict(list)
     for visit_id, voter_id, digest in VisitPhoto.objects.filter(visit__in=approved).values_list(
@@ -96,7 +101,7 @@ def _evidence(visit_ids: list[int], voter_id: int | None, photos: dict) -> str:
 
 @transaction.atomic
 def compile_tanggapan(
-    voter_list: VoterList, kode_kelurahan: str, user: object, deadline: date | None = None
+    voter_list: VoterList, kode_kelurahan: str, user: User, deadline: date | None = None
 ) -> Tanggapan:
     approved, visits = _approved(voter_list, kode_kelurahan)
     tanggapan = Tanggapan.unscoped.create(
@@ -126,7 +131,7 @@ def compile_tanggapan(
                 evidence=_evidence([check.visit_id], check.voter_id, photos),
             )
         )
-    evidence: dict[tuple[int, int], list[int]] = defaultdict(list)
+    evidence: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     for check in VoterCheck.objects.filter(visit__in=approved, outcome=VoterCheck.Outcome.TMS):
         evidence[(check.voter_id, check.tms)].append(check.visit_id)
     for claim in confirmed_tms(visits):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,6 +52,11 @@ from kawal.web.voters import maps
 from kawal.web.voters.models import Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
 
+if TYPE_CHECKING:
+    from kawal.web.accounts.models import Organisation
+    from kawal.web.field.progress import UnitProgress
+    from kawal.web.types import AuthedRequest
+
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "kawal" / "sw.js"
 
@@ -63,7 +70,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_form(request: AuthedRequest, pk: int) -> HttpResponse:
     """The visit form of one task, laid out for a phone; field.js keeps the record until it is sent."""
     # Through the scope: a deactivated membership opens no task, even one still assigned to the user.
     mine = Scope.for_user(request.user).tasks(FieldTask.unscoped.filter(assigned_to=request.user))
@@ -95,7 +102,7 @@ def age_of(voter: Voter, today: date | None = None) -> int | None:
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedRequest) -> HttpResponse:
     """My open tasks, grouped by RT and household, each with the findings to verify."""
     tasks = (
         Scope.for_user(request.user)
@@ -112,7 +119,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(request, "field/my_tasks.html", {"groups": groups, "count": count, "today": timezone.localdate()})
 
 
-def _managed(request: HttpRequest) -> tuple[Scope, object]:
+def _managed(request: HttpRequest) -> tuple[Scope, QuerySet[FieldTask]]:
     scope = Scope.for_user(request.user)
     if not any(m.role in MANAGERS for m in scope.memberships):
         raise PermissionDenied
@@ -137,14 +144,16 @@ class TaskForm(forms.Form):
         label=gettext_lazy("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, scope: Scope, task: FieldTask, **kwargs: object) -> None:
+    def __init__(self, *args: Any, scope: Scope, task: FieldTask, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offices = {m.organisation.kpu_office for m in scope.memberships}
-        self.fields["assigned_to"].queryset = covering_relawan(task, offices)  # only relawan of the task's RT
+        cast(forms.ModelChoiceField, self.fields["assigned_to"]).queryset = covering_relawan(
+            task, offices
+        )  # only relawan of the task's RT
 
 
 @login_required
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthedRequest) -> HttpResponse:
     scope, tasks = _managed(request)
     if request.method == "POST":
         lists = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
@@ -167,7 +176,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_task(request: AuthedRequest, pk: int) -> HttpResponse:
     scope, tasks = _managed(request)
     task = get_object_or_404(tasks, pk=pk)
     form = TaskForm(
@@ -193,7 +202,7 @@ def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def progress_page(request: HttpRequest) -> HttpResponse:
+def progress_page(request: AuthedRequest) -> HttpResponse:
     """Fieldwork per kelurahan (or inside one kecamatan, ``?wilayah=367105``): tasks done, households visited,
     confirmed TMS per category and tanggapan items KPU acted on, as table, bars and map."""
     scope, tasks = _managed(request)
@@ -217,7 +226,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     return render(request, "field/progress.html", context)
 
 
-def _totals(units: object) -> dict:
+def _totals(units: Iterable[UnitProgress]) -> dict:
     totals: dict = {"tasks": 0, "done": 0, "visited": 0, "approved": 0, "items": 0, "accepted": 0, "tms": {}}
     for unit in units:
         for key in ("tasks", "done", "visited", "approved", "items", "accepted"):
@@ -230,7 +239,7 @@ def _totals(units: object) -> dict:
 # --- review ----------------------------------------------------------------------------------------------------
 
 
-def _scoped_visits(tasks: object) -> object:
+def _scoped_visits(tasks: QuerySet[FieldTask]) -> QuerySet[Visit]:
     return (
         Visit.unscoped.filter(task__in=tasks)
         .select_related("task", "relawan")
@@ -239,7 +248,7 @@ def _scoped_visits(tasks: object) -> object:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedRequest) -> HttpResponse:
     """Visits waiting for review, and approved ones drawn for a second look; with the agreement rate."""
     _scope, tasks = _managed(request)
     visits = _scoped_visits(tasks)
@@ -261,7 +270,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_visit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise PermissionDenied
     _scope, tasks = _managed(request)
@@ -282,7 +291,7 @@ def review_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tanggapan_list(request: HttpRequest) -> HttpResponse:
+def tanggapan_list(request: AuthedRequest) -> HttpResponse:
     scope, _tasks = _managed(request)
     if request.method == "POST":
         kode = request.POST.get("kelurahan", "").strip()
@@ -300,7 +309,7 @@ def tanggapan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "field/tanggapan_list.html", context)
 
 
-def _deadline(text: str, office: object = None) -> date:
+def _deadline(text: str, office: Organisation | None = None) -> date:
     """The end of the response period: the date given, or by default ten days from the DPS posting of the
     office's latest election that has one (2024: 18-27 August), else of the default election's facts."""
     try:
@@ -319,7 +328,7 @@ def _deadline(text: str, office: object = None) -> date:
 
 
 @login_required
-def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tanggapan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scope, _tasks = _managed(request)
     tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
     is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
@@ -357,7 +366,7 @@ def tanggapan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tanggapan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def tanggapan_export(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     scope, _tasks = _managed(request)
     tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
     unit = wilayah_registry().get(tanggapan.kode_kelurahan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -18,6 +19,9 @@ from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, Voter
 from kawal.web.photos.models import Photo
 from kawal.web.security import nik_problem
 from kawal.web.voters.models import Voter
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TMS_CODES = frozenset(tms_table())  # the 2024 table (kawal/data/tms_2024.csv)
 CORRECTABLE = (
@@ -72,9 +76,10 @@ class NewVoterIn:
     complete: bool = False
 
     def data(self) -> NewVoterData:
-        fields = {k: v for k, v in asdict(self).items() if k != "complete"}
+        fields: dict[str, Any] = {k: v for k, v in asdict(self).items() if k != "complete"}
         fields["disabilitas"] = tuple(self.disabilitas)
-        return NewVoterData(**{k: v.strip().upper() if isinstance(v, str) else v for k, v in fields.items()})
+        cleaned: dict[str, Any] = {k: v.strip().upper() if isinstance(v, str) else v for k, v in fields.items()}
+        return NewVoterData(**cleaned)
 
     def filled(self) -> bool:
         """Whether every field KPU needs is there and valid (checked without requiring it)."""
@@ -134,7 +139,7 @@ def household_voters(task: FieldTask) -> set[int]:
     return from_findings | set(members.values_list("pk", flat=True))
 
 
-def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit, bool]:
+def record_visit(task: FieldTask, relawan: User, data: VisitIn) -> tuple[Visit, bool]:
     """Store a visit; returns it and whether it was new (False: this client_id was recorded before)."""
     existing = Visit.unscoped.filter(client_id=data.client_id).first()
     if existing is not None:
@@ -162,7 +167,11 @@ def record_visit(task: FieldTask, relawan: object, data: VisitIn) -> tuple[Visit
             VisitPhoto.objects.bulk_create(
                 VisitPhoto(visit=visit, photo=photos[ref.client_id], voter_id=ref.voter_id) for ref in data.photos
             )
-            details = {"checks": len(data.checks), "new_voters": len(data.new_voters), "photos": len(data.photos)}
+            details: dict[str, Any] = {
+                "checks": len(data.checks),
+                "new_voters": len(data.new_voters),
+                "photos": len(data.photos),
+            }
             record("visit.recorded", user=relawan, obj=visit, task=task.pk, **details)  # commits with the visit
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
         won = Visit.unscoped.filter(client_id=data.client_id).first()
@@ -181,7 +190,7 @@ def _validate_oversight(data: VisitIn) -> None:
         raise VisitError("pantarlih_date: tanggal coklit sesudah tanggal kunjungan")
 
 
-def _replaced(task: FieldTask, relawan: object, pk: int | None) -> Visit | None:
+def _replaced(task: FieldTask, relawan: User, pk: int | None) -> Visit | None:
     """The visit a correction replaces. Only its author corrects it, and only while review allows: before the
     coordinator decided, or after they sent it back. An approved or rejected visit is final, so nobody (not even
     the next relawan given the task) can take an approved confirmation out of the count by "correcting" it."""
@@ -202,7 +211,7 @@ def _names_voters(data: VisitIn) -> bool:
     return bool(data.checks) or any(ref.voter_id is not None for ref in data.photos)
 
 
-def _photos(refs: tuple[PhotoRef, ...], relawan: object, household: set[int]) -> dict[str, Photo]:
+def _photos(refs: tuple[PhotoRef, ...], relawan: User, household: set[int]) -> dict[str, Photo]:
     """The photos a visit refers to: each uploaded before, by this relawan (the phone sends photos first)."""
     found = {
         str(p.client_id): p
@@ -216,7 +225,7 @@ def _photos(refs: tuple[PhotoRef, ...], relawan: object, household: set[int]) ->
     return found
 
 
-def _store(task: FieldTask, relawan: object, data: VisitIn, supersedes: Visit | None) -> Visit:
+def _store(task: FieldTask, relawan: User, data: VisitIn, supersedes: Visit | None) -> Visit:
     visit = Visit.unscoped.create(
         task=task,
         relawan=relawan,

@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from kawal.web.accounts.models import KPU_ROLES, Membership, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.incidents.models import FORWARDED, Report
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def ormas_memberships(scope: Scope) -> list[Membership]:
@@ -25,7 +30,7 @@ def _covers(m: Membership, report: Report) -> bool:
     return m.organisation_id == report.organisation_id and report.kode_kelurahan.startswith(m.wilayah)
 
 
-def visible(scope: Scope, user: object) -> QuerySet:
+def visible(scope: Scope, user: User) -> QuerySet:
     """The reports this user may open."""
     q = Q(pk__in=[])
     for m in scope.memberships:
@@ -56,7 +61,7 @@ def manages(scope: Scope, report: Report) -> bool:
     return any(m.role == Role.COORDINATOR and _covers(m, report) for m in ormas_memberships(scope))
 
 
-def may_confirm(scope: Scope, user: object, report: Report) -> bool:
+def may_confirm(scope: Scope, user: User, report: Report) -> bool:
     """A member of the report's Ormas covering its place, other than its reporter."""
     if report.reporter_id == getattr(user, "pk", None):
         return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, UploadedFile
@@ -19,6 +20,9 @@ from kawal.web.incidents.forms import ReportForm
 from kawal.web.incidents.media import MediaError, max_bytes, save_media
 from kawal.web.incidents.models import Report
 from kawal.web.incidents.service import ReportError, record_report
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 router = Router(tags=["incidents"])
 
@@ -73,7 +77,8 @@ def submit_report(request: HttpRequest, payload: ReportPayload) -> Status:
     evidence = tuple(str(ref.client_id) for ref in payload.photos)
     data = form.to_report(str(payload.client_id), payload.recorded_at, evidence, Report.Channel.WEB)
     try:
-        report, created = record_report(request.user, data, scope)
+        user = cast("User", request.user)  # the API's auth admits signed-in users only
+        report, created = record_report(user, data, scope)
     except ReportError as error:
         raise HttpError(422, str(error)) from None
     return Status(201 if created else 200, _receipt(report, created))
@@ -82,7 +87,8 @@ def submit_report(request: HttpRequest, payload: ReportPayload) -> Status:
 @router.get("/reports", response=list[ReportReceipt])
 def my_reports(request: HttpRequest) -> list[ReportReceipt]:
     """The signed-in person's own reports, newest first: what the phone shows as receipts."""
-    mine = visible(Scope.for_user(request.user), request.user).filter(reporter=request.user)
+    user = cast("User", request.user)  # the API's auth admits signed-in users only
+    mine = visible(Scope.for_user(user), user).filter(reporter=user)
     return [_receipt(r, False) for r in mine.order_by("-received_at")[:100]]
 
 
@@ -103,10 +109,10 @@ def upload_evidence(
     sha256: Form[str] = "",
 ) -> Status:
     """A short video or audio recording (photos go to ``/api/v1/photos``); kept encrypted with its SHA-256."""
-    if file.size > max_bytes():
+    if cast(int, file.size) > max_bytes():  # an upload always has its size
         raise HttpError(413, f"berkas terlalu besar: maksimum {max_bytes() // 2**20} MiB")
     try:
-        media, created = save_media(str(client_id), file.read(), request.user, sha256)
+        media, created = save_media(str(client_id), file.read(), cast("User", request.user), sha256)  # signed in
     except MediaError as error:
         raise HttpError(422, str(error)) from None
     receipt = EvidenceReceipt(

@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -22,10 +24,14 @@ from kawal.web.incidents.models import Evidence, Report
 from kawal.web.incidents.service import reporter_identity, witnesses
 from kawal.wilayah import registry
 
+if TYPE_CHECKING:
+    from kawal.web.incidents.models import Media
+    from kawal.web.photos.models import Photo
+
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
-def _when(moment: object) -> str:
+def _when(moment: datetime) -> str:
     local = timezone.localtime(moment)
     return f"{DAYS[local.weekday()]}, {local:%d-%m-%Y} pukul {local:%H:%M} WIB"
 
@@ -55,12 +61,12 @@ def evidence_files(report: Report) -> list[tuple[Evidence, str]]:
     named = []
     for number, item in enumerate(items, start=1):
         if item.photo_id:
-            ext = {"image/png": "png", "image/webp": "webp"}.get(item.photo.content_type, "jpg")
-            named.append((item, f"bukti/{number:02d}-foto-{item.photo.sha256[:12]}.{ext}"))
+            photo = cast("Photo", item.photo)  # photo_id is set
+            ext = {"image/png": "png", "image/webp": "webp"}.get(photo.content_type, "jpg")
+            named.append((item, f"bukti/{number:02d}-foto-{photo.sha256[:12]}.{ext}"))
         else:
-            named.append(
-                (item, f"bukti/{number:02d}-{item.media.kind}-{item.media.sha256[:12]}.{extension(item.media)}")
-            )
+            media = cast("Media", item.media)  # an evidence row without a photo holds a recording
+            named.append((item, f"bukti/{number:02d}-{media.kind}-{media.sha256[:12]}.{extension(media)}"))
     return named
 
 
@@ -183,9 +189,9 @@ def evidence_zip(report: Report) -> bytes:
 
 def _original(item: Evidence) -> bytes:
     if item.photo_id:
-        with item.photo.original.open("rb") as f:
+        with cast("Photo", item.photo).original.open("rb") as f:  # photo_id is set
             return f.read()
-    return open_media(item.media)
+    return open_media(cast("Media", item.media))  # an evidence row without a photo holds a recording
 
 
 def verify_zip(data: bytes) -> list[str]:

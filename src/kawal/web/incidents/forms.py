@@ -3,6 +3,8 @@ page and the API accept exactly the same things."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +13,16 @@ from kawal.web.incidents import access, categories
 from kawal.web.incidents.service import IDENTITY, ReportIn, WitnessIn
 from kawal.wilayah import registry
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django_stubs_ext import StrPromise
+
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 WITNESSES = 2  # on the phone; more go in the description or are added by the coordinator's merge
 
 
-def _when(label: str, required: bool = True) -> forms.DateTimeField:
+def _when(label: str | StrPromise, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -47,12 +54,12 @@ class ReportForm(forms.Form):
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = categories.choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = categories.choices()
         codes = access.kelurahan_choices(scope)
         names = registry().names(set(codes))
-        self.fields["kode_kelurahan"].choices = [(c, names.get(c, c)) for c in codes]
+        cast(forms.ChoiceField, self.fields["kode_kelurahan"]).choices = [(c, names.get(c, c)) for c in codes]
         if len(codes) == 1:
             self.fields["kode_kelurahan"].initial = codes[0]
         for i in range(1, WITNESSES + 1):
@@ -75,14 +82,14 @@ class ReportForm(forms.Form):
     def pelapor_fields(self) -> list[forms.BoundField]:
         return [self[f"pelapor_{k}"] for k in IDENTITY]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data, never None
         for i in range(1, WITNESSES + 1):
             if (data.get(f"saksi_{i}_alamat") or data.get(f"saksi_{i}_telepon")) and not data.get(f"saksi_{i}_nama"):
                 self.add_error(f"saksi_{i}_nama", _("Nama saksi wajib diisi bila alamatnya diisi."))
         return data
 
-    def to_report(self, client_id: str, recorded_at: object, evidence: tuple[str, ...], channel: str) -> ReportIn:
+    def to_report(self, client_id: str, recorded_at: datetime, evidence: tuple[str, ...], channel: str) -> ReportIn:
         d = self.cleaned_data
         witnesses = tuple(
             WitnessIn(d[f"saksi_{i}_nama"], d[f"saksi_{i}_alamat"], d[f"saksi_{i}_telepon"])

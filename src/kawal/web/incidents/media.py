@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -20,6 +21,9 @@ from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt, encrypt
 from kawal.web.incidents.models import Media
 from kawal.web.photos.models import photo_storage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class MediaError(ValueError):
@@ -71,7 +75,7 @@ EXTENSIONS = {
 }
 
 
-def save_media(client_id: str, data: bytes, uploader: object, claimed_sha256: str = "") -> tuple[Media, bool]:
+def save_media(client_id: str, data: bytes, uploader: User, claimed_sha256: str = "") -> tuple[Media, bool]:
     """Keep one recording; returns it and whether it is new. A retry with the same client id returns the stored one."""
     existing = Media.objects.filter(client_id=client_id).first()
     if existing is not None:

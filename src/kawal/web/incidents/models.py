@@ -10,6 +10,7 @@ the action log (ids only, no names).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kawal.web.incidents import categories
 from kawal.web.photos.models import photo_storage
+
+if TYPE_CHECKING:
+    from kawal.web.photos.models import Photo
 
 
 def filing_days() -> int:
@@ -166,12 +170,12 @@ class Evidence(models.Model):
         ]
 
     @property
-    def sha256(self) -> str:
-        return self.photo.sha256 if self.photo_id else self.media.sha256
+    def sha256(self) -> str:  # a row holds a photo or else a recording
+        return cast("Photo", self.photo).sha256 if self.photo_id else cast(Media, self.media).sha256
 
     @property
     def size(self) -> int:
-        return self.photo.size if self.photo_id else self.media.size
+        return cast("Photo", self.photo).size if self.photo_id else cast(Media, self.media).size
 
 
 class Confirmation(models.Model):

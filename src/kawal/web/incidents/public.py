@@ -4,8 +4,9 @@ descriptions, no kelurahan, TPS or position: only the category, the kecamatan an
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr, TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +17,7 @@ from kawal.web.voters import maps
 from kawal.wilayah import registry
 
 
-def verified() -> object:
+def verified() -> QuerySet[Report]:
     return Report.unscoped.filter(status__in=VERIFIED, merged_into=None)
 
 
@@ -40,7 +41,7 @@ def public(request: HttpRequest) -> HttpResponse:
     names = registry().names(set(table))
     cats = categories.categories()
     used = [c for c in cats if any(c.code in row for row in table.values())]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "kode": kode,
             "nama": names.get(kode, kode),

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kawal.web.actionlog.models import record
@@ -36,6 +37,9 @@ from kawal.web.incidents.models import (
     StatusChange,
     Witness,
 )
+
+if TYPE_CHECKING:
+    from kawal.web.photos.models import Photo
 
 SCRUBBED = {
     "pelapor_nama_encrypted": "",
@@ -59,11 +63,11 @@ class IncidentPlan:
     chat_rows: int = 0  # conversations, message ids, replies, links and codes
 
 
-def _reports(days: int) -> object:
+def _reports(days: int) -> QuerySet[Report]:
     return Report.unscoped.filter(received_at__lt=timezone.now() - timedelta(days=days), erased_at=None)
 
 
-def _chat(days: int) -> list[object]:
+def _chat(days: int) -> list[QuerySet[Any]]:
     cutoff = timezone.now() - timedelta(days=days)
     return [
         Conversation.objects.filter(updated_at__lt=cutoff),
@@ -74,7 +78,7 @@ def _chat(days: int) -> list[object]:
     ]
 
 
-def _evidence(reports: object) -> object:
+def _evidence(reports: QuerySet[Report]) -> QuerySet[Evidence]:
     return Evidence.objects.filter(report__in=reports).select_related("photo", "media")
 
 
@@ -112,12 +116,14 @@ def _erase_file(item: Evidence, erased: list[int]) -> None:
     if item.photo_id:
         if Evidence.objects.filter(photo_id=item.photo_id).exclude(report_id__in=erased).exists():
             return
-        for stored in (item.photo.original, item.photo.served):
+        photo = cast("Photo", item.photo)  # photo_id is set
+        for stored in (photo.original, photo.served):
             if stored:
                 stored.delete(save=False)
         return
-    if Evidence.objects.filter(media_id=item.media_id).exclude(report_id__in=erased).exists():
+    media = cast(Media, item.media)  # an evidence row without a photo holds a recording
+    if Evidence.objects.filter(media_id=media.pk).exclude(report_id__in=erased).exists():
         return
-    if item.media.file:
-        item.media.file.delete(save=False)
-    Media.objects.filter(pk=item.media_id).update(file="", key_encrypted="")
+    if media.file:
+        media.file.delete(save=False)
+    Media.objects.filter(pk=media.pk).update(file="", key_encrypted="")

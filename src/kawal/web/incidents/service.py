@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,6 +31,12 @@ from kawal.web.incidents.models import (
 )
 from kawal.web.photos.models import Photo
 from kawal.web.security import nik_problem
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
+    from kawal.web.accounts.models import Membership, Organisation
 
 IDENTITY = ("nama", "nik", "alamat", "telepon", "pekerjaan")
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead is not an incident "in the future"
@@ -76,7 +83,7 @@ def warn_days() -> int:
     return int(getattr(settings, "KAWAL_INCIDENT_WARN_DAYS", 2))
 
 
-def record_report(user: object, data: ReportIn, scope: Scope | None = None) -> tuple[Report, bool]:
+def record_report(user: User, data: ReportIn, scope: Scope | None = None) -> tuple[Report, bool]:
     """Store a report; returns it and whether it is new (False: this client_id was recorded before). ``scope``:
     the user's, when the caller has it already (one query less per report under load)."""
     existing = Report.unscoped.filter(client_id=data.client_id).first()
@@ -94,14 +101,18 @@ def record_report(user: object, data: ReportIn, scope: Scope | None = None) -> t
                 [Evidence(report=report, photo=p) for p in photos] + [Evidence(report=report, media=m) for m in media]
             )
             StatusChange.objects.create(report=report, user=user, new=report.status)
-            details = {"category": data.category, "channel": data.channel, "witnesses": len(data.witnesses)}
+            details: dict[str, Any] = {
+                "category": data.category,
+                "channel": data.channel,
+                "witnesses": len(data.witnesses),
+            }
             record("incident.created", user=user, obj=report, evidence=len(photos) + len(media), **details)
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
         return Report.unscoped.get(client_id=data.client_id), False
     return report, True
 
 
-def _validate(user: object, data: ReportIn, scope: Scope) -> object:
+def _validate(user: User, data: ReportIn, scope: Scope) -> Membership:
     if data.category not in categories.by_code():
         raise ReportError(f"jenis pelanggaran '{data.category}' tidak dikenal")
     if not (data.kode_kelurahan.isdigit() and len(data.kode_kelurahan) == 10):
@@ -123,7 +134,7 @@ def _validate(user: object, data: ReportIn, scope: Scope) -> object:
     return membership
 
 
-def _evidence(user: object, client_ids: tuple[str, ...]) -> tuple[list[Photo], list[Media]]:
+def _evidence(user: User, client_ids: tuple[str, ...]) -> tuple[list[Photo], list[Media]]:
     """The photos and recordings a report refers to: each uploaded before, by the same person."""
     wanted = list(dict.fromkeys(client_ids))
     photos = {str(p.client_id): p for p in Photo.objects.filter(client_id__in=wanted, uploaded_by=user)}
@@ -134,7 +145,7 @@ def _evidence(user: object, client_ids: tuple[str, ...]) -> tuple[list[Photo], l
     return [photos[c] for c in wanted if c in photos], [media[c] for c in wanted if c in media]
 
 
-def _identity(user: object, given: dict[str, str]) -> dict[str, str]:
+def _identity(user: User, given: dict[str, str]) -> dict[str, str]:
     """The reporter's identity for Model A.1: what the form gave, else the reporter's saved profile."""
     cleaned = {k: (given.get(k) or "").strip() for k in IDENTITY}
     if any(cleaned.values()):
@@ -146,7 +157,7 @@ def _identity(user: object, given: dict[str, str]) -> dict[str, str]:
     return {**cleaned, "nama": full_name}
 
 
-def _store(user: object, data: ReportIn, organisation: object, identity: dict[str, str]) -> Report:
+def _store(user: User, data: ReportIn, organisation: Organisation, identity: dict[str, str]) -> Report:
     report = Report.unscoped.create(
         client_id=data.client_id,
         organisation=organisation,
@@ -197,7 +208,7 @@ def witnesses(report: Report) -> list[dict[str, str]]:
     ]
 
 
-def save_profile(user: object, identity: dict[str, str]) -> ReporterProfile:
+def save_profile(user: User, identity: dict[str, str]) -> ReporterProfile:
     if identity.get("nik") and not parse_nik(identity["nik"]).valid:
         raise ReportError(f"NIK: {nik_problem(identity['nik'])}")
     values = {f"{k}_encrypted": encrypt((identity.get(k) or "").strip()) for k in IDENTITY}
@@ -206,7 +217,7 @@ def save_profile(user: object, identity: dict[str, str]) -> ReporterProfile:
     return profile
 
 
-def profile_of(user: object) -> dict[str, str]:
+def profile_of(user: User) -> dict[str, str]:
     profile = ReporterProfile.objects.filter(user=user).first()
     return {k: decrypt(getattr(profile, f"{k}_encrypted")) if profile else "" for k in IDENTITY}
 
@@ -214,7 +225,9 @@ def profile_of(user: object) -> dict[str, str]:
 # --- verification ------------------------------------------------------------------------------------------------
 
 
-def confirm(report: Report, user: object, note: str = "", request: object = None) -> tuple[Confirmation, bool]:
+def confirm(
+    report: Report, user: User, note: str = "", request: HttpRequest | None = None
+) -> tuple[Confirmation, bool]:
     """One independent confirmation: a coordinator of the report's Ormas confirms from the evidence, any other member
     because they saw it too. Enough of them (``KAWAL_INCIDENT_CONFIRMATIONS``, 2) verify the report."""
     scope = Scope.for_user(user)
@@ -250,7 +263,9 @@ def _maybe_verify(report: Report) -> None:
         _set_status(report, None, Report.Status.VERIFIED, f"{count} konfirmasi independen")
 
 
-TRANSITIONS = {  # what a coordinator may set by hand; verified comes from confirmations, forwarded from forward()
+TRANSITIONS: dict[
+    str, set[str]
+] = {  # what a coordinator may set by hand; verified comes from confirmations, forwarded from forward()
     Report.Status.RECEIVED: {Report.Status.REJECTED},
     Report.Status.VERIFIED: {Report.Status.REJECTED},
     Report.Status.FORWARDED: {Report.Status.REJECTED},
@@ -261,7 +276,7 @@ TRANSITIONS = {  # what a coordinator may set by hand; verified comes from confi
 }
 
 
-def change_status(report: Report, user: object, new: str, reason: str = "", request: object = None) -> Report:
+def change_status(report: Report, user: User, new: str, reason: str = "", request: HttpRequest | None = None) -> Report:
     if new not in TRANSITIONS.get(report.status, set()):
         raise ReportError(f"status '{report.get_status_display()}' tidak dapat diubah menjadi '{new}'")
     if new in (Report.Status.REJECTED, Report.Status.RECEIVED) and not reason.strip():
@@ -272,7 +287,9 @@ def change_status(report: Report, user: object, new: str, reason: str = "", requ
     return report
 
 
-def _set_status(report: Report, user: object, new: str, reason: str, request: object = None, **detail: object) -> None:
+def _set_status(
+    report: Report, user: User | None, new: str, reason: str, request: HttpRequest | None = None, **detail: Any
+) -> None:
     old = report.status
     with transaction.atomic():
         report.status = new
@@ -281,7 +298,9 @@ def _set_status(report: Report, user: object, new: str, reason: str, request: ob
         record("incident.status", request=request, user=user, obj=report, old=old, new=new, **detail)
 
 
-def change_category(report: Report, user: object, new: str, reason: str, request: object = None) -> CategoryChange:
+def change_category(
+    report: Report, user: User, new: str, reason: str, request: HttpRequest | None = None
+) -> CategoryChange:
     """A coordinator corrects the category (the relawan picked the wrong one, or a chat answer was a slip). Only
     before the report leaves for Bawaslu: after that the Model A.1 that was sent is what counts. Confirmations stay:
     they confirm what happened, not its label."""
@@ -302,7 +321,9 @@ def change_category(report: Report, user: object, new: str, reason: str, request
     return change
 
 
-def merge(duplicate: Report, target: Report, user: object, reason: str = "", request: object = None) -> Report:
+def merge(
+    duplicate: Report, target: Report, user: User, reason: str = "", request: HttpRequest | None = None
+) -> Report:
     """Fold a duplicate into the report of the same incident: its evidence and witnesses are added there, and its
     reporter and confirmers count as confirmations of the target."""
     if duplicate.pk == target.pk:
@@ -315,7 +336,8 @@ def merge(duplicate: Report, target: Report, user: object, reason: str = "", req
         raise ReportError("laporan dari Ormas lain tidak dapat digabung")
     with transaction.atomic():
         for item in duplicate.evidence.all():
-            Evidence.objects.get_or_create(report=target, photo_id=item.photo_id, media_id=item.media_id)
+            # None is a valid value of these nullable keys (IS NULL); the stubs type the lookups as not null.
+            Evidence.objects.get_or_create(report=target, photo_id=item.photo_id, media_id=item.media_id)  # type: ignore[misc]
         Witness.objects.bulk_create(
             Witness(
                 report=target,
@@ -325,7 +347,7 @@ def merge(duplicate: Report, target: Report, user: object, reason: str = "", req
             )
             for w in duplicate.witnesses.all()
         )
-        people = [(duplicate.reporter_id, Confirmation.Kind.DUPLICATE, "")]
+        people: list[tuple[int, str, str]] = [(duplicate.reporter_id, Confirmation.Kind.DUPLICATE, "")]
         people += [(c.user_id, c.kind, c.note) for c in duplicate.confirmations.all()]
         for person, kind, note in people:
             if person != target.reporter_id and not target.confirmations.filter(user_id=person).exists():
@@ -338,7 +360,7 @@ def merge(duplicate: Report, target: Report, user: object, reason: str = "", req
     return target
 
 
-def forward(report: Report, user: object, sent_at: datetime, office: str, request: object = None) -> Report:
+def forward(report: Report, user: User, sent_at: datetime, office: str, request: HttpRequest | None = None) -> Report:
     """Record that the Model A.1 and its evidence were sent to Bawaslu; the 7-day clock stops."""
     if report.status != Report.Status.VERIFIED:
         raise ReportError("hanya laporan terverifikasi yang diteruskan ke Bawaslu")
@@ -355,7 +377,7 @@ def forward(report: Report, user: object, sent_at: datetime, office: str, reques
     return report
 
 
-def register(report: Report, user: object, number: str, request: object = None) -> Report:
+def register(report: Report, user: User, number: str, request: HttpRequest | None = None) -> Report:
     if report.status != Report.Status.FORWARDED:
         raise ReportError("nomor registrasi dicatat setelah laporan diteruskan")
     if not number.strip():

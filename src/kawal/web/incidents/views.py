@@ -4,12 +4,15 @@ dashboard with the 7-day clock, a report's page with its actions, the exports fo
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +25,13 @@ from kawal.web.crypto import keyed_hash
 from kawal.web.incidents import access, categories, export, service
 from kawal.web.incidents.forms import LOCAL_FORMATS, ProfileForm, ReportForm
 from kawal.web.incidents.media import open_media
-from kawal.web.incidents.models import CLOSED, Evidence, LinkCode, Report
+from kawal.web.incidents.models import CLOSED, Evidence, LinkCode, Media, Report
 from kawal.web.photos.store import derive
 from kawal.wilayah import registry
+
+if TYPE_CHECKING:
+    from kawal.web.photos.models import Photo
+    from kawal.web.types import AuthedRequest
 
 LINK_CODE_MINUTES = 30
 
@@ -41,7 +48,7 @@ def _reporter(request: HttpRequest) -> Scope:
 
 
 @login_required
-def new_report(request: HttpRequest) -> HttpResponse:
+def new_report(request: AuthedRequest) -> HttpResponse:
     """The phone form; field.js keeps the report (and its photos) on the phone until it is sent."""
     scope = _reporter(request)
     form = ReportForm(scope=scope, initial={"incident_at": timezone.localtime().replace(second=0, microsecond=0)})
@@ -49,7 +56,7 @@ def new_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_reports(request: HttpRequest) -> HttpResponse:
+def my_reports(request: AuthedRequest) -> HttpResponse:
     scope = _reporter(request)
     reports = access.visible(scope, request.user)
     mine = reports.filter(reporter=request.user).order_by("-received_at")[:50]
@@ -64,7 +71,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The coordinator's triage: reports about to run out of time first, then everything open by status."""
     scope = _scope(request)
     if access.is_coordinator(scope):
@@ -90,13 +97,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/dashboard.html", context)
 
 
-def _visible_report(request: HttpRequest, pk: int) -> tuple[Scope, Report]:
+def _visible_report(request: AuthedRequest, pk: int) -> tuple[Scope, Report]:
     scope = _scope(request)
     return scope, get_object_or_404(access.visible(scope, request.user).select_related("organisation"), pk=pk)
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scope, report = _visible_report(request, pk)
     manages = access.manages(scope, report)
     identity = witnesses = None
@@ -128,7 +135,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "incidents/detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, work: object, manager_only: bool = True) -> HttpResponse:
+def _act(
+    request: AuthedRequest, pk: int, work: Callable[[Scope, Report], object], manager_only: bool = True
+) -> HttpResponse:
     scope, report = _visible_report(request, pk)
     if manager_only and not access.manages(scope, report):
         raise PermissionDenied
@@ -141,28 +150,28 @@ def _act(request: HttpRequest, pk: int, work: object, manager_only: bool = True)
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     return _act(request, pk, lambda _s, r: service.confirm(r, request.user, note, request=request), manager_only=False)
 
 
 @login_required
 @require_POST
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
     new, reason = request.POST.get("status", ""), request.POST.get("reason", "")
     return _act(request, pk, lambda _s, r: service.change_status(r, request.user, new, reason, request=request))
 
 
 @login_required
 @require_POST
-def change_category(request: HttpRequest, pk: int) -> HttpResponse:
+def change_category(request: AuthedRequest, pk: int) -> HttpResponse:
     new, reason = request.POST.get("category", ""), request.POST.get("reason", "")
     return _act(request, pk, lambda _s, r: service.change_category(r, request.user, new, reason, request=request))
 
 
 @login_required
 @require_POST
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthedRequest, pk: int) -> HttpResponse:
     def work(scope: Scope, report: Report) -> None:
         target = access.managed(scope).filter(pk=request.POST.get("into") or 0).first()
         if target is None:
@@ -183,7 +192,7 @@ def _local(text: str) -> datetime | None:
 
 @login_required
 @require_POST
-def forward(request: HttpRequest, pk: int) -> HttpResponse:
+def forward(request: AuthedRequest, pk: int) -> HttpResponse:
     def work(_scope: Scope, report: Report) -> None:
         sent_at = _local(request.POST.get("sent_at", "")) or timezone.now()
         service.forward(report, request.user, sent_at, request.POST.get("office", ""), request=request)
@@ -193,12 +202,12 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthedRequest, pk: int) -> HttpResponse:
     number = request.POST.get("number", "")
     return _act(request, pk, lambda _s, r: service.register(r, request.user, number, request=request))
 
 
-def _managed_report(request: HttpRequest, pk: int) -> Report:
+def _managed_report(request: AuthedRequest, pk: int) -> Report:
     scope, report = _visible_report(request, pk)
     if not access.manages(scope, report):
         raise PermissionDenied
@@ -206,7 +215,7 @@ def _managed_report(request: HttpRequest, pk: int) -> Report:
 
 
 @login_required
-def model_a1(request: HttpRequest, pk: int) -> HttpResponse:
+def model_a1(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _managed_report(request, pk)
     body = export.model_a1_pdf(report)
     record("incident.exported", request=request, obj=report, kind="pdf")
@@ -216,7 +225,7 @@ def model_a1(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_zip(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_zip(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _managed_report(request, pk)
     body = export.evidence_zip(report)
     record("incident.exported", request=request, obj=report, kind="zip")
@@ -226,27 +235,30 @@ def evidence_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_file(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+def evidence_file(request: AuthedRequest, pk: int, evidence: int) -> HttpResponseBase:
     """A photo as its copy without EXIF (to whoever sees the report); a recording only to coordinators."""
     scope, report = _visible_report(request, pk)
     item = get_object_or_404(Evidence.objects.select_related("photo", "media"), pk=evidence, report=report)
+    response: HttpResponseBase
     if item.photo_id:
-        derive(item.photo)
-        if item.photo.damaged or not item.photo.served:
+        photo = cast(Photo, item.photo)  # photo_id is set
+        derive(photo)
+        if photo.damaged or not photo.served:
             return HttpResponse(_("Foto ini rusak atau sudah dihapus."), status=410)
-        record("photo.viewed", request=request, obj=item.photo, report=report.pk)
-        response = FileResponse(item.photo.served.open("rb"), content_type="image/jpeg")
+        record("photo.viewed", request=request, obj=photo, report=report.pk)
+        response = FileResponse(photo.served.open("rb"), content_type="image/jpeg")
     else:
         if not access.manages(scope, report):
             raise PermissionDenied
-        record("incident.media_viewed", request=request, obj=item.media, report=report.pk)
-        response = HttpResponse(open_media(item.media), content_type=item.media.content_type)
+        media = cast(Media, item.media)  # an evidence row holds a photo or a recording
+        record("incident.media_viewed", request=request, obj=media, report=report.pk)
+        response = HttpResponse(open_media(media), content_type=media.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     """The reporter's identity for Model A.1, kept encrypted; shown only to its owner and their coordinators."""
     _reporter(request)
     form = ProfileForm(request.POST or None, initial=service.profile_of(request.user))
@@ -261,7 +273,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def link_chat(request: HttpRequest) -> HttpResponse:
+def link_chat(request: AuthedRequest) -> HttpResponse:
     """A one-time code to link a WhatsApp number or Telegram account to this account."""
     _reporter(request)
     code = None

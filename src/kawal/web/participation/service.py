@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
@@ -17,6 +18,9 @@ from kawal.engine.elections import PILKADA_2024
 from kawal.web.participation.models import Election, Event, TurnoutFigure
 from kawal.web.voters.models import Voter, VoterList
 
+if TYPE_CHECKING:
+    from kawal.web.accounts.models import Organisation
+
 DATA = Path(t.__file__).resolve().parent.parent / "data"
 SIREKAP_2024 = DATA / "pilkada2024_kecamatan_sirekap.csv"
 UNITS_TPS = DATA / "units_tps.csv"
@@ -26,7 +30,7 @@ ELECTION_2024 = ("Pilkada 2024 — Wali Kota Tangerang", "walikota", PILKADA_202
 REACH_ENOUGH = 5.0  # people reached per 1,000 voters above which an area no longer gets a proposal
 
 
-def kecamatan_dpt(kpu: object, total: int, from_list: bool = True) -> tuple[dict[str, int], str]:
+def kecamatan_dpt(kpu: Organisation, total: int, from_list: bool = True) -> tuple[dict[str, int], str]:
     """DPT per kecamatan: from the latest DPT loaded in kawal (scaled to the official total), else (or when
     ``from_list`` is off) the official total spread by the TPS of each kecamatan. Returns the figures and where
     they came from."""
@@ -34,7 +38,7 @@ def kecamatan_dpt(kpu: object, total: int, from_list: bool = True) -> tuple[dict
         VoterList.objects.filter(organisation=kpu, stage="DPT", status=VoterList.Status.DONE).order_by("-pk").first()
     )
     if latest is not None and from_list:
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for kode, n in (
             Voter.unscoped.filter(voter_list=latest).values_list("kode_kelurahan").annotate(n=Count("id")).order_by()
         ):
@@ -48,7 +52,7 @@ def kecamatan_dpt(kpu: object, total: int, from_list: bool = True) -> tuple[dict
 
 
 @transaction.atomic
-def load_2024_baseline(kpu: object) -> Election:
+def load_2024_baseline(kpu: Organisation) -> Election:
     """Kota Tangerang's real Pilkada 2024 turnout: the city on the plenary numbers, each kecamatan on Sirekap's
     valid votes (28 Nov snapshot, 2,669 of 2,706 TPS) raked to the plenary's ballots cast, over the city DPT
     spread by each kecamatan's TPS (KPU sized TPS evenly, ≈509 voters each; the shipped data has no kecamatan
@@ -169,7 +173,7 @@ def proposals(priorities: list[t.Priority], planned: set[str], limit: int = 5) -
     (< REACH_ENOUGH people per 1,000 voters) and that have nothing planned yet. First-time voters are the default
     audience: the group Pilkada turnout loses most."""
     saturday = _next_saturday(timezone.localdate())
-    out = []
+    out: list[Proposal] = []
     for p in priorities:
         per_thousand = p.reach.per_thousand(p.turnout.dpt)
         if p.needed <= 0 or per_thousand >= REACH_ENOUGH or p.turnout.kode in planned:
@@ -198,7 +202,8 @@ def evaluate(before: Election, after: Election, events: QuerySet, digits: int = 
     window = events.filter(starts_at__date__gt=before.held_on, starts_at__date__lte=after.held_on)
     got = reach(window, digits)
     points = [
-        (k, got.get(k, t.Reach()).per_thousand(new[k].dpt), 100 * (new[k].rate - old[k].rate))
+        # both rates are set: filtered just below
+        (k, got.get(k, t.Reach()).per_thousand(new[k].dpt), 100 * (cast(float, new[k].rate) - cast(float, old[k].rate)))
         for k in sorted(old.keys() & new.keys())
         if old[k].rate is not None and new[k].rate is not None
     ]

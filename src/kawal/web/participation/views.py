@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from itertools import groupby
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,12 @@ from kawal.web.places import area_choices
 from kawal.web.security import plain_int
 from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django_stubs_ext import StrPromise
+
+    from kawal.web.types import AuthedRequest
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 MAX_ATTENDANCE = 100_000  # no sosialisasi in one kota comes near; a bigger number is a slip or an inflated claim
@@ -73,7 +80,7 @@ def _election(scope: Scope, pk: str | None) -> Election | None:
 
 
 @login_required
-def focus(request: HttpRequest) -> HttpResponse:
+def focus(request: AuthedRequest) -> HttpResponse:
     """Where the gap to the target is largest, with the reach so far: table, chart and map."""
     scope = _scope(request)
     election = _election(scope, request.GET.get("pemilu"))
@@ -100,14 +107,14 @@ def focus(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/focus.html", context)
 
 
-def _figures_note(election: Election) -> tuple[str, str] | None:
+def _figures_note(election: Election) -> tuple[str | StrPromise, str] | None:
     """How the kecamatan figures were made, for the note under the map."""
     figure = election.figures.filter(kode__regex=r"^\d{6}$").first()
     return (TurnoutFigure.Method(figure.method).label, figure.dpt_source) if figure else None
 
 
 @login_required
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthedRequest) -> HttpResponse:
     """Proposed events for the uncovered priority areas; a coordinator accepts one as a planned event of an Ormas."""
     scope = _scope(request)
     election = _election(scope, request.GET.get("pemilu") or request.POST.get("pemilu"))
@@ -138,7 +145,7 @@ def _touches(scope: Scope, kode: str) -> bool:
     return any(kode.startswith(m.wilayah) or m.wilayah.startswith(kode) for m in scope.with_roles(MANAGERS).memberships)
 
 
-def _accept(request: HttpRequest, scope: Scope, partners: QuerySet) -> HttpResponse:
+def _accept(request: AuthedRequest, scope: Scope, partners: QuerySet) -> HttpResponse:
     organiser = partners.filter(pk=plain_int(request.POST.get("organisation"), 1, 2**63 - 1) or 0).first()
     kode = request.POST.get("kode", "")
     if organiser is None or wilayah_registry().get(kode) is None or len(kode) < 4 or not _touches(scope, kode):
@@ -201,15 +208,15 @@ class EventForm(forms.ModelForm):
             "follow_ups": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope.with_roles(MANAGERS)
-        self.fields["organisation"].queryset = organisers(scope)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisers(scope)
         # A pick-list of places by name, not a code to type (the value is still the code, checked below).
         self.fields["kode_wilayah"].widget = forms.Select(
             choices=area_choices([m.wilayah for m in self.scope.memberships])
         )
-        attendance = self.fields["attendance"]
+        attendance = cast(forms.IntegerField, self.fields["attendance"])
         attendance.max_value = MAX_ATTENDANCE
         attendance.validators.append(MaxValueValidator(MAX_ATTENDANCE))
         attendance.widget.attrs["max"] = MAX_ATTENDANCE
@@ -222,8 +229,8 @@ class EventForm(forms.ModelForm):
             raise forms.ValidationError(_("Wilayah ini di luar wilayah Anda."))
         return kode
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data, never None
         if data.get("status") == Event.Status.HELD and data.get("attendance") is None:
             self.add_error("attendance", _("Isi jumlah peserta kegiatan yang sudah terlaksana."))
         if data.get("attendee_list") and not data.get("attendee_consent"):
@@ -232,7 +239,7 @@ class EventForm(forms.ModelForm):
 
 
 @login_required
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthedRequest) -> HttpResponse:
     """The calendar of a wilayah (``?wilayah=``), month by month, and the form to record an event."""
     scope = _scope(request)
     form = EventForm(request.POST or None, request.FILES or None, scope=scope, initial={"starts_at": timezone.now()})
@@ -261,7 +268,7 @@ def _month(event: Event) -> str:
     return timezone.localtime(event.starts_at).strftime("%Y-%m")
 
 
-def _save_event(request: HttpRequest, form: EventForm) -> Event:
+def _save_event(request: AuthedRequest, form: EventForm) -> Event:
     event = form.save(commit=False)
     event.created_by = request.user
     names = form.cleaned_data.get("attendee_list", "").strip()
@@ -276,7 +283,7 @@ def _save_event(request: HttpRequest, form: EventForm) -> Event:
 
 
 @login_required
-def event_held(request: HttpRequest, pk: int) -> HttpResponse:
+def event_held(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark a planned event as held, with its attendance."""
     scope = _scope(request)
     # Only for an organisation the user manages: having created an event is no licence to report for its organiser.
@@ -295,7 +302,7 @@ def event_held(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation(request: HttpRequest) -> HttpResponse:
+def evaluation(request: AuthedRequest) -> HttpResponse:
     scope = _scope(request)
     elections = [e for e in Election.objects.filter(organisation__in=_offices(scope)) if service.turnouts(e, 6)]
     before = next(
@@ -317,7 +324,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_figures(request: HttpRequest) -> HttpResponse:
+def import_figures(request: AuthedRequest) -> HttpResponse:
     """KPU staff add an election's turnout from a Sirekap-style CSV."""
     scope = _scope(request, KPU_ROLES)
     office = next(m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES)
@@ -341,7 +348,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
                 "target": target,
             },
         )
-        path = stash(request.FILES["file"], ".csv")
+        path = stash(cast("UploadedFile", request.FILES["file"]), ".csv")  # one file under that name
         try:
             count = service.import_tallies(election, path)
         except KawalError as problem:

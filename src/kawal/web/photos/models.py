@@ -4,6 +4,8 @@ the local disk by default and object storage in production (``STORAGES["photos"]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
@@ -11,6 +13,9 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.core.files.storage import Storage
 
 
 class _PhotoStorage(LazyObject):
@@ -25,13 +30,13 @@ _photos = _PhotoStorage()
 
 
 @receiver(setting_changed)
-def _storages_changed(*, setting: str, **kwargs: object) -> None:
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        _photos._wrapped = empty
+        _photos._wrapped = empty  # type: ignore[assignment]  # Django's marker for "set up again when next used"
 
 
-def photo_storage() -> object:
-    return _photos
+def photo_storage() -> Storage:
+    return cast("Storage", _photos)  # a lazy proxy of the photos storage
 
 
 class Photo(models.Model):

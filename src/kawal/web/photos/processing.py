@@ -12,6 +12,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -65,7 +66,7 @@ def inspect(data: bytes, max_bytes: int) -> Inspected:
     return Inspected(
         sha256=sha256(data),
         size=len(data),
-        content_type=Image.MIME[image.format],
+        content_type=Image.MIME[cast(str, image.format)],  # an image Pillow opened has its format
         width=width,
         height=height,
         taken_at=taken_at,
@@ -130,7 +131,7 @@ def _exif_time(stamp: object) -> datetime | None:
 def _gps_degrees(value: object, ref: object) -> float | None:
     """EXIF keeps degrees, minutes and seconds as three rationals; S and W are negative."""
     try:
-        degrees, minutes, seconds = (float(part) for part in value)  # type: ignore[union-attr]
+        degrees, minutes, seconds = (float(part) for part in value)  # type: ignore[attr-defined]  # not iterable: TypeError
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     sign = -1.0 if str(ref).strip("\x00 ").upper() in ("S", "W") else 1.0

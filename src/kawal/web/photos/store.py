@@ -9,6 +9,8 @@ such to reviewers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -18,6 +20,9 @@ from kawal.web.actionlog.models import record
 from kawal.web.photos.models import Photo, photo_storage
 from kawal.web.photos.processing import PhotoError, inspect, served_copy
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -25,9 +30,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "KAWAL_PHOTO_MAX_BYTES", 12 * 2**20))
 
 
-def save_photo(
-    client_id: str, kind: str, data: bytes, uploader: object, claimed_sha256: str = ""
-) -> tuple[Photo, bool]:
+def save_photo(client_id: str, kind: str, data: bytes, uploader: User, claimed_sha256: str = "") -> tuple[Photo, bool]:
     """Keep one photo; returns it and whether it is new. ``claimed_sha256`` (from the phone) must match."""
     existing = Photo.objects.filter(client_id=client_id).first()
     if existing is not None:
@@ -56,7 +59,7 @@ def save_photo(
                 latitude=inspected.latitude,
                 longitude=inspected.longitude,
             )
-            details = {"kind": kind, "sha256": inspected.sha256, "size": inspected.size}
+            details: dict[str, Any] = {"kind": kind, "sha256": inspected.sha256, "size": inspected.size}
             record("photo.uploaded", user=uploader, obj=photo, **details)
     except IntegrityError:  # the same upload arriving twice at once: the other request stored it
         return Photo.objects.get(client_id=client_id), False

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,14 @@ from kawal.web.field.models import FieldTask, VisitPhoto
 from kawal.web.photos.models import Photo
 from kawal.web.photos.store import derive
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http.response import HttpResponseBase
 
-def can_view(user: object, photo: Photo) -> bool:
+    from kawal.web.types import AuthedRequest
+
+
+def can_view(user: User, photo: Photo) -> bool:
     """The relawan who took it, and the coordinators and KPU staff whose wilayah holds the visit, the sosialisasi
     event or the TPS it documents. Other relawan of the same area do not: a photo of a household or a form is
     evidence for its reviewers, not for the neighbours' volunteers."""
@@ -38,7 +46,7 @@ def can_view(user: object, photo: Photo) -> bool:
 
 
 @login_required
-def show(request: HttpRequest, pk: int) -> HttpResponse:
+def show(request: AuthedRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(Photo, pk=pk)
     if not can_view(request.user, photo):
         return HttpResponse(status=404)  # same answer as a missing photo: ids reveal nothing

@@ -3,6 +3,8 @@ verified count from the city down to each TPS, next to the photo of its C.Hasil 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +18,9 @@ from kawal.web.public import candidates
 from kawal.web.results.models import ResultEntry, TallyNode, TpsAssignment, TpsResult
 from kawal.web.security import plain_int
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django.http.response import HttpResponseBase
 
 LEVELS = (4, 6, 10)  # kota, kecamatan, kelurahan; below a kelurahan come its TPS
 
@@ -83,7 +88,7 @@ def _children(election: Election, focus: str, count: int) -> list[dict]:
         if len(n.kode) == level
     ]
     names = wilayah_registry().names({n.kode for n in nodes})
-    return sorted((_unit(n, count, names[n.kode]) for n in nodes), key=lambda r: r["kode"])
+    return sorted((cast(dict, _unit(n, count, names[n.kode])) for n in nodes), key=lambda r: r["kode"])  # a node: a row
 
 
 def _tps_rows(election: Election, kelurahan: str, count: int) -> list[dict]:
@@ -215,7 +220,7 @@ def public_photos(election: Election, kode_tps: str) -> list[Photo]:
     )
 
 
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A C.Hasil photo of a verified TPS, for everyone (the copy without EXIF; anything else answers 404)."""
     entries = ResultEntry.objects.filter(photos=pk)
     verified = TpsResult.objects.filter(status=TpsResult.Status.VERIFIED)
@@ -236,6 +241,6 @@ def landing(request: HttpRequest) -> HttpResponse:
     """What a citizen sees at ``/``: what kawal is, the count so far and where to look further."""
     election = public_election()
     summary = _summary(election, "") if election else None
-    context = {"election": election, "summary": summary, "office": office()}
+    context: dict[str, Any] = {"election": election, "summary": summary, "office": office()}
     context["observers"] = observers(election) if election else []
     return render(request, "public/landing.html", context)

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrPromise
+
     from kawal.web.accounts.models import Accreditation
     from kawal.web.participation.models import Election
 
@@ -37,7 +40,7 @@ class TpsAssignment(models.Model):
         day (checked here, not in the view, so every way of assigning is held to it)."""
         from django.core.exceptions import ValidationError
 
-        errors: dict[str, str] = {}
+        errors: dict[str, str | StrPromise] = {}
         if self.role == self.Role.WITNESS and not self.mandate_number.strip():
             errors["mandate_number"] = _("Nomor surat mandat wajib diisi untuk saksi paslon.")
         observer = self.role == self.Role.OBSERVER and self.election_id and self.user_id
@@ -51,7 +54,7 @@ class TpsAssignment(models.Model):
             raise ValidationError(errors)
 
 
-def observer_accreditation(user: object, election: Election) -> Accreditation | None:
+def observer_accreditation(user: User, election: Election) -> Accreditation | None:
     """The accreditation, valid on the voting day, of an Ormas (partner of the election's KPU office) in which
     ``user`` is an active member; None when there is none."""
     from kawal.web.accounts.models import accredited_observers

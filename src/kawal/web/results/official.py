@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.db import transaction
 
@@ -46,8 +47,8 @@ class Discrepancy:
 
 
 def discrepancies(election: Election, within: str = "") -> list[Discrepancy]:
-    verified = {
-        r.kode_tps: r.verified
+    verified: dict[str, dict[str, int]] = {  # verified rows: their numbers are set
+        r.kode_tps: cast(dict[str, int], r.verified)
         for r in TpsResult.objects.filter(
             election=election, status=TpsResult.Status.VERIFIED, kode_tps__startswith=within
         )

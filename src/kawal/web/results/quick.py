@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from kawal.engine.results.quickcount import RatioEstimate, TpsResult, ratio_estimate
 from kawal.web.results.models import QuickCount
 from kawal.web.results.models import TpsResult as Verified
@@ -14,8 +16,8 @@ def estimates(quick: QuickCount) -> dict:
     frame_dpt = dict(sample.units.values_list("key", "voters"))
     population = {k: v["population"] for k, v in sample.strata.items()}
     sampled = {k: v["n"] for k, v in sample.strata.items()}
-    reported = {
-        r.kode_tps: r.verified
+    reported: dict[str, dict[str, int]] = {  # verified rows: their numbers are set
+        r.kode_tps: cast(dict[str, int], r.verified)
         for r in Verified.objects.filter(
             election=quick.election, kode_tps__in=list(stratum_of), status=Verified.Status.VERIFIED
         )

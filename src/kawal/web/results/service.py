@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -26,6 +26,9 @@ from kawal.web.memo import Recent
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
 from kawal.web.results.models import ResultEntry, TallyNode, TallyVote, TpsAssignment, TpsResult
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TPS_CODE = re.compile(r"[0-9]{13}")  # ASCII only: \d takes any script's digits ("١٢٣…")
 MAX_COUNT = 1_000_000  # no number on a TPS form comes near; above it is a typing slip or an attack
@@ -55,7 +58,7 @@ class EntryIn:
     extra: dict = field(default_factory=dict)
 
 
-def managed_areas(user: object, election: Election) -> list[tuple[str, int | None, int | None]]:
+def managed_areas(user: User, election: Election) -> list[tuple[str, int | None, int | None]]:
     """(wilayah, rw, rt) the user manages for this election: coordinator or KPU memberships of the election's own
     KPU office or an Ormas partnering it."""
     from kawal.web.accounts.models import KPU_ROLES, Role
@@ -68,13 +71,13 @@ def managed_areas(user: object, election: Election) -> list[tuple[str, int | Non
     ]
 
 
-def manages(user: object, election: Election, kode_tps: str) -> bool:
+def manages(user: User, election: Election, kode_tps: str) -> bool:
     """The TPS lies in an area the user manages for this election (a TPS has no RT: an RT-bound membership does
     not cover one)."""
     return any(kode_tps.startswith(w) and rw is None and rt is None for w, rw, rt in managed_areas(user, election))
 
 
-def serves_office(user: object, election: Election) -> bool:
+def serves_office(user: User, election: Election) -> bool:
     """The user holds an active membership of the election's KPU office or an Ormas partnering it. An assignment
     outlives a deactivated membership; the right to enter does not."""
     from kawal.web.accounts.scope import Scope
@@ -82,7 +85,7 @@ def serves_office(user: object, election: Election) -> bool:
     return any(m.organisation.kpu_office.pk == election.organisation_id for m in Scope.for_user(user).memberships)
 
 
-def entry_kind(user: object, election: Election, kode_tps: str) -> str | None:
+def entry_kind(user: User, election: Election, kode_tps: str) -> str | None:
     """How this user may enter this TPS: as its assigned witness, as a coordinator or KPU staff of its area keying
     from the photo (the second, independent reading), or not at all (None). Decided by the user's active
     memberships, for the web form and the API alike; never by what the client says it is."""
@@ -93,7 +96,7 @@ def entry_kind(user: object, election: Election, kode_tps: str) -> str | None:
     return ResultEntry.Kind.PHOTO if manages(user, election, kode_tps) else None
 
 
-def may_enter(user: object, election: Election, kode_tps: str) -> bool:
+def may_enter(user: User, election: Election, kode_tps: str) -> bool:
     return entry_kind(user, election, kode_tps) is not None
 
 
@@ -103,7 +106,7 @@ class Recorded(NamedTuple):
     status: str  # the TPS's status after it
 
 
-def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn) -> Recorded:
+def record_entry(election: Election, kode_tps: str, user: User, data: EntryIn) -> Recorded:
     """Keep one entry (idempotent by client_id), then re-decide the TPS and move the tally by the difference."""
     existing = ResultEntry.objects.filter(client_id=data.client_id).first()
     if existing is not None:
@@ -129,14 +132,19 @@ def record_entry(election: Election, kode_tps: str, user: object, data: EntryIn)
             if photos:
                 entry.photos.add(*photos)
             status = decide(election, kode_tps)
-            details = {"kode_tps": kode_tps, "kind": data.kind, "status": status, "flags": len(entry.flags)}
+            details: dict[str, Any] = {
+                "kode_tps": kode_tps,
+                "kind": data.kind,
+                "status": status,
+                "flags": len(entry.flags),
+            }
             record("result.entry", user=user, obj=entry, **details)  # commits with the entry
     except IntegrityError:  # the same client_id arriving twice at once: the other request won
         return _already(ResultEntry.objects.get(client_id=data.client_id), election, kode_tps, user)
     return Recorded(entry, True, status)
 
 
-def _already(existing: ResultEntry, election: Election, kode_tps: str, user: object) -> Recorded:
+def _already(existing: ResultEntry, election: Election, kode_tps: str, user: User) -> Recorded:
     if (existing.entered_by_id, existing.election_id, existing.kode_tps) != (user.pk, election.pk, kode_tps):
         raise EntryError("client_id sudah dipakai untuk formulir lain")
     status = TpsResult.objects.filter(election=election, kode_tps=kode_tps).values_list("status", flat=True).first()
@@ -263,7 +271,7 @@ def _turnout_pair(numbers: dict) -> dict:
 
 
 def resolve(
-    election: Election, kode_tps: str, user: object, numbers: dict, client_id: str, captured_at: datetime
+    election: Election, kode_tps: str, user: User, numbers: dict, client_id: str, captured_at: datetime
 ) -> ResultEntry:
     """A coordinator settles a conflict: their numbers (usually one reading, checked against the photos) count."""
     return record_entry(

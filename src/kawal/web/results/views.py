@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -29,7 +29,13 @@ from kawal.web.voters import maps
 from kawal.wilayah import registry as wilayah_registry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from kawal.web.types import AuthedRequest
+    from kawal.wilayah import Registry
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 
@@ -46,19 +52,19 @@ def _election(pk: int | str | None = None, scope: Scope | None = None) -> Electi
     return elections.first()
 
 
-def _managed(request: HttpRequest) -> Scope:
+def _managed(request: AuthedRequest) -> Scope:
     scope = Scope.for_user(request.user)
     if not any(m.role in MANAGERS for m in scope.memberships):
         raise PermissionDenied
     return scope
 
 
-def _covers(request: HttpRequest, election: Election, kode: str) -> bool:
+def _covers(request: AuthedRequest, election: Election, kode: str) -> bool:
     return service.manages(request.user, election, kode)
 
 
 @login_required
-def my_tps(request: HttpRequest) -> HttpResponse:
+def my_tps(request: AuthedRequest) -> HttpResponse:
     """The witness's TPS; loading it also keeps every assigned form on the phone for use without signal."""
     offices = {m.organisation.kpu_office.pk for m in Scope.for_user(request.user).memberships}  # active only
     assignments = (
@@ -80,7 +86,7 @@ def my_tps(request: HttpRequest) -> HttpResponse:
     return render(request, "results/my_tps.html", {"rows": rows})
 
 
-def _place(reg: object, kode_tps: str) -> str:
+def _place(reg: Registry, kode_tps: str) -> str:
     """ "TPS 003 · Ketapang, Cipondoh": a TPS named the way people say it."""
     kelurahan = reg.get(kode_tps[:10])
     kecamatan = reg.get(kode_tps[:6])
@@ -89,7 +95,7 @@ def _place(reg: object, kode_tps: str) -> str:
 
 
 @login_required
-def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpResponse:
+def entry_form(request: AuthedRequest, election_id: int, kode_tps: str) -> HttpResponse:
     """The C.Hasil as a phone form in the paper's order and numbering, candidates by number and name, a photo of
     each page required, the rules shown live in plain words; a TPS in conflict shows which rows differ."""
     election = get_object_or_404(Election, pk=election_id)
@@ -116,7 +122,7 @@ def entry_form(request: HttpRequest, election_id: int, kode_tps: str) -> HttpRes
     return render(request, "results/entry.html", context | _standing(election, kode_tps, request.user, cols))
 
 
-def _standing(election: Election, kode_tps: str, user: object, cols: list) -> dict:
+def _standing(election: Election, kode_tps: str, user: User, cols: list) -> dict:
     """The witness's own latest reading (to correct it) and, when the TPS is in conflict, the rows that differ."""
     result = TpsResult.objects.filter(election=election, kode_tps=kode_tps).first()
     current = service.readings(election, kode_tps)
@@ -152,7 +158,7 @@ def rules_for_page(election: Election) -> dict[str, object]:
 
 
 @login_required
-def conflicts(request: HttpRequest) -> HttpResponse:
+def conflicts(request: AuthedRequest) -> HttpResponse:
     """TPS whose readings disagree, both readings side by side with their photos; the coordinator settles them."""
     scope = _managed(request)
     election = _election(request.GET.get("pemilu") or request.POST.get("pemilu"), scope)
@@ -188,13 +194,13 @@ def conflicts(request: HttpRequest) -> HttpResponse:
     return render(request, "results/conflicts.html", {"rows": rows, "election": election})
 
 
-def _field_order(election: Election) -> object:
+def _field_order(election: Election) -> Callable[[str], int]:
     order = {k: i for i, k in enumerate(service.fields_of(election))}
     return lambda k: order.get(k, 999)
 
 
 @login_required
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthedRequest) -> HttpResponse:
     """Coordinators put relawan on TPS of their area."""
     scope = _managed(request)
     election = _election(request.POST.get("pemilu") or request.GET.get("pemilu"), scope)
@@ -219,12 +225,13 @@ def assign(request: HttpRequest) -> HttpResponse:
             return HttpResponse(refused, status=400)
         return redirect("tps_assign")
     assignments = TpsAssignment.objects.filter(election=election).select_related("user").order_by("kode_tps")
-    visible = [a for a in assignments if _covers(request, election, a.kode_tps)]
+    # no election, no assignments: the list is empty then
+    visible = [a for a in assignments if _covers(request, cast(Election, election), a.kode_tps)]
     context = {"election": election, "assignments": visible, "roles": TpsAssignment.Role.choices}
     return render(request, "results/assign.html", context)
 
 
-def _assign_in_role(request: HttpRequest, election: Election, user: User, kode: str) -> str:
+def _assign_in_role(request: AuthedRequest, election: Election, user: User, kode: str) -> str:
     """Save the assignment in the role asked for (pemantau or saksi); the refusal's text, or "" when saved."""
     role = request.POST.get("role") or TpsAssignment.Role.OBSERVER
     mandate = request.POST.get("mandate_number", "").strip() if role == TpsAssignment.Role.WITNESS else ""
@@ -364,7 +371,7 @@ def _named_votes(top: dict | None, cols: list) -> list[dict]:
 
 
 @login_required
-def tally(request: HttpRequest) -> HttpResponse:
+def tally(request: AuthedRequest) -> HttpResponse:
     scope = _managed(request)
     return render(request, "results/tally.html", _tally_context(request, _election(request.GET.get("pemilu"), scope)))
 
@@ -385,7 +392,8 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         else []
     )
     columns = ["kode_tps", *service.fields_of(election)] if election else ["kode_tps"]
-    data = [{"kode_tps": r.kode_tps, **{c: r.verified.get(c) for c in columns[1:]}} for r in rows]
+    # verified rows: their numbers are set
+    data = [{"kode_tps": r.kode_tps, **{c: cast(dict, r.verified).get(c) for c in columns[1:]}} for r in rows]
     if kind == "json":
         return JsonResponse(
             {"pemilihan": election.name if election else None, "tps": data}, json_dumps_params={"ensure_ascii": False}
@@ -402,7 +410,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def discrepancies(request: HttpRequest) -> HttpResponse:
+def discrepancies(request: AuthedRequest) -> HttpResponse:
     """Official (Sirekap) vs verified, largest difference first; KPU staff import the official file here."""
     from kawal.i18n import KawalError
     from kawal.web.results import official
@@ -417,12 +425,12 @@ def discrepancies(request: HttpRequest) -> HttpResponse:
         ]  # fmt: skip
         if not admin:
             raise PermissionDenied
-        upload = request.FILES["file"]
-        suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
+        upload = cast("UploadedFile", request.FILES["file"])  # one file under that name
+        suffix = ".zip" if cast(str, upload.name).lower().endswith(".zip") else ".csv"  # an upload has a name
         path = stash(upload, suffix)
         try:
             loaded = official.import_official(election, path, within=admin[0].wilayah)
-        except (KawalError, official.UNREADABLE) as problem:
+        except (KawalError, official.UNREADABLE) as problem:  # type: ignore[misc]  # nested tuple: valid Python
             message = str(problem) if isinstance(problem, KawalError) else "berkas tidak dapat dibaca"
         else:
             record("official.imported", request=request, obj=election, loaded=loaded.loaded, rejected=loaded.rejected)
@@ -430,7 +438,7 @@ def discrepancies(request: HttpRequest) -> HttpResponse:
         finally:
             path.unlink(missing_ok=True)
     areas = service.managed_areas(request.user, election) if election else []
-    rows = official.discrepancies(election, areas[0][0]) if areas else []
+    rows = official.discrepancies(cast(Election, election), areas[0][0]) if areas else []  # areas: an election
     if request.GET.get("format") == "csv":
         return _discrepancy_csv(rows)
     return render(request, "results/discrepancies.html", {"election": election, "rows": rows[:500], "message": message})
@@ -452,7 +460,7 @@ def _discrepancy_csv(rows: list) -> HttpResponse:
 
 
 @login_required
-def quick_count(request: HttpRequest) -> HttpResponse:
+def quick_count(request: AuthedRequest) -> HttpResponse:
     """Draw the TPS sample before election day (public phrase), then read the estimates as sampled TPS report."""
     from kawal.engine.sampling import plan as planning
     from kawal.i18n import KawalError

@@ -9,11 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from kawal.engine import SnapshotStore, draw_from, match_person, snapshot_strata
 from kawal.engine.nik import mask, parse_nik
@@ -28,6 +29,9 @@ from kawal.web.field.models import FieldTask
 from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
 from kawal.web.security import nik_problem
 from kawal.web.voters.models import Voter, VoterList
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 COVERAGE = {  # household checks in sampled RT: (pantarlih, sticker) -> counts toward the category
     "dikunjungi_pantarlih": lambda p, s: p == "ya",
@@ -73,7 +77,7 @@ def strata_sizes(voter_list: VoterList, unit: str, by: str) -> dict[str, tuple[i
 @transaction.atomic
 def make_draw(
     voter_list: VoterList,
-    user: object,
+    user: User,
     phrase: str,
     unit: str,
     by: str,
@@ -184,7 +188,7 @@ class ObservationIn:
     sticker: str = ""
 
 
-def record_observation(unit: SampleUnit, user: object, data: ObservationIn) -> tuple[Observation, bool]:
+def record_observation(unit: SampleUnit, user: User, data: ObservationIn) -> tuple[Observation, bool]:
     """Keep one observation; returns it and whether it is new (False: this client_id arrived before).
     A person met is checked against the list; each new one counts toward the user's hourly share."""
     existing = Observation.objects.filter(client_id=data.client_id).first()
@@ -228,7 +232,7 @@ def _validated(unit: SampleUnit, data: ObservationIn) -> dict:
     raise SampleError(f"jenis '{data.kind}' tidak berlaku untuk sampel {unit.draw.get_unit_display()}")
 
 
-def _count_lookup(user: object) -> None:
+def _count_lookup(user: User) -> None:
     """Whether someone is on the list is what a list-prober wants: each account gets a few answers an hour."""
     limit = lookups_per_hour()
     seen = bump(f"kawal-person-lookups-{getattr(user, 'pk', None)}", LOOKUP_WINDOW)
@@ -253,7 +257,11 @@ def _person(unit: SampleUnit, data: ObservationIn) -> dict:
     if data.nik and not parse_nik(data.nik).valid:
         raise SampleError(f"NIK: {nik_problem(data.nik)}")
     path, _sha, _name = snapshot_file(unit.draw.voter_list)
-    person = {"unit": [unit.key], "nama": [data.nama.strip().upper()], "tanggal_lahir": [data.tanggal_lahir]}
+    person: dict[str, list[Any]] = {
+        "unit": [unit.key],
+        "nama": [data.nama.strip().upper()],
+        "tanggal_lahir": [data.tanggal_lahir],
+    }
     if data.nik:
         person["nik"] = [data.nik]
     found = match_person(path, person)
@@ -360,7 +368,7 @@ class CoverageRow:
 
 
 def coverage_census(
-    tasks: object, observations: object, kelurahan: str = "", rw: int | None = None
+    tasks: QuerySet[FieldTask], observations: QuerySet[Observation], kelurahan: str = "", rw: int | None = None
 ) -> list[CoverageRow]:
     """Households checked by relawan (field visits and sampled-RT checks) per kelurahan, or per RW inside one
     kelurahan, or per RT inside one RW, counted in the database. "Don't know" answers are not counted."""
@@ -391,8 +399,8 @@ def _levels(kelurahan: str, rw: int | None) -> tuple[str, ...]:
 
 
 def _coverage_counts(
-    queryset: object, prefix: str, pantarlih: str, sticker: str, kelurahan: str, rw: int | None
-) -> object:
+    queryset: QuerySet[Any], prefix: str, pantarlih: str, sticker: str, kelurahan: str, rw: int | None
+) -> QuerySet[Any, dict[str, Any]]:
     answered = {f"{pantarlih}__in": ("ya", "tidak"), f"{sticker}__in": ("ya", "tidak")}
     if kelurahan:
         queryset = queryset.filter(**{f"{prefix}kode_kelurahan": kelurahan})

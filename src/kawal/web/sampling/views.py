@@ -4,6 +4,7 @@ for one drawn unit (offline-capable through the same phone queue as visits)."""
 from __future__ import annotations
 
 import shlex
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,12 @@ from kawal.web.sampling.models import Observation, SampleDraw, SampleUnit
 from kawal.web.security import plain_int
 from kawal.web.voters.models import VoterList
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from kawal.engine.sampling.estimate import Estimate
+    from kawal.web.types import AuthedRequest
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
 CATEGORY_LABELS = {
@@ -88,13 +95,15 @@ class PlanForm(forms.Form):
     )
     per_stratum = forms.BooleanField(label=_("Margin berlaku di tiap strata"), required=False)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["voter_list"].queryset = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE))
+        cast(forms.ModelChoiceField, self.fields["voter_list"]).queryset = scope.voter_lists(
+            VoterList.objects.filter(status=VoterList.Status.DONE)
+        )
         self.fields["preset"].initial = "standar"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data, never None
         for name in ("margin", "confidence", "rate", "nonresponse"):  # left empty: the usual value
             if data.get(name) is None and name not in self.errors:
                 data[name] = self.fields[name].initial
@@ -119,7 +128,7 @@ def _plan(form: PlanForm) -> list[planning.StratumPlan]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """The planner (GET with parameters shows the sizes per stratum) and the samples drawn so far."""
     scope = _managed(request)
     form = PlanForm(request.GET or None, scope=scope)
@@ -151,7 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     scope = _managed(request)
     form = PlanForm(request.POST, scope=scope)
     phrase = request.POST.get("phrase", "").strip()
@@ -186,7 +195,7 @@ def _covers_list(scope: Scope, voter_list: VoterList) -> bool:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The design (to re-derive), the fieldwork per stratum, and the estimates with their interval plots."""
     scope = _managed(request)
     sample = get_object_or_404(
@@ -226,7 +235,7 @@ PEOPLE_CATEGORIES = {"tidak_terdaftar"}  # counted over people met, not records
 HOUSEHOLD_CATEGORIES = {"dikunjungi_pantarlih", "stiker_tanpa_kunjungan", "kunjungan_tanpa_stiker"}
 
 
-def result_sentence(e: object, category: str, label: str) -> str:
+def result_sentence(e: Estimate, category: str, label: str | StrPromise) -> str:
     """One plain sentence per result: "Sekitar 3,1% catatan tidak tinggal di alamat (kemungkinan besar antara
     2,2% dan 4,0%), dari 457 catatan yang terjawab." The method stays behind "detail"."""
     if category in PEOPLE_CATEGORIES:
@@ -243,8 +252,9 @@ def result_sentence(e: object, category: str, label: str) -> str:
     ) % {
         "rate": f"{labels.number(100 * e.rate, 1, lang)}%",
         "label": label,
-        "low": f"{labels.number(100 * e.low, 1, lang)}%",
-        "high": f"{labels.number(100 * e.high, 1, lang)}%",
+        # an estimate with a rate always has its interval
+        "low": f"{labels.number(100 * cast(float, e.low), 1, lang)}%",
+        "high": f"{labels.number(100 * cast(float, e.high), 1, lang)}%",
         "n": labels.number(e.base, lang=lang),
         "unit": unit,
     }
@@ -264,7 +274,7 @@ def _command(sample: SampleDraw) -> str:
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     """Coklit coverage: a census of the households relawan checked (per kelurahan, RW or RT), and the estimates
     with intervals of the RT samples."""
     scope = _managed(request)
@@ -294,7 +304,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_form(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_form(request: AuthedRequest, pk: int) -> HttpResponse:
     mine = Scope.for_user(request.user).tasks(service.FieldTask.unscoped.filter(assigned_to=request.user))
     unit = get_object_or_404(SampleUnit.objects.select_related("draw", "task", "voter").filter(task__in=mine), pk=pk)
     if unit.voter_id:

@@ -4,6 +4,7 @@ estimated precision of each audit beside what reviewers confirmed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,9 @@ from kawal.web.voters.duplicate_review import Latest, ordered_keys
 from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Finding, Voter, VoterList
 from kawal.web.voters.views import _age_today
 from kawal.wilayah import registry as wilayah_registry
+
+if TYPE_CHECKING:
+    from kawal.web.types import AuthedRequest
 
 REVIEWER_ROLES = (*KPU_ROLES, Role.COORDINATOR)
 SEX = {"L": gettext_lazy("Laki-laki"), "P": gettext_lazy("Perempuan")}
@@ -105,14 +109,14 @@ def _pair_view(scope: Scope, pair: DuplicatePair, latest: dict[tuple[str, str], 
         pair=pair,
         chance=_chance(pair.probability),
         fields=duplicate_review.explain(pair.detail, _english()),
-        current=latest.get(ordered_keys(a.record_key, b.record_key)) if answerable else None,
+        current=latest.get(ordered_keys(cast(str, a.record_key), cast(str, b.record_key))) if answerable else None,
         can_answer=_can_answer(scope, a, b),
         answerable=answerable,
     )
 
 
 @login_required
-def cluster(request: HttpRequest, audit: int, cluster: str) -> HttpResponse:
+def cluster(request: AuthedRequest, audit: int, cluster: str) -> HttpResponse:
     """The rows of one duplicate person the user may see, side by side, and an answer per pair of them."""
     scope = _reviewer_scope(request)
     findings = scope.findings(
@@ -143,7 +147,7 @@ def cluster(request: HttpRequest, audit: int, cluster: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthedRequest, pk: int) -> HttpResponse:
     """One reviewer's answer about one pair: a new row (the latest counts), logged with the answer."""
     scope = _reviewer_scope(request)
     pair = get_object_or_404(
@@ -168,10 +172,10 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "voters/_duplicate_pair.html", context)
 
 
-def _save_answer(request: HttpRequest, scope: Scope, pair: DuplicatePair, value: str) -> DuplicateAnswer:
+def _save_answer(request: AuthedRequest, scope: Scope, pair: DuplicatePair, value: str) -> DuplicateAnswer:
     voter_list = pair.audit.voter_list
-    membership = _membership_over(scope, pair.voter_a)
-    key_a, key_b = ordered_keys(pair.voter_a.record_key, pair.voter_b.record_key)
+    membership = cast(Membership, _membership_over(scope, pair.voter_a))  # _can_answer checked the reviewer's role
+    key_a, key_b = ordered_keys(cast(str, pair.voter_a.record_key), cast(str, pair.voter_b.record_key))  # checked
     with transaction.atomic():
         saved = DuplicateAnswer.unscoped.create(
             office=voter_list.organisation,
@@ -201,7 +205,7 @@ def _save_answer(request: HttpRequest, scope: Scope, pair: DuplicatePair, value:
 
 
 @login_required
-def precision(request: HttpRequest) -> HttpResponse:
+def precision(request: AuthedRequest) -> HttpResponse:
     """Per audit of the user's lists: the model's estimated precision and the share reviewers confirmed."""
     scope = _reviewer_scope(request)
     runs = (

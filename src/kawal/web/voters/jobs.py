@@ -11,6 +11,7 @@ import shutil
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,6 +27,9 @@ from kawal.web.crypto import encrypt, keyed_hash, record_key_secret
 from kawal.web.task_errors import without_exception_text
 from kawal.web.voters import duplicate_review
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -132,7 +136,7 @@ def _import(voter_list: VoterList):
         store,
         progress=lambda step: _progress(voter_list, 2, step[:200]),
     )
-    counts = result.snapshot.counts
+    counts: dict[str, Any] = result.snapshot.counts
     VoterList.objects.filter(pk=voter_list.pk).update(
         snapshot=result.snapshot.name, rows_in=counts["rows_in"], loaded=counts["loaded"], rejected=counts["rejected"]
     )
@@ -281,7 +285,7 @@ def _audit_into(voter_list: VoterList, snapshot: Snapshot, out: Path, user_id: i
     return run
 
 
-def _actor(voter_list: VoterList, user_id: int | None) -> object:
+def _actor(voter_list: VoterList, user_id: int | None) -> User:
     """Who the log names: whoever asked for a re-audit, else the uploader."""
     from django.contrib.auth import get_user_model
 
@@ -311,7 +315,7 @@ def _supersede(run: AuditRun, earlier: list[int]) -> None:
 
 def _finding(run: AuditRun, row: dict, ids: dict[str, int], places: dict[int, tuple]) -> Finding:
     voter = ids.get(row["record_id"]) if row["record_id"] else None
-    rw, rt = places.get(voter, (None, None))
+    rw, rt = places.get(voter, (None, None))  # type: ignore[arg-type]  # None is simply not a key
     cluster = row["cluster"] or ""
     if row["check"] in NUMBER_CLUSTERS and cluster:
         cluster = "H-" + keyed_hash(cluster)[:16]  # groups rows by NIK/NKK without showing the number

@@ -6,6 +6,8 @@ always through :func:`kawal.web.accounts.scope.Scope` (no default manager hands 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -185,10 +187,10 @@ class DuplicateAnswer(models.Model):
             models.CheckConstraint(condition=models.Q(key_a__lte=models.F("key_b")), name="answer_keys_ordered")
         ]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("answers are never changed; add a new one")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("answers are never deleted")

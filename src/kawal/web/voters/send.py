@@ -6,6 +6,8 @@ whose membership covers the RT; with none, it waits unassigned on the coordinato
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -13,6 +15,9 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.field.assign import covering_relawan
 from kawal.web.field.models import FieldTask
 from kawal.web.voters.models import Finding, Voter
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
@@ -37,7 +42,7 @@ def send_household(voter: Voter, findings: list[Finding], scope: Scope) -> Field
     return task
 
 
-def least_loaded(task: FieldTask, scope: Scope) -> object | None:
+def least_loaded(task: FieldTask, scope: Scope) -> User | None:
     """The covering relawan with the fewest open tasks (then the earliest account), or None."""
     offices = {m.organisation.kpu_office for m in scope.memberships}
     open_tasks = Count("field_tasks", filter=Q(field_tasks__status=FieldTask.Status.OPEN))

@@ -10,9 +10,16 @@ what the chat says; a Pilkada with two elections at one TPS (governor and mayor)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kawal.web.incidents.messaging.inbound import Inbound
 from kawal.web.incidents.models import ChatMedia, Conversation
 from kawal.wilayah import registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from kawal.web.results.models import ResultEntry
 
 START = {"hasil", "/hasil", "c.hasil", "chasil", "c hasil", "c1", "c.hasil-kwk"}
 NOT_ASSIGNED = (
@@ -28,7 +35,7 @@ def starts(message: Inbound) -> bool:
     return " ".join(message.text.strip().lower().split()) in START
 
 
-def assignments(user: object) -> list[tuple[int, str, str]]:
+def assignments(user: User) -> list[tuple[int, str, str]]:
     """(election id, kode TPS, election name) the user may enter as witness, from their latest voting day."""
     from kawal.web.results.models import ResultEntry, TpsAssignment
     from kawal.web.results.service import entry_kind
@@ -53,7 +60,7 @@ def place(kode_tps: str) -> str:
     return f"TPS {kode_tps[10:]}" + (f" Kel. {kelurahan.name.title()}" if kelurahan else "")
 
 
-def start(conversation: Conversation, user: object) -> str | None:
+def start(conversation: Conversation, user: User) -> str | None:
     """Set the conversation up for C.Hasil photos; the question to ask, or None when the user guards no TPS."""
     found = assignments(user)
     if not found:
@@ -117,18 +124,25 @@ def attach(item: ChatMedia) -> None:
 
     entry = (
         ResultEntry.objects.filter(
-            election_id=item.election_id, kode_tps=item.kode_tps, entered_by=item.conversation.user_id
+            # a None election matches nothing (IS NULL); the stubs type the lookup as not null
+            election_id=item.election_id,  # type: ignore[misc]
+            kode_tps=item.kode_tps,
+            entered_by=item.conversation.user_id,
         )
         .order_by("-received_at", "-pk")
         .first()
     )
     if entry is not None and item.photo_id:
         entry.photos.add(item.photo_id)
-    details = {"election": item.election_id, "kode_tps": item.kode_tps, "entry": entry.pk if entry else None}
+    details: dict[str, Any] = {
+        "election": item.election_id,
+        "kode_tps": item.kode_tps,
+        "entry": entry.pk if entry else None,
+    }
     record("result.chat_photo", user=item.conversation.user, obj=item.photo, **details)
 
 
-def attach_to_new_entry(sender: type, instance: object, created: bool, **kwargs: object) -> None:
+def attach_to_new_entry(sender: type, instance: ResultEntry, created: bool, **kwargs: Any) -> None:
     """``post_save`` of ``ResultEntry``: a witness's new reading carries the C.Hasil photos they sent by chat."""
     from kawal.web.results.models import ResultEntry
 

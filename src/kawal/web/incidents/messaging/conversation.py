@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING, cast
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -25,6 +26,9 @@ from kawal.web.incidents.messaging.inbound import Inbound
 from kawal.web.incidents.models import ChatLink, ChatMedia, ChatMessage, Conversation, LinkCode, Outbox, Report
 from kawal.web.incidents.service import ReportError, ReportIn, record_report
 from kawal.wilayah import registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 NAMESPACE = uuid.UUID("6f1d2a52-8c1e-4f0b-9d57-2b0a2c9b7e31")  # client ids of chat reports and photos
 LINK = re.compile(r"^(?:/start\s+|daftar\s+)?(\d{8})$", re.IGNORECASE)
@@ -178,7 +182,7 @@ def _media(conversation: Conversation, message: Inbound) -> list[ChatMedia]:
     return [item] if created else []
 
 
-def _start_chasil(message: Inbound, sender_hash: str, user: object) -> tuple[list[str], list[ChatMedia]]:
+def _start_chasil(message: Inbound, sender_hash: str, user: User) -> tuple[list[str], list[ChatMedia]]:
     """``HASIL`` (or a photo captioned so): photos of the C.Hasil of the TPS the sender guards."""
     conversation = Conversation(
         platform=message.platform, sender_hash=sender_hash, user=user, data={"started": message.sent_at.isoformat()}
@@ -239,6 +243,7 @@ def _parse_place(text: str, codes: list[str]) -> tuple[str, int | None] | None:
     words = re.sub(r"(?i)\btps\b", " ", text).split()
     if not words or not all(w.isascii() and w.isdigit() for w in words):
         return None
+    tps: int | None
     if len(words) == 1 and len(words[0]) == 13:
         kode, tps = words[0][:10], int(words[0][10:])
     elif len(words[0]) == 10:
@@ -298,5 +303,6 @@ def _make_report(conversation: Conversation, message: Inbound, scope: Scope) -> 
         channel=conversation.platform,
     )
     same = all(m.user_id == conversation.user_id for m in scope.memberships)  # re-linked mid-way: read it again
-    report, _created = record_report(conversation.user, report_in, scope if same else None)
+    user = cast("User", conversation.user)  # a report is made in a linked conversation only
+    report, _created = record_report(user, report_in, scope if same else None)
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING, cast
 
 from django.utils import timezone
 from django_tasks import task
@@ -15,6 +16,9 @@ from kawal.web.photos.models import Photo
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import save_photo
 from kawal.web.task_errors import without_exception_text
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PLATFORMS = {"whatsapp": whatsapp, "telegram": telegram}
 NAMESPACE = uuid.UUID("6f1d2a52-8c1e-4f0b-9d57-2b0a2c9b7e31")
@@ -54,7 +58,8 @@ def fetch_chat_media(chat_media_id: int) -> None:
     try:
         data = PLATFORMS[conversation.platform].fetch_media(item.media_ref)
         kind = Photo.Kind.C_HASIL if item.purpose == ChatMedia.Purpose.C_HASIL else Photo.Kind.EVIDENCE
-        photo, _created = save_photo(str(uuid.uuid5(NAMESPACE, item.message_id)), kind, data, conversation.user)
+        user = cast("User", conversation.user)  # media is fetched for linked conversations only
+        photo, _created = save_photo(str(uuid.uuid5(NAMESPACE, item.message_id)), kind, data, user)
     except (OSError, KeyError, ValueError) as error:  # PhotoError is a ValueError
         reason = str(error) if isinstance(error, PhotoError) else type(error).__name__
         ChatMedia.objects.filter(pk=item.pk).update(error=reason[:200])

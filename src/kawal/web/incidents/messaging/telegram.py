@@ -12,6 +12,7 @@ import json
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -31,7 +32,7 @@ def message(update: dict) -> Inbound | None:
     found = update.get("message")
     if not found or (found.get("chat") or {}).get("type") != "private":
         return None
-    base = {
+    base: dict[str, Any] = {
         "platform": PLATFORM,
         "message_id": str(update["update_id"]),
         "sender": str(found["chat"]["id"]),

@@ -13,6 +13,7 @@ import hmac
 import json
 import urllib.request
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -49,7 +50,12 @@ def messages(payload: dict) -> list[Inbound]:
 def _message(message: dict) -> Inbound:
     kind = message.get("type", "")
     sent_at = datetime.fromtimestamp(int(message.get("timestamp") or 0), tz=UTC)
-    base = {"platform": PLATFORM, "message_id": str(message["id"]), "sender": str(message["from"]), "sent_at": sent_at}
+    base: dict[str, Any] = {
+        "platform": PLATFORM,
+        "message_id": str(message["id"]),
+        "sender": str(message["from"]),
+        "sent_at": sent_at,
+    }
     if kind == "text":
         return Inbound(**base, kind="text", text=(message.get("text") or {}).get("body", ""))
     if kind == "image":

@@ -1,15 +1,22 @@
 """An election's rules as settings: its kind (the facts it starts from), the most voters per TPS and the ballot
 reserve. Existing rows take the facts of their pemilihan's kind (``ppwp`` … a Pemilu, else a Pilkada)."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import django.core.validators
 from django.db import migrations, models
 
 from kawal.engine import elections
 
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
-def fill_from_facts(apps: object, schema_editor: object) -> None:
+
+def fill_from_facts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Election = apps.get_model("participation", "Election")
     for election in Election.objects.all():
         facts = elections.for_pemilihan(election.pemilihan)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.formats import number_format
+
+if TYPE_CHECKING:
+    from kawal.engine.turnout import Reach
 
 register = template.Library()
 
@@ -17,6 +22,6 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 
 @register.filter
-def per_thousand(reach: object, dpt: int) -> str:
+def per_thousand(reach: Reach, dpt: int) -> str:
     """People reached per 1,000 voters, one decimal."""
     return number_format(reach.per_thousand(int(dpt)), decimal_pos=1)

@@ -47,7 +47,7 @@ def action_label(code: str) -> str:
 
 
 @register.filter
-def angka(value: object, decimals: object = None) -> str:
+def angka(value: object, decimals: int | str | None = None) -> str:
     """A number the reader's way: 1234.5 → "1.234,5" in Indonesian; ``|angka:2`` fixes the decimals."""
     if value is None or value == "":
         return "–"
@@ -57,7 +57,7 @@ def angka(value: object, decimals: object = None) -> str:
 
 
 @register.filter
-def persen(share: object, decimals: object = 1) -> str:
+def persen(share: float | str | None, decimals: int | str = 1) -> str:
     """A share 0–1 as a percentage: 0.0234 → "2,3%"."""
     if share is None or share == "":
         return "–"
@@ -91,7 +91,7 @@ def tps_label(value: object) -> str:
 
 
 @register.filter
-def poin(share: object, decimals: object = 1) -> str:
+def poin(share: float | str | None, decimals: int | str = 1) -> str:
     """A difference of two shares in percentage points: 0.201 → "20,1 poin" (not "20,1%", which reads as a
     share of something)."""
     if share is None or share == "":
@@ -100,7 +100,7 @@ def poin(share: object, decimals: object = 1) -> str:
 
 
 @register.filter
-def legend_value(value: object, kind: str = "share") -> str:
+def legend_value(value: float | str | None, kind: str = "share") -> str:
     """A class limit as the map's values are: a share (2,3%), percentage points (2,3 poin) or a count (12)."""
     if kind == "count":
         return angka(value)

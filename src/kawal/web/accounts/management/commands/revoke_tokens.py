@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="nama pengguna / user name")
         parser.add_argument("--token-id", type=int, default=None, help="hanya token ini / only this token")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError("pengguna tidak ditemukan / no such user")
