@@ -241,7 +241,7 @@ def evidence_file(request: AuthedRequest, pk: int, evidence: int) -> HttpRespons
     item = get_object_or_404(Evidence.objects.select_related("photo", "media"), pk=evidence, report=report)
     response: HttpResponseBase
     if item.photo_id:
-        photo = cast(Photo, item.photo)  # photo_id is set
+        photo = cast("Photo", item.photo)  # photo_id is set
         derive(photo)
         if photo.damaged or not photo.served:
             return HttpResponse(_("Foto ini rusak atau sudah dihapus."), status=410)
