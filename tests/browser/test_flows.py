@@ -308,11 +308,9 @@ def test_two_witnesses_disagree_and_the_coordinator_settles_it(page, live_server
         sent = ResultEntry.objects.count()
         page.click("form.chasil button[type=submit]")
         page.wait_for_selector("[data-saved]:not([hidden])")
-        for _ in range(100):  # the queue sends in the background: wait for the server to have it
-            if _count_unless_locked(ResultEntry) > sent:
-                break
-            page.wait_for_timeout(100)
-        page.wait_for_selector("#queue-status[data-waiting='0']", timeout=30_000)
+        # The receipt follows the record until it has left the phone, as the witness sees it.
+        page.wait_for_selector("#receipt [data-receipt-status=terkirim]", timeout=30_000)
+        assert _count_unless_locked(ResultEntry) == sent + 1
 
     page.context.clear_cookies()
     log_in(page, live_server, "koordinator.cipondoh")

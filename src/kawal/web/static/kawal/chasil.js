@@ -166,7 +166,8 @@
     const db = await openQueue();
     return new Promise((resolve) => {
       const request = db.transaction(STORE, "readonly").objectStore(STORE).getAll();
-      request.onsuccess = () => resolve(request.result || []);
+      const account = document.body.dataset.account || ""; // records wait for the account that made them (field.js)
+      request.onsuccess = () => resolve((request.result || []).filter((i) => !i.account || i.account === account));
       request.onerror = () => resolve([]);
     });
   }

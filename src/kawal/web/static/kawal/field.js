@@ -23,7 +23,12 @@
     });
   }
 
-  const queued = () => withStore("readonly", (s) => s.getAll());
+  // A phone may be shared, and a session can end without "Keluar" (which empties the queue): each record keeps
+  // the account that made it and waits for that account; the next person's login neither sends it as theirs
+  // (the server would refuse it) nor counts it as their own.
+  const account = () => document.body.dataset.account || "";
+  const mine = (item) => !item.account || item.account === account();
+  const queued = async () => (await withStore("readonly", (s) => s.getAll())).filter(mine);
   const enqueue = (item) => withStore("readwrite", (s) => s.put(item));
   const drop = (id) => withStore("readwrite", (s) => s.delete(id));
 
@@ -224,7 +229,7 @@
     const payload = form.id === "visit" ? visitPayload(form) : formPayload(form);
     const photos = await photosOf(form);
     payload.photos = photos.map((p) => ({ client_id: p.client_id, voter_id: p.voter_id }));
-    await enqueue({ client_id: payload.client_id, endpoint: form.dataset.endpoint, payload, photos });
+    await enqueue({ client_id: payload.client_id, endpoint: form.dataset.endpoint, payload, photos, account: account() });
     form.reset();
     form.querySelector("[data-saved]").hidden = false;
     await flush();
