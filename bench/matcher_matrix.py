@@ -9,8 +9,12 @@ independent profiles the missed pairs are broken down by mechanism (pairs.csv) a
 (hard_negatives.csv).
 
     .venv/bin/python bench/matcher_matrix.py [--sizes 200000 1377828] [--profiles kawal klerikal ...] [--seed 2024]
+        [--published year|month|mixed]
 
-Writes bench/out/matrix/results.md and results.json.
+``--published`` audits each list as KPU publishes it instead (kawal.synth.published: NIK and NKK show their first
+6 digits, the birth date only its year, or its month and year, plus an age column); the truth is the same.
+
+Writes bench/out/matrix/results.md and results.json (results-published-<form>.* with ``--published``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from common import GIB, MATRIX, all_profiles, estimates, generate_list, kawal, run_measured
 from kawal.engine.sql import connect, literal
+from kawal.synth.published import DateForm, publish
 from kawal.synth.score import score_audit
 
 OUT = MATRIX
@@ -34,27 +39,35 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000])
     parser.add_argument("--profiles", nargs="+", default=all_profiles(), choices=all_profiles())
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--published", choices=["year", "month", "mixed"], default=None)
     args = parser.parse_args()
 
-    results = [measure(profile, n, args.seed) for n in args.sizes for profile in args.profiles]
+    results = [measure(profile, n, args.seed, args.published) for n in args.sizes for profile in args.profiles]
     text = report(results)
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.md").write_text(text + "\n")
-    (OUT / "results.json").write_text(json.dumps({"matcher": tree_state(), "results": results}, indent=2) + "\n")
-    print(f"\n→ {OUT / 'results.md'}, {OUT / 'results.json'}")
+    name = f"results-published-{args.published}" if args.published else "results"
+    (OUT / f"{name}.md").write_text(text + "\n")
+    (OUT / f"{name}.json").write_text(
+        json.dumps({"matcher": tree_state(), "published": args.published, "results": results}, indent=2) + "\n"
+    )
+    print(f"\n→ {OUT / (name + '.md')}, {OUT / (name + '.json')}")
 
 
-def measure(profile: str, n: int, seed: int) -> dict:
-    """Generate (once), audit and score one list."""
+def measure(profile: str, n: int, seed: int, published: DateForm | None = None) -> dict:
+    """Generate (once), audit and score one list (in published form when ``published`` says how)."""
     city = generate_list(profile, n, seed)
+    listed = city / "dpt.csv"
+    if published:
+        listed = city / f"dps-published-{published}.csv"
+        publish(city / "dpt.csv", listed, date_form=published)
     audit, data = city / "audit", city / "kawal-data"
     shutil.rmtree(audit, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)  # a fresh import each time: the audit's cost includes it
     row = {"profile": profile, "rows": n}
     try:
         seconds, peak = run_measured(
-            kawal("audit", str(city / "dpt.csv"), "--wilayah", "3671", "--out", str(audit), "--data", str(data))
+            kawal("audit", str(listed), "--wilayah", "3671", "--out", str(audit), "--data", str(data))
         )
     except SystemExit as failed:  # the matcher is being rewritten: report a broken run, keep measuring the rest
         print(f"audit of {profile}-{n} failed: {failed}")

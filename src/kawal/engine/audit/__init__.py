@@ -170,7 +170,8 @@ def audit(
 ) -> AuditResult:
     """Audit the inputs and write the four output files into ``out``.
 
-    ``threshold`` is the probability at which two rows are linked as one person (default 0.5). ``labels`` are
+    ``threshold`` is the probability at which two rows are linked as one person (default 0.5; 0.95 on a list that
+    hides most birth dates, see :func:`kawal.engine.audit.duplicates.default_probability`). ``labels`` are
     reviewers' answers ``(key_a, key_b, same_person)`` about pairs of rows, keyed by
     :func:`kawal.engine.audit.duplicates.record_key_sql` with ``key_secret`` so they carry over to the office's later lists: a pair
     answered "same" is always linked, one answered "different" never, and both inform the estimates.
@@ -193,7 +194,7 @@ def audit(
         say(t(("Memuat daftar", "Loading the list")))
         _load(con, snapshots)
         if threshold is None:
-            threshold = duplicates.DEFAULT_PROBABILITY
+            threshold = duplicates.default_probability(con)
         checks = registry(threshold)
         ctx = Context(election_date, max_per_tps, usia_date or _stage_usia_date(snapshots))
         linkage: list[duplicates.Linkage] = []
@@ -230,8 +231,36 @@ def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], ou
     _write_findings(con, out)
     _write_rejects(con, snapshots, out)
     _write_duplicate_pairs(con, out)
-    for name in ("findings.csv", "rejects.csv", "duplicate_pairs.parquet"):  # NIK, NKK and raw values: owner only
-        (out / name).chmod(0o600)
+    _write_duplicate_candidates(con, out)
+    for name in ("findings.csv", "rejects.csv", "duplicate_pairs.parquet", "duplicate_candidates.csv"):
+        (out / name).chmod(0o600)  # NIK, NKK, raw values and who may be whom: owner only
+
+
+REVIEW_FLOOR = 0.5  # a pair below this is more likely two people than one: not worth a volunteer's walk
+
+
+def _write_duplicate_candidates(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """``duplicate_candidates.csv``: the pairs at least as likely one person as two that were not linked (on a
+    published list, those under its higher threshold), likeliest first, with the share of one-person pairs to
+    expect among the pairs down to each row: coordinators send the top of the list to the field first."""
+    from kawal.engine.audit.duplicate_text import detail_sql
+
+    con.execute(
+        f"""COPY (
+            WITH unlinked AS (
+                SELECT p.*, va.record_id AS record_id_a, vb.record_id AS other_id
+                FROM pairs p JOIN v va ON va.rid = p.a JOIN v vb ON vb.rid = p.b
+                LEFT JOIN clusters ca ON ca.rid = p.a LEFT JOIN clusters cb ON cb.rid = p.b
+                WHERE p.probability >= {REVIEW_FLOOR}
+                  AND (ca.cluster_rid IS NULL OR cb.cluster_rid IS NULL OR ca.cluster_rid <> cb.cluster_rid)
+            ),
+            ranked AS (SELECT *, row_number() OVER (ORDER BY probability DESC, a, b) AS rank FROM unlinked)
+            SELECT rank, record_id_a, other_id AS record_id_b, round(probability, 4) AS probability,
+                   round(avg(probability) OVER (ORDER BY rank), 4) AS expected_precision_to_here,
+                   {detail_sql()} AS detail
+            FROM ranked ORDER BY rank
+        ) TO {literal(out / "duplicate_candidates.csv")} (HEADER)"""
+    )
 
 
 def _write_duplicate_pairs(con: duckdb.DuckDBPyConnection, out: Path) -> None:

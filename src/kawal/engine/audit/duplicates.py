@@ -35,6 +35,18 @@ from kawal.engine.audit import fellegi_sunter as fs
 from kawal.engine.sql import literal, scalar
 
 DEFAULT_PROBABILITY = 0.5
+# On a list that hides the birth dates (published copies) a finding rests on weaker evidence (name, year or age,
+# birthplace, address) and asks a PPS to strike a voter: kawal claims one person only where the estimated
+# probability reaches the precision it promises there, and leaves the pairs below to the ranked review list
+# (duplicate_pairs.csv, likeliest first).
+HIDDEN_DATES_PROBABILITY = 0.95
+# Published lists hide the day and month of birth. Rows without a whole birth date are blocked on the visible year
+# (or the age) with a part of the name; a year is about 350 times less selective than a whole date, so a block
+# bigger than this is left out (those names are so common at that age that a year says nothing).
+MAX_YEAR_BLOCK = 40
+# Where a list shows the year and no age, the year stands in for the age: only equality and a difference of one
+# are ever compared, so any fixed year serves.
+YEAR_AS_AGE = 2024
 MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without any birth date part
 MIN_TOKEN = 3  # words shorter than this (initials, BIN) are not blocked on
 # A word carried by more than one row in 100 (MHD, SITI, NUR, DEWI ...) proposes nothing alone: two rows sharing
@@ -176,6 +188,7 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 FIELDS = tuple(c.field for c in COMPARISONS)
 DOB_LEVELS = COMPARISONS[FIELDS.index("dob")].level_names
+NAME_LEVELS = COMPARISONS[FIELDS.index("name")].level_names
 # Exact agreement is weighted by how common the value is: (field, its row count, its share in the population).
 # The population share stands in where the list is too small to tell: a name seen twice among 300 rows is not a
 # common name. Shares: a typical given name, one birthday of about 80 birth years, a typical birthplace, one NIK.
@@ -326,12 +339,15 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     Counts come from small tables (one row per date, place or shared NIK), so the wide table is joined only to
     small ones.
     """
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
+    year = "t.lahir_tahun" if "lahir_tahun" in columns else "year(t.tanggal_lahir)"  # a table made by hand
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE people_base AS
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
-               t.usia, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+               CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
+               {year} AS yob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.tempat_lahir,
                t.kode_kelurahan AS kel, t.rw, t.rt
         FROM {table} t JOIN names n ON n.nama = t.nama
@@ -415,6 +431,40 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute("DROP TABLE words; DROP TABLE keys")
+    _add_year_candidates(con, n + 2)
+
+
+def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
+    """Candidate pairs among rows without a whole birth date (published lists): the same visible birth year, or
+    the same age where no year shows, and one of: the same name, its sound, its first or last letters (with the
+    sex), or one of its words. Blocks over MAX_YEAR_BLOCK rows are skipped. Rows with whole dates are left to the
+    rules above, so a full list gets exactly the pairs it got before."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE partial AS
+        SELECT rid, name_key, phon_key, sex, tokens, left(name_key, {letters}) AS head,
+               right(name_key, {letters + 1}) AS tail, coalesce(CAST(yob AS VARCHAR), 'usia ' || usia) AS yk
+        FROM people WHERE dob IS NULL AND (yob IS NOT NULL OR usia IS NOT NULL)
+        """
+    )
+    blocks = ("name_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk")
+    selects = [_capped_pairs("SELECT * FROM partial", key) for key in blocks]
+    words = "SELECT DISTINCT rid, yk, unnest(tokens) AS word FROM partial"
+    selects.append(_capped_pairs(f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}", "word, yk"))
+    con.execute(
+        "INSERT INTO candidates SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(selects) + ") "
+        "EXCEPT SELECT a, b FROM candidates"
+    )
+    con.execute("DROP TABLE partial")
+
+
+def _capped_pairs(query: str, key: str) -> str:
+    """Pairs (a < b) of rows of ``query`` that agree on ``key``, from blocks of at most MAX_YEAR_BLOCK rows."""
+    on = " AND ".join(f"x.{k.strip()} = y.{k.strip()}" for k in key.split(","))
+    return f"""SELECT x.rid AS a, y.rid AS b
+        FROM (SELECT *, count(*) OVER (PARTITION BY {key}) AS block_n FROM ({query})) x
+        JOIN ({query}) y ON x.rid < y.rid AND {on}
+        WHERE x.block_n <= {MAX_YEAR_BLOCK}"""
 
 
 def _row_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -444,11 +494,30 @@ PAIR_COLUMNS = (
 )
 U_SAMPLE = 300_000  # random pairs that measure how often two different people agree at each level
 MIN_STRATUM_PAIRS = 200
-HOUSEHOLD_LEVELS = {"dob": 0, "area": 0}  # the same birth date in the same RT
-HOUSEHOLD = " AND ".join(f"l_{field} = {level}" for field, level in HOUSEHOLD_LEVELS.items())
+# Strata scored apart (see :func:`score`): pairs born on the same day in the same RT, and on lists that hide the
+# day (published lists) pairs of the same age in the same RT. Their non-matches are twins and siblings.
+HOUSEHOLD_STRATA: tuple[tuple[str, dict[str, int]], ...] = (
+    ("same_date_same_rt", {"dob": 0, "area": 0}),
+    ("same_age_same_rt", {"dob": DOB_LEVELS.index("age"), "area": 0}),
+)
+
+
+def _stratum_sql(levels: dict[str, int]) -> str:
+    return " AND ".join(f"l_{field} = {level}" for field, level in levels.items())
+
+
 DOB_AGREES = ("exact", "age")  # the same birth date or, on lists that show only an age, the same age
-SESSIONS = (  # (EM session: the field its pairs all agree on, and which it therefore cannot estimate)
-    ("dob", f"l_dob IN ({', '.join(str(DOB_LEVELS.index(level)) for level in DOB_AGREES)})"),
+# (EM session: the field its pairs all agree on, and which it therefore cannot estimate). On a list that shows
+# only the age, pairs of the same age are mostly relatives and neighbours, not one person twice: the date session
+# there takes only the pairs whose names are at least similar, or EM takes "same RT" for "same person" (twins and
+# siblings sharing a surname). A name that is not even similar is then weighed by the prior alone: rare for one
+# person's two rows.
+SAME_AGE_OTHER_NAME = f"l_dob = {DOB_LEVELS.index('age')} AND l_name = {NAME_LEVELS.index('other')}"
+SESSIONS = (
+    (
+        "dob",
+        f"l_dob IN ({', '.join(str(DOB_LEVELS.index(level)) for level in DOB_AGREES)}) AND NOT ({SAME_AGE_OTHER_NAME})",
+    ),
     ("name", "l_name = 0"),
 )
 
@@ -543,7 +612,7 @@ class Estimates:
 
     model: fs.Model
     nik_u_same_date: np.ndarray
-    household: fs.Model | None  # pairs born on the same day in the same RT: twins live here (see HOUSEHOLD)
+    household: dict[str, fs.Model]  # per stratum of HOUSEHOLD_STRATA with enough pairs: twins live there
 
     def same_date_nik_weights(self) -> np.ndarray:
         return np.log2(self.model.m[FIELDS.index("nik")] / self.nik_u_same_date)
@@ -554,7 +623,9 @@ class Estimates:
         return {
             **self.model.as_dict(),
             "nik_u_same_birth_date": u,
-            "same_date_same_rt": self.household.as_dict() if self.household else None,
+            **{
+                name: self.household[name].as_dict() if name in self.household else None for name, _ in HOUSEHOLD_STRATA
+            },
         }
 
 
@@ -566,11 +637,14 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     the other session does. Exact agreement on name, date and place is weighted per value when scoring.
     """
     levels = _levels()
-    sessions = {}
-    for field, where in SESSIONS:
-        codes, counts, known = _patterns(con, where, labels)
-        sessions[field] = fs.estimate(FIELDS, levels, codes, counts, known)
-    by_dob, by_name = sessions["dob"], sessions["name"]
+    codes, counts, known = _patterns(con, SESSIONS[0][1], labels)
+    by_dob = fs.estimate(FIELDS, levels, codes, counts, known)
+    # The name session estimates the date's m alone: the other fields' m are the date session's, held. Left free,
+    # EM may take another split of the same-name pairs for the two classes (a father and his son of the same
+    # name, at one address, look like one person on every field but the date).
+    held = {f: by_dob.m[f] for f, field in enumerate(FIELDS) if field != "dob"}
+    codes, counts, known = _patterns(con, SESSIONS[1][1], labels)
+    by_name = fs.estimate(FIELDS, levels, codes, counts, known, held_m=held)
     m = [by_name.m[i] if field == "dob" else by_dob.m[i] for i, field in enumerate(FIELDS)]
     u = _random_pair_u(con)
     rows = _row_count(con)
@@ -580,11 +654,12 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     matches = (matches + PRIOR_DUPLICATE_SHARE * PRIOR_ROWS) / (rows + PRIOR_ROWS) * rows
     lam = min(max(matches / max(rows * (rows - 1) / 2, 1), 1e-12), 0.5)
     model = fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
-    codes, counts, known = _patterns(con, HOUSEHOLD, labels)
-    household = None
-    if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
-        share = _expected_share(model, HOUSEHOLD_LEVELS)
-        household = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
+    household = {}
+    for name, stratum in HOUSEHOLD_STRATA:
+        codes, counts, known = _patterns(con, _stratum_sql(stratum), labels)
+        if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
+            share = _expected_share(model, stratum)
+            household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
     return Estimates(model, _same_date_nik_u(con), household)
 
 
@@ -637,20 +712,25 @@ def _household_weights(household: fs.Model) -> dict[str, str]:
 def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | None = None) -> None:
     """Add ``w_<field>`` (bits), ``score`` (total bits with the prior) and ``probability`` to ``pairs``.
 
-    Pairs born on the same day in the same RT are scored within their stratum (m as everywhere, u and the prior
-    estimated on the stratum): there, two different people are mostly twins or siblings, who share a household,
-    a birthplace and often a surname, and only the name and the NIK tell them apart."""
+    Pairs born on the same day (or, on a list that hides the day, of the same age) in the same RT are scored
+    within their stratum (m as everywhere, u and the prior estimated on the stratum): there, two different people
+    are mostly twins or siblings, who share a household, a birthplace and often a surname, and only the name and
+    the NIK tell them apart."""
     rows = _row_count(con)
     model = estimates.model
-    parts = [f"{_field_weight(estimates, c, rows)} AS w_{c.field}" for c in COMPARISONS]
+    strata = [
+        (_stratum_sql(levels), estimates.household[name])
+        for name, levels in HOUSEHOLD_STRATA
+        if name in estimates.household
+    ]
+    parts = []
+    for c in COMPARISONS:
+        cases = " ".join(f"WHEN {where} THEN {_household_weights(m)[c.field]}" for where, m in strata)
+        overall = _field_weight(estimates, c, rows)
+        parts.append(f"CASE {cases} ELSE {overall} END AS w_{c.field}" if cases else f"{overall} AS w_{c.field}")
+    cases = " ".join(f"WHEN {where} THEN {m.prior_bits()!r}::DOUBLE" for where, m in strata)
     prior = f"{model.prior_bits()!r}::DOUBLE"
-    if estimates.household:
-        household = _household_weights(estimates.household)
-        parts = [
-            f"CASE WHEN {HOUSEHOLD} THEN {household[c.field]} ELSE {_field_weight(estimates, c, rows)} END AS w_{c.field}"
-            for c in COMPARISONS
-        ]
-        prior = f"CASE WHEN {HOUSEHOLD} THEN {estimates.household.prior_bits()!r}::DOUBLE ELSE {prior} END"
+    prior = f"CASE {cases} ELSE {prior} END" if cases else prior
     total = " + ".join(f"coalesce(w_{f}, 0.0)" for f in FIELDS)
     probability = "1.0 / (1.0 + pow(2.0, -least(greatest(score, -1000), 1000)))"
     if labels:
@@ -750,6 +830,14 @@ def register_labels(
         """
     )
     return "labels"
+
+
+def default_probability(con: duckdb.DuckDBPyConnection, table: str = "v") -> float:
+    """The linking threshold for the list in ``table``: :data:`HIDDEN_DATES_PROBABILITY` when fewer than half of
+    its rows show a whole birth date, else :data:`DEFAULT_PROBABILITY`."""
+    whole = con.execute(f"SELECT avg((tanggal_lahir IS NOT NULL)::INT) FROM {table}").fetchone()
+    shown = whole[0] if whole and whole[0] is not None else 1.0
+    return HIDDEN_DATES_PROBABILITY if shown < 0.5 else DEFAULT_PROBABILITY
 
 
 def link(
