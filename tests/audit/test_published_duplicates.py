@@ -18,7 +18,7 @@ from kawal.synth.profiles import generate_profile
 from kawal.synth.published import publish
 from kawal.synth.score import score_audit
 
-N = 30_000
+N = 20_000
 
 
 @pytest.fixture(scope="module", params=["klerikal", "nama_umum"])

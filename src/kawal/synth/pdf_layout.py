@@ -248,6 +248,10 @@ class _Writer:
         top = self.y - PAD - self.size
         for x, width, cell in zip(self.xs, self.widths, lines, strict=False):
             for i, line in enumerate(cell):
+                # A word wider than its cell (PEMATANGSIANTAR) is shrunk to fit, as a spreadsheet's export does:
+                # left at full size it would run into the next column.
+                wide = stringWidth(line, font, self.size)
+                c.setFont(font, min(self.size, self.size * (width - 2 * PAD) / wide) if wide else self.size)
                 if centred:
                     c.drawCentredString(x + width / 2, top - i * self.leading, line)
                 else:
