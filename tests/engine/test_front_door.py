@@ -93,3 +93,47 @@ def test_no_web_module_imports_duckdb() -> None:
     assert len(files) > 50  # the web app is really there
     offenders = [str(f.relative_to(WEB)) for f in files if _imports_duckdb(ast.parse(f.read_text(encoding="utf-8")))]
     assert offenders == []
+
+
+def test_type_checkers_see_every_exported_name() -> None:
+    """The ``if TYPE_CHECKING:`` imports at the bottom of ``__init__.py`` bind each exported name to the very
+    attribute ``_EXPORTS`` loads, so mypy checks ``from kawal.engine import X`` against the real thing."""
+    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    seen = {
+        (alias.asname or alias.name): (node.module, alias.name)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert seen == engine._EXPORTS
+
+
+def test_no_exported_name_is_a_submodule_name() -> None:
+    """A loaded submodule is bound on ``kawal.engine`` under its own name (see ``run_audit`` above), so an
+    exported name must not be the name of one."""
+    package = Path(engine.__file__).parent
+    submodules = {p.stem for p in package.glob("*.py")} | {
+        p.name for p in package.iterdir() if (p / "__init__.py").exists()
+    }
+    assert {"audit", "elections", "nik", "sql", "turnout"} <= submodules
+    assert sorted(set(engine._EXPORTS) & submodules) == []
+
+
+def test_the_facts_the_cli_shows_are_the_audits_defaults() -> None:
+    """``kawal audit`` builds its parser from ``DEFAULT_ELECTION`` (no DuckDB): the audit's own defaults."""
+    from kawal.engine import audit
+
+    assert (engine.DEFAULT_ELECTION.day, engine.DEFAULT_ELECTION.max_per_tps) == (
+        audit.ELECTION_DATE,
+        audit.MAX_PER_TPS,
+    )
+
+
+def test_the_names_for_the_web_load_without_duckdb_where_their_module_does() -> None:
+    """Election facts, NIK rules and the turnout arithmetic stay light: the web's forms and the CLI's parser use them."""
+    loaded = _modules_after(
+        "from kawal.engine import DEFAULT_ELECTION, mask, parse_nik, tms_table, TURNOUT_TARGET, new_voter_problems"
+    )
+    assert "duckdb" not in loaded and "pyarrow" not in loaded
+    assert "kawal.engine.elections" in loaded and "kawal.engine.nik" in loaded

@@ -25,10 +25,15 @@ def test_api_needs_a_token_or_session(client, loaded):
 
 
 def test_findings_are_scoped_like_the_pages(client, loaded):
+    own = Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).first()
+    place = {"kode_kelurahan": own.kode_kelurahan, "rw": own.rw, "rt": own.rt}
+    Finding.unscoped.create(audit=loaded.audits.get(), voter=own, check_code="DATA_TIDAK_LENGKAP", detail="x", **place)
     headers = bearer("relawan.ketapang")
     body = client.get("/api/v1/findings?limit=500", **headers).json()
     allowed = set(Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).values_list("pk", flat=True))
+    assert own.pk in {f["voter_id"] for f in body["results"]}  # not an empty answer: the RT's finding is there
     assert all(f["voter_id"] in allowed for f in body["results"])
+    assert Finding.unscoped.exclude(voter__in=allowed).exists()  # and there was something to leave out
     assert body["count"] == Finding.unscoped.filter(voter__in=allowed).count()
     everything = client.get("/api/v1/findings?limit=1", **bearer("admin.kpu")).json()["count"]
     assert everything == Finding.unscoped.exclude(kode_kelurahan="").count()

@@ -48,7 +48,7 @@ def test_counts_and_rates_per_kelurahan_and_kecamatan(client, visits):
     assert kelurahan[2:] == ["3", "1", "3", "33,3%", "1", "3", "33,3%", "1", "2", "50,0%", "1", "3", "33,3%"]
     kecamatan = {r[0]: r for r in page.context["kecamatan"]}["367105"]
     assert kecamatan[2] == "3"
-    assert "17050" in page.content.decode()  # Bawaslu's national figure beside ours
+    assert "17.050" in page.content.decode()  # Bawaslu's national figure beside ours, written the Indonesian way
     shapes = {s["kode"]: s for s in page.context["map"]["shapes"]}
     assert shapes["3671051007"]["rate"] == pytest.approx(1 / 3)
 

@@ -39,10 +39,12 @@ def test_ticked_rows_outside_the_users_area_are_left_alone(client, loaded):
     elsewhere = Finding.unscoped.create(
         audit=audit, voter=outside, check_code="DATA_TIDAK_LENGKAP", kode_kelurahan=outside.kode_kelurahan
     )
+    inside = _findings(loaded, 1)[0]
     login(client, "koordinator.cipondoh")
-    client.post("/temuan/massal/", {"finding": [elsewhere.pk], "status": "dismissed"})
+    client.post("/temuan/massal/", {"finding": [elsewhere.pk, inside.pk], "status": "dismissed"})
     elsewhere.refresh_from_db()
-    assert elsewhere.status == "open"
+    inside.refresh_from_db()
+    assert elsewhere.status == "open" and inside.status == "dismissed"  # the same post did change the one in the area
 
 
 def test_undo_puts_back_only_what_it_changed_and_only_while_fresh(client, loaded):

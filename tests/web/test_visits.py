@@ -1,3 +1,4 @@
+import contextlib
 import json
 import threading
 import uuid
@@ -104,17 +105,29 @@ def test_a_correction_is_a_new_version_and_the_original_stays(client, task):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_submits_make_one_record(task):
+def test_concurrent_double_submits_make_one_record(task, monkeypatch):
     from django.test import Client
+
+    from kawal.web.field import visits
 
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL in CI")
     auth = headers()
     body = payload(task)
-    codes = []
+    all_inside = threading.Barrier(6, timeout=5)
+    store = visits._store
+
+    def store_together(*args, **kwargs):  # all six passed the "seen before?" look-up; now they race to insert
+        with contextlib.suppress(threading.BrokenBarrierError):
+            all_inside.wait()
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(visits, "_store", store_together)
+    answers = []
 
     def send() -> None:
-        codes.append(post(Client(), task, body, auth).status_code)
+        answer = post(Client(), task, body, auth)
+        answers.append((answer.status_code, answer.json().get("id")))
         connection.close()
 
     threads = [threading.Thread(target=send) for _ in range(6)]
@@ -122,5 +135,8 @@ def test_concurrent_double_submits_make_one_record(task):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(codes).count(201) == 1 and len(codes) == 6
-    assert Visit.unscoped.count() == 1
+    # every one of the six answers: one created, five "already recorded", all naming the same visit
+    assert sorted(code for code, _ in answers) == [200, 200, 200, 200, 200, 201], answers
+    assert len({pk for _, pk in answers}) == 1 and None not in {pk for _, pk in answers}
+    assert Visit.unscoped.count() == 1 and VoterCheck.objects.count() == 2 and NewVoter.objects.count() == 1
+    assert Visit.unscoped.get().pk == answers[0][1]

@@ -33,10 +33,14 @@ def test_anonymous_users_are_sent_to_login(client):
 
 
 def test_relawan_sees_only_their_rt(client, loaded):
-    login(client, "relawan.ketapang")
     own = Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).first()
     other_rt = Voter.unscoped.filter(kode_kelurahan="3671051007").exclude(rw=1, rt=1).first()
-    other_kel = Voter.unscoped.exclude(kode_kelurahan="3671051007").first()
+    other_kel = Voter.unscoped.exclude(kode_kelurahan="3671051007").exclude(kode_kelurahan="").first()
+    audit = loaded.audits.get()
+    for voter in (own, other_rt, other_kel):  # one finding at each, so the page has something to show and to hide
+        place = {"kode_kelurahan": voter.kode_kelurahan, "rw": voter.rw, "rt": voter.rt}
+        Finding.unscoped.create(audit=audit, voter=voter, check_code="DATA_TIDAK_LENGKAP", detail="uji", **place)
+    login(client, "relawan.ketapang")
     assert client.get(reverse("voter_detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("voter_detail", args=[other_rt.pk])).status_code == 404
     assert client.get(reverse("voter_detail", args=[other_kel.pk])).status_code == 404
@@ -45,8 +49,17 @@ def test_relawan_sees_only_their_rt(client, loaded):
     allowed = {
         str(pk) for pk in Voter.unscoped.filter(kode_kelurahan="3671051007", rw=1, rt=1).values_list("pk", flat=True)
     }
-    assert shown <= allowed
-    assert client.get(reverse("findings") + "?kelurahan=3671011001").context["page"].paginator.count == 0
+    assert str(own.pk) in shown and shown <= allowed  # not an empty page: the RT's own finding is listed
+    other = client.get(reverse("findings") + "?kelurahan=" + other_kel.kode_kelurahan)
+    assert other.context["page"].paginator.count == 0
+    login(client, "admin.kpu")  # the same filter does list findings for someone whose area it is
+    assert (
+        client.get(reverse("findings") + "?kelurahan=" + other_kel.kode_kelurahan).context["page"].paginator.count > 0
+    )
+    there = {"kelurahan": "3671051007", "rw": other_rt.rw, "rt": other_rt.rt, "check": "DATA_TIDAK_LENGKAP"}
+    assert str(other_rt.pk) in set(
+        re.findall(r"/pemilih/(\d+)/", client.get(reverse("findings"), there).content.decode())
+    )
 
 
 def test_relawan_sees_visit_data_and_masked_nik(client, loaded):
@@ -77,6 +90,9 @@ def test_other_kpu_office_sees_nothing(client, loaded, django_user_model):
     client.force_login(user)
     assert client.get(reverse("findings")).context["page"].paginator.count == 0
     assert client.get(reverse("voter_list", args=[loaded.pk])).status_code == 404
+    login(client, "admin.kpu")  # the list's own office does see findings and the list: the empty page above is scope
+    assert client.get(reverse("findings")).context["page"].paginator.count > 0
+    assert client.get(reverse("voter_list", args=[loaded.pk])).status_code == 200
 
 
 def test_dashboard_is_aggregated_in_a_fixed_number_of_queries(client, loaded, django_assert_max_num_queries):

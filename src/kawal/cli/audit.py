@@ -14,7 +14,9 @@ from kawal.i18n import t
 
 
 def register_audit(sub: Sub) -> None:
-    from kawal.engine.audit import ELECTION_DATE, MAX_PER_TPS  # loads DuckDB: only when the parser is built
+    from kawal.engine import DEFAULT_ELECTION  # the audit's own defaults come from these facts; no DuckDB here
+
+    election_date, max_per_tps = DEFAULT_ELECTION.day, DEFAULT_ELECTION.max_per_tps
 
     p = sub.add_parser(
         "audit",
@@ -40,17 +42,17 @@ def register_audit(sub: Sub) -> None:
     p.add_argument(
         "--election-date",
         type=date.fromisoformat,
-        default=ELECTION_DATE,
+        default=election_date,
         help=t(
             ("hari pemungutan suara, YYYY-MM-DD (bawaan {d})", "election day, YYYY-MM-DD (default {d})"),
-            d=ELECTION_DATE.isoformat(),
+            d=election_date.isoformat(),
         ),
     )
     p.add_argument(
         "--max-per-tps",
         type=int,
-        default=MAX_PER_TPS,
-        help=t(("maksimum pemilih per TPS (bawaan {m})", "maximum voters per TPS (default {m})"), m=MAX_PER_TPS),
+        default=max_per_tps,
+        help=t(("maksimum pemilih per TPS (bawaan {m})", "maximum voters per TPS (default {m})"), m=max_per_tps),
     )
     p.add_argument(
         "--usia-date",
@@ -67,8 +69,10 @@ def register_audit(sub: Sub) -> None:
         type=float,
         help=t(
             (
-                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; diperkirakan dari daftar ini)",
-                "probability at which two rows are linked as one person (default 0.5; estimated from this list)",
+                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; 0,95 bila sebagian besar "
+                "tanggal lahir disamarkan; peluang diperkirakan dari daftar ini)",
+                "probability at which two rows are linked as one person (default 0.5; 0.95 when most birth dates "
+                "are hidden; probabilities estimated from this list)",
             )
         ),
     )

@@ -78,6 +78,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
             h=latest[1] if latest else "-",
         )
     )
+    # The chain proves every entry it holds, not that none was cut from its end: that shows only against a signed
+    # checkpoint. Say how many entries no checkpoint covers yet, so "intact" is not read as more than it is.
+    known, _problems = checkpoints.gather(outside)
+    newest = max((c.seq for c in known), default=0)
+    uncovered = (latest[0] if latest else 0) - newest
+    if uncovered > 0:
+        console.print(
+            t(
+                (
+                    "Catatan: {n:,} entri terakhir belum dilindungi titik periksa (terakhir: {p}); entri yang "
+                    "dihapus dari ujung log hanya ketahuan lewat titik periksa (`kawal log checkpoint`).",
+                    "Note: the last {n:,} entries are not covered by a checkpoint yet (latest: {p}); entries "
+                    "deleted from the log's tail are found only against a checkpoint (`kawal log checkpoint`).",
+                ),
+                n=uncovered,
+                p=f"#{newest}" if newest else "-",
+            )
+        )
     return 0
 
 

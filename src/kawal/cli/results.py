@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.table import Table
 
 from kawal.cli.common import Sub, console, steps
-from kawal.engine.elections import DEFAULT, PEMILU_2024, percent, reserve_fraction
+from kawal.engine import DEFAULT_ELECTION, PEMILU_2024, reserve_fraction, reserve_percent
 from kawal.i18n import t
 
 
@@ -53,27 +53,27 @@ def register_results(sub: Sub) -> None:
     c.add_argument(
         "--max-per-tps",
         type=int,
-        default=DEFAULT.max_per_tps,
+        default=DEFAULT_ELECTION.max_per_tps,
         help=t(
             (
                 "maksimum pemilih per TPS (bawaan {m}, Pilkada; {p} untuk Pemilu)",
                 "maximum voters per TPS (default {m}, Pilkada; {p} for a Pemilu)",
             ),
-            m=DEFAULT.max_per_tps,
+            m=DEFAULT_ELECTION.max_per_tps,
             p=PEMILU_2024.max_per_tps,
         ),
     )
     c.add_argument(
         "--reserve",
         type=_reserve,
-        default=DEFAULT.ballot_reserve,
+        default=DEFAULT_ELECTION.ballot_reserve,
         help=t(
             (
                 "cadangan surat suara sebagai bagian dari DPT, dibulatkan ke atas per TPS (bawaan {r}, Pilkada; "
                 "{p} untuk Pemilu)",
                 "ballot reserve as a share of DPT, rounded up per TPS (default {r}, Pilkada; {p} for a Pemilu)",
             ),
-            r=DEFAULT.ballot_reserve,
+            r=DEFAULT_ELECTION.ballot_reserve,
             p=PEMILU_2024.ballot_reserve,
         ),
     )
@@ -108,7 +108,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "At most {m} voters per TPS; ballot reserve {r}",
             ),
             m=args.max_per_tps,
-            r=percent(args.reserve),
+            r=reserve_percent(args.reserve),
         )
     )
     table = Table(t(("Aturan", "Rule")), t(("Temuan", "Findings")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import json
 import tempfile
 from collections.abc import Iterator
@@ -15,11 +16,29 @@ from typing import Any
 from rich.table import Table
 
 from kawal.cli.common import DATA_HELP, Sub, console
-from kawal.engine import Snapshot, SnapshotStore, draw_from, match_table, snapshot_strata, write_sample
-from kawal.engine.sampling import draw as drawing
-from kawal.engine.sampling import estimate as est
-from kawal.engine.sampling import plan as planning
-from kawal.engine.sampling.report import interval_svg, write_csv
+from kawal.engine import (
+    NONRESPONSE,
+    RECORD_OUTCOMES,
+    SAMPLE_STRATA,
+    SAMPLE_UNITS,
+    Estimate,
+    SampleCluster,
+    Snapshot,
+    SnapshotStore,
+    StratumPlan,
+    decoded_text,
+    draw_from,
+    estimate_clusters,
+    estimate_records,
+    interval_svg,
+    match_table,
+    people_plan,
+    sample_size,
+    snapshot_strata,
+    stratified_plan,
+    write_estimates_csv,
+    write_sample,
+)
 from kawal.i18n import KawalError, t
 
 OUTCOMES_BAD = (
@@ -71,13 +90,13 @@ def _list_args(p: argparse.ArgumentParser, required: bool) -> None:
     )
     p.add_argument(
         "--by",
-        choices=tuple(drawing.STRATA),
+        choices=tuple(SAMPLE_STRATA),
         default="kecamatan",
         help=t(("strata (bawaan: kecamatan)", "strata (default: kecamatan)")),
     )
     p.add_argument(
         "--unit",
-        choices=drawing.UNITS,
+        choices=SAMPLE_UNITS,
         default="record",
         help=t(
             (
@@ -107,10 +126,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         with _listed(args.list, args.data) as snapshot:
             counted = snapshot_strata(snapshot.voters_path, args.unit, args.by)
         strata = {k: units for k, (units, _v) in counted.items()}
-        plans = planning.stratified(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
+        plans = stratified_plan(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
         _print_plan(plans)
     else:
-        size = planning.sample_size(args.margin, args.confidence, args.rate, args.population, args.nonresponse)
+        size = sample_size(args.margin, args.confidence, args.rate, args.population, args.nonresponse)
         console.print(
             t(
                 (
@@ -121,9 +140,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 v=size.to_visit,
             )
         )
-    people = planning.people_plan(
-        args.margin, args.confidence, args.rate, args.people_per_rt, args.icc, args.nonresponse
-    )
+    people = people_plan(args.margin, args.confidence, args.rate, args.people_per_rt, args.icc, args.nonresponse)
     console.print(
         t(
             (
@@ -139,7 +156,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(plans: list[planning.StratumPlan]) -> None:
+def _print_plan(plans: list[StratumPlan]) -> None:
     table = Table(t(("Strata", "Stratum")), "N", "n", t(("Dikunjungi", "To visit")))
     for p in plans:
         table.add_row(p.stratum, f"{p.population:,}", f"{p.n:,}", f"{p.to_visit:,}")
@@ -188,7 +205,7 @@ def _draw(args: argparse.Namespace, snapshot: Snapshot) -> int:
             raise KawalError(("berikan --n atau --margin", "give --n or --margin"))
         counted = snapshot_strata(snapshot.voters_path, args.unit, args.by)
         strata = {k: units for k, (units, _v) in counted.items()}
-        plans = planning.stratified(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
+        plans = stratified_plan(strata, args.margin, args.confidence, args.rate, args.nonresponse, args.per_stratum)
         per_stratum = {p.stratum: p.to_visit for p in plans}
     sha = snapshot.meta["source"]["sha256"]
     result = draw_from(
@@ -224,11 +241,11 @@ def _register_estimate(steps: Sub) -> None:
         description=t(
             (
                 "SAMPLE adalah folder hasil 'kawal sample draw'. --outcomes: CSV unit,hasil (hasil: "
-                + ", ".join((*est.RECORD_OUTCOMES, est.NONRESPONSE))
+                + ", ".join((*RECORD_OUTCOMES, NONRESPONSE))
                 + "). --people: CSV unit,nama,tanggal_lahir[,nik] orang yang ditemui di RT sampel (perlu LIST). "
                 "--households: CSV unit,pantarlih,stiker (ya/tidak) rumah tangga di RT sampel.",
                 "SAMPLE is the folder 'kawal sample draw' wrote. --outcomes: CSV unit,hasil (hasil: "
-                + ", ".join((*est.RECORD_OUTCOMES, est.NONRESPONSE))
+                + ", ".join((*RECORD_OUTCOMES, NONRESPONSE))
                 + "). --people: CSV unit,nama,tanggal_lahir[,nik] of people met in the sampled RT (needs --list). "
                 "--households: CSV unit,pantarlih,stiker (ya/tidak) of households in the sampled RT.",
             )
@@ -250,7 +267,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     drawn = _read_csv(args.sample / "sample.csv")
     out = args.out or args.sample
     out.mkdir(parents=True, exist_ok=True)
-    estimates: list[est.Estimate] = []
+    estimates: list[Estimate] = []
     if args.outcomes:
         estimates += _estimate_records(manifest, drawn, args.outcomes, args.confidence)
     if args.people or args.households:
@@ -259,7 +276,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         raise KawalError(
             ("berikan --outcomes, --people atau --households", "give --outcomes, --people or --households")
         )
-    write_csv(estimates, out / "estimates.csv")
+    write_estimates_csv(estimates, out / "estimates.csv")
     _write_html(estimates, out / "estimates.html", manifest)
     _print_estimates(estimates)
     console.print(f"  {out / 'estimates.csv'}\n  {out / 'estimates.html'}")
@@ -269,8 +286,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 def _read_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         raise KawalError(("file tidak ada: {p}", "no such file: {p}"), p=path)
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
+    return list(csv.DictReader(io.StringIO(decoded_text(path), newline="")))  # Excel's cp1252 or UTF-16 too
 
 
 def _not_in_sample(name: str, number: int, unit: object) -> KawalError:
@@ -282,8 +298,8 @@ def _not_in_sample(name: str, number: int, unit: object) -> KawalError:
     )
 
 
-def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence: float) -> list[est.Estimate]:
-    allowed = (*est.RECORD_OUTCOMES, est.NONRESPONSE, "")
+def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence: float) -> list[Estimate]:
+    allowed = (*RECORD_OUTCOMES, NONRESPONSE, "")
     units = {row["unit"] for row in drawn}
     outcomes = {}
     for number, row in enumerate(_read_csv(path), start=2):  # row 1 is the header
@@ -296,10 +312,10 @@ def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence:
             outcomes[row["unit"]] = value
     population = {k: v["population"] for k, v in manifest["strata"].items()}
     sample = [(row["stratum"], row["unit"]) for row in drawn]
-    return est.estimate_records(sample, population, outcomes, confidence)
+    return estimate_records(sample, population, outcomes, confidence)
 
 
-def _estimate_clusters(args: argparse.Namespace, manifest: dict, drawn: list[dict]) -> list[est.Estimate]:
+def _estimate_clusters(args: argparse.Namespace, manifest: dict, drawn: list[dict]) -> list[Estimate]:
     if manifest["unit"] != "rt":
         raise KawalError(
             ("--people/--households perlu sampel RT (--unit rt)", "--people/--households need an RT sample (--unit rt)")
@@ -307,7 +323,7 @@ def _estimate_clusters(args: argparse.Namespace, manifest: dict, drawn: list[dic
     stratum_of = {row["unit"]: row["stratum"] for row in drawn}
     units = {k: v["population"] for k, v in manifest["strata"].items()}
     weights = {k: float(v["voters"]) for k, v in manifest["strata"].items()}
-    out: list[est.Estimate] = []
+    out: list[Estimate] = []
     if args.people:
         out += _missing_from_list(args, stratum_of, units, weights)
     if args.households:
@@ -315,7 +331,7 @@ def _estimate_clusters(args: argparse.Namespace, manifest: dict, drawn: list[dic
     return out
 
 
-def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, weights: dict) -> list[est.Estimate]:
+def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, weights: dict) -> list[Estimate]:
     import pyarrow as pa
 
     if not args.list:
@@ -342,8 +358,8 @@ def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, 
     for person in matched:
         per_rt[person["unit"]][0] += 1
         per_rt[person["unit"]][1] += 0 if person["terdaftar"] else 1
-    clusters = [est.Cluster(stratum_of[u], u, met, missing) for u, (met, missing) in per_rt.items()]
-    return est.estimate_clusters(clusters, units, weights, args.confidence, "tidak_terdaftar")
+    clusters = [SampleCluster(stratum_of[u], u, met, missing) for u, (met, missing) in per_rt.items()]
+    return estimate_clusters(clusters, units, weights, args.confidence, "tidak_terdaftar")
 
 
 COVERAGE = {
@@ -353,7 +369,7 @@ COVERAGE = {
 }
 
 
-def _coverage(path: Path, stratum_of: dict, units: dict, weights: dict, confidence: float) -> list[est.Estimate]:
+def _coverage(path: Path, stratum_of: dict, units: dict, weights: dict, confidence: float) -> list[Estimate]:
     rows = _read_csv(path)
     for number, row in enumerate(rows, start=2):
         for column in ("pantarlih", "stiker"):
@@ -367,12 +383,12 @@ def _coverage(path: Path, stratum_of: dict, units: dict, weights: dict, confiden
         for row in rows:
             per_rt[row["unit"]][0] += 1
             per_rt[row["unit"]][1] += test(row["pantarlih"].strip(), row["stiker"].strip())
-        clusters = [est.Cluster(stratum_of[u], u, met, n) for u, (met, n) in per_rt.items()]
-        out += est.estimate_clusters(clusters, units, weights, confidence, category)
+        clusters = [SampleCluster(stratum_of[u], u, met, n) for u, (met, n) in per_rt.items()]
+        out += estimate_clusters(clusters, units, weights, confidence, category)
     return out
 
 
-def _print_estimates(estimates: list[est.Estimate]) -> None:
+def _print_estimates(estimates: list[Estimate]) -> None:
     table = Table(
         t(("Kategori", "Category")),
         t(("Strata", "Stratum")),
@@ -393,7 +409,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.2%}"
 
 
-def _write_html(estimates: list[est.Estimate], path: Path, manifest: dict) -> None:
+def _write_html(estimates: list[Estimate], path: Path, manifest: dict) -> None:
     import html
 
     sections = []

@@ -1,4 +1,4 @@
-"""The engine's front door: every operation the command line and the web app use, importable from here.
+"""The engine's front door: every operation, fact and helper the command line and the web app use, importable from here.
 
     from kawal.engine import SnapshotStore, import_voter_list, run_audit
     snapshot = import_voter_list(Path("dpt.csv"), "DPT", "3671", SnapshotStore(Path("data"))).snapshot
@@ -17,8 +17,22 @@ does not wait for DuckDB or pyarrow. The engine never imports Django (``tests/en
 | sample plan | ``sample_size``, ``stratified_plan``, ``people_plan``, ``allocate`` |
 | sample draw | ``draw_sample``, ``write_sample``, ``population``, ``normalise_phrase``, ``draw_from``, ``snapshot_strata`` |
 | sample estimate | ``estimate_records``, ``estimate_clusters``, ``match_people``, ``match_person``, ``match_table`` |
-| tally | ``tally``, ``ancestors``, ``read_turnout_tallies`` |
+| tally | ``tally``, ``ancestors``, ``read_turnout_tallies``, ``decoded_text`` (a CSV's text: UTF-16 by BOM, UTF-8, else Windows-1252) |
 | rows for the web app | ``snapshot_voters``, ``audit_findings``, ``duplicate_pairs``, ``record_keys``, ``official_numbers``, ``READ_ERRORS``, ``snapshot_rejects``, ``write_rejects`` |
+| election facts | ``ElectionFacts``, ``ELECTIONS``, ``DEFAULT_ELECTION``, ``PILKADA_2024``, ``PEMILU_2024``, ``election_for_pemilihan``, ``Tms``, ``tms_table``, ``response_period``, ``reserve_fraction``, ``reserve_percent`` |
+| NIK/NKK | ``parse_nik``, ``parse_nkk``, ``mask``, ``MASK``, ``MASK_CHARACTERS``, ``NIK_MESSAGES`` |
+| new voters (field visits) | ``NewVoterData``, ``new_voter_problems``, ``DISABILITY`` |
+| audit checks and duplicates, for the web's pages | ``check_registry``, ``NOT_CHECKABLE``, ``DUPLICATE_LEVEL_WORDS`` |
+| C.Hasil columns, rules, quick count | ``NUMBERS``, ``PAIRED``, ``BALLOTS``, ``VOTES``, ``paslon``, ``check_form``, ``ratio_estimate``, ``RatioEstimate``, ``QuickCountTps`` |
+| sample types, outcomes, report | ``SAMPLE_STRATA``, ``SAMPLE_UNITS``, ``StratumPlan``, ``Estimate``, ``SampleCluster``, ``RECORD_OUTCOMES``, ``NONRESPONSE``, ``parquet_source``, ``describe_estimate``, ``interval_svg``, ``write_estimates_csv`` |
+| turnout | ``Turnout``, ``Reach``, ``Priority``, ``Fit``, ``TURNOUT_TARGET``, ``rank_turnout``, ``rake_votes``, ``allocate_dpt``, ``fit_line`` |
+| SQL helpers for the web's queries | ``duckdb_connect``, ``spreadsheet_safe`` |
+
+The command line and the web app import the engine only from here (``tests/test_front_door_imports.py``): a
+name they need that is not in the table is added here, not imported from a submodule. The names of the last
+rows are the engine's own, renamed where the bare name would be unclear beside the others (``DEFAULT`` is
+``DEFAULT_ELECTION``, ``registry`` is ``check_registry``, ``connect`` is ``duckdb_connect``) or would collide
+with a web model (``Election`` is ``ElectionFacts``, ``quickcount.TpsResult`` is ``QuickCountTps``).
 """
 
 from __future__ import annotations
@@ -68,6 +82,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "tally": ("kawal.engine.results.tally", "tally"),
     "ancestors": ("kawal.engine.results.tally", "ancestors"),
     "read_turnout_tallies": ("kawal.engine.turnout", "read_sirekap_tallies"),
+    "decoded_text": ("kawal.engine.turnout", "decoded_text"),
     # rows out of the engine's files, for the web app's database
     "snapshot_voters": ("kawal.engine.rows", "snapshot_voters"),
     "audit_findings": ("kawal.engine.rows", "audit_findings"),
@@ -77,49 +92,166 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "READ_ERRORS": ("kawal.engine.rows", "READ_ERRORS"),
     "snapshot_rejects": ("kawal.engine.rows", "snapshot_rejects"),
     "write_rejects": ("kawal.engine.rows", "write_rejects"),
+    # election facts
+    "ElectionFacts": ("kawal.engine.elections", "Election"),
+    "ELECTIONS": ("kawal.engine.elections", "ELECTIONS"),
+    "DEFAULT_ELECTION": ("kawal.engine.elections", "DEFAULT"),
+    "PILKADA_2024": ("kawal.engine.elections", "PILKADA_2024"),
+    "PEMILU_2024": ("kawal.engine.elections", "PEMILU_2024"),
+    "election_for_pemilihan": ("kawal.engine.elections", "for_pemilihan"),
+    "Tms": ("kawal.engine.elections", "Tms"),
+    "tms_table": ("kawal.engine.elections", "tms_table"),
+    "response_period": ("kawal.engine.elections", "response_period"),
+    "reserve_fraction": ("kawal.engine.elections", "reserve_fraction"),
+    "reserve_percent": ("kawal.engine.elections", "percent"),
+    # NIK/NKK
+    "parse_nik": ("kawal.engine.nik", "parse_nik"),
+    "parse_nkk": ("kawal.engine.nik", "parse_nkk"),
+    "mask": ("kawal.engine.nik", "mask"),
+    "MASK": ("kawal.engine.nik", "MASK"),
+    "MASK_CHARACTERS": ("kawal.engine.nik", "MASK_CHARACTERS"),
+    "NIK_MESSAGES": ("kawal.engine.nik", "MESSAGES"),
+    # new voters (field visits)
+    "NewVoterData": ("kawal.engine.new_voter", "NewVoterData"),
+    "new_voter_problems": ("kawal.engine.new_voter", "problems"),
+    "DISABILITY": ("kawal.engine.new_voter", "DISABILITY"),
+    # audit checks and duplicates, for the web's pages
+    "check_registry": ("kawal.engine.audit.checks", "registry"),
+    "NOT_CHECKABLE": ("kawal.engine.audit.checks", "NOT_CHECKABLE"),
+    "DUPLICATE_LEVEL_WORDS": ("kawal.engine.audit.duplicate_text", "LEVEL_WORDS"),
+    # C.Hasil columns, rules, quick count
+    "NUMBERS": ("kawal.engine.results.columns", "NUMBERS"),
+    "PAIRED": ("kawal.engine.results.columns", "PAIRED"),
+    "BALLOTS": ("kawal.engine.results.columns", "BALLOTS"),
+    "VOTES": ("kawal.engine.results.columns", "VOTES"),
+    "paslon": ("kawal.engine.results.columns", "paslon"),
+    "check_form": ("kawal.engine.results.rules", "check_form"),
+    "ratio_estimate": ("kawal.engine.results.quickcount", "ratio_estimate"),
+    "RatioEstimate": ("kawal.engine.results.quickcount", "RatioEstimate"),
+    "QuickCountTps": ("kawal.engine.results.quickcount", "TpsResult"),
+    # sample types, outcomes, report
+    "SAMPLE_STRATA": ("kawal.engine.sampling.draw", "STRATA"),
+    "SAMPLE_UNITS": ("kawal.engine.sampling.draw", "UNITS"),
+    "StratumPlan": ("kawal.engine.sampling.plan", "StratumPlan"),
+    "Estimate": ("kawal.engine.sampling.estimate", "Estimate"),
+    "SampleCluster": ("kawal.engine.sampling.estimate", "Cluster"),
+    "RECORD_OUTCOMES": ("kawal.engine.sampling.estimate", "RECORD_OUTCOMES"),
+    "NONRESPONSE": ("kawal.engine.sampling.estimate", "NONRESPONSE"),
+    "parquet_source": ("kawal.engine.sampling.snapshot", "source"),
+    "describe_estimate": ("kawal.engine.sampling.report", "describe"),
+    "interval_svg": ("kawal.engine.sampling.report", "interval_svg"),
+    "write_estimates_csv": ("kawal.engine.sampling.report", "write_csv"),
+    # turnout
+    "Turnout": ("kawal.engine.turnout", "Turnout"),
+    "Reach": ("kawal.engine.turnout", "Reach"),
+    "Priority": ("kawal.engine.turnout", "Priority"),
+    "Fit": ("kawal.engine.turnout", "Fit"),
+    "TURNOUT_TARGET": ("kawal.engine.turnout", "TARGET"),
+    "rank_turnout": ("kawal.engine.turnout", "rank"),
+    "rake_votes": ("kawal.engine.turnout", "rake"),
+    "allocate_dpt": ("kawal.engine.turnout", "allocate_dpt"),
+    "fit_line": ("kawal.engine.turnout", "fit_line"),
+    # SQL helpers for the web's queries
+    "duckdb_connect": ("kawal.engine.sql", "connect"),
+    "spreadsheet_safe": ("kawal.engine.sql", "spreadsheet_safe"),
 }
 
 __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py checks)
+    "BALLOTS",
+    "DEFAULT_ELECTION",
+    "DISABILITY",
+    "DUPLICATE_LEVEL_WORDS",
+    "ELECTIONS",
+    "MASK",
+    "MASK_CHARACTERS",
+    "NIK_MESSAGES",
+    "NONRESPONSE",
+    "NOT_CHECKABLE",
+    "NUMBERS",
+    "PAIRED",
+    "PEMILU_2024",
+    "PILKADA_2024",
     "READ_ERRORS",
+    "RECORD_OUTCOMES",
+    "SAMPLE_STRATA",
+    "SAMPLE_UNITS",
     "STAGES",
+    "TURNOUT_TARGET",
+    "VOTES",
     "AuditResult",
     "CheckResult",
     "DiffResult",
+    "ElectionFacts",
+    "Estimate",
+    "Fit",
     "ImportResult",
     "Loaded",
+    "NewVoterData",
+    "Priority",
+    "QuickCountTps",
+    "RatioEstimate",
+    "Reach",
+    "SampleCluster",
     "Snapshot",
     "SnapshotStore",
+    "StratumPlan",
+    "Tms",
+    "Turnout",
     "allocate",
+    "allocate_dpt",
     "ancestors",
     "audit_findings",
+    "check_form",
+    "check_registry",
     "check_results",
+    "decoded_text",
+    "describe_estimate",
     "diff_snapshots",
     "diff_summary_csv",
     "diff_summary_json",
     "draw_from",
     "draw_sample",
+    "duckdb_connect",
     "duplicate_pairs",
+    "election_for_pemilihan",
     "estimate_clusters",
     "estimate_records",
+    "fit_line",
     "import_voter_list",
+    "interval_svg",
+    "mask",
     "match_people",
     "match_person",
     "match_table",
+    "new_voter_problems",
     "normalise_phrase",
     "official_numbers",
+    "parquet_source",
+    "parse_nik",
+    "parse_nkk",
+    "paslon",
     "people_plan",
     "population",
+    "rake_votes",
+    "rank_turnout",
+    "ratio_estimate",
     "read_results",
     "read_turnout_tallies",
     "record_keys",
+    "reserve_fraction",
+    "reserve_percent",
     "resolve_inputs",
+    "response_period",
     "run_audit",
     "sample_size",
     "snapshot_rejects",
     "snapshot_strata",
     "snapshot_voters",
+    "spreadsheet_safe",
     "stratified_plan",
     "tally",
+    "tms_table",
+    "write_estimates_csv",
     "write_rejects",
     "write_sample",
 ]
@@ -143,14 +275,38 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
     from kawal.engine.audit import AuditResult, resolve_inputs
     from kawal.engine.audit import audit as run_audit
+    from kawal.engine.audit.checks import NOT_CHECKABLE
+    from kawal.engine.audit.checks import registry as check_registry
+    from kawal.engine.audit.duplicate_text import LEVEL_WORDS as DUPLICATE_LEVEL_WORDS
     from kawal.engine.diff import DiffResult, diff_snapshots
     from kawal.engine.diff import summary_csv as diff_summary_csv
     from kawal.engine.diff import summary_json as diff_summary_json
+    from kawal.engine.elections import DEFAULT as DEFAULT_ELECTION
+    from kawal.engine.elections import (
+        ELECTIONS,
+        PEMILU_2024,
+        PILKADA_2024,
+        Tms,
+        reserve_fraction,
+        response_period,
+        tms_table,
+    )
+    from kawal.engine.elections import Election as ElectionFacts
+    from kawal.engine.elections import for_pemilihan as election_for_pemilihan
+    from kawal.engine.elections import percent as reserve_percent
     from kawal.engine.importer import STAGES, ImportResult, import_voter_list
+    from kawal.engine.new_voter import DISABILITY, NewVoterData
+    from kawal.engine.new_voter import problems as new_voter_problems
+    from kawal.engine.nik import MASK, MASK_CHARACTERS, mask, parse_nik, parse_nkk
+    from kawal.engine.nik import MESSAGES as NIK_MESSAGES
     from kawal.engine.results import CheckResult
     from kawal.engine.results import check as check_results
+    from kawal.engine.results.columns import BALLOTS, NUMBERS, PAIRED, VOTES, paslon
+    from kawal.engine.results.quickcount import RatioEstimate, ratio_estimate
+    from kawal.engine.results.quickcount import TpsResult as QuickCountTps
     from kawal.engine.results.reader import Loaded
     from kawal.engine.results.reader import read as read_results
+    from kawal.engine.results.rules import check_form
     from kawal.engine.results.tally import ancestors, tally
     from kawal.engine.rows import (
         READ_ERRORS,
@@ -162,14 +318,33 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
         snapshot_voters,
         write_rejects,
     )
+    from kawal.engine.sampling.draw import STRATA as SAMPLE_STRATA
+    from kawal.engine.sampling.draw import UNITS as SAMPLE_UNITS
     from kawal.engine.sampling.draw import draw as draw_sample
     from kawal.engine.sampling.draw import normalise_phrase, population
     from kawal.engine.sampling.draw import write as write_sample
-    from kawal.engine.sampling.estimate import estimate_clusters, estimate_records
+    from kawal.engine.sampling.estimate import (
+        NONRESPONSE,
+        RECORD_OUTCOMES,
+        Estimate,
+        estimate_clusters,
+        estimate_records,
+    )
+    from kawal.engine.sampling.estimate import Cluster as SampleCluster
     from kawal.engine.sampling.match import match_people
-    from kawal.engine.sampling.plan import allocate, people_plan, sample_size
+    from kawal.engine.sampling.plan import StratumPlan, allocate, people_plan, sample_size
     from kawal.engine.sampling.plan import stratified as stratified_plan
+    from kawal.engine.sampling.report import describe as describe_estimate
+    from kawal.engine.sampling.report import interval_svg
+    from kawal.engine.sampling.report import write_csv as write_estimates_csv
     from kawal.engine.sampling.snapshot import draw_from, match_person, match_table
+    from kawal.engine.sampling.snapshot import source as parquet_source
     from kawal.engine.sampling.snapshot import strata_sizes as snapshot_strata
     from kawal.engine.snapshots import Snapshot, SnapshotStore
+    from kawal.engine.sql import connect as duckdb_connect
+    from kawal.engine.sql import spreadsheet_safe
+    from kawal.engine.turnout import TARGET as TURNOUT_TARGET
+    from kawal.engine.turnout import Fit, Priority, Reach, Turnout, allocate_dpt, decoded_text, fit_line
+    from kawal.engine.turnout import rake as rake_votes
+    from kawal.engine.turnout import rank as rank_turnout
     from kawal.engine.turnout import read_sirekap_tallies as read_turnout_tallies

@@ -42,6 +42,10 @@ UNKNOWN_FORMAT = (
     "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX, Parquet dan PDF.",
     "Unknown format {suffix}: kawal reads CSV, XLSX, Parquet and PDF.",
 )
+UNREADABLE_PARQUET = (
+    "{name} tidak dapat dibaca sebagai Parquet (rusak, terpotong, atau bukan Parquet).",
+    "{name} cannot be read as Parquet (damaged, cut short, or not Parquet).",
+)
 CSV_REASONS = {
     "MISSING COLUMNS": ("jumlah kolom kurang dari judul", "fewer fields than the header"),
     "TOO MANY COLUMNS": ("jumlah kolom lebih dari judul", "more fields than the header"),
@@ -318,14 +322,21 @@ def _cell_text(value: object, keep_float_mark: bool) -> str | None:
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
-    headers = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+    # A damaged or foreign file is a clear refusal, like a CSV without a header; the message names no value.
+    try:
+        headers = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+    except duckdb.Error:
+        raise KawalError(UNREADABLE_PARQUET, name=path.name) from None
     info = _mapping_info("parquet", headers)
-    con.execute(
-        "CREATE TABLE parquet_rows AS SELECT file_row_number + 1 AS __row, NULL::VARCHAR AS __sheet, "
-        "file_row_number + 1 AS __line, * EXCLUDE (file_row_number) "
-        "FROM read_parquet(?, file_row_number = true)",
-        [str(path)],
-    )
+    try:
+        con.execute(
+            "CREATE TABLE parquet_rows AS SELECT file_row_number + 1 AS __row, NULL::VARCHAR AS __sheet, "
+            "file_row_number + 1 AS __line, * EXCLUDE (file_row_number) "
+            "FROM read_parquet(?, file_row_number = true)",
+            [str(path)],
+        )
+    except duckdb.Error:  # the footer reads, a page further in does not
+        raise KawalError(UNREADABLE_PARQUET, name=path.name) from None
     mapped = {str(headers[i]): c for i, c in map_headers(headers).items()}
     _select_canonical(con, "parquet_rows", mapped)
     con.execute(

@@ -6,7 +6,9 @@ kecamatan, kelurahan) or a TPS, identified by its KPU code.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,26 +128,50 @@ class Tally:
 
 def read_sirekap_tallies(path: Path) -> list[Tally]:
     """Tallies per wilayah and ballot from a CSV in the columns of ``pilkada2024_kecamatan_sirekap.csv`` (one row per
-    paslon). Errors name the row and the column."""
+    paslon), in UTF-8 or as Excel on Windows saves it (Windows-1252, or UTF-16). Errors name the row and the
+    column."""
     sums: dict[tuple[str, str], list] = {}
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
+    try:
+        reader = csv.DictReader(io.StringIO(decoded_text(path), newline=""))
         missing = [c for c in SIREKAP_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise KawalError(
                 ("{f}: kolom tidak ada: {c}", "{f}: missing columns: {c}"), f=path.name, c=", ".join(missing)
             )
         for number, row in enumerate(reader, start=2):
-            key = (row["pemilihan"].strip(), row["kode_wilayah"].strip())
+            key = (_cell(row, "pemilihan"), _cell(row, "kode_wilayah"))  # a short row leaves its last cells None
             numbers = {c: _count(path, number, row, c) for c in ("suara", "tps_total", "tps_masuk")}
-            entry = sums.setdefault(key, [row["nama_wilayah"].strip(), 0, numbers["tps_total"], numbers["tps_masuk"]])
+            entry = sums.setdefault(key, [_cell(row, "nama_wilayah"), 0, numbers["tps_total"], numbers["tps_masuk"]])
             entry[1] += numbers["suara"]
+    except csv.Error as error:  # a quote never closed, a field past the csv module's limit: the row, not its text
+        raise KawalError(
+            ("{f}: bukan CSV yang terbaca (sekitar baris {r})", "{f}: not a readable CSV (near line {r})"),
+            f=path.name,
+            r=reader.line_num + 1,  # the line being read when it failed
+        ) from error
     return [Tally(p, k, nama, valid, total, tps_in) for (p, k), (nama, valid, total, tps_in) in sorted(sums.items())]
 
 
+def decoded_text(path: Path) -> str:
+    """The file's text: UTF-16 by its BOM, UTF-8 (with or without BOM) when it decodes as such, else Windows-1252
+    (what Excel on Windows writes for "CSV"), as the voter-list reader does. Bytes Windows-1252 leaves undefined
+    become U+FFFD rather than an error: a name may show a replacement mark, a number does not pass as one."""
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _cell(row: dict, column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
 def _count(path: Path, number: int, row: dict, column: str) -> int:
-    text = (row.get(column) or "").strip()
-    if not text.isdigit():
+    text = _cell(row, column)
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() holds, int("²") fails
         raise KawalError(
             (
                 "{f} baris {r}: kolom {c} harus bilangan bulat, bukan {v!r}",

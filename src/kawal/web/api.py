@@ -542,14 +542,17 @@ def _count(key: str, value: object) -> int | None:
 
 @api.get("/tally", auth=None)
 def tally(request: HttpRequest, wilayah: Code = "", pemilu: Id | None = None) -> dict:
-    """The verified tally of a unit and its children (public, no personal data), as the tally page shows it."""
+    """The verified tally of a unit and its children (public, no personal data), as the tally page shows it, with
+    the candidates by ballot number and name (``kandidat``: the order of every ``votes`` list)."""
+    from kawal.web.public.candidates import names
     from kawal.web.results.views import _election, tally_rows
 
     election = _election(pemilu)
     if election is None:
         raise HttpError(404, "belum ada pemilihan")
     focus = wilayah if len(wilayah) in (4, 6) else "3671"  # Code: ASCII digits only
-    return {"pemilihan": election.name, "wilayah": focus, **tally_rows(election, focus)}
+    kandidat = [{"nomor": n, "nama": nama} for n, nama in sorted(names(election).items())]
+    return {"pemilihan": election.name, "wilayah": focus, "kandidat": kandidat, **tally_rows(election, focus)}
 
 
 api.add_router("/incidents", "kawal.web.incidents.api.router")  # incident reports (issue 20)

@@ -303,7 +303,7 @@ def sample_audit(voter_list: VoterList, answered_share: float = 0.7) -> int:
 
     from django.utils import timezone
 
-    from kawal.engine.sampling import plan as planning
+    from kawal.engine import stratified_plan
     from kawal.web.sampling import service
     from kawal.web.sampling.models import SampleDraw
 
@@ -311,7 +311,7 @@ def sample_audit(voter_list: VoterList, answered_share: float = 0.7) -> int:
         return 0
     coordinator = get_user_model().objects.get(username="koordinator.cipondoh")
     sizes = {k: units for k, (units, _v) in service.strata_sizes(voter_list, "record", "kecamatan").items()}
-    plans = planning.stratified(sizes, 0.02, 0.95, 0.05, 0.1)
+    plans = stratified_plan(sizes, 0.02, 0.95, 0.05, 0.1)
     plan = {"margin": 0.02, "rate": 0.05, "nonresponse": 0.1, "per_stratum": False}
     sample = service.make_draw(
         voter_list, coordinator, DEMO_PHRASE, "record", "kecamatan", {p.stratum: p.to_visit for p in plans}, plan

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kawal.engine.snapshots import SnapshotStore
+from kawal.engine import SnapshotStore
 from kawal.web.actionlog.models import record
 from kawal.web.field.models import (
     DukcapilReferral,

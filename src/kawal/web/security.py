@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from kawal.engine.nik import MESSAGES, mask, parse_nik
+from kawal.engine import NIK_MESSAGES, mask, parse_nik
 from kawal.i18n import t
 
 CSP = "; ".join(
@@ -63,4 +63,4 @@ def nik_problem(nik: str) -> str:
     """What is wrong with a NIK someone typed, in words that do not repeat it (messages travel back to phones
     and into queues; a NIK belongs in neither). The region code, which the masked form shows anyway, may stay."""
     problems = parse_nik(nik).problems
-    return "; ".join(t(MESSAGES[p.reason], **{**p.values, "raw": mask(nik)}) for p in problems)
+    return "; ".join(t(NIK_MESSAGES[p.reason], **{**p.values, "raw": mask(nik)}) for p in problems)

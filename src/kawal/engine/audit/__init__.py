@@ -232,7 +232,14 @@ def _write_outputs(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], ou
     _write_rejects(con, snapshots, out)
     _write_duplicate_pairs(con, out)
     _write_duplicate_candidates(con, out)
-    for name in ("findings.csv", "rejects.csv", "duplicate_pairs.parquet", "duplicate_candidates.csv"):
+    private = (
+        "findings.csv",
+        "rejects.csv",
+        "duplicate_pairs.parquet",
+        "duplicate_candidates.csv",
+        "duplicate_candidates.parquet",
+    )
+    for name in private:
         (out / name).chmod(0o600)  # NIK, NKK, raw values and who may be whom: owner only
 
 
@@ -242,11 +249,13 @@ REVIEW_FLOOR = 0.5  # a pair below this is more likely two people than one: not 
 def _write_duplicate_candidates(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     """``duplicate_candidates.csv``: the pairs at least as likely one person as two that were not linked (on a
     published list, those under its higher threshold), likeliest first, with the share of one-person pairs to
-    expect among the pairs down to each row: coordinators send the top of the list to the field first."""
+    expect among the pairs down to each row: coordinators send the top of the list to the field first. The same
+    pairs go to ``duplicate_candidates.parquet`` in ``duplicate_pairs.parquet``'s columns (cluster
+    ``KANDIDAT-<rank>``), for the web app's reviewers."""
     from kawal.engine.audit.duplicate_text import detail_sql
 
     con.execute(
-        f"""COPY (
+        f"""CREATE OR REPLACE TEMP TABLE candidates_out AS
             WITH unlinked AS (
                 SELECT p.*, va.record_id AS record_id_a, vb.record_id AS other_id
                 FROM pairs p JOIN v va ON va.rid = p.a JOIN v vb ON vb.rid = p.b
@@ -258,9 +267,17 @@ def _write_duplicate_candidates(con: duckdb.DuckDBPyConnection, out: Path) -> No
             SELECT rank, record_id_a, other_id AS record_id_b, round(probability, 4) AS probability,
                    round(avg(probability) OVER (ORDER BY rank), 4) AS expected_precision_to_here,
                    {detail_sql()} AS detail
-            FROM ranked ORDER BY rank
-        ) TO {literal(out / "duplicate_candidates.csv")} (HEADER)"""
+            FROM ranked"""
     )
+    con.execute(
+        f"COPY (SELECT * FROM candidates_out ORDER BY rank) TO {literal(out / 'duplicate_candidates.csv')} (HEADER)"
+    )
+    con.execute(
+        f"""COPY (SELECT 'KANDIDAT-' || rank AS cluster, record_id_a, record_id_b, probability, detail,
+                         expected_precision_to_here FROM candidates_out ORDER BY rank)
+            TO {literal(out / "duplicate_candidates.parquet")} (FORMAT PARQUET)"""
+    )
+    con.execute("DROP TABLE candidates_out")
 
 
 def _write_duplicate_pairs(con: duckdb.DuckDBPyConnection, out: Path) -> None:

@@ -5,10 +5,12 @@ rows in = loaded + rejected."""
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -133,14 +135,37 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 def _read_json(con: duckdb.DuckDBPyConnection, source: Path) -> Loaded:
     if source.is_dir():
-        return _json_files(con, sorted(source.rglob("*.json")), source)
+        return _json_files(con, _json_in(source), source)
     with tempfile.TemporaryDirectory(prefix="kawal-sirekap-") as scratch:
         _safe_extract(source, Path(scratch))
-        return _json_files(con, sorted(Path(scratch).rglob("*.json")), Path(scratch))
+        return _json_files(con, _json_in(Path(scratch)), Path(scratch))
+
+
+def _json_in(folder: Path) -> list[Path]:
+    """The JSON files under ``folder``; a folder whose name ends in .json (a zip may hold one) is a folder."""
+    return sorted(p for p in folder.rglob("*.json") if p.is_file())
 
 
 def _safe_extract(zip_path: Path, into: Path) -> None:
-    """Extract only .json members, refusing zip bombs and paths that climb out of the folder."""
+    """Extract only .json members, refusing zip bombs, paths that climb out of the folder, and a damaged zip."""
+    try:
+        _extract_json(zip_path, into)
+    except OSError as error:  # names that clash on disk ("a.json" a file and a folder) or too long for it
+        if not isinstance(error, FileExistsError | NotADirectoryError | IsADirectoryError) and error.errno not in (
+            errno.ENAMETOOLONG,
+            errno.EILSEQ,
+        ):
+            raise  # the disk of this server (full, unwritable): not the zip's fault
+        raise KawalError(DAMAGED_ZIP, f=zip_path.name) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        # a member whose data does not inflate or fails its CRC, one encrypted or packed in a way zipfile does not read
+        raise KawalError(DAMAGED_ZIP, f=zip_path.name) from error
+
+
+DAMAGED_ZIP = ("{f}: zip rusak atau tidak dapat dibuka", "{f}: the zip is damaged or cannot be opened")
+
+
+def _extract_json(zip_path: Path, into: Path) -> None:
     with zipfile.ZipFile(zip_path) as archive:
         members = [m for m in archive.infolist() if m.filename.lower().endswith(".json")]
         if len(members) > MAX_ZIP_FILES or sum(m.file_size for m in members) > MAX_ZIP_BYTES:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from kawal import labels
-from kawal.engine.sql import spreadsheet_safe
+from kawal.engine import spreadsheet_safe
 from kawal.web.accounts.models import Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import ActionLog, record

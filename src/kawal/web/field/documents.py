@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kawal.engine.new_voter import DISABILITY
+from kawal.engine import DISABILITY
 from kawal.web.accounts.models import KPU_ROLES
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -141,10 +141,10 @@ def new_voter_page(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def add_new_voter(visit: Visit, form: NewVoterForm, user: User) -> NewVoter:
-    from kawal.engine.new_voter import problems
+    from kawal.engine import new_voter_problems
 
     person = form.person()
-    for name, message in problems(person.data()):
+    for name, message in new_voter_problems(person.data()):
         raise VisitError(f"{form.fields[name].label}: {message}")
     saved = _new_voter(visit, person)
     saved.save()

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from django.db import transaction
 from django.db.models import QuerySet
 
-from kawal.engine.elections import tms_table
+from kawal.engine import tms_table
 from kawal.web.crypto import decrypt, encrypt
 from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest

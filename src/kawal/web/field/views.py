@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 
-from kawal.engine.elections import DEFAULT as DEFAULT_ELECTION
+from kawal.engine import DEFAULT_ELECTION
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record

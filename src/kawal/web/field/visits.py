@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
-from kawal.engine.elections import tms_table
-from kawal.engine.new_voter import NewVoterData
-from kawal.engine.new_voter import problems as new_voter_problems
-from kawal.engine.nik import mask, parse_nik, parse_nkk
+from kawal.engine import NewVoterData, mask, new_voter_problems, parse_nik, parse_nkk, tms_table
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, VoterCheck

@@ -135,7 +135,10 @@ def model_a1_pdf(report: Report) -> bytes:
     if files:
         table = Table(
             [[p("No."), p("Berkas (dalam ZIP bukti)"), p("Ukuran"), p("SHA-256")]]
-            + [[p(i), p(name), p(f"{item.size:,} bita"), p(item.sha256)] for i, (item, name) in enumerate(files, 1)],
+            + [
+                [p(i), p(name), p(f"{item.size:,} bita".replace(",", ".")), p(item.sha256)]
+                for i, (item, name) in enumerate(files, 1)
+            ],
             colWidths=[28, 170, 70, 230],
         )
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))

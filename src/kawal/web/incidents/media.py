@@ -85,7 +85,8 @@ def save_media(client_id: str, data: bytes, uploader: User, claimed_sha256: str 
     if not data:
         raise MediaError("berkas kosong")
     if len(data) > max_bytes():
-        raise MediaError(f"berkas terlalu besar: {len(data) / 2**20:.1f} MiB, maksimum {max_bytes() / 2**20:.0f} MiB")
+        size = f"{len(data) / 2**20:.1f}".replace(".", ",")  # 1,5 MiB, the Indonesian way
+        raise MediaError(f"berkas terlalu besar: {size} MiB, maksimum {max_bytes() / 2**20:.0f} MiB")
     found = sniff(data)
     if found is None:
         raise MediaError("bukan video atau rekaman suara yang dikenal (MP4, 3GP, WebM, OGG, MP3, M4A, AAC, WAV, AMR)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from kawal.engine.turnout import Fit
+from kawal.engine import Fit
 
 
 def scatter(points: list[tuple[str, float, float]], fit: Fit | None, names: dict[str, str], width: int = 560) -> str:
@@ -31,16 +31,19 @@ def scatter(points: list[tuple[str, float, float]], fit: Fit | None, names: dict
         "perubahan partisipasi (poin)</text>",
     ]
     for tick in (0, x_max / 2, x_max):
-        parts.append(f'<text x="{px(tick):.1f}" y="{height - pad + 16}" text-anchor="middle">{tick:.1f}</text>')
+        shown = f"{tick:.1f}".replace(".", ",")  # the axis reads the Indonesian way: 12,5
+        parts.append(f'<text x="{px(tick):.1f}" y="{height - pad + 16}" text-anchor="middle">{shown}</text>')
     for tick in (y_low, 0.0, y_high):
-        parts.append(f'<text x="{pad - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">{tick:+.1f}</text>')
+        shown = f"{tick:+.1f}".replace(".", ",")
+        parts.append(f'<text x="{pad - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">{shown}</text>')
     if fit is not None:
         parts.append(
             f'<line x1="{px(0):.1f}" y1="{py(fit.intercept):.1f}" x2="{px(x_max):.1f}" '
             f'y2="{py(fit.intercept + fit.slope * x_max):.1f}" stroke="#c62828" stroke-width="2" stroke-dasharray="6 4"/>'
         )
     for kode, x, y in points:
-        label = html.escape(f"{names.get(kode, kode)}: {x:.1f} per 1.000, {y:+.1f} poin")
+        per, points_ = f"{x:.1f}".replace(".", ","), f"{y:+.1f}".replace(".", ",")  # Indonesian: 12,5 and +2,1
+        label = html.escape(f"{names.get(kode, kode)}: {per} per 1.000, {points_} poin")
         parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="5" fill="#1565c0"><title>{label}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)

@@ -11,7 +11,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kawal.engine import elections
+from kawal.engine import (
+    DEFAULT_ELECTION,
+    ELECTIONS,
+    PEMILU_2024,
+    PILKADA_2024,
+    ElectionFacts,
+    Tms,
+    election_for_pemilihan,
+    response_period,
+)
 
 
 class Election(models.Model):
@@ -20,14 +29,14 @@ class Election(models.Model):
     without a release."""
 
     class Scheme(models.TextChoices):
-        PILKADA_2024 = elections.PILKADA_2024.key, _("Pilkada 2024")
-        PEMILU_2024 = elections.PEMILU_2024.key, _("Pemilu 2024")
+        PILKADA_2024 = PILKADA_2024.key, _("Pilkada 2024")
+        PEMILU_2024 = PEMILU_2024.key, _("Pemilu 2024")
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="elections")
     name = models.CharField(_("nama"), max_length=120)
     pemilihan = models.CharField(max_length=40)  # as in KPU's files: walikota, gubernur_banten, ppwp …
     held_on = models.DateField(_("hari pemungutan suara"))
-    target = models.FloatField(_("target partisipasi"), default=elections.DEFAULT.turnout_target)
+    target = models.FloatField(_("target partisipasi"), default=DEFAULT_ELECTION.turnout_target)
     paslon = models.PositiveSmallIntegerField(_("jumlah paslon"), default=3)
     # Blank on a new row: filled from the facts of the pemilihan's kind when it is saved (see save()).
     scheme = models.CharField(_("jenis pemilihan"), max_length=20, choices=Scheme.choices, blank=True)
@@ -63,15 +72,15 @@ class Election(models.Model):
         """The tanggapan period: ten days from the DPS posting (2024: 18-27 August), when the posting is known."""
         if self.dps_posted_on is None:
             return None
-        return elections.response_period(self.dps_posted_on, self.facts.response_days)
+        return response_period(self.dps_posted_on, self.facts.response_days)
 
     @property
-    def facts(self) -> elections.Election:
+    def facts(self) -> ElectionFacts:
         """The fixed facts of this election's kind (day and TMS table); its own settings win where it has them."""
-        return elections.ELECTIONS.get(self.scheme) or elections.for_pemilihan(self.pemilihan)
+        return ELECTIONS.get(self.scheme) or election_for_pemilihan(self.pemilihan)
 
     @property
-    def tms(self) -> dict[int, elections.Tms]:
+    def tms(self) -> dict[int, Tms]:
         return self.facts.tms
 
 

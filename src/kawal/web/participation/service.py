@@ -13,15 +13,25 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
-from kawal.engine import turnout as t
-from kawal.engine.elections import PILKADA_2024
+from kawal.engine import (
+    PILKADA_2024,
+    TURNOUT_TARGET,
+    Fit,
+    Priority,
+    Reach,
+    Turnout,
+    allocate_dpt,
+    fit_line,
+    rake_votes,
+    read_turnout_tallies,
+)
 from kawal.web.participation.models import Election, Event, TurnoutFigure
 from kawal.web.voters.models import Voter, VoterList
 
 if TYPE_CHECKING:
     from kawal.web.accounts.models import Organisation
 
-DATA = Path(t.__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"  # kawal/data
 SIREKAP_2024 = DATA / "pilkada2024_kecamatan_sirekap.csv"
 UNITS_TPS = DATA / "units_tps.csv"
 # KPU Kota Tangerang, plenary of 4 December 2024 (see docs/participation.md for the sources).
@@ -45,10 +55,10 @@ def kecamatan_dpt(kpu: Organisation, total: int, from_list: bool = True) -> tupl
             if kode:
                 counts[kode[:6]] += n
         if counts:
-            return t.allocate_dpt(total, dict(counts)), f"DPT #{latest.pk} ({latest.source_name})"
+            return allocate_dpt(total, dict(counts)), f"DPT #{latest.pk} ({latest.source_name})"
     with UNITS_TPS.open(encoding="utf-8") as f:
         tps = {r["kode_kpu"]: int(r["tps_pilkada2024"]) for r in csv.DictReader(f) if r["level"] == "kecamatan"}
-    return t.allocate_dpt(total, tps), "dibagi menurut jumlah TPS Pilkada 2024"
+    return allocate_dpt(total, tps), "dibagi menurut jumlah TPS Pilkada 2024"
 
 
 @transaction.atomic
@@ -61,7 +71,7 @@ def load_2024_baseline(kpu: Organisation) -> Election:
     election, _ = Election.objects.get_or_create(
         organisation=kpu,
         name=name,
-        defaults={"pemilihan": pemilihan, "held_on": held_on, "target": t.TARGET, "scheme": PILKADA_2024.key},
+        defaults={"pemilihan": pemilihan, "held_on": held_on, "target": TURNOUT_TARGET, "scheme": PILKADA_2024.key},
     )
     import_tallies(election, SIREKAP_2024, PLENARY_2024, dpt_from_list=False)
     return election
@@ -72,7 +82,7 @@ def import_tallies(election: Election, path: Path, plenary: dict | None = None, 
     """Figures of one election from a Sirekap-style CSV (one row per paslon and wilayah). With ``plenary``
     (city DPT, ballots cast, valid votes) the kecamatan are raked to it; without, Sirekap's valid votes are taken
     as they are (scaled up for the TPS not yet in). Returns how many units were stored."""
-    tallies = [x for x in t.read_sirekap_tallies(path) if x.pemilihan == election.pemilihan]
+    tallies = [x for x in read_turnout_tallies(path) if x.pemilihan == election.pemilihan]
     kecamatan = [x for x in tallies if len(x.kode) == 6]
     city = next((x for x in tallies if len(x.kode) == 4), None)
     total_dpt = plenary["dpt"] if plenary else None
@@ -94,7 +104,7 @@ def import_tallies(election: Election, path: Path, plenary: dict | None = None, 
     dpt, dpt_source = kecamatan_dpt(election.organisation, total_dpt, dpt_from_list)
     completeness = {x.kode: x.completeness for x in kecamatan}
     if plenary:
-        votes = t.rake({x.kode: x.valid for x in kecamatan}, completeness, plenary["votes"])
+        votes = rake_votes({x.kode: x.valid for x in kecamatan}, completeness, plenary["votes"])
         method = TurnoutFigure.Method.RAKED
     else:
         votes = {x.kode: round(x.valid / x.completeness) if x.completeness else 0 for x in kecamatan}
@@ -130,22 +140,22 @@ def import_tallies(election: Election, path: Path, plenary: dict | None = None, 
     return len(rows)
 
 
-def turnouts(election: Election, digits: int = 6) -> list[t.Turnout]:
+def turnouts(election: Election, digits: int = 6) -> list[Turnout]:
     """The units of one level (6: kecamatan, 10: kelurahan, 4: kota): imported figures, or, for an election being
     counted in kawal, its verified tally so far (turnout over the TPS already verified)."""
-    figures = [t.Turnout(f.kode, f.dpt, f.votes) for f in election.figures.all() if len(f.kode) == digits]
+    figures = [Turnout(f.kode, f.dpt, f.votes) for f in election.figures.all() if len(f.kode) == digits]
     if figures:
         return figures
     from kawal.web.results.models import TallyNode
 
     return [
-        t.Turnout(n.kode, n.dpt, n.suara_total)
+        Turnout(n.kode, n.dpt, n.suara_total)
         for n in TallyNode.objects.filter(election=election, dpt__gt=0)
         if len(n.kode) == digits
     ]
 
 
-def reach(events: QuerySet, digits: int = 6) -> dict[str, t.Reach]:
+def reach(events: QuerySet, digits: int = 6) -> dict[str, Reach]:
     """Events held and people reached per unit of the level, counting an event in the unit its target area is in
     (an event for the whole city counts for no single kecamatan)."""
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -156,7 +166,7 @@ def reach(events: QuerySet, digits: int = 6) -> dict[str, t.Reach]:
         if len(kode) >= digits:
             out[kode[:digits]][0] += n
             out[kode[:digits]][1] += people or 0
-    return {k: t.Reach(n, people) for k, (n, people) in out.items()}
+    return {k: Reach(n, people) for k, (n, people) in out.items()}
 
 
 @dataclass(frozen=True)
@@ -168,7 +178,7 @@ class Proposal:
     starts_at: datetime
 
 
-def proposals(priorities: list[t.Priority], planned: set[str], limit: int = 5) -> list[Proposal]:
+def proposals(priorities: list[Priority], planned: set[str], limit: int = 5) -> list[Proposal]:
     """Events to propose: the highest-priority units still short of the target whose reach so far is thin
     (< REACH_ENOUGH people per 1,000 voters) and that have nothing planned yet. First-time voters are the default
     audience: the group Pilkada turnout loses most."""
@@ -192,7 +202,7 @@ def _next_saturday(today: date) -> date:
 @dataclass(frozen=True)
 class Evaluation:
     points: list[tuple[str, float, float]]  # unit, reach per 1,000, turnout change in points
-    fit: t.Fit | None
+    fit: Fit | None
 
 
 def evaluate(before: Election, after: Election, events: QuerySet, digits: int = 6) -> Evaluation:
@@ -203,8 +213,8 @@ def evaluate(before: Election, after: Election, events: QuerySet, digits: int = 
     got = reach(window, digits)
     points = [
         # both rates are set: filtered just below
-        (k, got.get(k, t.Reach()).per_thousand(new[k].dpt), 100 * (cast(float, new[k].rate) - cast(float, old[k].rate)))
+        (k, got.get(k, Reach()).per_thousand(new[k].dpt), 100 * (cast(float, new[k].rate) - cast(float, old[k].rate)))
         for k in sorted(old.keys() & new.keys())
         if old[k].rate is not None and new[k].rate is not None
     ]
-    return Evaluation(points, t.fit_line([(x, y) for _k, x, y in points]))
+    return Evaluation(points, fit_line([(x, y) for _k, x, y in points]))

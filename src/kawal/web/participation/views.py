@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kawal.engine import turnout as t
+from kawal.engine import TURNOUT_TARGET, Reach, rank_turnout
 from kawal.i18n import KawalError
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
@@ -88,7 +88,7 @@ def focus(request: AuthedRequest) -> HttpResponse:
     if election is not None:
         units = service.turnouts(election, 6)
         events = events_in_scope(scope)
-        ranked = t.rank(units, service.reach(events, 6), election.target)
+        ranked = rank_turnout(units, service.reach(events, 6), election.target)
         city = next(iter(service.turnouts(election, 4)), None)
         names = wilayah_registry().names({p.turnout.kode for p in ranked})
         top = max((p.needed for p in ranked), default=0) or 1
@@ -125,7 +125,7 @@ def plan(request: AuthedRequest) -> HttpResponse:
     found = []
     if election is not None:
         mine = [u for u in service.turnouts(election, 6) if _touches(scope, u.kode)]
-        ranked = t.rank(mine, service.reach(events, 6), election.target)
+        ranked = rank_turnout(mine, service.reach(events, 6), election.target)
         planned = set(events.filter(status=Event.Status.PLANNED).values_list("kode_wilayah", flat=True))
         found = service.proposals(ranked, {k[:6] for k in planned})
     names = wilayah_registry().names({p.kode for p in found})
@@ -219,7 +219,14 @@ class EventForm(forms.ModelForm):
         attendance = cast(forms.IntegerField, self.fields["attendance"])
         attendance.max_value = MAX_ATTENDANCE
         attendance.validators.append(MaxValueValidator(MAX_ATTENDANCE))
-        attendance.widget.attrs["max"] = MAX_ATTENDANCE
+        # Typed the Indonesian way ("1.234"): a text box for digits, read as 1234 (a number box refuses the dot).
+        attendance.widget = forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": r"[0-9]{1,3}(\.[0-9]{3})*|[0-9]+"}
+        )
+        if self.is_bound and self.data.get("attendance"):
+            data = cast(Any, self.data).copy()  # the request's QueryDict is immutable: read "1.234" into a copy
+            data["attendance"] = str(data["attendance"]).strip().replace(".", "")
+            self.data = data
 
     def clean_kode_wilayah(self) -> str:
         kode = self.cleaned_data["kode_wilayah"].strip()
@@ -289,7 +296,8 @@ def event_held(request: AuthedRequest, pk: int) -> HttpResponse:
     # Only for an organisation the user manages: having created an event is no licence to report for its organiser.
     planned = events_in_scope(scope).filter(status=Event.Status.PLANNED, organisation__in=organisers(scope))
     event = get_object_or_404(planned, pk=pk)
-    attendance = plain_int(request.POST.get("attendance"), 0, MAX_ATTENDANCE)
+    typed = str(request.POST.get("attendance") or "").strip().replace(".", "")  # "1.234", the Indonesian way
+    attendance = plain_int(typed, 0, MAX_ATTENDANCE)
     if attendance is None:
         return HttpResponse(_("Isi jumlah peserta: angka 0 sampai %(max)s.") % {"max": MAX_ATTENDANCE}, status=400)
     event.status, event.attendance = Event.Status.HELD, attendance
@@ -332,7 +340,7 @@ def import_figures(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and request.FILES.get("file"):
         try:
             held_on = forms.DateField().clean(request.POST.get("held_on"))
-            target = float(request.POST.get("target") or t.TARGET)
+            target = float(request.POST.get("target") or TURNOUT_TARGET)
             if not 0 < target <= 1:
                 raise ValueError
         except (forms.ValidationError, ValueError):
@@ -377,7 +385,7 @@ def public(request: HttpRequest) -> HttpResponse:
             Q(organisation=office) | Q(organisation__partner_of=office), status=Event.Status.HELD
         )
         rows = _public_rows(last, current, service.reach(held, 6))
-    target = last.target if last else t.TARGET
+    target = last.target if last else TURNOUT_TARGET
     city = next(iter(service.turnouts(last, 4)), None) if last else None
     context = {
         "office": office,
@@ -392,7 +400,7 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/public.html", context)
 
 
-def _public_rows(last: Election, current: Election | None, got: dict[str, t.Reach]) -> list[dict]:
+def _public_rows(last: Election, current: Election | None, got: dict[str, Reach]) -> list[dict]:
     now = {u.kode: u for u in service.turnouts(current, 6)} if current else {}
     units = service.turnouts(last, 6)
     names = wilayah_registry().names({u.kode for u in units})
@@ -404,7 +412,7 @@ def _public_rows(last: Election, current: Election | None, got: dict[str, t.Reac
             "gap": max(0.0, last.target - unit.rate) if unit.rate is not None else None,
             "needed": unit.voters_needed(last.target),
             "now": now[unit.kode].rate if unit.kode in now else None,
-            "events": got.get(unit.kode, t.Reach()).events,
+            "events": got.get(unit.kode, Reach()).events,
         }
         for unit in sorted(units, key=lambda u: -u.voters_needed(last.target))
     ]

@@ -57,7 +57,8 @@ def inspect(data: bytes, max_bytes: int) -> Inspected:
     if not data:
         raise PhotoError("berkas foto kosong")
     if len(data) > max_bytes:
-        raise PhotoError(f"foto terlalu besar: {len(data) / 2**20:.1f} MiB, maksimum {max_bytes / 2**20:.0f} MiB")
+        size = f"{len(data) / 2**20:.1f}".replace(".", ",")  # 1,5 MiB, the Indonesian way
+        raise PhotoError(f"foto terlalu besar: {size} MiB, maksimum {max_bytes / 2**20:.0f} MiB")
     with warnings.catch_warnings():  # damaged EXIF is common on cheap phones; what cannot be read is left out
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # refused below, not just logged

@@ -11,7 +11,7 @@ import csv
 from functools import cache
 from typing import TYPE_CHECKING
 
-from kawal.engine.elections import PILKADA_2024
+from kawal.engine import PILKADA_2024
 from kawal.web.participation.service import SIREKAP_2024
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kawal.engine.results.columns import BALLOTS, PAIRED, VOTES, paslon
+from kawal.engine import BALLOTS, PAIRED, VOTES, paslon
 from kawal.web.accounts.models import Accreditation, Membership, Organisation, accredited_observers
 from kawal.web.participation.models import Election
 from kawal.web.photos.models import Photo
@@ -62,36 +62,60 @@ def _votes(numbers: dict, count: int) -> list[tuple[int, int, float]]:
     return [(i, v, v / valid if valid else 0.0) for i, v in votes.items()]
 
 
-def _unit(node: TallyNode | None, count: int, nama: str) -> dict | None:
+def _named(votes: list[tuple[int, int, float]], names: dict[int, str]) -> list[tuple[int, str, int, float]]:
+    """(nomor, votes, share) → (nomor, the pair's names, votes, share): every row of results says who."""
+    return [(i, names.get(i, f"Paslon {i}"), v, share) for i, v, share in votes]
+
+
+def _unit(node: TallyNode | None, names: dict[int, str], nama: str) -> dict | None:
     if node is None:
         return None
     numbers = {paslon(v.paslon): v.votes for v in node.votes.all()}
+    votes = _votes(numbers, len(names))
     return {
         "kode": node.kode,
         "nama": nama,
         "tps_in": node.tps_in,
-        "votes": _votes(numbers, count),
+        "votes": votes,
+        "named": _named(votes, names),
         "dpt": node.dpt,
         "total": node.suara_total,
         "turnout": node.suara_total / node.dpt if node.dpt else None,
     }
 
 
-def _children(election: Election, focus: str, count: int) -> list[dict]:
-    """The units one level down (kecamatan or kelurahan) with their verified totals; a kelurahan's TPS."""
+def _last_verified(election: Election, focus: str, level: int) -> dict[str, Any]:
+    """When each unit one level below ``focus`` last changed: the newest verified TPS under it."""
+    latest: dict[str, Any] = {}
+    verified = TpsResult.objects.filter(
+        election=election, kode_tps__startswith=focus, status=TpsResult.Status.VERIFIED
+    ).values_list("kode_tps", "updated_at")
+    for kode_tps, updated in verified:
+        unit = kode_tps[:level]
+        if unit not in latest or updated > latest[unit]:
+            latest[unit] = updated
+    return latest
+
+
+def _children(election: Election, focus: str, names: dict[int, str]) -> list[dict]:
+    """The units one level down (kecamatan or kelurahan) with their verified totals, candidates by number and
+    name and when each last changed; a kelurahan's TPS."""
     if len(focus) == 10:
-        return _tps_rows(election, focus, count)
+        return _tps_rows(election, focus, names)
     level = 6 if len(focus) == 4 else 10
     nodes = [
         n
         for n in TallyNode.objects.filter(election=election, kode__startswith=focus).prefetch_related("votes")
         if len(n.kode) == level
     ]
-    names = wilayah_registry().names({n.kode for n in nodes})
-    return sorted((cast(dict, _unit(n, count, names[n.kode])) for n in nodes), key=lambda r: r["kode"])  # a node: a row
+    places = wilayah_registry().names({n.kode for n in nodes})
+    updated = _last_verified(election, focus, level)
+    rows = [cast(dict, _unit(n, names, places[n.kode])) | {"updated_at": updated.get(n.kode)} for n in nodes]
+    return sorted(rows, key=lambda r: r["kode"])  # a node: a row
 
 
-def _tps_rows(election: Election, kelurahan: str, count: int) -> list[dict]:
+def _tps_rows(election: Election, kelurahan: str, names: dict[int, str]) -> list[dict]:
+    count = len(names)
     rows = []
     for r in TpsResult.objects.filter(election=election, kode_tps__startswith=kelurahan).order_by("kode_tps"):
         numbers = r.verified if r.status == TpsResult.Status.VERIFIED and r.verified else {}
@@ -104,6 +128,7 @@ def _tps_rows(election: Election, kelurahan: str, count: int) -> list[dict]:
                 "status_label": r.get_status_display(),
                 "verified": bool(numbers),
                 "votes": _votes(numbers, count) if numbers else [],
+                "named": _named(_votes(numbers, count), names) if numbers else [],
                 "turnout": total / dpt if numbers and dpt and total is not None else None,
                 "updated_at": r.updated_at,
             }
@@ -147,10 +172,9 @@ def results(request: HttpRequest) -> HttpResponse:
 
         focus = _focus(request, election)
         names = candidates.names(election)
-        count = len(names)
         trail = _trail(focus)
         top_node = TallyNode.objects.filter(election=election, kode=focus).prefetch_related("votes").first()
-        top = _unit(top_node, count, trail[-1]["nama"] if trail else focus)
+        top = _unit(top_node, names, trail[-1]["nama"] if trail else focus)
         context |= {
             "focus": focus,
             "trail": trail,
@@ -158,8 +182,8 @@ def results(request: HttpRequest) -> HttpResponse:
             "candidates": names,
             "top": top,
             "here": trail[-1]["nama"] if trail else focus,
-            "top_votes": [(i, names[i], v, share) for i, v, share in top["votes"]] if top else [],
-            "rows": _children(election, focus, count),
+            "top_votes": top["named"] if top else [],
+            "rows": _children(election, focus, names),
             "summary": _summary(election, focus),
             "tps_total": tps_total(election, focus) if len(focus) < 10 else None,
             "gap": _gap(top, election.target),
@@ -192,7 +216,7 @@ def tps(request: HttpRequest, kode_tps: str) -> HttpResponse:
         "trail": _trail(kode_tps[:10]),
         "result": result,
         "candidates": names,
-        "votes": [(i, names[i], v, share) for i, v, share in _votes(numbers, len(names))] if numbers else [],
+        "votes": _named(_votes(numbers, len(names)), names) if numbers else [],
         "sections": _sections(numbers) if numbers else [],
         "photos": public_photos(election, kode_tps) if numbers else [],
         "observers": observers(election, kode_tps),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kawal.engine.results.columns import paslon
+from kawal.engine import paslon
 from kawal.web.participation.models import Election
 from kawal.web.results.models import Candidate
 
@@ -157,7 +157,7 @@ def rule_sentences() -> dict[str, str]:
 
 def _values(code: str, n: dict[str, int], election: Election, base: str = "") -> dict[str, object]:
     """The numbers a rule's sentence names, from the form's numbers."""
-    from kawal.engine.elections import reserve_fraction
+    from kawal.engine import reserve_fraction
 
     votes = sum(v for k, v in n.items() if k.startswith("suara_paslon_"))
     g = n.get

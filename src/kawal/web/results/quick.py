@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from kawal.engine.results.quickcount import RatioEstimate, TpsResult, ratio_estimate
+from kawal.engine import QuickCountTps, RatioEstimate, ratio_estimate
 from kawal.web.results.models import QuickCount
 from kawal.web.results.models import TpsResult as Verified
 
@@ -25,12 +25,12 @@ def estimates(quick: QuickCount) -> dict:
     shares: dict[int, RatioEstimate] = {}
     for number in range(1, quick.election.paslon + 1):
         rows = [
-            TpsResult(stratum_of[k], n.get(f"suara_paslon_{number}", 0), _valid(n, quick.election.paslon))
+            QuickCountTps(stratum_of[k], n.get(f"suara_paslon_{number}", 0), _valid(n, quick.election.paslon))
             for k, n in reported.items()
         ]
         shares[number] = ratio_estimate(rows, population, sampled, sample.confidence)
     turnout_rows = [
-        TpsResult(stratum_of[k], n.get("suara_sah_dan_tidak_sah", 0), n.get("dpt") or frame_dpt[k])
+        QuickCountTps(stratum_of[k], n.get("suara_sah_dan_tidak_sah", 0), n.get("dpt") or frame_dpt[k])
         for k, n in reported.items()
     ]
     return {

@@ -18,9 +18,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from kawal.engine.results.columns import NUMBERS, paslon
-from kawal.engine.results.rules import check_form
-from kawal.engine.results.tally import ancestors
+from kawal.engine import NUMBERS, ancestors, check_form, paslon
 from kawal.web.actionlog.models import record
 from kawal.web.memo import Recent
 from kawal.web.participation.models import Election
@@ -160,7 +158,7 @@ def _clean_numbers(numbers: dict, election: Election) -> dict[str, int]:
         if value is None or value == "":
             continue  # not reported
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
-            raise EntryError(f"{key}: harus bilangan bulat 0 sampai {MAX_COUNT:,}")
+            raise EntryError(f"{key}: harus bilangan bulat 0 sampai {MAX_COUNT:,}".replace(",", "."))
         out[key] = value
     if not out:
         raise EntryError("formulir kosong")

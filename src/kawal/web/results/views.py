@@ -15,8 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from kawal.engine.elections import reserve_fraction
-from kawal.engine.sql import spreadsheet_safe
+from kawal.engine import reserve_fraction, spreadsheet_safe
 from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
@@ -300,7 +299,7 @@ def _focus(request: HttpRequest, election: Election) -> str:
 def tps_total(election: Election, focus: str) -> int | None:
     """How many TPS the unit has, from the latest DPT loaded for the election's KPU office (cached: the list does
     not change during the count)."""
-    from kawal.engine.sql import connect as duckdb_connect
+    from kawal.engine import duckdb_connect
     from kawal.web.sampling.service import snapshot_source
     from kawal.web.voters.models import VoterList
 
@@ -342,10 +341,14 @@ def _tally_context(request: HttpRequest, election: Election | None) -> dict:
         if len(n.kode) == 10
     }
     cols = paper.columns(election)
+    by_number = {c.number: c for c in cols}
+    # each unit's votes with the candidate they went to, so every row of the table (a card on a phone) says who
+    children = [c | {"named": [(by_number.get(n), n, v) for n, v, _s in c["votes"]]} for c in data["children"]]
     return {
         "election": election,
         "focus": focus,
         "tally": data,
+        "children": children,
         "columns": cols,
         "top_votes": _named_votes(data["top"], cols),
         "winner_rule": paper.winner_rule(cols),
@@ -377,7 +380,7 @@ def tally(request: AuthedRequest) -> HttpResponse:
 
 
 def public_tally(request: HttpRequest) -> HttpResponse:
-    """The verified tally for everyone: numbers only, no names, no photos."""
+    """The verified tally for everyone (the older page; ``/publik/hasil/`` in ``public`` is the one linked)."""
     office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
     election = Election.objects.filter(organisation=office).order_by("-held_on").first() if office else None
     return render(request, "results/public.html", _tally_context(request, election))
@@ -462,7 +465,7 @@ def _discrepancy_csv(rows: list) -> HttpResponse:
 @login_required
 def quick_count(request: AuthedRequest) -> HttpResponse:
     """Draw the TPS sample before election day (public phrase), then read the estimates as sampled TPS report."""
-    from kawal.engine.sampling import plan as planning
+    from kawal.engine import allocate
     from kawal.i18n import KawalError
     from kawal.web.results.models import QuickCount
     from kawal.web.results.quick import estimates
@@ -481,7 +484,8 @@ def quick_count(request: AuthedRequest) -> HttpResponse:
         )
         try:
             sizes = {k: units for k, (units, _v) in sampling.strata_sizes(voter_list, "tps", "kecamatan").items()}
-            per_stratum = planning.allocate(sizes, int(request.POST.get("n") or 400))
+            typed = (request.POST.get("n") or "400").strip().replace(".", "")  # "1.000", the Indonesian way
+            per_stratum = allocate(sizes, int(typed))
             drawn = sampling.make_draw(
                 voter_list, request.user, request.POST.get("phrase", ""), "tps", "kecamatan", per_stratum, plan={}
             )

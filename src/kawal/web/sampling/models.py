@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kawal.engine.sampling.estimate import NONRESPONSE, RECORD_OUTCOMES
+from kawal.engine import NONRESPONSE, RECORD_OUTCOMES
 
 
 class SampleDraw(models.Model):

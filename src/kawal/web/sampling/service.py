@@ -16,11 +16,22 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 
-from kawal.engine import SnapshotStore, draw_from, match_person, snapshot_strata
-from kawal.engine.nik import mask, parse_nik
-from kawal.engine.sampling import draw as drawing
-from kawal.engine.sampling import estimate as est
-from kawal.engine.sampling.snapshot import source as parquet_source
+from kawal.engine import (
+    NONRESPONSE,
+    Estimate,
+    SampleCluster,
+    SnapshotStore,
+    draw_from,
+    estimate_clusters,
+    estimate_records,
+    mask,
+    match_person,
+    normalise_phrase,
+    parquet_source,
+    parse_nik,
+    snapshot_strata,
+    write_sample,
+)
 from kawal.web.accounts.throttle import bump
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
@@ -89,12 +100,12 @@ def make_draw(
     path, sha, name = snapshot_file(voter_list)
     result = draw_from(path, sha, phrase, unit=unit, by=by, per_stratum=per_stratum)
     with tempfile.TemporaryDirectory() as scratch:  # the same bytes the CLI writes, for the sample's SHA-256
-        manifest_path = drawing.write(result, Path(scratch), phrase, sha, name)[1]
+        manifest_path = write_sample(result, Path(scratch), phrase, sha, name)[1]
         digest = json.loads(manifest_path.read_text(encoding="utf-8"))["sample_sha256"]
     sample = SampleDraw.unscoped.create(
         voter_list=voter_list,
         created_by=user,
-        phrase=drawing.normalise_phrase(phrase),
+        phrase=normalise_phrase(phrase),
         seed=result.seed,
         list_sha256=sha,
         unit=unit,
@@ -292,15 +303,15 @@ def latest_outcomes(sample: SampleDraw) -> dict[str, str]:
     return out
 
 
-def estimates(sample: SampleDraw) -> list[est.Estimate]:
+def estimates(sample: SampleDraw) -> list[Estimate]:
     units = list(sample.units.values_list("stratum", "key"))
     population = {k: v["population"] for k, v in sample.strata.items()}
     if sample.unit == SampleDraw.Unit.RECORD:
-        return est.estimate_records(units, population, latest_outcomes(sample), sample.confidence)
+        return estimate_records(units, population, latest_outcomes(sample), sample.confidence)
     return _cluster_estimates(sample, population)
 
 
-def _cluster_estimates(sample: SampleDraw, population: dict[str, int]) -> list[est.Estimate]:
+def _cluster_estimates(sample: SampleDraw, population: dict[str, int]) -> list[Estimate]:
     weights = {k: float(v["voters"]) for k, v in sample.strata.items()}
     stratum_of = dict(sample.units.values_list("key", "stratum"))
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -313,14 +324,16 @@ def _cluster_estimates(sample: SampleDraw, population: dict[str, int]) -> list[e
             people[key][1] += 0 if registered else 1
         elif kind == Observation.Kind.HOUSEHOLD:
             households[key].append((pantarlih, sticker))
-    clusters = [est.Cluster(stratum_of[k], k, *people.get(k, [0, 0])) for k in stratum_of]
-    out = est.estimate_clusters(clusters, population, weights, sample.confidence, "tidak_terdaftar")
+    clusters = [SampleCluster(stratum_of[k], k, *people.get(k, [0, 0])) for k in stratum_of]
+    out = estimate_clusters(clusters, population, weights, sample.confidence, "tidak_terdaftar")
     for category, test in COVERAGE.items():
         counted = [
-            est.Cluster(stratum_of[k], k, len(households.get(k, [])), sum(test(p, s) for p, s in households.get(k, [])))
+            SampleCluster(
+                stratum_of[k], k, len(households.get(k, [])), sum(test(p, s) for p, s in households.get(k, []))
+            )
             for k in stratum_of
         ]
-        out += est.estimate_clusters(counted, population, weights, sample.confidence, category)
+        out += estimate_clusters(counted, population, weights, sample.confidence, category)
     return out
 
 
@@ -341,7 +354,7 @@ def progress(sample: SampleDraw) -> list[StratumProgress]:
     stratum_of = dict(sample.units.values_list("key", "stratum"))
     if sample.unit == SampleDraw.Unit.RECORD:
         for key, outcome in latest_outcomes(sample).items():
-            (unreachable if outcome == est.NONRESPONSE else answered)[stratum_of[key]] += 1
+            (unreachable if outcome == NONRESPONSE else answered)[stratum_of[key]] += 1
     else:
         for key in set(Observation.objects.filter(unit__draw=sample).values_list("unit__key", flat=True)):
             answered[stratum_of[key]] += 1

@@ -15,9 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kawal import labels
-from kawal.engine.sampling import plan as planning
-from kawal.engine.sampling.estimate import NONRESPONSE, RECORD_OUTCOMES
-from kawal.engine.sampling.report import describe, interval_svg
+from kawal.engine import (
+    NONRESPONSE,
+    RECORD_OUTCOMES,
+    StratumPlan,
+    describe_estimate,
+    interval_svg,
+    people_plan,
+    stratified_plan,
+)
 from kawal.i18n import KawalError
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
@@ -32,7 +38,7 @@ from kawal.wilayah import registry as wilayah_registry
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-    from kawal.engine.sampling.estimate import Estimate
+    from kawal.engine import Estimate
     from kawal.web.types import AuthedRequest
 
 MANAGERS = (*KPU_ROLES, Role.COORDINATOR)
@@ -118,11 +124,11 @@ def _managed(request: HttpRequest) -> Scope:
     return scope
 
 
-def _plan(form: PlanForm) -> list[planning.StratumPlan]:
+def _plan(form: PlanForm) -> list[StratumPlan]:
     data = form.cleaned_data
     sizes = service.strata_sizes(data["voter_list"], data["unit"], data["by"])
     strata = {k: units for k, (units, _voters) in sizes.items()}
-    return planning.stratified(
+    return stratified_plan(
         strata, data["margin"], data["confidence"], data["rate"], data["nonresponse"], data["per_stratum"]
     )
 
@@ -137,7 +143,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         try:
             plans = _plan(form)
             d = form.cleaned_data
-            people = planning.people_plan(d["margin"], d["confidence"], d["rate"], nonresponse=d["nonresponse"])
+            people = people_plan(d["margin"], d["confidence"], d["rate"], nonresponse=d["nonresponse"])
         except KawalError as problem:
             error = str(problem)
     draws = SampleDraw.unscoped.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()))
@@ -211,7 +217,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             {
                 "category": category,
                 "label": CATEGORY_LABELS.get(category, category),
-                "overall": describe(overall),
+                "overall": describe_estimate(overall),
                 "sentence": result_sentence(overall, category, CATEGORY_LABELS.get(category, category)),
                 "svg": interval_svg(rows, names),
             }

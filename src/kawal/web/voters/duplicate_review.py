@@ -17,17 +17,24 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from kawal.engine import duplicate_pairs, record_keys
-from kawal.engine.audit.duplicate_text import LEVEL_WORDS
+from kawal.engine import DUPLICATE_LEVEL_WORDS, duplicate_pairs, record_keys
 from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Voter
 
 BATCH = 5000
 PAIRS_FILE = "duplicate_pairs.parquet"
+# Pairs the audit did not link but finds at least as likely one person as two, ranked (cluster KANDIDAT-<rank>):
+# on a published list, where it links only at 0.95, these are the ones coordinators check in the field.
+CANDIDATES_FILE = "duplicate_candidates.parquet"
+CANDIDATE_PREFIX = "KANDIDAT-"
 
 
 def store_pairs(run: AuditRun, out: Path, ids: dict[str, int]) -> int:
-    """The audit's pairs inside duplicate people, as ``DuplicatePair`` rows of ``run``; returns how many."""
-    path = out / PAIRS_FILE
+    """The audit's pairs inside duplicate people and its ranked unlinked candidates, as ``DuplicatePair`` rows of
+    ``run``; returns how many."""
+    return sum(_store_pairs_of(run, out / name, ids) for name in (PAIRS_FILE, CANDIDATES_FILE))
+
+
+def _store_pairs_of(run: AuditRun, path: Path, ids: dict[str, int]) -> int:
     if not path.exists():
         return 0
     stored = 0
@@ -53,7 +60,10 @@ def store_pairs(run: AuditRun, out: Path, ids: dict[str, int]) -> int:
 def store_keys(voters_path: Path, out: Path, ids: dict[str, int], secret: str) -> int:
     """Each row in a duplicate person gets its record key, computed by DuckDB over the snapshot exactly as the
     engine computes it when it matches labels; the rest of the list is not touched. Returns how many."""
-    pairs = out / PAIRS_FILE
+    return sum(_store_keys_of(voters_path, out / name, ids, secret) for name in (PAIRS_FILE, CANDIDATES_FILE))
+
+
+def _store_keys_of(voters_path: Path, pairs: Path, ids: dict[str, int], secret: str) -> int:
     if not pairs.exists():
         return 0
     update = (
@@ -70,7 +80,7 @@ def store_keys(voters_path: Path, out: Path, ids: dict[str, int], secret: str) -
 
 
 # Every phrase the engine's explanation uses, in either language, to its (Indonesian, English) pair.
-_PHRASES = {text: pair for words in LEVEL_WORDS.values() for pair in words.values() for text in pair}
+_PHRASES = {text: pair for words in DUPLICATE_LEVEL_WORDS.values() for pair in words.values() for text in pair}
 _PHRASE = re.compile("|".join(re.escape(text) for text in sorted(_PHRASES, key=len, reverse=True)))
 
 

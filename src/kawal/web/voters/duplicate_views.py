@@ -166,6 +166,8 @@ def answer(request: AuthedRequest, pk: int) -> HttpResponse:
         return HttpResponse(_("Daftar ini perlu diaudit ulang sebelum pasangan ini bisa dijawab."), status=409)
     saved = _save_answer(request, scope, pair, value)
     if not request.headers.get("HX-Request"):
+        if pair.cluster.startswith(duplicate_review.CANDIDATE_PREFIX):
+            return redirect("duplicate_candidate", pk=pair.pk)
         return redirect("duplicate_cluster", audit=pair.audit_id, cluster=pair.cluster)
     latest = {(saved.key_a, saved.key_b): Latest(saved.answer, saved.created_at, request.user.pk)}
     context = {"p": _pair_view(scope, pair, latest), "receipt": saved}
@@ -199,6 +201,90 @@ def _save_answer(request: AuthedRequest, scope: Scope, pair: DuplicatePair, valu
             voter_list=voter_list.pk,
         )
     return saved
+
+
+# --- pairs not linked, ranked for the field ---------------------------------------------------------------------
+
+CANDIDATES_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    rank: int
+    pair: DuplicatePair
+    chance: str
+    kelurahan: str
+    fields: list[str]
+
+
+@login_required
+def candidates(request: AuthedRequest, audit: int) -> HttpResponse:
+    """The audit's pairs that are at least as likely one person as two but were not linked (on a published list:
+    under its 0.95 threshold), likeliest first, in the user's wilayah. The list shows no names or numbers; each
+    pair opens on its own page, where the two rows are compared and answered."""
+    scope = _reviewer_scope(request)
+    run = get_object_or_404(
+        AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all())), pk=audit
+    )
+    visible = scope.voters(Voter.unscoped.filter(voter_list=run.voter_list)).values("pk")
+    pairs = list(
+        DuplicatePair.unscoped.filter(
+            audit=run, cluster__startswith=duplicate_review.CANDIDATE_PREFIX, voter_a__in=visible, voter_b__in=visible
+        )
+        .select_related("voter_a")
+        .order_by("-probability", "pk")[:CANDIDATES_SHOWN]
+    )
+    names = wilayah_registry().names({p.voter_a.kode_kelurahan for p in pairs})
+    rows = [
+        CandidateRow(
+            rank,
+            p,
+            _chance(p.probability),
+            names.get(p.voter_a.kode_kelurahan, ""),
+            duplicate_review.explain(p.detail, _english()),
+        )
+        for rank, p in enumerate(pairs, start=1)
+    ]
+    expected = round(sum(p.probability for p in pairs)) if pairs else 0
+    record("duplicate.candidates_listed", request=request, obj=run, shown=len(rows))
+    context = {"run": run, "rows": rows, "expected": expected, "threshold": run.threshold}
+    return render(request, "voters/duplicate_candidates.html", context)
+
+
+@login_required
+def candidate(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One ranked pair: its two rows side by side (each counts as a person opened) and the answer."""
+    scope = _reviewer_scope(request)
+    pair = get_object_or_404(
+        DuplicatePair.unscoped.select_related("voter_a", "voter_b", "audit__voter_list"),
+        pk=pk,
+        cluster__startswith=duplicate_review.CANDIDATE_PREFIX,
+        audit__voter_list__in=scope.voter_lists(VoterList.objects.all()),
+    )
+    voters = [pair.voter_a, pair.voter_b]
+    if scope.voters(Voter.unscoped.filter(pk__in=[v.pk for v in voters])).count() != 2:
+        raise Http404  # a row outside the user's wilayah: as if the pair did not exist
+    for voter in voters:
+        if not person_views.allow(request, scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt)):
+            limit = person_views.limit_for(scope.highest_role)
+            return render(request, "voters/person_limit.html", {"limit": limit}, status=429)
+    names = wilayah_registry().names({v.kode_kelurahan for v in voters})
+    latest = duplicate_review.latest_answers(pair.audit.voter_list.organisation_id)
+    full = any(scope.role_for(v.kode_kelurahan, v.rw, v.rt) in KPU_ROLES for v in voters)
+    record(
+        "duplicate.viewed_full" if full else "duplicate.viewed",
+        request=request,
+        obj=pair.audit,
+        voters=[v.pk for v in voters],
+    )
+    context = {
+        "run": pair.audit,
+        "cluster": pair.cluster,
+        "cards": [_card(scope, v, names) for v in voters],
+        "pairs": [_pair_view(scope, pair, latest)],
+        "candidate": True,
+    }
+    return render(request, "voters/duplicate_cluster.html", context)
 
 
 # --- estimated against confirmed precision ----------------------------------------------------------------------

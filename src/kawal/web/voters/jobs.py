@@ -18,9 +18,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from kawal.engine import Snapshot, SnapshotStore, audit_findings, import_voter_list, run_audit, snapshot_voters
-from kawal.engine.elections import DEFAULT
-from kawal.engine.nik import MASK_CHARACTERS, mask
+from kawal.engine import (
+    DEFAULT_ELECTION,
+    MASK_CHARACTERS,
+    Snapshot,
+    SnapshotStore,
+    audit_findings,
+    import_voter_list,
+    mask,
+    run_audit,
+    snapshot_voters,
+)
 from kawal.i18n import KawalError
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash, record_key_secret
@@ -34,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BATCH = 5000
 NUMBER_CLUSTERS = ("NIK_GANDA", "KK_TERPISAH")  # checks whose cluster is a NIK or NKK
-ELECTION_DATE = DEFAULT.day
+ELECTION_DATE = DEFAULT_ELECTION.day
 
 
 on_progress: Callable[[int, str], None] | None = None  # a console bar, when the job runs in the foreground
@@ -225,7 +233,7 @@ def _load_voters(voter_list: VoterList, parquet: Path) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(insert, [_voter_values(voter_list.pk, r) for r in rows])
         done += len(rows)
-        _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}")
+        _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}".replace(",", "."))
 
 
 def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None) -> AuditRun:

@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal import labels
-from kawal.engine.audit.checks import NOT_CHECKABLE
-from kawal.engine.audit.checks import registry as check_registry
+from kawal.engine import NOT_CHECKABLE, check_registry
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
@@ -275,8 +274,7 @@ COMPARE_SECONDS = 24 * 3600  # a diff of two snapshots, kept
 @login_required
 def compare(request: AuthedRequest) -> HttpResponse:
     """Who was added, removed and changed between two of the user's lists, by kelurahan of their wilayah."""
-    from kawal.engine.diff import diff_snapshots
-    from kawal.engine.snapshots import SnapshotStore
+    from kawal.engine import SnapshotStore, diff_snapshots
 
     # Coordinators and KPU only: a diff covers whole kelurahan (nothing a relawan's RT needs) and costs seconds of
     # CPU; each pair of snapshots (never changed once written) is computed once and kept (issue 16).

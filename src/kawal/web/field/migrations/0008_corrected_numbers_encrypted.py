@@ -7,7 +7,7 @@ NUMBERS = ("nik", "nkk")
 
 
 def encrypt_clear_values(apps, schema_editor):
-    from kawal.engine.nik import MASK, mask
+    from kawal.engine import MASK, mask
     from kawal.web.crypto import encrypt
 
     VoterCheck = apps.get_model("field", "VoterCheck")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import django.core.validators
 from django.db import migrations, models
 
-from kawal.engine import elections
+from kawal.engine import DEFAULT_ELECTION, election_for_pemilihan
 
 if TYPE_CHECKING:
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def fill_from_facts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Election = apps.get_model("participation", "Election")
     for election in Election.objects.all():
-        facts = elections.for_pemilihan(election.pemilihan)
+        facts = election_for_pemilihan(election.pemilihan)
         election.scheme, election.max_per_tps = facts.key, facts.max_per_tps
         election.ballot_reserve = facts.ballot_reserve
         election.save(update_fields=["scheme", "max_per_tps", "ballot_reserve"])
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[("pilkada2024", "Pilkada 2024"), ("pemilu2024", "Pemilu 2024")],
-                default=elections.DEFAULT.key,
+                default=DEFAULT_ELECTION.key,
                 max_length=20,
                 verbose_name="jenis pemilihan",
             ),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             model_name="election",
             name="max_per_tps",
             field=models.PositiveIntegerField(
-                blank=True, default=elections.DEFAULT.max_per_tps, verbose_name="maksimum pemilih per TPS"
+                blank=True, default=DEFAULT_ELECTION.max_per_tps, verbose_name="maksimum pemilih per TPS"
             ),
             preserve_default=False,
         ),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             field=models.DecimalField(
                 blank=True,
                 decimal_places=4,
-                default=elections.DEFAULT.ballot_reserve,
+                default=DEFAULT_ELECTION.ballot_reserve,
                 max_digits=5,
                 validators=[
                     django.core.validators.MinValueValidator(Decimal("0")),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kawal.engine.elections import PILKADA_2024  # the one home of election facts (issue 19), as 0003 reads it
+from kawal.engine import PILKADA_2024  # the one home of election facts (issue 19), as 0003 reads it
 
 
 def posting_dates(apps, schema_editor):
