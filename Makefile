@@ -9,7 +9,7 @@ CORE_BIN := $(CORE_VENV)/bin
 CORE_STAMP := $(CORE_VENV)/.installed
 CORE_TESTS := tests/engine tests/audit tests/results tests/sampling tests/synth tests/cli tests/test_wilayah.py
 # Tests run on every core (pytest-xdist); each test file stays on one worker, so its module fixtures are built once.
-PYTEST := pytest -q -n auto --dist loadfile
+PYTEST := pytest -q -n auto --dist loadfile --durations=12
 PIP := pip install --quiet --disable-pip-version-check --require-hashes
 
 .PHONY: demo test test-core test-web test-pg lint typecheck lock lock-check bench clean
