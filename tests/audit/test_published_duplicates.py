@@ -83,3 +83,17 @@ def test_the_pairs_below_the_threshold_are_ranked_for_the_field(audited):
     print(f"ranked pairs: {len(rows)}, one person {sum(same)} (top half {top:.2f}, bottom {bottom:.2f}), "
           f"expected {expected[-1]:.3f}")  # fmt: skip
     assert sum(same) > 0 and top >= bottom  # the likeliest first: the top of the list is worth the walk
+
+
+@pytest.mark.parametrize("voters", [3_000, 5_000])
+def test_a_small_published_list_still_finds_people_listed_twice(tmp_path, voters):
+    """One kelurahan's list: few pairs to learn from, so the date's prior must already know that on such a list
+    one person's two rows show the same age (with the prior of whole dates, 5,000 rows found none)."""
+    generate_profile("klerikal", voters, 11, tmp_path)
+    publish(tmp_path / "dpt.csv", tmp_path / "dps.csv")
+    result = audit([tmp_path / "dps.csv"], tmp_path / "audit", wilayah="3671")
+    pairs = score_audit(result.out / "findings.csv", tmp_path / "truth.csv", tmp_path / "dpt.csv")[
+        "PEMILIH_GANDA_PAIRS"
+    ]
+    print(f"{voters} published rows: P {pairs.precision:.3f} R {pairs.recall:.3f}")
+    assert pairs.precision >= 0.95 and pairs.recall >= 0.3, pairs

@@ -644,7 +644,7 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     # name, at one address, look like one person on every field but the date).
     held = {f: by_dob.m[f] for f, field in enumerate(FIELDS) if field != "dob"}
     codes, counts, known = _patterns(con, SESSIONS[1][1], labels)
-    by_name = fs.estimate(FIELDS, levels, codes, counts, known, held_m=held)
+    by_name = fs.estimate(FIELDS, levels, codes, counts, known, held_m=held, priors=_age_prior(codes, counts))
     m = [by_name.m[i] if field == "dob" else by_dob.m[i] for i, field in enumerate(FIELDS)]
     u = _random_pair_u(con)
     rows = _row_count(con)
@@ -661,6 +661,23 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
             share = _expected_share(model, stratum)
             household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
     return Estimates(model, _same_date_nik_u(con), household)
+
+
+AGE_LEVELS = tuple(DOB_LEVELS.index(level) for level in ("age", "age_near", "age_other"))
+
+
+def _age_prior(codes: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray] | None:
+    """On a list that shows ages, not dates (most of the name session's pairs compare ages), the date's prior puts
+    agreement on "same age" as the generic prior puts it on the first level: left on whole dates, a small list's
+    EM starts from "same age says nothing" and never leaves it."""
+    f = FIELDS.index("dob")
+    column = np.asarray(codes, dtype=np.int64).reshape(len(counts), len(FIELDS))[:, f]
+    compared = counts[column >= 0].sum()
+    if compared <= 0 or counts[np.isin(column, AGE_LEVELS)].sum() < compared / 2:
+        return None
+    prior = np.full(len(DOB_LEVELS), 1e-3)
+    prior[list(AGE_LEVELS)] = fs.prior_m(len(AGE_LEVELS))
+    return {f: prior / prior.sum()}
 
 
 def _expected_share(model: fs.Model, levels: dict[str, int]) -> float:

@@ -116,21 +116,25 @@ def estimate(
     counts: np.ndarray,
     known_match: np.ndarray | None = None,
     held_m: dict[int, np.ndarray] | None = None,
+    priors: dict[int, np.ndarray] | None = None,
 ) -> Model:
     """EM over distinct patterns.
 
     ``codes`` is patterns × fields (level index, -1 missing), ``counts`` how many candidate pairs show each pattern.
     ``known_match`` (optional, per pattern) holds how many of those pairs reviewers called one person (``>= 0``)
     and, as a second column, how many they called two people; those pairs are fixed in their class.
-    ``held_m`` (field index → m) are fields whose m is known already and held, not re-estimated.
+    ``held_m`` (field index → m) are fields whose m is known already and held, not re-estimated. ``priors``
+    (field index → m) replace the generic prior (and start) of a field whose agreement lies elsewhere than its
+    first level.
     """
     held = held_m or {}
+    prior = {f: priors[f] if priors and f in priors else prior_m(len(names)) for f, names in enumerate(levels)}
     codes = np.asarray(codes, dtype=np.int64).reshape(len(counts), len(fields))
     counts = np.asarray(counts, dtype=np.float64)
     known = np.zeros((len(counts), 2)) if known_match is None else np.asarray(known_match, dtype=np.float64)
     free = np.maximum(counts - known.sum(axis=1), 0)
     m, u = _start(levels, codes, counts)
-    m = [held.get(f, start) for f, start in enumerate(m)]
+    m = [held.get(f, prior[f]) for f in range(len(m))]
     lam = START_LAMBDA
     iterations = 0
     if counts.sum() <= 0:  # no pairs to learn from (a tiny list): the prior stands
@@ -141,8 +145,7 @@ def estimate(
         as_other = free * (1 - p) + known[:, 1]
         new_lam = float(np.clip(as_match.sum() / counts.sum(), 1e-9, 1 - 1e-9))
         new_m = [
-            held[f] if f in held else _maximise(codes, as_match, f, PRIOR_PAIRS * prior_m(len(names)))
-            for f, names in enumerate(levels)
+            held[f] if f in held else _maximise(codes, as_match, f, PRIOR_PAIRS * prior[f]) for f in range(len(levels))
         ]
         new_u = [_maximise(codes, as_other, f, np.ones(len(names))) for f, names in enumerate(levels)]
         change = max(abs(new_lam - lam), *(np.abs(a - b).max() for a, b in zip(new_m + new_u, m + u, strict=True)))
