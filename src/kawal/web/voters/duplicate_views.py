@@ -145,18 +145,26 @@ def cluster(request: AuthedRequest, audit: int, cluster: str) -> HttpResponse:
     return render(request, "voters/duplicate_cluster.html", context)
 
 
+def _pair_in_scope(scope: Scope, pk: int, **where: object) -> DuplicatePair:
+    """The pair, if it belongs to one of the user's lists and both its rows lie in the user's wilayah; else 404,
+    as if it did not exist."""
+    pair = get_object_or_404(
+        DuplicatePair.unscoped.select_related("voter_a", "voter_b", "audit__voter_list__organisation"),
+        pk=pk,
+        audit__voter_list__in=scope.voter_lists(VoterList.objects.all()),
+        **where,
+    )
+    if scope.voters(Voter.unscoped.filter(pk__in=[pair.voter_a_id, pair.voter_b_id])).count() != 2:
+        raise Http404
+    return pair
+
+
 @login_required
 @require_POST
 def answer(request: AuthedRequest, pk: int) -> HttpResponse:
     """One reviewer's answer about one pair: a new row (the latest counts), logged with the answer."""
     scope = _reviewer_scope(request)
-    pair = get_object_or_404(
-        DuplicatePair.unscoped.select_related("voter_a", "voter_b", "audit__voter_list__organisation"),
-        pk=pk,
-        audit__voter_list__in=scope.voter_lists(VoterList.objects.all()),
-    )
-    if scope.voters(Voter.unscoped.filter(pk__in=[pair.voter_a_id, pair.voter_b_id])).count() != 2:
-        raise Http404  # a row outside the user's wilayah: as if the pair did not exist
+    pair = _pair_in_scope(scope, pk)
     if not _can_answer(scope, pair.voter_a, pair.voter_b):
         raise PermissionDenied
     value = request.POST.get("answer", "")
@@ -255,15 +263,8 @@ def candidates(request: AuthedRequest, audit: int) -> HttpResponse:
 def candidate(request: AuthedRequest, pk: int) -> HttpResponse:
     """One ranked pair: its two rows side by side (each counts as a person opened) and the answer."""
     scope = _reviewer_scope(request)
-    pair = get_object_or_404(
-        DuplicatePair.unscoped.select_related("voter_a", "voter_b", "audit__voter_list"),
-        pk=pk,
-        cluster__startswith=duplicate_review.CANDIDATE_PREFIX,
-        audit__voter_list__in=scope.voter_lists(VoterList.objects.all()),
-    )
+    pair = _pair_in_scope(scope, pk, cluster__startswith=duplicate_review.CANDIDATE_PREFIX)
     voters = [pair.voter_a, pair.voter_b]
-    if scope.voters(Voter.unscoped.filter(pk__in=[v.pk for v in voters])).count() != 2:
-        raise Http404  # a row outside the user's wilayah: as if the pair did not exist
     for voter in voters:
         if not person_views.allow(request, scope.role_for(voter.kode_kelurahan, voter.rw, voter.rt)):
             limit = person_views.limit_for(scope.highest_role)
