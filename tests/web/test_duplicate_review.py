@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from kawal.engine.audit.duplicates import record_key_sql
+from kawal.engine.sealed import source as sealed_source
 from kawal.engine.snapshots import SnapshotStore
-from kawal.engine.sql import literal
+from kawal.engine.sql import connect, literal
 from kawal.web.accounts.models import Membership, Role
 from kawal.web.actionlog.models import ActionLog
 from kawal.web.crypto import decrypt, record_key_secret
@@ -161,9 +161,9 @@ def _keys(voter_list, *voters: Voter) -> list[str]:
     ids = [v.record_id for v in voters]
     sql = (
         f"SELECT coalesce(s.id, CAST(s.row_no AS VARCHAR)) AS r, {record_key_sql('s', record_key_secret())} "
-        f"FROM read_parquet({literal(snapshot.voters_path)}) s"
+        f"FROM read_parquet({literal(sealed_source(snapshot.voters_path))}) s"
     )
-    found = dict(duckdb.sql(sql).fetchall())
+    found = dict(connect().execute(sql).fetchall())  # an engine connection: the snapshot is sealed
     return [found[i] for i in ids]
 
 

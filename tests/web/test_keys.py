@@ -5,15 +5,17 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
+from kawal.engine import SnapshotStore, sealed_with, set_snapshot_keys, snapshot_key_id
 from kawal.i18n import KawalError
 from kawal.web import keys
 from kawal.web.accounts.models import TotpDevice
 from kawal.web.actionlog.models import ActionLog
-from kawal.web.crypto import decrypt, encrypt, keyed_hash, under_current_key
+from kawal.web.crypto import decrypt, encrypt, keyed_hash, snapshot_keys, under_current_key
 from kawal.web.voters.models import Voter
 
 OLD, NEW = secrets.token_hex(32), secrets.token_hex(32)
@@ -29,7 +31,11 @@ def under_old_key(loaded, settings):
         for c in keys.encrypted_columns()
     }
     clear = {column: {pk: decrypt(token) for pk, token in rows.items()} for column, rows in clear.items()}
+    first = snapshot_keys()[0]
     settings.FIELD_KEY, settings.HASH_KEY = OLD, ""
+    store = SnapshotStore(Path(settings.SNAPSHOT_ROOT))
+    set_snapshot_keys(snapshot_keys()[0], first)  # the list's snapshot sealed under OLD too
+    store.reseal()
     for (model, name), rows in clear.items():  # everything sealed again under OLD, NIK/NKK hashes made with OLD
         hashed = name in ("nik_encrypted", "nkk_encrypted")
         for pk, value in rows.items():
@@ -38,7 +44,11 @@ def under_old_key(loaded, settings):
     user = loaded.uploaded_by
     TotpDevice.objects.create(user=user, secret_encrypted=encrypt("JBSWY3DPEHPK3PXP"))
     settings.FIELD_KEY, settings.FIELD_KEY_OLD, settings.HASH_KEY = NEW, OLD, OLD
-    return loaded
+    yield loaded
+    # The worker's other tests share its data folder and start with the process's key: seal the snapshots back.
+    set_snapshot_keys(first, *snapshot_keys())
+    store.reseal()
+    set_snapshot_keys(first)
 
 
 def test_rotation_moves_every_encrypted_column_and_keeps_the_hashes(under_old_key, settings):
@@ -57,6 +67,9 @@ def test_rotation_moves_every_encrypted_column_and_keeps_the_hashes(under_old_ke
     checked, problems = keys.check()[1:]
     assert checked > 0 and problems == 0
     assert ActionLog.objects.filter(action="keys.rotated").exists()
+    snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(under_old_key.snapshot)
+    assert sealed_with(snapshot.voters_path) == snapshot_key_id(snapshot_keys()[0])  # the snapshot moved to NEW
+    assert keys.snapshot_files()["old"] == 0
 
 
 def test_running_it_again_changes_nothing(under_old_key):

@@ -117,14 +117,16 @@ def register_keys(sub: Sub) -> None:
         help=t(("rotasi dan periksa kunci enkripsi data pribadi", "rotate and check the personal-data encryption key")),
         description=t(
             (
-                "rotate: enkripsi ulang setiap NIK/NKK dan rahasia lain dari KAWAL_FIELD_KEY_OLD ke KAWAL_FIELD_KEY "
-                "(bisa diulang bila terputus). check: hitung nilai per kunci dan cocokkan hash NIK.",
-                "rotate: re-encrypt every NIK/NKK and other secret from KAWAL_FIELD_KEY_OLD to KAWAL_FIELD_KEY (run "
-                "it again if interrupted). check: count values per key and recompute NIK hashes.",
+                "rotate: enkripsi ulang setiap NIK/NKK, rahasia lain dan snapshot daftar pemilih dari "
+                "KAWAL_FIELD_KEY_OLD ke KAWAL_FIELD_KEY (bisa diulang bila terputus). check: hitung nilai dan berkas "
+                "snapshot per kunci dan cocokkan hash NIK. seal: segel snapshot yang dibuat sebelum penyegelan ada.",
+                "rotate: re-encrypt every NIK/NKK, other secret and voter-list snapshot from KAWAL_FIELD_KEY_OLD to "
+                "KAWAL_FIELD_KEY (run it again if interrupted). check: count values and snapshot files per key and "
+                "recompute NIK hashes. seal: seal the snapshots written before sealing existed.",
             )
         ),
     )
-    p.add_argument("action", choices=("rotate", "check"))
+    p.add_argument("action", choices=("rotate", "check", "seal"))
     p.set_defaults(handler=cmd_keys)
 
 
@@ -133,14 +135,18 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from kawal.cli.common import steps
     from kawal.web import keys
 
+    if args.action == "seal":
+        keys.seal_snapshots()
+        return _print_snapshot_files(keys.snapshot_files())
     if args.action == "rotate":
         columns = keys.encrypted_columns()
-        with steps(len(columns)) as advance:
+        with steps(len(columns) + 1) as advance:  # the snapshots are the last step
             columns = keys.rotate(advance)
         checked = mismatched = 0
     else:
         columns, checked, mismatched = keys.check()
     _print_columns(columns, rotating=args.action == "rotate")
+    unreadable_files = _print_snapshot_files(keys.snapshot_files())
     if checked:
         console.print(
             t(
@@ -149,7 +155,25 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 m=mismatched,
             )
         )
-    return 1 if mismatched or any(c.unreadable for c in columns) else 0
+    return 1 if mismatched or unreadable_files or any(c.unreadable for c in columns) else 0
+
+
+def _print_snapshot_files(files: dict[str, int]) -> int:
+    """Print the snapshot files per key; 1 when some are under a key that is no longer configured."""
+    console.print(
+        t(
+            (
+                "Berkas snapshot: {c} tersegel dengan kunci sekarang, {o} dengan kunci lain, {p} belum tersegel",
+                "Snapshot files: {c} sealed with the current key, {o} with another key, {p} not sealed",
+            ),
+            c=files["current"],
+            o=files["old"],
+            p=files["plain"],
+        )
+    )
+    if files["plain"]:
+        console.print(t(("Jalankan `kawal keys seal` untuk menyegelnya.", "Run `kawal keys seal` to seal them.")))
+    return 1 if files["old"] else 0
 
 
 def _print_columns(columns: list, rotating: bool) -> None:

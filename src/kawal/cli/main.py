@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kawal import __version__
 from kawal.cli import (
@@ -84,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _snapshot_key_from_environment()
         return int(args.handler(args) or 0)
     except KawalError as error:
         print(f"kawal: {error}", file=sys.stderr)
@@ -94,6 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kawal: {t(NEEDS_EXTRA).format(extra=extra)}", file=sys.stderr)
         return 1
+
+
+def _snapshot_key_from_environment() -> None:
+    """Outside the web app, ``KAWAL_SNAPSHOT_KEY_FILE`` (a file of 64 hex digits) seals the snapshots the command
+    line writes and opens sealed ones. (Inside it, ``kawal manage`` and the site derive the key from
+    ``KAWAL_FIELD_KEY``; Django's start-up sets it after this.)"""
+    path = os.environ.get("KAWAL_SNAPSHOT_KEY_FILE")
+    if path:
+        from kawal.engine import set_snapshot_keys, snapshot_key_from_file
+
+        set_snapshot_keys(snapshot_key_from_file(Path(path)))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ does not wait for DuckDB or pyarrow. The engine never imports Django (``tests/en
 | operation | names |
 |---|---|
 | import a list | ``import_voter_list``, ``ImportResult``, ``STAGES``, ``Snapshot``, ``SnapshotStore`` |
+| sealed snapshots (encrypted at rest) | ``set_snapshot_keys``, ``snapshot_key_id``, ``sealed_with``, ``snapshot_key_from_file`` |
 | audit | ``run_audit``, ``AuditResult``, ``resolve_inputs`` |
 | diff | ``diff_snapshots``, ``DiffResult``, ``diff_summary_csv``, ``diff_summary_json`` |
 | check results | ``check_results``, ``CheckResult``, ``read_results``, ``Loaded`` |
@@ -48,6 +49,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "STAGES": ("kawal.engine.importer", "STAGES"),
     "Snapshot": ("kawal.engine.snapshots", "Snapshot"),
     "SnapshotStore": ("kawal.engine.snapshots", "SnapshotStore"),
+    # sealed snapshots
+    "set_snapshot_keys": ("kawal.engine.sealed", "set_keys"),
+    "snapshot_key_id": ("kawal.engine.sealed", "key_id"),
+    "sealed_with": ("kawal.engine.sealed", "sealed_with"),
+    "snapshot_key_from_file": ("kawal.engine.sealed", "key_from_file"),
     # audit
     "run_audit": ("kawal.engine.audit", "audit"),
     "AuditResult": ("kawal.engine.audit", "AuditResult"),
@@ -244,6 +250,10 @@ __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py check
     "response_period",
     "run_audit",
     "sample_size",
+    "sealed_with",
+    "set_snapshot_keys",
+    "snapshot_key_from_file",
+    "snapshot_key_id",
     "snapshot_rejects",
     "snapshot_strata",
     "snapshot_voters",
@@ -340,6 +350,10 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
     from kawal.engine.sampling.snapshot import draw_from, match_person, match_table
     from kawal.engine.sampling.snapshot import source as parquet_source
     from kawal.engine.sampling.snapshot import strata_sizes as snapshot_strata
+    from kawal.engine.sealed import key_from_file as snapshot_key_from_file
+    from kawal.engine.sealed import key_id as snapshot_key_id
+    from kawal.engine.sealed import sealed_with
+    from kawal.engine.sealed import set_keys as set_snapshot_keys
     from kawal.engine.snapshots import Snapshot, SnapshotStore
     from kawal.engine.sql import connect as duckdb_connect
     from kawal.engine.sql import spreadsheet_safe

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from kawal.engine import model_a
+from kawal.engine import model_a, sealed
 from kawal.engine.importer import SNAPSHOT_COLUMNS, STAGES
 from kawal.engine.nik import MASK_CHARACTERS
 from kawal.engine.snapshots import Snapshot
@@ -166,9 +166,10 @@ def diff_snapshots(old: Snapshot, new: Snapshot, details: Path | None = None) ->
 
 def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """A snapshot's columns; one made before the Model A columns existed reads them as model_a.COLUMNS says."""
-    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(path)})").fetchall()}
+    name = literal(sealed.source(path))
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()}
     wanted = ", ".join(c if c in present else f"{model_a.COLUMNS[c]} AS {c}" for c in SNAPSHOT_COLUMNS)
-    return f"{wanted} FROM read_parquet({literal(path)})"
+    return f"{wanted} FROM read_parquet({name})"
 
 
 def _pair(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

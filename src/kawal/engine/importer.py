@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from kawal import __version__
-from kawal.engine import model_a
+from kawal.engine import model_a, sealed
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, guess_encoding, is_text, number_rows, read_into, scan_file
 from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
@@ -487,7 +487,7 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     rows = f"SELECT {_SNAPSHOT_SOURCE}, _lahir_v FROM checked WHERE reason IS NULL ORDER BY __row"
     con.execute(
         f"COPY ({model_a.snapshot_query(rows, SNAPSHOT_COLUMNS)}) "
-        f"TO {literal(work / VOTERS)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        f"TO {literal(sealed.target(work / VOTERS))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     con.execute(
         f"""COPY (
@@ -497,7 +497,7 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
             FROM checked WHERE reason IS NOT NULL
             UNION ALL SELECT __row, __sheet, __line, reason, raw FROM parse_rejects
             ORDER BY row_no
-        ) TO {literal(work / REJECTS)} (FORMAT parquet, COMPRESSION zstd)"""
+        ) TO {literal(sealed.target(work / REJECTS))} (FORMAT parquet, COMPRESSION zstd)"""
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from kawal.engine import sealed
 from kawal.engine.audit.duplicates import record_key_sql
 from kawal.engine.results.reader import Loaded, read
 from kawal.engine.sql import connect, literal
@@ -41,7 +42,7 @@ _KEYS_SQL = """
 
 
 def _batches(sql: str, size: int) -> Iterator[list[dict]]:
-    con = duckdb.connect()
+    con = connect()
     try:
         for batch in con.sql(sql).to_arrow_reader(size):
             yield batch.to_pylist()
@@ -52,7 +53,7 @@ def _batches(sql: str, size: int) -> Iterator[list[dict]]:
 def snapshot_voters(voters_path: Path, size: int = BATCH) -> Iterator[list[dict]]:
     """A snapshot's voters (``voters.parquet``) with ``record_id`` (the list's id, else the row number) and the
     fields the web app keeps, NIK and NKK as written."""
-    return _batches(_VOTERS_SQL.format(path=literal(voters_path)), size)
+    return _batches(_VOTERS_SQL.format(path=literal(sealed.source(voters_path))), size)
 
 
 def audit_findings(findings_csv: Path, size: int = BATCH) -> Iterator[list[dict]]:
@@ -69,7 +70,9 @@ def duplicate_pairs(pairs_parquet: Path, size: int = BATCH) -> Iterator[list[dic
 def record_keys(voters_path: Path, pairs_parquet: Path, secret: str, size: int = BATCH) -> Iterator[list[dict]]:
     """``record_id`` and ``record_key`` of each row named in a pair, computed exactly as the audit computes them
     when it matches reviewers' labels; the rest of the list is not read into Python."""
-    sql = _KEYS_SQL.format(key=record_key_sql("s", secret), voters=literal(voters_path), pairs=literal(pairs_parquet))
+    sql = _KEYS_SQL.format(
+        key=record_key_sql("s", secret), voters=literal(sealed.source(voters_path)), pairs=literal(pairs_parquet)
+    )
     return _batches(sql, size)
 
 
@@ -88,9 +91,9 @@ def official_numbers(path: Path, wanted: Sequence[str], within: str = "") -> tup
 
 def snapshot_rejects(rejects_path: Path, limit: int) -> list[tuple]:
     """The first ``limit`` rejected rows of a snapshot (``rejects.parquet``): sheet, line, row_no, reason."""
-    con = duckdb.connect()
+    con = connect()
     try:
-        sql = f"SELECT sheet, line, row_no, reason FROM read_parquet({literal(rejects_path)}) ORDER BY row_no LIMIT ?"
+        sql = f"SELECT sheet, line, row_no, reason FROM read_parquet({literal(sealed.source(rejects_path))}) ORDER BY row_no LIMIT ?"
         return con.execute(sql, [limit]).fetchall()
     finally:
         con.close()
@@ -98,10 +101,10 @@ def snapshot_rejects(rejects_path: Path, limit: int) -> list[tuple]:
 
 def write_rejects(rejects_path: Path, out: Path) -> None:
     """A snapshot's rejected rows as CSV (row_no, sheet, line, reason), in row order."""
-    con = duckdb.connect()
+    con = connect()
     try:
         con.execute(
-            f"COPY (SELECT row_no, sheet, line, reason FROM read_parquet({literal(rejects_path)}) ORDER BY row_no) "
+            f"COPY (SELECT row_no, sheet, line, reason FROM read_parquet({literal(sealed.source(rejects_path))}) ORDER BY row_no) "
             f"TO {literal(out)} (HEADER)"
         )
     finally:

@@ -3,7 +3,9 @@
 Layout: ``<root>/snapshots/<NNNN>-<stage>-<wilayah>/`` holding ``voters.parquet``, ``rejects.parquet`` and
 ``meta.json``. A snapshot is written in ``<root>/.staging/`` and renamed into place in one step, so a reader
 never sees half of one and a crash leaves only staging litter that the next import sweeps. Files are made
-read-only for the service user alone: they hold NIK, NKK and names.
+read-only for the service user alone: they hold NIK, NKK and names. When the process has a snapshot key
+(:mod:`kawal.engine.sealed`), ``voters.parquet`` and ``rejects.parquet`` are sealed (AES-256-GCM) as they are
+written, so a copy of the data folder gives none of that away; ``meta.json`` holds counts and hashes only.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kawal.engine import sealed
 from kawal.i18n import KawalError
 
 SCHEMA_VERSION = 1
@@ -122,7 +125,13 @@ class SnapshotStore:
         with self._lock():
             number = max((s.number for s in self.list()), default=0) + 1
             name = f"{number:04d}-{stage.lower()}-{wilayah or 'semua'}"
-            meta = {**meta, "number": number, "name": name, "schema_version": SCHEMA_VERSION}
+            meta = {
+                **meta,
+                "number": number,
+                "name": name,
+                "schema_version": SCHEMA_VERSION,
+                "sealed": sealed.is_sealed(work / VOTERS),
+            }
             target = work / "snapshot"
             target.mkdir(mode=0o700)
             for file in (VOTERS, REJECTS):
@@ -133,6 +142,21 @@ class SnapshotStore:
             os.replace(target, self.folder / name)
             _fsync_dir(self.folder)
         return self._load(self.folder / name)
+
+    def reseal(self) -> int:
+        """Seal every snapshot's files under the process's current key (files written plain before sealing was on,
+        or under the key before a rotation); ``meta.json`` gets the new file's SHA-256. Returns the files done."""
+        done = 0
+        with self._lock():
+            for snapshot in self.list():
+                changed = sealed.reseal([snapshot.path / VOTERS, snapshot.path / REJECTS])
+                if changed:
+                    meta = {**snapshot.meta, "sealed": True}
+                    if "voters_sha256" in meta:
+                        meta["voters_sha256"] = sha256_file(snapshot.path / VOTERS)
+                    _replace_meta(snapshot.path, meta)
+                done += changed
+        return done
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -164,6 +188,13 @@ def _seal(path: Path) -> None:
     with path.open("rb") as f:
         os.fsync(f.fileno())
     path.chmod(0o400)
+
+
+def _replace_meta(folder: Path, meta: dict) -> None:
+    fresh = folder / f".{META}.new"
+    fresh.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    _seal(fresh)
+    os.replace(fresh, folder / META)
 
 
 def _fsync_dir(path: Path) -> None:

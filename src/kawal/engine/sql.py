@@ -53,9 +53,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def connect(**settings: str | int | float | list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection for the engine: DuckDB's own progress bar off (kawal draws its own)."""
+    """An in-memory DuckDB connection for the engine: DuckDB's own progress bar off (kawal draws its own), sealed
+    snapshot files readable (:mod:`kawal.engine.sealed`)."""
+    from kawal.engine import sealed  # here: the package's __init__ imports this module before sealed
+
     con = duckdb.connect(config=dict(settings))
     con.execute("SET enable_progress_bar = false")  # a session option: not accepted in the connect config
+    sealed.register(con)
     return con
 
 

@@ -1,9 +1,9 @@
 """Every ``KAWAL_*`` environment variable in one place: its type, its default and what it means.
 
 ``settings.py`` reads the environment once through ``Config.from_env()`` and keeps the values Django and the apps
-look up (``settings.KAWAL_…``); gunicorn's configuration reads the same class. Two variables are read before
+look up (``settings.KAWAL_…``); gunicorn's configuration reads the same class. Three variables are read before
 Django or without it, by the engine and the command line (the core install has no pydantic): ``KAWAL_DATA_DIR``
-(``kawal.engine.snapshots``) and ``KAWAL_LANG`` (``kawal.i18n``). They are listed here all the same, so this
+(``kawal.engine.snapshots``), ``KAWAL_LANG`` (``kawal.i18n``) and ``KAWAL_SNAPSHOT_KEY_FILE`` (``kawal.cli.main``). They are listed here all the same, so this
 class is the whole list. ``docs/configuration.md`` is generated from it (``python -m kawal.web.config``) and
 checked against it by ``tests/web/test_config.py``.
 
@@ -101,6 +101,14 @@ class Config(BaseModel):
     KAWAL_HASH_KEY: str = _var(
         "",
         "key of the NIK/NKK hashes; unset: derived from the field key (pin it before rotating)",
+        secret=True,
+        group="keys",
+    )
+    KAWAL_SNAPSHOT_KEY_FILE: str = _var(
+        "",
+        "command line outside the site (read by kawal.cli.main): a file of 64 hexadecimal digits whose key seals the "
+        "snapshots the command line writes and opens sealed ones; unset: plain files. The site derives its snapshot "
+        "key from `KAWAL_FIELD_KEY`",
         secret=True,
         group="keys",
     )

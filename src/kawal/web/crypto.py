@@ -127,6 +127,14 @@ def record_key_secret() -> str:
     return hmac.new(_root(_hash_secret()), b"kawal-record-key", hashlib.sha256).hexdigest()
 
 
+def snapshot_keys() -> tuple[bytes, ...]:
+    """The keys that seal voter-list snapshots on disk (``kawal.engine.sealed``): a sub-key of the field key, then
+    during a rotation the old field key's, so snapshots sealed before it stay readable until ``kawal keys rotate``
+    seals them again."""
+    secrets_in_use = [s for s in (_secret(), _old_secret()) if s]
+    return tuple(hmac.new(_root(s), b"kawal-snapshot", hashlib.sha256).digest() for s in secrets_in_use)
+
+
 def log_checkpoint_key() -> bytes:
     """The key that signs the action log's checkpoints (HMAC-SHA-256): a sub-key of the hash key, which is pinned
     and never rotated in place, so checkpoints signed years ago still verify after ``kawal keys rotate``. The

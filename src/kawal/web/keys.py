@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
@@ -17,9 +18,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from kawal.i18n import KawalError
+from kawal.engine import SnapshotStore, sealed_with, set_snapshot_keys, snapshot_key_id
+from kawal.i18n import KawalError, t
 from kawal.web.actionlog.models import record
-from kawal.web.crypto import decrypt, encrypt, keyed_hash, under_current_key
+from kawal.web.crypto import decrypt, encrypt, keyed_hash, snapshot_keys, under_current_key
 
 BATCH = 2000
 
@@ -96,8 +98,30 @@ def rotate(progress: Callable[[str], None] | None = None) -> list[Column]:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, updates)
     rotated: dict[str, Any] = {c.label: {"rotated": c.rotated, "unreadable": c.unreadable} for c in columns}
+    if progress:
+        progress(t(("Snapshot daftar pemilih", "Voter-list snapshots")))
+    rotated["snapshot_files"] = seal_snapshots()
     record("keys.rotated", **rotated)
     return columns
+
+
+def seal_snapshots() -> int:
+    """Seal every snapshot file not yet under the current key (written plain before sealing existed, or under the
+    old key); returns how many files were rewritten."""
+    set_snapshot_keys(*snapshot_keys())  # the keys of the settings now (a process started before them has others)
+    return SnapshotStore(Path(settings.SNAPSHOT_ROOT)).reseal()
+
+
+def snapshot_files() -> dict[str, int]:
+    """The snapshot files by state: ``current`` (sealed with the current key), ``old`` (another key) and
+    ``plain`` (not sealed)."""
+    current = snapshot_key_id(snapshot_keys()[0])
+    states = {"current": 0, "old": 0, "plain": 0}
+    for snapshot in SnapshotStore(Path(settings.SNAPSHOT_ROOT)).list():
+        for path in (snapshot.voters_path, snapshot.rejects_path):
+            owner = sealed_with(path)
+            states["plain" if owner is None else "current" if owner == current else "old"] += 1
+    return states
 
 
 def check(sample: int = 200) -> tuple[list[Column], int, int]:

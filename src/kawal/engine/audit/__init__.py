@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from kawal.engine import model_a
+from kawal.engine import model_a, sealed
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.elections import DEFAULT
@@ -85,7 +85,7 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
     parts = []
     offset = 0
     for number, snap in enumerate(snapshots, start=1):
-        path = literal(snap.voters_path)
+        path = literal(sealed.source(snap.voters_path))
         record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
@@ -148,7 +148,7 @@ def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:
 def _write_rejects(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
     parts = [
         f"SELECT {literal(snap.meta['source']['name'])} AS file, row_no, sheet, line, reason "
-        f"FROM read_parquet({literal(snap.rejects_path)})"
+        f"FROM read_parquet({literal(sealed.source(snap.rejects_path))})"
         for snap in snapshots
     ]
     con.execute(f"COPY ({' UNION ALL '.join(parts)} ORDER BY file, row_no) TO {literal(out / 'rejects.csv')} (HEADER)")

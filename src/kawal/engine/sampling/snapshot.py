@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from kawal.engine import sealed
 from kawal.engine.sampling import draw as drawing
 from kawal.engine.sampling.match import match_people
 from kawal.engine.sql import connect, literal
@@ -13,7 +14,7 @@ from kawal.engine.sql import connect, literal
 
 def source(voters_path: Path) -> str:
     """The snapshot's ``voters.parquet`` as the relation the draw reads."""
-    return f"read_parquet({literal(voters_path)})"
+    return f"read_parquet({literal(sealed.source(voters_path))})"
 
 
 def strata_sizes(voters_path: Path, unit: str, by: str) -> dict[str, tuple[int, int]]:
