@@ -208,22 +208,29 @@ class SealedReader(io.RawIOBase):
         super().__init__()
         self._shown = path.name
         self._fd = os.open(path, os.O_RDONLY)
+        try:
+            self._open_header()
+        except BaseException:
+            os.close(self._fd)
+            raise
+        self._position = threading.local()
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _open_header(self) -> None:
         header = os.pread(self._fd, HEADER, 0)
         if len(header) < HEADER or header[: len(MAGIC)] != MAGIC:
-            os.close(self._fd)
             raise SealedFileError(("{p} bukan berkas tersegel.", "{p} is not a sealed file."), p=self._shown)
         self._header = header
         self._aes = AESGCM(_key_for(header, self._shown))
         self._chunk = int.from_bytes(header[8:12], "big")
+        if self._chunk <= 0:
+            raise self._damaged()
         body = os.fstat(self._fd).st_size - HEADER
         self._count = max(1, -(-body // (self._chunk + TAG)))
         self.size = body - self._count * TAG
-        if self.size < 0 or self._chunk <= 0:
-            os.close(self._fd)
+        if self.size < 0:
             raise self._damaged()
-        self._position = threading.local()
-        self._cache: OrderedDict[int, bytes] = OrderedDict()
-        self._lock = threading.Lock()
 
     def _damaged(self) -> SealedFileError:
         return SealedFileError(
