@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from kawal.engine import reserve_fraction, spreadsheet_safe
-from kawal.web.accounts.models import KPU_ROLES, Organisation, Role
+from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.files import stash
@@ -377,13 +377,6 @@ def _named_votes(top: dict | None, cols: list) -> list[dict]:
 def tally(request: AuthedRequest) -> HttpResponse:
     scope = _managed(request)
     return render(request, "results/tally.html", _tally_context(request, _election(request.GET.get("pemilu"), scope)))
-
-
-def public_tally(request: HttpRequest) -> HttpResponse:
-    """The verified tally for everyone (the older page; ``/publik/hasil/`` in ``public`` is the one linked)."""
-    office = Organisation.objects.filter(kind=Organisation.Kind.KPU).order_by("pk").first()
-    election = Election.objects.filter(organisation=office).order_by("-held_on").first() if office else None
-    return render(request, "results/public.html", _tally_context(request, election))
 
 
 def export(request: HttpRequest, kind: str) -> HttpResponse:
