@@ -98,20 +98,28 @@ def create_accounts() -> tuple[Organisation, list[DemoAccount]]:
     return kpu, accounts
 
 
+def loaded_list(kpu: Organisation, dpt: Path) -> VoterList | None:
+    """The demo city's list when an earlier ``kawal demo`` loaded it completely."""
+    return VoterList.objects.filter(organisation=kpu, source_name=dpt.name, status=VoterList.Status.DONE).first()
+
+
 def load_list(kpu: Organisation, dpt: Path, progress: Callable[[int, str], None] | None = None) -> VoterList:
-    """Register the demo city's DPT as an upload by the KPU admin and run the job here, showing progress."""
-    admin = get_user_model().objects.get(username="admin.kpu")
-    existing = VoterList.objects.filter(organisation=kpu, source_name=dpt.name, status=VoterList.Status.DONE).first()
+    """Register the demo city's DPT as an upload by the KPU admin and run the job here, showing progress. A list
+    an interrupted run left half-loaded is run again (the job starts its voters afresh), not loaded twice."""
+    existing = loaded_list(kpu, dpt)
     if existing:
         return existing
-    voter_list = VoterList.objects.create(
-        organisation=kpu,
-        uploaded_by=admin,
-        stage="DPT",
-        wilayah=KOTA,
-        source_name=dpt.name,
-        source_path=str(dpt.resolve()),
-    )
+    admin = get_user_model().objects.get(username="admin.kpu")
+    voter_list = VoterList.objects.filter(organisation=kpu, source_name=dpt.name).order_by("-pk").first()
+    if voter_list is None:
+        voter_list = VoterList.objects.create(
+            organisation=kpu,
+            uploaded_by=admin,
+            stage="DPT",
+            wilayah=KOTA,
+            source_name=dpt.name,
+            source_path=str(dpt.resolve()),
+        )
     if progress:
         jobs.on_progress = progress
     try:

@@ -6,10 +6,16 @@ and percentage on the ``VoterList`` row so the page can show live progress, and 
 
 from __future__ import annotations
 
+import contextlib
+import hmac
+import itertools
 import logging
+import os
 import shutil
 import traceback
-from collections.abc import Callable
+from base64 import urlsafe_b64encode
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +27,7 @@ from django_tasks import task
 from kawal.engine import (
     DEFAULT_ELECTION,
     MASK_CHARACTERS,
+    AuditResult,
     Snapshot,
     SnapshotStore,
     audit_findings,
@@ -30,8 +37,9 @@ from kawal.engine import (
     snapshot_voters,
 )
 from kawal.i18n import KawalError
+from kawal.web import crypto
 from kawal.web.actionlog.models import record
-from kawal.web.crypto import encrypt, keyed_hash, record_key_secret
+from kawal.web.crypto import keyed_hash, record_key_secret
 from kawal.web.task_errors import without_exception_text
 from kawal.web.voters import duplicate_review
 from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
@@ -46,6 +54,9 @@ ELECTION_DATE = DEFAULT_ELECTION.day
 
 
 on_progress: Callable[[int, str], None] | None = None  # a console bar, when the job runs in the foreground
+# Called with the audit's work folder and result before the folder is removed: ``kawal demo`` scores the
+# synthetic city's findings against its truth there instead of importing and auditing the list a second time.
+on_audited: Callable[[Path, AuditResult], None] | None = None
 
 
 def _progress(voter_list: VoterList, percent: int, step: str) -> None:
@@ -70,8 +81,9 @@ def run(voter_list_id: int) -> VoterList:
             snapshot = _import(voter_list)
         finally:
             _delete_upload(voter_list)
-        _load_voters(voter_list, snapshot.voters_path)
-        _audit(voter_list, snapshot)
+        # The audit (DuckDB, on its own threads) runs while the voters are copied in (Python): on a 1.4 M-row
+        # list each takes about as long as the other.
+        _audit(voter_list, snapshot, None, lambda: _load_voters(voter_list, snapshot.voters_path))
         _plan_fieldwork(voter_list)
 
     return _guarded(voter_list, steps)
@@ -184,39 +196,69 @@ VOTER_FIELDS = (
 )
 
 
-def _voter_values(list_id: int, row: dict) -> tuple:
-    """One row for the INSERT, in VOTER_FIELDS order: text fields never NULL, numbers encrypted and hashed."""
-    nik, nkk = row["nik"], row["nkk"]
-    return (
-        list_id,
-        row["record_id"],
-        row["nama"] or "",
-        row["tempat_lahir"] or "",
-        row["tanggal_lahir"],
-        row["usia"],
-        row["jenis_kelamin"] or "",
-        row["status_kawin"] or "",
-        (row["alamat"] or "")[:255],
-        row["kode_kelurahan"] or "",
-        row["rw"],
-        row["rt"],
-        row["tps"],
-        row["disabilitas"] or "",
-        mask(nik)[:20],
-        mask(nkk)[:20],
-        encrypt(nik),
-        encrypt(nkk),
-        _identity_hash(nik),
-        _identity_hash(nkk),
-    )
+class _Sealer:
+    """``encrypt``, ``keyed_hash`` and ``mask`` of ``kawal.web.crypto`` and the engine for a whole batch, with the
+    same output: the cipher and hash key looked up once per load instead of per value, one ``os.urandom`` call per
+    batch cut into a fresh 12-byte nonce for every value, and a number repeated in the batch (the members of a
+    household share an NKK) hashed once. At 1.4 M rows the per-value overhead was most of the load."""
+
+    def __init__(self) -> None:
+        self.cipher = crypto._cipher(crypto._secret())
+        self.hash_key = crypto._hash_key(crypto._hash_secret())
+
+    def rows(self, list_id: int, rows: list[dict]) -> list[tuple]:
+        """One tuple per row for the INSERT, in VOTER_FIELDS order: text fields never NULL, numbers encrypted,
+        masked and hashed. A number with hidden digits (a published list's ``367101**********``) gets no hash: it
+        is no identity, and would make one household of a whole kecamatan."""
+        nonces = memoryview(os.urandom(24 * len(rows)))
+        seal, version = self.cipher.encrypt, crypto.KEY_VERSION
+        hashed: dict[str, str] = {}
+
+        def encrypted(value: str | None, at: int) -> str:
+            if not value:
+                return ""
+            nonce = bytes(nonces[at : at + 12])
+            return urlsafe_b64encode(version + nonce + seal(nonce, value.encode(), None)).decode()
+
+        def identity(value: str | None) -> str:
+            if not value or not _MASK_SET.isdisjoint(value):
+                return ""
+            found = hashed.get(value)
+            if found is None:
+                found = hashed[value] = hmac.digest(self.hash_key, value.encode(), "sha256").hex()
+            return found
+
+        out = []
+        for i, row in enumerate(rows):
+            nik, nkk = row["nik"], row["nkk"]
+            out.append(
+                (
+                    list_id,
+                    row["record_id"],
+                    row["nama"] or "",
+                    row["tempat_lahir"] or "",
+                    row["tanggal_lahir"],
+                    row["usia"],
+                    row["jenis_kelamin"] or "",
+                    row["status_kawin"] or "",
+                    (row["alamat"] or "")[:255],
+                    row["kode_kelurahan"] or "",
+                    row["rw"],
+                    row["rt"],
+                    row["tps"],
+                    row["disabilitas"] or "",
+                    mask(nik)[:20],
+                    mask(nkk)[:20],
+                    encrypted(nik, 24 * i),
+                    encrypted(nkk, 24 * i + 12),
+                    identity(nik),
+                    identity(nkk),
+                )
+            )
+        return out
 
 
-def _identity_hash(number: str | None) -> str:
-    """The keyed hash that matches a NIK or NKK across rows; none for a number with hidden digits (a published
-    list's ``367101**********``): it is no identity, and would make one household of a whole kecamatan."""
-    if number and any(c in MASK_CHARACTERS for c in number):
-        return ""
-    return keyed_hash(number)
+_MASK_SET = frozenset(MASK_CHARACTERS)
 
 
 def _load_voters(voter_list: VoterList, parquet: Path) -> None:
@@ -229,20 +271,67 @@ def _load_voters(voter_list: VoterList, parquet: Path) -> None:
     Voter.unscoped.filter(voter_list=voter_list).delete()  # a retried job starts clean
     columns = ", ".join(connection.ops.quote_name(f) for f in VOTER_FIELDS)
     insert = f"INSERT INTO {connection.ops.quote_name(Voter._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(VOTER_FIELDS))})"
-    for rows in snapshot_voters(parquet, BATCH):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(insert, [_voter_values(voter_list.pk, r) for r in rows])
-        done += len(rows)
-        _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}".replace(",", "."))
+    sealer = _Sealer()
+    with _bulk_load(voter_list):
+        batches = snapshot_voters(parquet, BATCH)
+        for group in iter(lambda: list(itertools.islice(batches, LOAD_BATCHES)), []):
+            with transaction.atomic(), connection.cursor() as cursor:
+                for rows in group:
+                    cursor.executemany(insert, sealer.rows(voter_list.pk, rows))
+            done += sum(len(rows) for rows in group)
+            _progress(voter_list, 5 + int(75 * done / total), f"Memuat pemilih {done:,}/{total:,}".replace(",", "."))
 
 
-def _audit(voter_list: VoterList, snapshot: Snapshot, user_id: int | None = None) -> AuditRun:
+LOAD_BATCHES = 4  # batches per transaction: 20,000 rows hold SQLite's write lock well under a second
+LOAD_CACHE_KIB = 256 * 1024  # SQLite page cache during a load (the default is 2 MiB)
+# Indexes whose keys arrive in random order (a keyed hash): on SQLite each insert touches a random page and each
+# commit rewrites thousands of them, so when the table holds no other list they are built once after the load.
+RANDOM_ORDER_INDEXES = ("nik_hash",)
+
+
+@contextlib.contextmanager
+def _bulk_load(voter_list: VoterList) -> Iterator[None]:
+    """SQLite settings for a bulk load, put back after it: a larger page cache on this connection and, while the
+    voter table holds no other list (a new site's first list, the demo's), the random-order indexes dropped and
+    built once at the end. Every load ends by building any of them that is missing (``IF NOT EXISTS``, under the
+    name the migration gave it), so a load killed half-way leaves the next load to put them back. Other databases,
+    and a table with other lists whose pages need the indexes, load as they are."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    quote, table = connection.ops.quote_name, Voter._meta.db_table
+    names = connection.schema_editor()._create_index_name  # type: ignore[attr-defined]  # as the migration named it
+    indexes = [(names(table, [column]), column) for column in RANDOM_ORDER_INDEXES]
+    alone = not Voter.unscoped.exclude(voter_list=voter_list).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+        for name, _column in indexes if alone else ():
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, column in indexes:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} ({quote(column)})")
+            cursor.execute(f"PRAGMA cache_size = {cache}")
+
+
+def _audit(
+    voter_list: VoterList,
+    snapshot: Snapshot,
+    user_id: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> AuditRun:
     """Run the audit into a work folder, load what it found, and remove the folder: its files (findings.csv,
-    rejects.csv, the pairs and keys) hold names and full NIKs in clear and have no use once loaded (issue 16)."""
+    rejects.csv, the pairs and keys) hold names and full NIKs in clear and have no use once loaded (issue 16).
+    ``meanwhile`` (loading the voters) runs here while the audit runs on a thread; its findings are stored after
+    both, so they find their voters."""
     out = audit_folder(voter_list)
     shutil.rmtree(out, ignore_errors=True)
     try:
-        return _audit_into(voter_list, snapshot, out, user_id)
+        return _audit_into(voter_list, snapshot, out, user_id, meanwhile)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -251,18 +340,34 @@ def audit_folder(voter_list: VoterList) -> Path:
     return Path(settings.DATA_DIR) / "audits" / str(voter_list.pk)
 
 
-def _audit_into(voter_list: VoterList, snapshot: Snapshot, out: Path, user_id: int | None) -> AuditRun:
-    _progress(voter_list, 82, "Mengaudit daftar")
-    labels = duplicate_review.labels_for(voter_list.organisation_id)
+def _audit_into(
+    voter_list: VoterList, snapshot: Snapshot, out: Path, user_id: int | None, meanwhile: Callable[[], None] | None
+) -> AuditRun:
+    labels = duplicate_review.labels_for(voter_list.organisation_id)  # read here: the audit thread uses no database
     secret = record_key_secret()
-    result = run_audit(
-        [str(snapshot.path)],
-        out,
-        election_date=ELECTION_DATE,
-        store=SnapshotStore(Path(settings.SNAPSHOT_ROOT)),
-        labels=labels or None,
-        key_secret=secret,
-    )
+
+    def audit() -> AuditResult:
+        return run_audit(
+            [str(snapshot.path)],
+            out,
+            election_date=ELECTION_DATE,
+            store=SnapshotStore(Path(settings.SNAPSHOT_ROOT)),
+            labels=labels or None,
+            key_secret=secret,
+        )
+
+    if meanwhile is None:
+        _progress(voter_list, 82, "Mengaudit daftar")
+        result = audit()
+    else:
+        # If ``meanwhile`` fails, leaving the block waits for the audit before the folder is removed.
+        with ThreadPoolExecutor(1, thread_name_prefix="kawal-audit") as pool:
+            pending = pool.submit(audit)
+            meanwhile()
+            _progress(voter_list, 82, "Mengaudit daftar")
+            result = pending.result()
+    if on_audited:
+        on_audited(out, result)
     earlier = list(AuditRun.objects.filter(voter_list=voter_list, superseded_at=None).values_list("pk", flat=True))
     run = AuditRun.objects.create(
         voter_list=voter_list,
@@ -272,8 +377,12 @@ def _audit_into(voter_list: VoterList, snapshot: Snapshot, out: Path, user_id: i
         summary=_public_summary(result.summary),
     )
     _progress(voter_list, 90, "Menyimpan temuan")
-    ids = dict(Voter.unscoped.filter(voter_list=voter_list).values_list("record_id", "pk"))
-    places = {pk: (rw, rt) for pk, rw, rt in Voter.unscoped.filter(voter_list=voter_list).values_list("pk", "rw", "rt")}
+    ids: dict[str, int] = {}
+    places: dict[int, tuple] = {}
+    for record_id, pk, rw, rt in Voter.unscoped.filter(voter_list=voter_list).values_list(
+        "record_id", "pk", "rw", "rt"
+    ):
+        ids[record_id], places[pk] = pk, (rw, rt)
     for rows in audit_findings(out / "findings.csv", BATCH):
         with transaction.atomic():
             Finding.unscoped.bulk_create([_finding(run, r, ids, places) for r in rows], batch_size=BATCH)
