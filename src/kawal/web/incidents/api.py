@@ -19,7 +19,7 @@ from kawal.web.incidents.access import visible
 from kawal.web.incidents.forms import ReportForm
 from kawal.web.incidents.media import MediaError, max_bytes, save_media
 from kawal.web.incidents.models import Report
-from kawal.web.incidents.service import ReportError, record_report
+from kawal.web.incidents.service import ReportError, record_report, recorded
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,9 +67,16 @@ def _receipt(report: Report, created: bool) -> ReportReceipt:
 
 @router.post("/reports", response={200: ReportReceipt, 201: ReportReceipt})
 def submit_report(request: HttpRequest, payload: ReportPayload) -> Status:
+    user = cast("User", request.user)  # the API's auth admits signed-in users only
+    try:  # a phone's retry of a report already stored: its receipt again, before any other lookup or check
+        existing = recorded(user, str(payload.client_id))
+    except ReportError as error:
+        raise HttpError(422, str(error)) from None
+    if existing is not None:
+        return Status(200, _receipt(existing, False))
     raw = json.loads(request.body)
     fields = {k: str(v) for k, v in raw.items() if isinstance(v, str | int | float) and k not in ("client_id",)}
-    scope = Scope.for_user(request.user)
+    scope = Scope.for_user(user)
     form = ReportForm(data=fields, scope=scope)
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
@@ -77,8 +84,7 @@ def submit_report(request: HttpRequest, payload: ReportPayload) -> Status:
     evidence = tuple(str(ref.client_id) for ref in payload.photos)
     data = form.to_report(str(payload.client_id), payload.recorded_at, evidence, Report.Channel.WEB)
     try:
-        user = cast("User", request.user)  # the API's auth admits signed-in users only
-        report, created = record_report(user, data, scope)
+        report, created = record_report(user, data, scope, looked_up=True)
     except ReportError as error:
         raise HttpError(422, str(error)) from None
     return Status(201 if created else 200, _receipt(report, created))

@@ -83,13 +83,23 @@ def warn_days() -> int:
     return int(getattr(settings, "KAWAL_INCIDENT_WARN_DAYS", 2))
 
 
-def record_report(user: User, data: ReportIn, scope: Scope | None = None) -> tuple[Report, bool]:
+def recorded(user: User, client_id: str) -> Report | None:
+    """The report this client_id was recorded as before, if any; ReportError if someone else used it."""
+    existing = Report.unscoped.filter(client_id=client_id).first()
+    if existing is not None and existing.reporter_id != getattr(user, "pk", None):
+        raise ReportError("client_id sudah dipakai untuk laporan lain")
+    return existing
+
+
+def record_report(
+    user: User, data: ReportIn, scope: Scope | None = None, *, looked_up: bool = False
+) -> tuple[Report, bool]:
     """Store a report; returns it and whether it is new (False: this client_id was recorded before). ``scope``:
-    the user's, when the caller has it already (one query less per report under load)."""
-    existing = Report.unscoped.filter(client_id=data.client_id).first()
+    the user's, when the caller has it already (one query less per report under load). ``looked_up``: the caller
+    has just found no report under this client_id (``recorded``); a race with a copy of it still ends in the
+    unique constraint below."""
+    existing = None if looked_up else recorded(user, data.client_id)
     if existing is not None:
-        if existing.reporter_id != getattr(user, "pk", None):
-            raise ReportError("client_id sudah dipakai untuk laporan lain")
         return existing, False
     membership = _validate(user, data, scope or Scope.for_user(user))
     photos, media = _evidence(user, data.evidence) if data.evidence else ([], [])

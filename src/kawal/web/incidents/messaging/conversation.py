@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kawal.web.accounts.models import Membership
 from kawal.web.accounts.scope import Scope
 from kawal.web.accounts.throttle import bump, count
 from kawal.web.actionlog.models import record
@@ -104,18 +105,19 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
     code = LINK.match(words)
     if code:
         return [_link(message, sender_hash, code.group(1))], []
-    link = ChatLink.objects.filter(platform=message.platform, sender_hash=sender_hash).select_related("user").first()
-    if link is None or not link.user.is_active:
+    user, scope = _sender(message.platform, sender_hash)
+    if user is None:
         return ([REFUSED] if cache.add(f"incident-refused:{sender_hash}", 1, REFUSAL_SECONDS) else []), []
-    scope = Scope.for_user(link.user)
     conversation = Conversation.objects.filter(platform=message.platform, sender_hash=sender_hash, closed=False).first()
+    if conversation is not None and conversation.user_id == user.pk:
+        conversation.user = user  # the same person, already read: no query for it when the report is made
     if words.lower() in CANCEL:
         if conversation:
             conversation.closed = True
             conversation.save(update_fields=["closed", "updated_at"])
         return ["Laporan dibatalkan. Ketik LAPOR untuk mulai lagi."], []
     if conversation is None and chasil.starts(message):
-        return _start_chasil(message, sender_hash, link.user)
+        return _start_chasil(message, sender_hash, user)
     chasil_open = conversation is not None and conversation.state.startswith("chasil")  # witnesses: results rules
     if not chasil_open and not access.ormas_memberships(scope):
         return [NO_MEMBERSHIP], []
@@ -123,7 +125,7 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
         conversation = Conversation.objects.create(
             platform=message.platform,
             sender_hash=sender_hash,
-            user=link.user,
+            user=user,
             state="category",
             data={"started": message.sent_at.isoformat()},
         )
@@ -135,6 +137,33 @@ def _respond(message: Inbound, sender_hash: str) -> tuple[list[str], list[ChatMe
     replies = steps[conversation.state](conversation, message, scope)
     conversation.save()
     return replies, media
+
+
+def _sender(platform: str, sender_hash: str) -> tuple[User | None, Scope]:
+    """The active relawan account this sender is linked to (None: not linked, or the account is deactivated) and
+    that account's scope, read fresh on every message (a link or membership ended counts at once).
+
+    One query where ``Scope.for_user`` after the link's lookup took two (every webhook call passes here, and an ORM
+    query costs several times what PostgreSQL spends on it): the active memberships of the linked, active user,
+    each with the user and organisation joined in. Only a linked user without any active membership needs the
+    link looked up on its own, to tell them apart from a sender never linked."""
+    found = list(
+        Membership.objects.filter(
+            user__chat_links__platform=platform,
+            user__chat_links__sender_hash=sender_hash,
+            user__is_active=True,
+            active=True,
+        ).select_related("user", "organisation__partner_of")
+    )
+    if found:
+        user = found[0].user
+        for membership in found:  # one user object for all (the rows joined the same user)
+            membership.user = user
+        return user, Scope(tuple(found))
+    link = ChatLink.objects.filter(platform=platform, sender_hash=sender_hash).select_related("user").first()
+    if link is None or not link.user.is_active:
+        return None, Scope(())
+    return link.user, Scope(())
 
 
 def _link(message: Inbound, sender_hash: str, code: str) -> str:
