@@ -74,6 +74,7 @@ urlpatterns = [
     path("partisipasi/kegiatan/<int:pk>/terlaksana/", participation_views.event_held, name="participation_event_held"),
     path("partisipasi/evaluasi/", participation_views.evaluation, name="participation_evaluation"),
     path("partisipasi/impor/", participation_views.import_figures, name="participation_import"),
+    path("pemilihan/<int:pk>/ubah/", participation_views.election_settings, name="election_settings"),
     path("publik/", participation_views.public, name="public"),
     path("tps/", result_views.my_tps, name="my_tps"),
     path("tps/kelola/", result_views.assign, name="tps_assign"),

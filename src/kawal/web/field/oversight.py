@@ -20,6 +20,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
@@ -36,10 +39,10 @@ BAWASLU_2024 = {"not_in_person": 429, "joki": 74, "no_sk": 156, "no_sticker": 17
 YES, NO = Visit.Seen.YES, Visit.Seen.NO
 # category: (label, the field, the answer that is a finding)
 CATEGORIES = {
-    "not_in_person": ("Pantarlih tidak datang sendiri", "pantarlih_visited", NO),
-    "joki": ("Coklit oleh orang lain (joki)", "joki", YES),
-    "no_sk": ("Pantarlih tidak menunjukkan SK/tanda pengenal", "sk_shown", NO),
-    "no_sticker": ("Rumah tanpa stiker coklit", "sticker", NO),
+    "not_in_person": (_("Pantarlih tidak datang sendiri"), "pantarlih_visited", NO),
+    "joki": (_("Coklit oleh orang lain (joki)"), "joki", YES),
+    "no_sk": (_("Pantarlih tidak menunjukkan SK/tanda pengenal"), "sk_shown", NO),
+    "no_sticker": (_("Rumah tanpa stiker coklit"), "sticker", NO),
 }
 
 
@@ -119,9 +122,18 @@ def table_rows(units: dict[str, Unit]) -> list[list[str]]:
     return out
 
 
-HEADERS = ["Kode", "Wilayah", "Rumah dikunjungi"] + [
-    f"{label} — {part}" for label, _f, _v in CATEGORIES.values() for part in ("jumlah", "menjawab", "persen")
+# The page's column headers, in the reader's language (lazy: translated when shown).
+HEADERS = [_("Kode"), _("Wilayah"), _("Rumah dikunjungi")] + [
+    format_lazy("{} — {}", label, part)
+    for label, _f, _v in CATEGORIES.values()
+    for part in (_("jumlah"), _("menjawab"), _("persen"))
 ]
+
+
+def export_headers() -> list[str]:
+    """The same columns for the CSV and PDF exports, always in Indonesian: KPU's and Bawaslu's working language."""
+    with translation.override("id"):
+        return [str(h) for h in HEADERS]
 
 
 @login_required
@@ -158,7 +170,7 @@ def oversight_export(request: AuthedRequest, kind: str) -> HttpResponse:
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(HEADERS)
+        writer.writerow(export_headers())
         writer.writerows(lines)
         body, mime = buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
     elif kind == "pdf":
@@ -181,8 +193,9 @@ def _pdf(lines: list[list[str]]) -> bytes:
     styles = getSampleStyleSheet()
     small = ParagraphStyle("small", parent=styles["BodyText"], fontSize=6, leading=7)
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), pageCompression=0, leftMargin=20, rightMargin=20)
-    width = len(HEADERS)
-    data = [[Paragraph(escape(v), small) for v in (line + [""] * width)[:width]] for line in [HEADERS, *lines]]
+    headers = export_headers()
+    width = len(headers)
+    data = [[Paragraph(escape(v), small) for v in (line + [""] * width)[:width]] for line in [headers, *lines]]
     table = Table(data, repeatRows=1, colWidths=[48, 80, 40] + [52] * (width - 3))
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     title = "PENGAWASAN COKLIT: RUMAH YANG DIKUNJUNGI RELAWAN (KATEGORI BAWASLU 2024)"

@@ -24,6 +24,7 @@ from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt
 from kawal.web.files import stash
 from kawal.web.participation import charts, service
+from kawal.web.participation.forms import ElectionSettingsForm, percent_text
 from kawal.web.participation.models import AUDIENCES, Election, Event, TurnoutFigure
 from kawal.web.photos.processing import PhotoError
 from kawal.web.photos.store import save_photo
@@ -366,7 +367,44 @@ def import_figures(request: AuthedRequest) -> HttpResponse:
             return redirect(f"/partisipasi/?pemilu={election.pk}")
         finally:
             path.unlink(missing_ok=True)
-    return render(request, "participation/import.html", {"message": message})
+    elections = Election.objects.filter(organisation=office)
+    return render(request, "participation/import.html", {"message": message, "elections": elections})
+
+
+@login_required
+def election_settings(request: AuthedRequest, pk: int) -> HttpResponse:
+    """KPU staff of the election's own office change its settings: ballot reserve, most voters per TPS, DPS date.
+    Every change is logged with its old and new value."""
+    scope = _scope(request, KPU_ROLES)
+    offices = {m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES}
+    election = get_object_or_404(Election, pk=pk, organisation__in=offices)
+    saved = False
+    if request.method == "POST":
+        form = ElectionSettingsForm(request.POST, election=election)
+        if form.is_valid():
+            changes = form.changes(election)
+            if changes:
+                for name, change in changes.items():
+                    setattr(election, name, change["new"])
+                election.save(update_fields=list(changes))
+                record(
+                    "election.updated",
+                    request=request,
+                    obj=election,
+                    organisation=election.organisation,
+                    changes=changes,
+                )
+            return redirect(f"{request.path}?tersimpan=1")
+    else:
+        form = ElectionSettingsForm(election=election)
+        saved = request.GET.get("tersimpan") == "1"
+    context = {
+        "election": election,
+        "form": form,
+        "saved": saved,
+        "reserve_percent": percent_text(election.ballot_reserve),
+    }
+    return render(request, "participation/election_settings.html", context)
 
 
 # --- public page -----------------------------------------------------------------------------------------------

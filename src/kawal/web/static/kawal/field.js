@@ -184,6 +184,10 @@
       recorded_at: new Date().toISOString(),
       pantarlih_visited: checked(form, "pantarlih") || "tidak_tahu",
       sticker: checked(form, "sticker") || "tidak_tahu",
+      // Bawaslu's coklit categories: left unanswered they stay empty (not "tidak_tahu"), as the API allows.
+      joki: checked(form, "joki"),
+      sk_shown: checked(form, "sk_shown"),
+      pantarlih_date: form.querySelector('[name="pantarlih-date"]').value || null,
       residents: residents ? Number(residents) : null,
       note: form.querySelector('[name="note"]').value,
       latitude: form.dataset.latitude ? Number(form.dataset.latitude) : null,
