@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kawal.web.participation.models import Election
 
 MAX_RESERVE_PERCENT = Decimal(10)
-MAX_PER_TPS = 1000
+PER_TPS_UPPER_BOUND = 1000  # a sanity bound on what can be typed, not the election fact (engine/elections.py)
 PERCENT = Decimal(100)
 
 
@@ -32,7 +32,7 @@ class ElectionSettingsForm(forms.Form):
         label=_("Maksimum pemilih per TPS"),
         help_text=_("Pilkada 600, Pemilu 300."),
         min_value=1,
-        max_value=MAX_PER_TPS,
+        max_value=PER_TPS_UPPER_BOUND,
         error_messages={
             "invalid": _("Maksimum pemilih per TPS harus bilangan bulat antara 1 dan 1000."),
             "required": _("Maksimum pemilih per TPS wajib diisi."),
