@@ -7,7 +7,9 @@ The language comes from ``KAWAL_LANG`` (``id`` or ``en``), else from ``LANG``, e
 
 from __future__ import annotations
 
+import numbers
 import os
+import string
 
 LANGUAGES = ("id", "en")
 
@@ -32,12 +34,48 @@ def set_language(code: str | None) -> None:
     _current = code
 
 
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def _is_number(value: object) -> bool:
+    """Whether ``value`` is a number to localize: int, float, Decimal, Fraction, numpy numbers; not a bool."""
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def number(value: object, spec: str = ",") -> str:
+    """``value`` formatted with ``spec`` as Python would, written the active language's way.
+
+    In Indonesian the thousands separator is a dot and the decimal mark a comma (``1.377.828``, ``0,9849``);
+    in English they stay as Python writes them (``1,377,828``, ``0.9849``). Only numbers are localized: a
+    bool or a string is formatted with ``spec`` and left as it is. For text a script reads (JSON, CSV, hashes,
+    seeds, file names) use plain ``format`` instead.
+    """
+    text = format(value, spec)
+    if language() == "id" and _is_number(value):
+        return text.translate(_SWAP_SEPARATORS)
+    return text
+
+
+class _LocalFormatter(string.Formatter):
+    """``str.format`` whose number fields are written the active language's way (see :func:`number`)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return number(value, format_spec)
+
+
+_FORMATTER = _LocalFormatter()
+
+
 def t(message: dict[str, str] | tuple[str, str], /, **values: object) -> str:
-    """Pick the active language's text of a message and fill in its ``{placeholders}``."""
+    """Pick the active language's text of a message and fill in its ``{placeholders}``.
+
+    Numbers in the placeholders are written the active language's way: ``{n:,}`` gives ``1.377.828`` in
+    Indonesian and ``1,377,828`` in English (see :func:`number`).
+    """
     if isinstance(message, tuple):
         message = {"id": message[0], "en": message[1]}
     text = message.get(language()) or message["id"]
-    return text.format(**values) if values else text
+    return _FORMATTER.format(text, **values) if values else text
 
 
 class KawalError(Exception):

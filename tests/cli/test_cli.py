@@ -63,5 +63,5 @@ def test_import_snapshots_and_diff(tmp_path, capsys):
 
 def test_generate(tmp_path, capsys):
     assert main(["generate", "--voters", "2000", "--seed", "3", "--out", str(tmp_path)]) == 0
-    assert "2,000 pemilih" in capsys.readouterr().out
+    assert "2.000 pemilih" in capsys.readouterr().out
     assert (tmp_path / "dpt.csv").exists() and (tmp_path / "truth.csv").exists()

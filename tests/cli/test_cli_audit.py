@@ -21,7 +21,7 @@ def test_audit_command_writes_the_contract_files(tmp_path, capsys):
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "Baris masuk 3,000 = diaudit 3,000 + ditolak 0" in out and "PEMILIH_GANDA" in out
+    assert "Baris masuk 3.000 = diaudit 3.000 + ditolak 0" in out and "PEMILIH_GANDA" in out
     with (tmp_path / "out" / "findings.csv").open() as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["record_id", "check", "tms", "cluster", "kode_kelurahan", "tps", "detail"]

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kawal.cli.common import Sub, console
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 
 def register_backup(sub: Sub) -> None:
@@ -99,7 +99,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
         else t(("Akan dihapus (jalankan dengan --apply)", "Would erase (run with --apply)"))
     )
     console.print(
-        f"{verb}: {len(found.lists)} daftar/lists · {found.voters:,} pemilih/voters · {found.new_voters} pemilih baru/new voters · "
+        f"{verb}: {len(found.lists)} daftar/lists · {number(found.voters)} pemilih/voters · {found.new_voters} pemilih baru/new voters · "
         f"{found.people_met} orang/people met · {found.items} butir tanggapan/items · {found.photos} foto/photos · "
         f"{len(found.snapshots)} snapshot"
     )

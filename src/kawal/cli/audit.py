@@ -10,7 +10,7 @@ from rich.table import Table
 
 from kawal.cli.common import DATA_HELP, Sub, console, steps, store
 from kawal.engine import AuditResult
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 
 def register_audit(sub: Sub) -> None:
@@ -121,7 +121,7 @@ def print_audit_summary(result: AuditResult) -> None:
         t(("Pemeriksaan", "Check")), "TMS", t(("Temuan", "Findings")), t(("Baris", "Rows")), t(("Arti", "Meaning"))
     )
     for code, check in summary["checks"].items():
-        table.add_row(code, str(check["tms"] or ""), f"{check['findings']:,}", f"{check['rows']:,}", check["title"])
+        table.add_row(code, str(check["tms"] or ""), number(check["findings"]), number(check["rows"]), check["title"])
     console.print(table)
     for name in ("findings.csv", "rejects.csv", "summary.json", "report.html"):
         console.print(f"  {result.out / name}")

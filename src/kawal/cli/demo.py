@@ -15,7 +15,7 @@ from rich.table import Table
 
 from kawal.cli.common import Sub, console
 from kawal.cli.generate import run_generate
-from kawal.i18n import language, t
+from kawal.i18n import number, t
 
 if TYPE_CHECKING:
     from kawal.engine import AuditResult
@@ -47,7 +47,7 @@ def register_demo(sub: Sub) -> None:
 
 def seconds_text(seconds: float) -> str:
     """``12,3 dtk`` in Indonesian (decimal comma), ``12.3 s`` in English."""
-    return t(("{s} dtk", "{s} s"), s=f"{seconds:.1f}".replace(".", "," if language() == "id" else "."))
+    return t(("{s:.1f} dtk", "{s:.1f} s"), s=seconds)
 
 
 @contextlib.contextmanager
@@ -187,7 +187,7 @@ def print_audit_counts(result: AuditResult) -> None:
         t(("Pemeriksaan", "Check")), "TMS", t(("Temuan", "Findings")), t(("Baris", "Rows")), t(("Arti", "Meaning"))
     )
     for code, check in summary["checks"].items():
-        table.add_row(code, str(check["tms"] or ""), f"{check['findings']:,}", f"{check['rows']:,}", check["title"])
+        table.add_row(code, str(check["tms"] or ""), number(check["findings"]), number(check["rows"]), check["title"])
     console.print(table)
 
 
@@ -237,12 +237,12 @@ def print_scores(city: Path, audit_out: Path, problems: dict[str, int]) -> None:
     for check, s in scores.items():
         table.add_row(
             check,
-            f"{problems.get(check, 0):,}",
-            f"{s.true_positives:,}",
-            f"{s.false_positives:,}",
-            f"{s.false_negatives:,}",
-            f"{s.precision:.4f}",
-            f"{s.recall:.4f}",
-            f"{s.f1:.4f}",
+            number(problems.get(check, 0)),
+            number(s.true_positives),
+            number(s.false_positives),
+            number(s.false_negatives),
+            number(s.precision, ".4f"),
+            number(s.recall, ".4f"),
+            number(s.f1, ".4f"),
         )
     console.print(table)

@@ -12,7 +12,7 @@ from rich.table import Table
 from kawal.engine import DiffResult, SnapshotStore, diff_snapshots
 from kawal.engine import diff_summary_csv as summary_csv
 from kawal.engine import diff_summary_json as summary_json
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 console = Console(highlight=False)
 Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -104,7 +104,7 @@ def _print_totals(r: DiffResult) -> None:
             u=r.unchanged,
         )
     )
-    steps = ", ".join(f"{step} {n:,}" for step, n in r.matched_by.items() if n) or "-"
+    steps = ", ".join(f"{step} {number(n)}" for step, n in r.matched_by.items() if n) or "-"
     console.print(t(("Dicocokkan pada: {s}", "Paired on: {s}"), s=steps))
     console.print(
         t(
@@ -144,10 +144,10 @@ def _print_totals(r: DiffResult) -> None:
         )
     )
     if r.struck_by_code:
-        codes = ", ".join(f"TMS {code} {n:,}" for code, n in r.struck_by_code.items())
+        codes = ", ".join(f"TMS {code} {number(n)}" for code, n in r.struck_by_code.items())
         console.print(t(("Dicoret per kode: {c}", "Struck by code: {c}"), c=codes))
     if r.fields:
-        fields = ", ".join(f"{k} {v:,}" for k, v in r.fields.items())
+        fields = ", ".join(f"{k} {number(v)}" for k, v in r.fields.items())
         console.print(t(("Kolom yang berubah: {f}", "Fields changed: {f}"), f=fields))
 
 
@@ -167,19 +167,19 @@ def _table(r: DiffResult) -> Table:
         headers.insert(5, t(("Pindah keluar/masuk", "Moved out/in")))
     table = Table(*headers)
     for k in r.by_kelurahan:
-        codes = " ".join(f"{c}:{n:,}" for c, n in k.struck_by_code.items())
+        codes = " ".join(f"{c}:{number(n)}" for c, n in k.struck_by_code.items())
         cells = [
             k.kode_kelurahan or "-",
             k.kelurahan or "-",
-            f"{k.old_rows:,}",
-            f"{k.new_rows:,}",
-            f"{k.kept:,}",
-            f"{k.changed:,} ({k.marked_u:,})",
-            f"{k.struck:,}" + (f" ({codes})" if codes else ""),
-            f"{k.removed:,}",
-            f"{k.added:,} ({k.added_b:,})",
+            number(k.old_rows),
+            number(k.new_rows),
+            number(k.kept),
+            f"{number(k.changed)} ({number(k.marked_u)})",
+            number(k.struck) + (f" ({codes})" if codes else ""),
+            number(k.removed),
+            f"{number(k.added)} ({number(k.added_b)})",
         ]
         if r.moved:
-            cells.insert(5, f"-{k.moved_out:,}/+{k.moved_in:,}")
+            cells.insert(5, f"-{number(k.moved_out)}/+{number(k.moved_in)}")
         table.add_row(*cells)
     return table

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kawal.cli.common import Sub, console, steps
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 
 def register_generate(sub: Sub) -> None:
@@ -106,5 +106,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         problems = run_generate(args.voters, args.seed, args.out)
     else:
         problems = run_generate_profile(args.profile, args.voters, args.seed, args.out)
-    console.print(t(("Masalah (baris): ", "Problems (rows): ")) + ", ".join(f"{k} {v:,}" for k, v in problems.items()))
+    console.print(
+        t(("Masalah (baris): ", "Problems (rows): ")) + ", ".join(f"{k} {number(v)}" for k, v in problems.items())
+    )
     return 0

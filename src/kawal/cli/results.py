@@ -10,7 +10,7 @@ from rich.table import Table
 
 from kawal.cli.common import Sub, console, steps
 from kawal.engine import DEFAULT_ELECTION, PEMILU_2024, reserve_fraction, reserve_percent
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 
 def _reserve(text: str) -> Decimal:
@@ -73,8 +73,8 @@ def register_results(sub: Sub) -> None:
                 "{p} untuk Pemilu)",
                 "ballot reserve as a share of DPT, rounded up per TPS (default {r}, Pilkada; {p} for a Pemilu)",
             ),
-            r=DEFAULT_ELECTION.ballot_reserve,
-            p=PEMILU_2024.ballot_reserve,
+            r=str(DEFAULT_ELECTION.ballot_reserve),  # as it is typed after --reserve: a decimal point
+            p=str(PEMILU_2024.ballot_reserve),
         ),
     )
     c.set_defaults(handler=cmd_check)
@@ -113,7 +113,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     table = Table(t(("Aturan", "Rule")), t(("Temuan", "Findings")))
     for rule, n in result.per_rule.items():
-        table.add_row(rule, f"{n:,}")
+        table.add_row(rule, number(n))
     console.print(table)
     for name in ("findings.csv", "rejects.csv", "summary.json"):
         console.print(f"  {result.out / name}")

@@ -39,7 +39,7 @@ from kawal.engine import (
     write_estimates_csv,
     write_sample,
 )
-from kawal.i18n import KawalError, t
+from kawal.i18n import KawalError, number, t
 
 OUTCOMES_BAD = (
     "{f} baris {r}: kolom {c} berisi {v!r}; pilih salah satu: {ok}",
@@ -159,12 +159,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _print_plan(plans: list[StratumPlan]) -> None:
     table = Table(t(("Strata", "Stratum")), "N", "n", t(("Dikunjungi", "To visit")))
     for p in plans:
-        table.add_row(p.stratum, f"{p.population:,}", f"{p.n:,}", f"{p.to_visit:,}")
+        table.add_row(p.stratum, number(p.population), number(p.n), number(p.to_visit))
     table.add_row(
         t(("Jumlah", "Total")),
-        f"{sum(p.population for p in plans):,}",
-        f"{sum(p.n for p in plans):,}",
-        f"{sum(p.to_visit for p in plans):,}",
+        number(sum(p.population for p in plans)),
+        number(sum(p.n for p in plans)),
+        number(sum(p.to_visit for p in plans)),
     )
     console.print(table)
 
@@ -302,12 +302,12 @@ def _estimate_records(manifest: dict, drawn: list[dict], path: Path, confidence:
     allowed = (*RECORD_OUTCOMES, NONRESPONSE, "")
     units = {row["unit"] for row in drawn}
     outcomes = {}
-    for number, row in enumerate(_read_csv(path), start=2):  # row 1 is the header
+    for row_no, row in enumerate(_read_csv(path), start=2):  # row 1 is the header
         value = (row.get("hasil") or "").strip()
         if value not in allowed:
-            raise KawalError(OUTCOMES_BAD, f=path.name, r=number, c="hasil", v=value, ok=", ".join(allowed[:-1]))
+            raise KawalError(OUTCOMES_BAD, f=path.name, r=row_no, c="hasil", v=value, ok=", ".join(allowed[:-1]))
         if row.get("unit") not in units:
-            raise _not_in_sample(path.name, number, row.get("unit"))
+            raise _not_in_sample(path.name, row_no, row.get("unit"))
         if value:
             outcomes[row["unit"]] = value
     population = {k: v["population"] for k, v in manifest["strata"].items()}
@@ -337,16 +337,16 @@ def _missing_from_list(args: argparse.Namespace, stratum_of: dict, units: dict, 
     if not args.list:
         raise KawalError(("--people perlu --list", "--people needs --list"))
     rows: list[dict[str, Any]] = _read_csv(args.people)  # dates are parsed in place
-    for number, row in enumerate(rows, start=2):
+    for row_no, row in enumerate(rows, start=2):
         if row.get("unit") not in stratum_of:
-            raise _not_in_sample(args.people.name, number, row.get("unit"))
+            raise _not_in_sample(args.people.name, row_no, row.get("unit"))
         try:
             row["tanggal_lahir"] = date.fromisoformat(row.get("tanggal_lahir", "").strip())
         except ValueError:
             raise KawalError(
                 OUTCOMES_BAD,
                 f=args.people.name,
-                r=number,
+                r=row_no,
                 c="tanggal_lahir",
                 v=row.get("tanggal_lahir"),
                 ok="YYYY-MM-DD",
@@ -371,12 +371,12 @@ COVERAGE = {
 
 def _coverage(path: Path, stratum_of: dict, units: dict, weights: dict, confidence: float) -> list[Estimate]:
     rows = _read_csv(path)
-    for number, row in enumerate(rows, start=2):
+    for row_no, row in enumerate(rows, start=2):
         for column in ("pantarlih", "stiker"):
             if (row.get(column) or "").strip() not in ("ya", "tidak"):
-                raise KawalError(OUTCOMES_BAD, f=path.name, r=number, c=column, v=row.get(column), ok="ya, tidak")
+                raise KawalError(OUTCOMES_BAD, f=path.name, r=row_no, c=column, v=row.get(column), ok="ya, tidak")
         if row.get("unit") not in stratum_of:
-            raise _not_in_sample(path.name, number, row.get("unit"))
+            raise _not_in_sample(path.name, row_no, row.get("unit"))
     out = []
     for category, test in COVERAGE.items():
         per_rt = {u: [0, 0] for u in stratum_of}
@@ -400,13 +400,13 @@ def _print_estimates(estimates: list[Estimate]) -> None:
     for e in estimates:
         if e.stratum:
             continue
-        interval = f"{e.low:.2%} – {e.high:.2%}" if e.rate is not None else "–"
-        table.add_row(e.category, t(("semua", "all")), f"{e.base:,}", f"{e.count:,}", _pct(e.rate), interval)
+        interval = f"{number(e.low, '.2%')} – {number(e.high, '.2%')}" if e.rate is not None else "–"
+        table.add_row(e.category, t(("semua", "all")), number(e.base), number(e.count), _pct(e.rate), interval)
     console.print(table)
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2%}"
+    return "–" if value is None else number(value, ".2%")
 
 
 def _write_html(estimates: list[Estimate], path: Path, manifest: dict) -> None:

@@ -8,7 +8,7 @@ import json
 from rich.table import Table
 
 from kawal.cli.common import DATA_HELP, Sub, console, store
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 
 def register_snapshots(sub: Sub) -> None:
@@ -37,8 +37,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
             s.name,
             m["stage"],
             f"{m['wilayah']} {m['wilayah_name']}",
-            f"{s.counts['loaded']:,}",
-            f"{s.counts['rejected']:,}",
+            number(s.counts["loaded"]),
+            number(s.counts["rejected"]),
             f"{m['source']['name']} ({m['source']['sha256'][:12]})",
             m["created_at"],
         )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("keluar/", account_views.LogoutView.as_view(), name="logout"),
     path("undangan/<str:code>/", account_views.accept_invitation, name="accept_invitation"),
     path("undangan/", account_views.invitations, name="invitations"),
+    path("organisasi/akreditasi/", include("kawal.web.accounts.accreditation")),  # issue 17: pemantau accreditation
     path("daftar/", views.lists, name="lists"),
     path("daftar/banding/", views.compare, name="compare"),
     path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
@@ -75,6 +76,7 @@ urlpatterns = [
     path("partisipasi/evaluasi/", participation_views.evaluation, name="participation_evaluation"),
     path("partisipasi/impor/", participation_views.import_figures, name="participation_import"),
     path("pemilihan/<int:pk>/ubah/", participation_views.election_settings, name="election_settings"),
+    path("pemilihan/<int:pk>/paslon/", include("kawal.web.participation.candidates")),
     path("publik/", participation_views.public, name="public"),
     path("tps/", result_views.my_tps, name="my_tps"),
     path("tps/kelola/", result_views.assign, name="tps_assign"),

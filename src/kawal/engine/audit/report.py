@@ -18,7 +18,7 @@ import duckdb
 from kawal import __version__
 from kawal.engine.audit.checks import NOT_CHECKABLE, Check, Context, every_row, with_ages
 from kawal.engine.snapshots import Snapshot
-from kawal.i18n import t
+from kawal.i18n import number, t
 
 if TYPE_CHECKING:
     from kawal.engine.audit import AuditResult
@@ -205,21 +205,21 @@ def _table(headers: list[str], rows: Sequence[Sequence[object]], numeric: Abstra
 def _coverage_text(check: dict, audited: int) -> tuple[str, str]:
     """'bisa diperiksa X dari Y baris' and, for the rest, why not, in plain words."""
     can = t(("{x:,} dari {y:,} baris", "{x:,} of {y:,} rows"), x=check["checkable_rows"], y=audited)
-    why = "; ".join(f"{n:,} {t(NOT_CHECKABLE[code])}" for code, n in check["not_checkable"].items())
+    why = "; ".join(f"{number(n)} {t(NOT_CHECKABLE[code])}" for code, n in check["not_checkable"].items())
     return can, why
 
 
 def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[Check, ...]) -> str:
     items = [
-        (c.code, summary["checks"][c.code]["findings"], f"{summary['checks'][c.code]['findings']:,}") for c in checks
+        (c.code, summary["checks"][c.code]["findings"], number(summary["checks"][c.code]["findings"])) for c in checks
     ]
     rows = [
         [
             c.code,
             f"TMS {c.tms}" if c.tms else "",
             t(c.title),
-            f"{summary['checks'][c.code]['findings']:,}",
-            f"{summary['checks'][c.code]['rows']:,}",
+            number(summary["checks"][c.code]["findings"]),
+            number(summary["checks"][c.code]["rows"]),
             *_coverage_text(summary["checks"][c.code], summary["audited"]),
         ]
         for c in checks
@@ -239,10 +239,16 @@ def _check_section(con: duckdb.DuckDBPyConnection, summary: dict, checks: tuple[
 def _units_section(summary: dict) -> str:
     kec = sorted(summary["by_kecamatan"], key=lambda r: -r["rasio"])
     unknown = t(("(tanpa kelurahan)", "(no kelurahan)"))
-    chart = _bar_chart([(r["nama"] or unknown, r["rasio"] * 100, f"{r['rasio'] * 100:.2f}") for r in kec], "%")
+    chart = _bar_chart([(r["nama"] or unknown, r["rasio"] * 100, number(r["rasio"] * 100, ".2f")) for r in kec], "%")
     kel = sorted((r for r in summary["by_kelurahan"] if r["kode_kelurahan"]), key=lambda r: -r["rasio"])[:WORST]
     kel_rows = [
-        [r["kode_kelurahan"], r["nama"], f"{r['pemilih']:,}", f"{r['baris_bermasalah']:,}", f"{r['rasio'] * 100:.2f}%"]
+        [
+            r["kode_kelurahan"],
+            r["nama"],
+            number(r["pemilih"]),
+            number(r["baris_bermasalah"]),
+            f"{number(r['rasio'] * 100, '.2f')}%",
+        ]
         for r in kel
     ]
     tps = sorted(
@@ -252,8 +258,8 @@ def _units_section(summary: dict) -> str:
         [
             f"{r['kode_kelurahan']}{int(r['tps']):03d}",
             r["nama"],
-            f"{r['pemilih']:,}",
-            f"{sum((r['temuan'] or {}).values()):,}",
+            number(r["pemilih"]),
+            number(sum((r["temuan"] or {}).values())),
             ", ".join(f"{k} {v}" for k, v in sorted((r["temuan"] or {}).items())),
         ]
         for r in tps
@@ -312,12 +318,12 @@ def _usia_note(ctx: Context) -> str:
 def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tuple[Check, ...], ctx: Context) -> None:
     summary = result.summary
     cards = [
-        (t(("Baris masuk", "Rows in")), f"{summary['rows_in']:,}"),
-        (t(("Diaudit", "Audited")), f"{summary['audited']:,}"),
-        (t(("Ditolak", "Rejected")), f"{summary['rejected']:,}"),
-        (t(("Temuan", "Findings")), f"{sum(c['findings'] for c in summary['checks'].values()):,}"),
-        (t(("Pemilih ganda (baris)", "Duplicate voters (rows)")), f"{summary['checks']['PEMILIH_GANDA']['rows']:,}"),
-        (t(("Sudah TMS (dicoret KPU)", "Already TMS (struck by KPU)")), f"{summary['sudah_tms']:,}"),
+        (t(("Baris masuk", "Rows in")), number(summary["rows_in"])),
+        (t(("Diaudit", "Audited")), number(summary["audited"])),
+        (t(("Ditolak", "Rejected")), number(summary["rejected"])),
+        (t(("Temuan", "Findings")), number(sum(c["findings"] for c in summary["checks"].values()))),
+        (t(("Pemilih ganda (baris)", "Duplicate voters (rows)")), number(summary["checks"]["PEMILIH_GANDA"]["rows"])),
+        (t(("Sudah TMS (dicoret KPU)", "Already TMS (struck by KPU)")), number(summary["sudah_tms"])),
     ]
     card_html = "".join(f'<div class="card">{_e(label)}<b>{_e(value)}</b></div>' for label, value in cards)
     title = t(("Laporan audit daftar pemilih", "Voter-list audit report"))

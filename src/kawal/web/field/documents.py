@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kawal.engine import DISABILITY
-from kawal.web.accounts.models import KPU_ROLES
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt, encrypt
 from kawal.web.field.models import FieldTask, IdentityDocument, NewVoter, Tanggapan, TanggapanItem, Visit
+from kawal.web.field.progress import kpu_of
 from kawal.web.field.visits import NewVoterIn, VisitError, _new_voter
 from kawal.web.photos.processing import PhotoError, inspect
 from kawal.web.photos.store import max_bytes
@@ -32,6 +32,7 @@ from kawal.web.photos.store import max_bytes
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from kawal.web.accounts.models import Organisation
     from kawal.web.types import AuthedRequest
 
 DISABILITY_CHOICES = [
@@ -198,9 +199,8 @@ def decrypt_bytes(sealed: bytes) -> bytes:
     return base64.b64decode(decrypt(sealed.decode()))
 
 
-def _kpu_covers(user: User, kode_kelurahan: str, office: object) -> bool:
-    scope = Scope.for_user(user).with_roles(KPU_ROLES)
-    return any(kode_kelurahan.startswith(m.wilayah) and m.organisation.kpu_office == office for m in scope.memberships)
+def _kpu_covers(user: User, kode_kelurahan: str, office: Organisation) -> bool:
+    return kpu_of(Scope.for_user(user), office, kode_kelurahan)
 
 
 def can_view(user: User, document: IdentityDocument) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +16,9 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.field.models import FieldTask, Tanggapan, TanggapanItem, Visit
 from kawal.web.field.review import confirmed_tms, latest
 from kawal.web.voters.models import Voter
+
+if TYPE_CHECKING:
+    from kawal.web.accounts.models import Organisation
 
 REMIND_DAYS = 3  # a deadline this close (or passed) shows on the dashboard
 OPEN_ITEMS = (TanggapanItem.Status.DRAFT, TanggapanItem.Status.SENT)
@@ -116,6 +119,21 @@ def scoped_tanggapan(scope: Scope) -> QuerySet:
         if m.rw is None:
             areas |= Q(kode_kelurahan__startswith=m.wilayah, voter_list__organisation=m.organisation.kpu_office)
     return Tanggapan.unscoped.filter(areas)
+
+
+def kpu_of(scope: Scope, office: Organisation, kode_kelurahan: str) -> bool:
+    """Whether the scope answers as KPU for a kelurahan of ``office``'s lists (a tanggapan, a referral, a
+    document): a KPU role of that office itself whose wilayah covers the kelurahan. A KPU account of another
+    office who also coordinates an Ormas partnering this one is a coordinator here, and sees numbers masked."""
+    return any(
+        m.role in KPU_ROLES and m.organisation.kpu_office == office and kode_kelurahan.startswith(m.wilayah)
+        for m in scope.memberships
+    )
+
+
+def kpu_for_tanggapan(scope: Scope, tanggapan: Tanggapan) -> bool:
+    """Whether the scope is KPU of this tanggapan's own office and kelurahan: sees it in full and answers it."""
+    return kpu_of(scope, tanggapan.voter_list.organisation.kpu_office, tanggapan.kode_kelurahan)
 
 
 def reminders_for(scope: Scope) -> list[Reminder]:

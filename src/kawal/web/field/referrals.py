@@ -28,6 +28,7 @@ from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt
 from kawal.web.field.models import DukcapilReferral
+from kawal.web.field.progress import kpu_of
 from kawal.web.voters.duplicate_review import latest_answers, ordered_keys
 from kawal.web.voters.models import DuplicateAnswer, Finding, Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
@@ -132,6 +133,11 @@ def scoped(scope: Scope) -> QuerySet:
     return DukcapilReferral.unscoped.filter(voters__in=voters).distinct().prefetch_related("voters")
 
 
+def _reveals(scope: Scope, referral: DukcapilReferral) -> bool:
+    """The NIK in full for KPU of the referral's own office and kelurahan only (the letter goes from that office)."""
+    return kpu_of(scope, referral.voter_list.organisation.kpu_office, referral.kode_kelurahan)
+
+
 def letter(referral: DukcapilReferral, reveal: bool) -> str:
     """The letter KPU sends to Dukcapil: the NIK, the people under it, and the request for a new NIK."""
     unit = wilayah_registry().get(referral.kode_kelurahan)
@@ -182,11 +188,11 @@ def referrals_page(request: AuthedRequest) -> HttpResponse:
             return redirect("dukcapil_referrals")
         record("referral.drafted", request=request, obj=referral, people=referral.voters.count())
         return redirect("dukcapil_referrals")
-    is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
+    referrals = list(scoped(scope).select_related("voter_list__organisation__partner_of"))
     context = {
         "candidates": candidates(scope),
-        "referrals": scoped(scope),
-        "is_kpu": is_kpu,
+        "referrals": referrals,
+        "full": {r.pk for r in referrals if _reveals(scope, r)},  # whose letter this account downloads in full
         "today": timezone.localdate(),
     }
     return render(request, "field/referrals.html", context)
@@ -219,7 +225,7 @@ def referral_update(request: AuthedRequest, pk: int) -> HttpResponse:
 def referral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     referral = get_object_or_404(scoped(scope), pk=pk)
-    reveal = any(m.role in KPU_ROLES for m in scope.memberships)
+    reveal = _reveals(scope, referral)
     record("referral.letter", request=request, obj=referral, full=reveal)
     response = HttpResponse(letter(referral, reveal), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rujukan-dukcapil-{referral.pk}.txt"'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -16,26 +17,33 @@ from xml.sax.saxutils import escape
 from django.db import transaction
 from django.db.models import QuerySet
 
-from kawal.engine import tms_table
+from kawal.engine import Tms, tms_table
 from kawal.web.crypto import decrypt, encrypt
 from kawal.web.field.models import NewVoter, Tanggapan, TanggapanItem, Visit, VisitPhoto, VoterCheck
 from kawal.web.field.review import confirmed_tms, latest
+from kawal.web.field.visits import tms_for
 from kawal.web.voters.models import Voter, VoterList
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-TMS = tms_table()  # the TMS table of 2024 (kawal/data/tms_2024.csv): label and tanggapan category per code
+
+def _entry(code: int, table: dict[int, Tms] | None) -> Tms | None:
+    """The code's row in the election's table; a claim recorded under another scheme falls back to the default's."""
+    return (table if table is not None else tms_table()).get(code) or tms_table().get(code)
 
 
-def tms_category(code: int) -> TanggapanItem.Category:
-    """The category of KPU's tanggapan form a confirmed TMS claim goes under (5 WNA: no longer eligible)."""
-    return TanggapanItem.Category(TMS[code].tanggapan)
+def tms_category(code: int, table: dict[int, Tms] | None = None) -> TanggapanItem.Category:
+    """The category of KPU's tanggapan form a confirmed TMS claim goes under (2024: 5 WNA, no longer eligible),
+    from ``table`` (the election's, see :func:`~kawal.web.field.visits.tms_for`; default: the default scheme's)."""
+    entry = _entry(code, table)
+    return TanggapanItem.Category(entry.tanggapan) if entry else TanggapanItem.Category.NOT_ELIGIBLE
 
 
-def tms_words(code: int) -> str:
-    """The TMS reason in Bahasa Indonesia, as the form to the PPS names it."""
-    return TMS[code].label[0]
+def tms_words(code: int, table: dict[int, Tms] | None = None) -> str:
+    """The TMS reason in Bahasa Indonesia, as the form to the PPS names it, from ``table`` like :func:`tms_category`."""
+    entry = _entry(code, table)
+    return entry.label[0] if entry else "kategori tidak dikenal"
 
 
 HEADERS = ("No", "Kategori", "Nama", "NIK (tersamar)", "RT/RW", "TPS", "Uraian", "Bukti (kunjungan)", "Status")
@@ -108,6 +116,7 @@ def compile_tanggapan(
         voter_list=voter_list, kode_kelurahan=kode_kelurahan, created_by=user, deadline=deadline
     )
     photos = _photo_refs(approved)
+    table = tms_for(voter_list)  # the election's TMS table names the claims
     items = []
     for person in NewVoter.objects.filter(visit__in=approved):
         items.append(
@@ -139,9 +148,9 @@ def compile_tanggapan(
         items.append(
             TanggapanItem(
                 tanggapan=tanggapan,
-                category=tms_category(tms),
+                category=tms_category(tms, table),
                 voter_id=voter_id,
-                detail=f"TMS {tms} ({tms_words(tms)}), dikonfirmasi {claim['relawan']} relawan",
+                detail=f"TMS {tms} ({tms_words(tms, table)}), dikonfirmasi {claim['relawan']} relawan",
                 evidence=_evidence(evidence[(voter_id, tms)], voter_id, photos),
             )
         )
@@ -223,29 +232,49 @@ def _new(person: NewVoter, reveal: bool) -> list[str]:
     ]
 
 
+def _person_key(item: TanggapanItem) -> tuple[str, int | str]:
+    """Who an item is about: a listed voter by their row (two rows under one NIK are two lines of the list, the
+    PPS strikes one of them), a new voter by the keyed hash of their NIK, so one person recorded in two visits is
+    one line; a new voter without a NIK by their record."""
+    if item.voter_id:
+        return ("v", item.voter_id)
+    if item.new_voter is not None:
+        return ("n", item.new_voter.nik_hash) if item.new_voter.nik_hash else ("r", item.new_voter.pk)
+    return ("i", item.pk)
+
+
+def _joined(values: Iterable[str]) -> str:
+    return "; ".join(dict.fromkeys(v for v in values if v))
+
+
 def people_rows(tanggapan: Tanggapan, reveal: bool = False) -> list[list[str]]:
-    """KPU's form: one line per person, the person's items joined. ``reveal`` (KPU roles only) shows NIK, NKK,
-    birth dates and disability in full; everyone else sees them as published lists do."""
+    """KPU's form: one line per person, the person's items joined (the same person recorded in two visits is one
+    line, see :func:`_person_key`). ``reveal`` (KPU roles only) shows NIK, NKK, birth dates and disability in
+    full; everyone else sees them as published lists do."""
     items = tanggapan.items.select_related("voter", "new_voter").order_by("category", "pk")
-    people: dict[tuple[str, int], list[TanggapanItem]] = {}
+    people: dict[tuple[str, int | str], list[TanggapanItem]] = {}
     for item in items:
-        key = ("v", item.voter_id) if item.voter_id else ("n", item.new_voter_id or -item.pk)
-        people.setdefault(key, []).append(item)
+        people.setdefault(_person_key(item), []).append(item)
     out = []
     for number, group in enumerate(people.values(), start=1):
         first = group[0]
+        recorded = [i.new_voter for i in group if i.new_voter is not None]
+        details = [item_detail(i, reveal) for i in group]
         if first.voter:
             person = _listed(first.voter, reveal)
-        elif first.new_voter:
-            person = _new(first.new_voter, reveal)
+        elif recorded:  # the fullest record of the person: a complete one if any visit made one
+            chosen = next((p for p in recorded if p.complete), recorded[0])
+            person = _new(chosen, reveal)
+            if chosen.complete:  # the line carries the complete record: "incomplete" no longer holds
+                details = [d for d in details if d != NEW_VOTER_DETAIL[False]]
         else:
             person = [""] * 13
         joined = [
-            "; ".join(dict.fromkeys(str(i.get_category_display()) for i in group)),
-            "; ".join(item_detail(i, reveal) for i in group),
-            "; ".join(i.evidence for i in group if i.evidence),
-            "; ".join(dict.fromkeys(str(i.get_status_display()) for i in group)),
-            "; ".join(i.kpu_answer for i in group if i.kpu_answer),
+            _joined(str(i.get_category_display()) for i in group),
+            _joined(details),
+            _joined(i.evidence for i in group),
+            _joined(str(i.get_status_display()) for i in group),
+            _joined(i.kpu_answer for i in group),
         ]
         out.append([str(number), *person, *joined])
     return out

@@ -16,17 +16,16 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 
-from kawal.engine import DEFAULT_ELECTION
+from kawal.engine import DEFAULT_ELECTION, Tms, tms_table
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.field.assign import assign_open_tasks, covering_relawan
 from kawal.web.field.documents import visible_documents
 from kawal.web.field.models import FieldTask, TanggapanItem, Visit, VoterCheck
-from kawal.web.field.progress import progress, reminders_for, scoped_tanggapan
+from kawal.web.field.progress import kpu_for_tanggapan, progress, reminders_for, scoped_tanggapan
 from kawal.web.field.review import (
     ReviewError,
     agreement,
@@ -39,7 +38,6 @@ from kawal.web.field.review import (
 )
 from kawal.web.field.tanggapan import (
     FORM_HEADERS,
-    TMS,
     compile_tanggapan,
     people_rows,
     rows,
@@ -47,7 +45,7 @@ from kawal.web.field.tanggapan import (
     to_pdf,
     to_xlsx,
 )
-from kawal.web.field.visits import CORRECTABLE, household_voters
+from kawal.web.field.visits import CORRECTABLE, household_voters, tms_for
 from kawal.web.voters import maps
 from kawal.web.voters.models import Voter, VoterList
 from kawal.wilayah import registry as wilayah_registry
@@ -83,7 +81,7 @@ def visit_form(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "task": task,
         "rows": rows,
-        "tms": TMS_LABELS,
+        "tms": tms_choices(tms_for(task.voter_list)),
         "fields": CORRECTABLE,
         "seen": Visit.Seen.choices,
         "outcomes": VoterCheck.Outcome.choices,
@@ -126,14 +124,11 @@ def _managed(request: HttpRequest) -> tuple[Scope, QuerySet[FieldTask]]:
     return scope, scope.tasks(FieldTask.unscoped.all())
 
 
-def _tms_label(code: int) -> str:
-    """``5 WNA`` / ``5 foreign national``: the table's own label in the page's language."""
-    label = TMS[code].label
-    return f"{code} {label[1] if (get_language() or 'id').startswith('en') else label[0]}"
-
-
-# The 2024 TMS table (kawal/data/tms_2024.csv), labelled when a page is rendered.
-TMS_LABELS = tuple((code, lazy(_tms_label, str)(code)) for code in TMS)
+def tms_choices(table: dict[int, Tms]) -> list[tuple[int, str]]:
+    """An election's TMS table as ``(5, "5 WNA")`` / ``(5, "5 foreign national")``: its own labels in the page's
+    language (see :func:`~kawal.web.field.visits.tms_for`)."""
+    english = (get_language() or "id").startswith("en")
+    return [(code, f"{code} {entry.label[1] if english else entry.label[0]}") for code, entry in table.items()]
 
 
 class TaskForm(forms.Form):
@@ -214,16 +209,29 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
     rows = sorted(units.values(), key=lambda u: (-(u.tasks - u.done), u.kode))
     totals = _totals(units.values())
     tms_max = max(totals["tms"].values(), default=0) or 1
+    labels = dict(tms_choices(_tms_of(tasks)))
+    labels |= {code: str(code) for code in sorted(set(totals["tms"]) - set(labels))}  # claimed under another table
     context = {
         "focus": focus,
         "rows": [{"unit": u, "nama": names.get(u.kode, u.kode)} for u in rows],
         "totals": totals,
-        "tms": [(code, label, totals["tms"].get(code, 0)) for code, label in TMS_LABELS],
+        "tms": [(code, label, totals["tms"].get(code, 0)) for code, label in labels.items()],
         "tms_max": tms_max,
         "map": maps.choropleth({k: u.done_share for k, u in units.items()}, maps.GREENS),
         "reminders": reminders_for(scope),
     }
     return render(request, "field/progress.html", context)
+
+
+def _tms_of(tasks: QuerySet[FieldTask]) -> dict[int, Tms]:
+    """The TMS tables of the elections of the lists these tasks come from, together (usually one)."""
+    lists = VoterList.objects.filter(pk__in=tasks.values("voter_list")).select_related("organisation__partner_of")
+    tables = [tms_for(voter_list) for voter_list in lists.order_by("-created_at")]
+    merged: dict[int, Tms] = {}
+    for table in tables or [tms_table()]:
+        for code, entry in table.items():
+            merged.setdefault(code, entry)
+    return dict(sorted(merged.items()))
 
 
 def _totals(units: Iterable[UnitProgress]) -> dict:
@@ -327,11 +335,15 @@ def _deadline(text: str, office: Organisation | None = None) -> date:
     return period[1] if period else timezone.localdate() + timedelta(days=DEFAULT_ELECTION.response_days - 1)
 
 
+def _tanggapan_of(scope: Scope) -> QuerySet:
+    return scoped_tanggapan(scope).select_related("voter_list__organisation__partner_of")
+
+
 @login_required
 def tanggapan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     scope, _tasks = _managed(request)
-    tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
-    is_kpu = any(m.role in KPU_ROLES for m in scope.memberships)
+    tanggapan = get_object_or_404(_tanggapan_of(scope), pk=pk)
+    is_kpu = kpu_for_tanggapan(scope, tanggapan)  # KPU of another office answers nothing here
     if request.method == "POST" and "deadline" in request.POST:
         old = tanggapan.deadline
         tanggapan.deadline = _deadline(request.POST["deadline"], tanggapan.voter_list.organisation.kpu_office)
@@ -368,10 +380,10 @@ def tanggapan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def tanggapan_export(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     scope, _tasks = _managed(request)
-    tanggapan = get_object_or_404(scoped_tanggapan(scope), pk=pk)
+    tanggapan = get_object_or_404(_tanggapan_of(scope), pk=pk)
     unit = wilayah_registry().get(tanggapan.kode_kelurahan)
     name = unit.name if unit else tanggapan.kode_kelurahan
-    reveal = any(m.role in KPU_ROLES for m in scope.memberships)  # full NIK/NKK for KPU only
+    reveal = kpu_for_tanggapan(scope, tanggapan)  # full NIK/NKK for KPU of the tanggapan's own office only
     if kind == "xlsx":
         body = to_xlsx(tanggapan, name, reveal)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from kawal.engine import NewVoterData, mask, new_voter_problems, parse_nik, parse_nkk, tms_table
+from kawal.engine import NewVoterData, Tms, mask, new_voter_problems, parse_nik, parse_nkk, tms_table
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import encrypt, keyed_hash
 from kawal.web.field.models import FieldTask, NewVoter, Visit, VisitPhoto, VoterCheck
@@ -20,7 +21,9 @@ from kawal.web.voters.models import Voter
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-TMS_CODES = frozenset(tms_table())  # the 2024 table (kawal/data/tms_2024.csv)
+    from kawal.web.participation.models import Election
+    from kawal.web.voters.models import VoterList
+
 CORRECTABLE = (
     "nama",
     "tempat_lahir",
@@ -41,6 +44,31 @@ MAX_RESIDENTS = 99  # adults in one household; the form's own maximum
 
 class VisitError(ValueError):
     """A submission that cannot be recorded; the message names the field."""
+
+
+def election_of(voter_list: VoterList) -> Election | None:
+    """The election a list serves: the first election of its KPU office held on or after the day the list was
+    uploaded (a list is worked on before its election), else the office's latest; None when the office has none."""
+    from kawal.web.participation.models import Election
+
+    elections = Election.objects.filter(organisation=voter_list.organisation.kpu_office)
+    uploaded = timezone.localdate(voter_list.created_at) if voter_list.created_at else timezone.localdate()
+    upcoming = elections.filter(held_on__gte=uploaded).order_by("held_on", "pk").first()
+    return upcoming or elections.order_by("-held_on", "-pk").first()
+
+
+def tms_for(voter_list: VoterList) -> dict[int, Tms]:
+    """The TMS table of the list's election (its scheme's ``kawal/data/tms_<scheme>.csv``), else the default
+    scheme's: what the visit form offers, what a visit may claim and how the tanggapan names a claim."""
+    election = election_of(voter_list)
+    return election.tms if election is not None else tms_table()
+
+
+def _codes_text(codes: list[int]) -> str:
+    """``1-8`` for a run of codes, else ``1, 2, 5``."""
+    if codes and codes == list(range(codes[0], codes[-1] + 1)) and len(codes) > 2:
+        return f"{codes[0]}-{codes[-1]}"
+    return ", ".join(str(c) for c in codes)
 
 
 @dataclass(frozen=True)
@@ -108,13 +136,18 @@ class VisitIn:
     supersedes: int | None = None
 
 
-def _validate_check(task: FieldTask, check: CheckIn, household: set[int]) -> None:
+def _validate_check(check: CheckIn, household: set[int], tms: dict[int, Tms]) -> None:
     if check.voter_id not in household:
         raise VisitError(f"voter {check.voter_id}: bukan anggota rumah tangga tugas ini")
     if check.outcome not in VoterCheck.Outcome.values:
         raise VisitError(f"voter {check.voter_id}: outcome '{check.outcome}' tidak dikenal")
-    if check.outcome == VoterCheck.Outcome.TMS and check.tms not in TMS_CODES:
-        raise VisitError(f"voter {check.voter_id}: kategori TMS harus 1-8")
+    if check.outcome == VoterCheck.Outcome.TMS and check.tms not in tms:
+        allowed = _codes_text(sorted(tms))
+        if check.tms is None:
+            raise VisitError(f"voter {check.voter_id}: kategori TMS harus dipilih ({allowed})")
+        raise VisitError(
+            f"voter {check.voter_id}: kategori TMS {check.tms} tidak ada dalam tabel TMS pemilihan ini; pilih {allowed}"
+        )
     if check.outcome == VoterCheck.Outcome.TMS and not check.note.strip():
         raise VisitError(f"voter {check.voter_id}: TMS perlu catatan bukti")
     if check.outcome == VoterCheck.Outcome.CORRECT and (check.field not in CORRECTABLE or not check.value.strip()):
@@ -149,8 +182,9 @@ def record_visit(task: FieldTask, relawan: User, data: VisitIn) -> tuple[Visit, 
         raise VisitError(f"residents: 0 sampai {MAX_RESIDENTS}")
     replaced = _replaced(task, relawan, data.supersedes)
     household = household_voters(task) if _names_voters(data) else set()
+    tms = tms_for(task.voter_list) if any(c.outcome == VoterCheck.Outcome.TMS for c in data.checks) else {}
     for check in data.checks:
-        _validate_check(task, check, household)
+        _validate_check(check, household, tms)
     _validate_oversight(data)
     for number, person in enumerate(data.new_voters, start=1):
         if person.nik and not parse_nik(person.nik).valid:  # the name and the NIK stay out of the message
