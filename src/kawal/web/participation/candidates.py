@@ -14,19 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kawal.engine import paslon
-from kawal.web.accounts.models import KPU_ROLES
-from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.participation.models import Election
+from kawal.web.participation.views import own_election
 from kawal.web.results import paper
 from kawal.web.results.models import Candidate, OfficialResult, ResultEntry, TallyVote, TpsResult
 
@@ -203,11 +201,7 @@ def save(election: Election, ballot: Ballot) -> None:
 def election_candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     """KPU staff of the election's own office enter its paslon in ballot order, a single-candidate race with its
     kolom kosong. Every change is logged with its old and new value (numbers, never names)."""
-    scope = Scope.for_user(request.user)
-    if not any(m.role in KPU_ROLES for m in scope.memberships):
-        raise PermissionDenied
-    offices = {m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES}
-    election = get_object_or_404(Election, pk=pk, organisation__in=offices)
+    election = own_election(request, pk)
     saved = False
     if request.method == "POST":
         form = CandidatesForm(request.POST, election=election)

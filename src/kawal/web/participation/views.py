@@ -50,6 +50,13 @@ def _scope(request: HttpRequest, roles: tuple = MANAGERS) -> Scope:
     return scope
 
 
+def own_election(request: HttpRequest, pk: int) -> Election:
+    """An election of an office where the user is KPU staff: 403 for other roles, 404 for another office's."""
+    scope = _scope(request, KPU_ROLES)
+    offices = {m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES}
+    return get_object_or_404(Election, pk=pk, organisation__in=offices)
+
+
 def organisers(scope: Scope) -> QuerySet:
     """The organisations a user may plan or record events for: those they manage in themselves. A coordinator acts
     for their own Ormas, KPU staff for their office; neither in the other's name."""
@@ -375,9 +382,7 @@ def import_figures(request: AuthedRequest) -> HttpResponse:
 def election_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     """KPU staff of the election's own office change its settings: ballot reserve, most voters per TPS, DPS date.
     Every change is logged with its old and new value."""
-    scope = _scope(request, KPU_ROLES)
-    offices = {m.organisation.kpu_office for m in scope.memberships if m.role in KPU_ROLES}
-    election = get_object_or_404(Election, pk=pk, organisation__in=offices)
+    election = own_election(request, pk)
     saved = False
     if request.method == "POST":
         form = ElectionSettingsForm(request.POST, election=election)
