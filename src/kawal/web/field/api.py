@@ -43,7 +43,10 @@ class TaskOut(Schema):
 class CheckSchema(Schema):
     voter_id: Id
     outcome: Annotated[str, text(16)]
-    tms: Annotated[int, Field(ge=0, le=99)] | None = None  # 1-8 is checked with a message that says so
+    # A code of the TMS table of the task's list's election (visits.tms_for; 1-8 in 2024), checked when the visit
+    # is recorded, with a message naming that table's codes. 0-99 here only bounds the number: the keterangan
+    # codes 90-97 of TPS lokasi khusus are no TMS reason and are refused unless an election's table lists them.
+    tms: Annotated[int, Field(ge=0, le=99)] | None = None
     field: Annotated[str, text(32)] = ""
     value: Annotated[str, text(200)] = ""
     note: Annotated[str, text(2000)] = ""

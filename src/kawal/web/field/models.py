@@ -114,7 +114,8 @@ class VoterCheck(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="checks")
     voter = models.ForeignKey("voters.Voter", on_delete=models.PROTECT, related_name="checks")
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    tms = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-8, KPU's order
+    # a code of the TMS table of the list's election (visits.tms_for: 1-8 in KPU's order in 2024), named by it
+    tms = models.PositiveSmallIntegerField(null=True, blank=True)
     field = models.CharField(max_length=32, blank=True)
     value = models.CharField(max_length=200, blank=True)  # a corrected NIK/NKK: its masked form only
     value_encrypted = models.TextField(blank=True)  # a corrected NIK/NKK in full, for KPU (AES-GCM)

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -303,9 +303,8 @@ def tanggapan_list(request: AuthedRequest) -> HttpResponse:
     scope, _tasks = _managed(request)
     if request.method == "POST":
         kode = request.POST.get("kelurahan", "").strip()
-        voter_list = scope.voter_lists(VoterList.objects.filter(status=VoterList.Status.DONE)).first()
-        covered = any(kode.startswith(m.wilayah) and m.role in MANAGERS for m in scope.memberships)
-        if voter_list is None or len(kode) != 10 or not covered:
+        voter_list = _tanggapan_list(scope, kode) if len(kode) == 10 else None
+        if voter_list is None:
             return HttpResponse("kelurahan di luar wilayah Anda", status=400)
         office = voter_list.organisation.kpu_office
         made = compile_tanggapan(voter_list, kode, request.user, _deadline(request.POST.get("deadline", ""), office))
@@ -315,6 +314,18 @@ def tanggapan_list(request: AuthedRequest) -> HttpResponse:
     default = _deadline("", next(iter(offices), None))
     context = {"all": scoped_tanggapan(scope), "default_deadline": default}
     return render(request, "field/tanggapan_list.html", context)
+
+
+def _tanggapan_list(scope: Scope, kode: str) -> VoterList | None:
+    """The list a tanggapan of kelurahan ``kode`` answers: the latest finished list of a KPU office whose Ormas
+    or own staff this user manages the kelurahan for (a coordinator may serve two offices), that has voters
+    there; never the list of another office the user happens to belong to."""
+    offices = {
+        m.organisation.kpu_office.pk for m in scope.memberships if m.role in MANAGERS and kode.startswith(m.wilayah)
+    }
+    there = Voter.unscoped.filter(voter_list=OuterRef("pk"), kode_kelurahan=kode)
+    done = VoterList.objects.filter(organisation__in=offices, status=VoterList.Status.DONE)
+    return done.filter(Exists(there)).order_by("-created_at", "-pk").first()
 
 
 def _deadline(text: str, office: Organisation | None = None) -> date:

@@ -4,7 +4,9 @@ single-candidate race: one paslon and the *kolom kosong*, stored as the next num
 C.Hasil form, the rules and the tally all see the same ballot.
 
 Numbers stay where they are: a name is changed in place, and only the last numbers can be removed. Once results
-are stored, a change that would drop a column with stored votes is refused.
+are stored, a change that would drop a column with stored votes is refused, and so is one that would turn such a
+column into another kind (switching calon tunggal off or on: the kolom kosong becoming a pair, or a pair the kolom
+kosong), since its votes would then count for the other.
 """
 
 from __future__ import annotations
@@ -162,6 +164,32 @@ def stored_votes(election: Election, numbers: list[int]) -> list[int]:
     return sorted(found)
 
 
+def retyped(old: Ballot, new: Ballot) -> list[int]:
+    """Numbers that stay on the ballot but change kind: the kolom kosong becoming a pair (calon tunggal switched
+    off) or a pair becoming the kolom kosong (switched on). Votes stored for such a number would silently count
+    for the other kind."""
+    old_empty = len(old.names) + 1 if old.kolom_kosong else None
+    new_empty = len(new.names) + 1 if new.kolom_kosong else None
+    if old_empty == new_empty:
+        return []
+    return sorted(n for n in {old_empty, new_empty} if n is not None and n <= new.columns)
+
+
+def retyped_refusal(old: Ballot, numbers: list[int]) -> str:
+    """Why a change that turns columns with stored votes into another kind is refused, in the user's language."""
+    empty = len(old.names) + 1 if old.kolom_kosong else None
+    if empty in numbers:
+        return gettext(
+            "Tidak bisa disimpan: sudah ada hasil TPS dengan suara untuk kolom kosong (nomor urut %(n)s). Tanpa "
+            "calon tunggal, kolom itu menjadi paslon nomor urut %(n)s dan suara kolom kosong akan terhitung untuknya. "
+            "Biarkan calon tunggal tercentang."
+        ) % {"n": empty}
+    return gettext(
+        "Tidak bisa disimpan: sudah ada hasil TPS dengan suara untuk paslon nomor urut %(numbers)s. Dengan calon "
+        "tunggal, kolom itu menjadi kolom kosong dan suara paslon itu akan terhitung untuk kolom kosong."
+    ) % {"numbers": ", ".join(str(n) for n in numbers)}
+
+
 def changes(election: Election, old: Ballot, new: Ballot) -> dict[str, Any]:
     """What differs, as numbers only (the log holds no names): the column count, where the kolom kosong is, and
     which numbers were added, removed or renamed."""
@@ -210,7 +238,10 @@ def election_candidates(request: AuthedRequest, pk: int) -> HttpResponse:
                 election = Election.objects.select_for_update().get(pk=election.pk)
                 old, new = current(election), form.cleaned_data["ballot"]
                 dropped = stored_votes(election, list(range(new.columns + 1, election.paslon + 1)))
-                if dropped:
+                kind_changed = [] if dropped else stored_votes(election, retyped(old, new))
+                if kind_changed:
+                    form.add_error(None, retyped_refusal(old, kind_changed))
+                elif dropped:
                     form.add_error(
                         None,
                         gettext(
