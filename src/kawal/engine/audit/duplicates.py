@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 
 from kawal.engine.audit import fellegi_sunter as fs
+from kawal.engine.audit.places import build_place_keys
 from kawal.engine.sql import literal, scalar
 
 DEFAULT_PROBABILITY = 0.5
@@ -71,7 +72,6 @@ PHONETIC: tuple[tuple[str, str], ...] = (
     ("Z", "J"),
 )
 PHONETIC += (("V", "F"), ("PH", "F"), ("F", "P"), ("Q", "K"), ("X", "KS"), ("Y", "I"), ("W", "U"))
-PLACE_WORDS = "KABUPATEN|KAB|KOTA|KOTAMADYA|KODYA|ADM|ADMINISTRASI|DKI|PROV|PROVINSI"
 
 
 @dataclass(frozen=True)
@@ -169,9 +169,11 @@ COMPARISONS: tuple[Comparison, ...] = (
         "place_a IS NULL OR place_b IS NULL",
         (
             ("exact", "place_a = place_b"),
+            ("same_region", "place_key_a = place_key_b"),  # one kab/kota written two ways (see places.py)
             (
                 "close",
-                "contains(place_a, place_b) OR contains(place_b, place_a) OR jaro_winkler_similarity(place_a, place_b) >= 0.88",
+                "contains(place_a, place_b) OR contains(place_b, place_a) OR jaro_winkler_similarity(place_a, place_b) >= 0.88 "
+                "OR jaro_winkler_similarity(place_key_a, place_key_b) >= 0.88",
             ),
             ("other", "true"),
         ),
@@ -327,12 +329,6 @@ def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
 # --- people and blocking -------------------------------------------------------------------------------------
 
 
-def _place_sql(column: str) -> str:
-    text = f"regexp_replace(upper(coalesce({column}, '')), '[^A-Z ]', ' ', 'g')"
-    text = f"regexp_replace({text}, '\\b({PLACE_WORDS})\\b', ' ', 'g')"
-    return f"nullif(replace({text}, ' ', ''), '')"
-
-
 def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     """``people``: the fields linkage uses, one row per voter row, with how common name, date, place and NIK are.
 
@@ -351,24 +347,26 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.tempat_lahir,
                t.kode_kelurahan AS kel, t.rw, t.rt
         FROM {table} t JOIN names n ON n.nama = t.nama
-        WHERE NOT t.sudah_tms;
-        CREATE OR REPLACE TEMP TABLE places AS
-        SELECT tempat_lahir, {_place_sql("tempat_lahir")} AS place FROM (SELECT DISTINCT tempat_lahir FROM people_base);
+        WHERE NOT t.sudah_tms
+        """
+    )
+    build_place_keys(con, "people_base")
+    con.execute(
+        """
         CREATE OR REPLACE TEMP TABLE place_counts AS
-        SELECT pl.place, count(*) AS place_n FROM people_base p JOIN places pl USING (tempat_lahir)
-        WHERE pl.place IS NOT NULL GROUP BY ALL;
+        SELECT place, sum(rows_with) AS place_n FROM place_keys WHERE place IS NOT NULL GROUP BY ALL;
         CREATE OR REPLACE TEMP TABLE dob_counts AS SELECT dob_key, count(*) AS dob_n FROM people_base GROUP BY ALL;
         CREATE OR REPLACE TEMP TABLE shared_niks AS
         SELECT nik, count(*) AS nik_n FROM people_base WHERE nik IS NOT NULL GROUP BY ALL HAVING count(*) > 1;
         CREATE OR REPLACE TABLE people AS
-        SELECT p.* EXCLUDE (tempat_lahir), pl.place, df.dob_n, pc.place_n,
+        SELECT p.* EXCLUDE (tempat_lahir), pl.place, pl.place_key, df.dob_n, pc.place_n,
                CASE WHEN p.nik IS NOT NULL THEN coalesce(sn.nik_n, 1) END AS nik_n
         FROM people_base p
-        LEFT JOIN places pl USING (tempat_lahir)
+        LEFT JOIN place_keys pl USING (tempat_lahir)
         LEFT JOIN place_counts pc ON pc.place = pl.place
         LEFT JOIN dob_counts df USING (dob_key)
         LEFT JOIN shared_niks sn USING (nik);
-        DROP TABLE people_base; DROP TABLE places; DROP TABLE place_counts; DROP TABLE dob_counts; DROP TABLE shared_niks;
+        DROP TABLE people_base; DROP TABLE place_keys; DROP TABLE place_counts; DROP TABLE dob_counts; DROP TABLE shared_niks;
         """
     )
 
@@ -484,6 +482,7 @@ PAIR_COLUMNS = (
     "sex",
     "nik",
     "place",
+    "place_key",
     "kel",
     "rw",
     "rt",
