@@ -870,12 +870,15 @@ def link(
     threshold = DEFAULT_PROBABILITY if threshold is None else threshold
     build_names(con)
     build_people(con)
+    con.execute("DROP TABLE names")  # each step's input is dropped once used: a city's list fits in 2 GiB
     build_candidates(con)
     labels_table = register_labels(con, labels, key_secret)
     if labels_table:  # a confirmed pair is compared even where no blocking rule would propose it
         con.execute("INSERT INTO candidates SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates")
     compare(con)
+    con.execute("DROP TABLE candidates")
     model = estimate(con, labels_table)
     score(con, model, labels_table)
+    con.execute("DROP TABLE people")
     people = cluster(con, threshold)
     return _summarise(con, model, threshold, people, labels_table)
