@@ -419,10 +419,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
             UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
             UNION ALL SELECT {pair} x.nik = y.nik
-            UNION ALL SELECT {pair} {same_sound} x.y = y.y AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi))
+            UNION ALL SELECT {pair} {same_sound} x.y = y.y
+                AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
             UNION ALL SELECT {pair} {same_sound} x.m = y.m AND x.d = y.d
-            UNION ALL SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM (SELECT * FROM keys WHERE placeholder) x
-                JOIN keys y ON x.rid <> y.rid AND x.phon_key = y.phon_key AND x.y = y.y
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         )
@@ -599,8 +598,12 @@ def _same_date_nik_u(con: duckdb.DuckDBPyConnection) -> np.ndarray:
         SELECT x.rid AS a, y.rid AS b FROM g x JOIN g y USING (dob)
         WHERE x.size > 1 AND hash(x.rid) % {stride} = 0 AND y.pos = (x.pos + 1 + hash(x.rid) % (x.size - 1)) % x.size"""
     )
-    compare(con, "u_source", "u_pairs")
-    u = _level_shares(con, "u_pairs", COMPARISONS[FIELDS.index("nik")])
+    nik = COMPARISONS[FIELDS.index("nik")]
+    con.execute(  # the NIK's level alone: the other fields are not needed here
+        f"""CREATE OR REPLACE TEMP TABLE u_pairs AS SELECT {nik.code_sql()} AS {nik.column}
+        FROM (SELECT x.nik AS nik_a, y.nik AS nik_b FROM u_source s JOIN people x ON x.rid = s.a JOIN people y ON y.rid = s.b)"""
+    )
+    u = _level_shares(con, "u_pairs", nik)
     con.execute("DROP TABLE u_pairs; DROP TABLE u_source")
     return u
 
