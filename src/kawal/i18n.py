@@ -42,8 +42,9 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
-def number(value: object, spec: str = ",") -> str:
-    """``value`` formatted with ``spec`` as Python would, written the active language's way.
+def number(value: object, spec: str = ",", lang: str | None = None) -> str:
+    """``value`` formatted with ``spec`` as Python would, written the way of ``lang`` (default: the active
+    language; the web passes the request's).
 
     In Indonesian the thousands separator is a dot and the decimal mark a comma (``1.377.828``, ``0,9849``);
     in English they stay as Python writes them (``1,377,828``, ``0.9849``). Only numbers are localized: a
@@ -51,7 +52,7 @@ def number(value: object, spec: str = ",") -> str:
     seeds, file names) use plain ``format`` instead.
     """
     text = format(value, spec)
-    if language() == "id" and _is_number(value):
+    if (lang or language()) == "id" and _is_number(value):
         return text.translate(_SWAP_SEPARATORS)
     return text
 

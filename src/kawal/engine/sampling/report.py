@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from kawal.engine.sampling.estimate import Estimate
+from kawal.i18n import number
 
 CSV_COLUMNS = (
     "kategori",
@@ -47,8 +48,11 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}"
 
 
-def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None, width: int = 520) -> str:
-    """One row per estimate: the label, the interval as a line, the estimate as a dot, and the figures."""
+def interval_svg(
+    estimates: list[Estimate], labels: dict[str, str] | None = None, width: int = 520, lang: str | None = None
+) -> str:
+    """One row per estimate: the label, the interval as a line, the estimate as a dot, and the figures, written
+    the way of ``lang`` (default: the active language): 3,1% in Indonesian."""
     labels = labels or {}
     rows = [e for e in estimates if e.rate is not None]
     top = max((e.high or 0 for e in rows), default=0.01)
@@ -66,7 +70,9 @@ def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None
     ]
     for tick in (0, scale_max / 2, scale_max):
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="4" y2="{height - 18}" stroke="#ddd"/>')
-        parts.append(f'<text x="{x(tick):.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{tick:.1%}</text>')
+        parts.append(
+            f'<text x="{x(tick):.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{number(tick, ".1%", lang)}</text>'
+        )
     for i, e in enumerate(rows):
         y = row_h * i + 16
         label = labels.get(e.stratum, e.stratum) if e.stratum else labels.get("", "Semua")
@@ -76,22 +82,25 @@ def interval_svg(estimates: list[Estimate], labels: dict[str, str] | None = None
             f'<line x1="{x(e.low or 0):.1f}" x2="{x(e.high or 0):.1f}" y1="{y}" y2="{y}" stroke="#c62828" stroke-width="3"/>'
         )
         parts.append(
-            f'<circle cx="{x(cast(float, e.rate)):.1f}" cy="{y}" r="4.5" fill="#67000d"><title>{_title(e)}</title></circle>'
+            f'<circle cx="{x(cast(float, e.rate)):.1f}" cy="{y}" r="4.5" fill="#67000d"><title>{_title(e, lang)}</title></circle>'
         )
-        parts.append(f'<text x="{width - right + 8}" y="{y + 4}"{weight}>{_title(e)}</text>')
+        parts.append(f'<text x="{width - right + 8}" y="{y + 4}"{weight}>{_title(e, lang)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _title(e: Estimate) -> str:
-    return html.escape(describe(e))
+def _title(e: Estimate, lang: str | None) -> str:
+    return html.escape(describe(e, lang))
 
 
-def describe(e: Estimate) -> str:
-    """ "3.1% (2.2%–4.0%) n=457": the estimate, its interval and what it rests on."""
+def describe(e: Estimate, lang: str | None = None) -> str:
+    """ "3,1% (2,2%–4,0%) n=457" (in English "3.1% (2.2%–4.0%) n=457"): the estimate, its interval and what it
+    rests on, written the way of ``lang`` (default: the active language)."""
+    base = number(e.base, ",", lang)
     if e.rate is None:
-        return f"– n={e.base}"
-    return f"{e.rate:.1%} ({e.low:.1%}–{e.high:.1%}) n={e.base}"
+        return f"– n={base}"
+    rate, low, high = (number(v, ".1%", lang) for v in (e.rate, e.low, e.high))
+    return f"{rate} ({low}–{high}) n={base}"
 
 
 def _nice_max(value: float) -> float:

@@ -209,6 +209,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     estimates = service.estimates(sample)
     names = wilayah_registry().names(set(sample.strata)) | {"": str(_("Seluruh populasi"))}
+    lang = "en" if (get_language() or "id").startswith("en") else "id"
     sections = []
     for category in dict.fromkeys(e.category for e in estimates):
         rows = sorted((e for e in estimates if e.category == category), key=lambda e: (e.stratum != "", e.stratum))
@@ -217,9 +218,9 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             {
                 "category": category,
                 "label": CATEGORY_LABELS.get(category, category),
-                "overall": describe_estimate(overall),
+                "overall": describe_estimate(overall, lang),
                 "sentence": result_sentence(overall, category, CATEGORY_LABELS.get(category, category)),
-                "svg": interval_svg(rows, names),
+                "svg": interval_svg(rows, names, lang=lang),
             }
         )
     progress = service.progress(sample)
