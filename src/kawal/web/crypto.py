@@ -85,6 +85,41 @@ def encrypt(value: str | None) -> str:
     return base64.urlsafe_b64encode(KEY_VERSION + nonce + sealed).decode()
 
 
+class Batch:
+    """:func:`encrypt` and :func:`keyed_hash` for a batch of values, with the same output: the cipher and the hash
+    key looked up once, one ``os.urandom`` call for all the batch's nonces, and a value repeated in the batch (the
+    members of a household share an NKK) hashed once. At 1.4 M voters the per-value overhead of the one-value
+    functions was most of a list's load."""
+
+    def __init__(self, values: int) -> None:
+        """A batch of at most ``values`` encryptions."""
+        self._cipher = _cipher(_secret())
+        self._hash_key = _hash_key(_hash_secret())
+        self._nonces = memoryview(os.urandom(12 * values))
+        self._used = 0
+        self._hashed: dict[str, str] = {}
+
+    def encrypt(self, value: str | None) -> str:
+        if not value:
+            return ""
+        at = self._used
+        if at + 12 > len(self._nonces):
+            raise ValueError("batch is full")
+        self._used = at + 12
+        nonce = bytes(self._nonces[at : at + 12])
+        return base64.urlsafe_b64encode(
+            KEY_VERSION + nonce + self._cipher.encrypt(nonce, value.encode(), None)
+        ).decode()
+
+    def keyed_hash(self, value: str | None) -> str:
+        if not value:
+            return ""
+        found = self._hashed.get(value)
+        if found is None:
+            found = self._hashed[value] = hmac.digest(self._hash_key, value.encode(), "sha256").hex()
+        return found
+
+
 def decrypt(token: str | None) -> str:
     """The clear value; under the current key, or during a rotation under the old one."""
     if not token:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from kawal.engine.audit.duplicates import COMPARISONS, Comparison
 from kawal.engine.sql import message
+from kawal.i18n import language
 
 if TYPE_CHECKING:
     from kawal.engine.audit.checks import Context
@@ -71,7 +72,10 @@ def _field_text(comparison: Comparison) -> str:
     words = LEVEL_WORDS[comparison.field]
     level = comparison.column
     cases = " ".join(f"WHEN {i} THEN {message(words[name])}" for i, name in enumerate(comparison.level_names))
-    weight = f"coalesce(printf(' (%+.1f)', w_{comparison.field}), '')"  # NULL: the field the session holds fixed
+    weight = f"printf(' (%+.1f)', w_{comparison.field})"
+    if language() == "id":  # the detail is text for people: +12,9 in Indonesian
+        weight = f"replace({weight}, '.', ',')"
+    weight = f"coalesce({weight}, '')"  # NULL: the field the session holds fixed
     return f"CASE WHEN {level} >= 0 THEN (CASE {level} {cases} END) || {weight} END"
 
 

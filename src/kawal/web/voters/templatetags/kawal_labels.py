@@ -3,6 +3,8 @@ way (1.234,5), CSS widths with a dot decimal, and names next to wilayah and TPS 
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -12,6 +14,7 @@ from kawal import labels
 from kawal.wilayah import registry as wilayah_registry
 
 register = template.Library()
+_WEIGHT = re.compile(r"\(([+-]\d+\.\d+)\)")  # a field's weight in an engine's duplicate detail: "(+12.9)"
 
 
 def _lang() -> str:
@@ -62,6 +65,19 @@ def persen(share: float | str | None, decimals: int | str = 1) -> str:
     if share is None or share == "":
         return "–"
     return f"{labels.number(100 * float(share), int(decimals), _lang())}%"
+
+
+@register.filter
+def detail_text(detail: object) -> str:
+    """A finding's detail as the engine wrote it, with the weights of a duplicate's fields ("nama sama (+12.9)")
+    written the reader's way: "(+12,9)" in Indonesian. Codes, dates and addresses in the text are left alone."""
+
+    def weight(match: re.Match[str]) -> str:
+        text = match.group(1)
+        sign = "+" if text.startswith("+") else ""
+        return f"({sign}{angka(float(text), len(text.split('.')[1]))})"
+
+    return _WEIGHT.sub(weight, str(detail))
 
 
 @register.filter
