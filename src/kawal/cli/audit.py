@@ -103,7 +103,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_audit_summary(result: AuditResult) -> None:
+def print_audit_summary(result: AuditResult, list_files: bool = True) -> None:
+    """The counts line (rows in = audited + rejected), the findings per check and, unless ``list_files`` is off
+    (the demo's site removes the files once their findings are stored), where the output files are."""
     summary = result.summary
     console.print(
         t(
@@ -123,5 +125,5 @@ def print_audit_summary(result: AuditResult) -> None:
     for code, check in summary["checks"].items():
         table.add_row(code, str(check["tms"] or ""), number(check["findings"]), number(check["rows"]), check["title"])
     console.print(table)
-    for name in ("findings.csv", "rejects.csv", "summary.json", "report.html"):
+    for name in ("findings.csv", "rejects.csv", "summary.json", "report.html") if list_files else ():
         console.print(f"  {result.out / name}")

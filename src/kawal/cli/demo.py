@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kawal.cli.audit import print_audit_summary
 from kawal.cli.common import Sub, console
 from kawal.cli.generate import run_generate
 from kawal.i18n import number, t
@@ -134,7 +135,7 @@ def load_and_score(args: argparse.Namespace, kpu: Any, problems: dict[str, int])
 
     def audited(out: Path, result: AuditResult) -> None:
         phases.switch("")  # the audit's step ends here; the scoring below is timed on its own
-        print_audit_counts(result)
+        print_audit_summary(result, list_files=False)
         console.rule(t(("Dibandingkan dengan kebenaran sintetis", "Compared with the synthetic truth")))
         with timed():
             print_scores(args.out, out, problems)
@@ -166,29 +167,6 @@ def load_and_score(args: argparse.Namespace, kpu: Any, problems: dict[str, int])
     if phases.seconds:
         console.print("  " + ", ".join(f"{k} {seconds_text(v)}" for k, v in phases.seconds.items()), style="dim")
     return voter_list
-
-
-def print_audit_counts(result: AuditResult) -> None:
-    """What ``kawal audit`` prints, without its files: the site removes them once their findings are stored."""
-    summary = result.summary
-    console.print(
-        t(
-            (
-                "Baris masuk {i:,} = diaudit {a:,} + ditolak {r:,}, dalam {s}",
-                "Rows in {i:,} = audited {a:,} + rejected {r:,}, in {s}",
-            ),
-            i=summary["rows_in"],
-            a=summary["audited"],
-            r=summary["rejected"],
-            s=seconds_text(result.seconds),
-        )
-    )
-    table = Table(
-        t(("Pemeriksaan", "Check")), "TMS", t(("Temuan", "Findings")), t(("Baris", "Rows")), t(("Arti", "Meaning"))
-    )
-    for code, check in summary["checks"].items():
-        table.add_row(code, str(check["tms"] or ""), number(check["findings"]), number(check["rows"]), check["title"])
-    console.print(table)
 
 
 def serve_demo(args: argparse.Namespace, voter_list: Any, accounts: list, started: float) -> int:
