@@ -27,6 +27,15 @@ WRITTEN = [
     "UJUNG PANDANG",
     "MAKASSAR",
     "XQZ",
+    "BALI",  # a province: a word of its own, not a short form of BALIKPAPAN
+    "BALIKPAPAN",
+    "ACEH",
+    "ACEH BESAR",
+    "KUTA",  # a kecamatan of four letters
+    "KUTAI KARTANEGARA",
+    "SUKAMULYA",  # a kecamatan of Kab. Tangerang, and villages in dozens of other kab/kota
+    "TGR",
+    "TNG",  # twice: the count of rows goes to one key
     None,
 ]
 
@@ -56,6 +65,7 @@ def keys():
         ("JKT", "JAKARTA"),
         ("SMG", "SEMARANG"),  # more rows born in Semarang than in Sumedang on this list
         ("UJUNG PANDANG", "MAKASSAR"),
+        ("TGR", "TANGERANG"),
     ],
 )
 def test_one_kab_kota_written_two_ways_has_one_key(keys, a, b):
@@ -63,7 +73,18 @@ def test_one_kab_kota_written_two_ways_has_one_key(keys, a, b):
     assert found[a] == found[b]
 
 
-@pytest.mark.parametrize(("a", "b"), [("SEMARANG", "SUMEDANG"), ("SURAKARTA", "TANGERANG"), ("LEBAK", "TANGERANG")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SEMARANG", "SUMEDANG"),
+        ("SURAKARTA", "TANGERANG"),
+        ("LEBAK", "TANGERANG"),
+        ("BALI", "BALIKPAPAN"),
+        ("ACEH", "ACEH BESAR"),
+        ("KUTA", "KUTAI KARTANEGARA"),
+        ("SUKAMULYA", "TANGERANG"),
+    ],
+)
 def test_different_places_keep_different_keys(keys, a, b):
     found, _rows = keys
     assert found[a] != found[b]

@@ -78,8 +78,11 @@ def test_the_latest_finished_list_with_voters_there(client, loaded, second_offic
 
 def test_no_list_of_a_coordinated_office_with_voters_there_is_refused(client, loaded, second_office):  # noqa: F811
     _list(second_office, kelurahan="3602011002")
-    assert _compile(client, LEBAK).status_code == 400  # Lebak's list has no voters in this kelurahan
-    assert _compile(client, "3602021001").status_code == 400  # another kecamatan, outside the coordinator's wilayah
+    _list(second_office, kelurahan="3602021001")  # voters there, but outside the coordinator's wilayah
+    no_list = _compile(client, LEBAK)  # Lebak's lists have no voters in this kelurahan
+    assert no_list.status_code == 400 and "Belum ada daftar pemilih" in no_list.content.decode()
+    outside = _compile(client, "3602021001")  # another kecamatan, outside the coordinator's wilayah
+    assert outside.status_code == 400 and "di luar wilayah Anda" in outside.content.decode()
     assert _compile(client, "3671").status_code == 400
     assert not Tanggapan.unscoped.exists()
 

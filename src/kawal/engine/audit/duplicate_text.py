@@ -50,8 +50,8 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "place": {
         "exact": ("tempat lahir sama", "same birthplace"),
         "same_region": (
-            "tempat lahir kabupaten/kota yang sama, ditulis lain",
-            "same kab/kota of birth, written another way",
+            "tempat lahir di kabupaten/kota yang sama tetapi ditulis lain",
+            "same kab/kota of birth written another way",
         ),
         "close": ("tempat lahir mirip", "similar birthplace"),
         "other": ("tempat lahir berbeda", "different birthplace"),

@@ -698,10 +698,14 @@ def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
 
 
 def _level_weights(comparison: Comparison, weights: np.ndarray, exact_sql: str | None = None) -> str:
-    cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(weights))
-    if exact_sql:
-        cases = f"WHEN 0 THEN {exact_sql} {cases}"
-    return f"CASE {comparison.column} {cases} ELSE 0.0 END"
+    """A CASE over the field's level. With ``exact_sql`` (the weight of exact agreement on the pair's value) no
+    partial level weighs more than that: two rows that nearly agree (RIZKI, RIZKA) are not better evidence than two
+    that agree exactly on the commoner of their values, however rarely random pairs show the partial level."""
+    if not exact_sql:
+        cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(weights))
+        return f"CASE {comparison.column} {cases} ELSE 0.0 END"
+    partial = " ".join(f"WHEN {i} THEN least({float(w)!r}::DOUBLE, {exact_sql})" for i, w in enumerate(weights) if i)
+    return f"CASE {comparison.column} WHEN 0 THEN {exact_sql} {partial} ELSE 0.0 END"
 
 
 def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> str:

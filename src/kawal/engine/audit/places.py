@@ -33,7 +33,13 @@ from kawal.engine.sql import literal
 from kawal.wilayah import data_path
 
 PLACE_WORDS = "KABUPATEN|KAB|KOTA|KOTAMADYA|KODYA|ADM|ADMINISTRASI|DKI|PROV|PROVINSI"
-MIN_TOWN_LETTERS = 5  # shorter kecamatan names (BATU, KOTA ...) are too often something else as well
+MIN_TOWN_LETTERS = 5  # shorter kecamatan names (BATU, KUTA ...) are too often something else as well
+# A kecamatan named like villages of this many other kab/kota (SUKAMULYA, SUKAMAJU) does not say which kab/kota a
+# birthplace is: the writer may mean any of those villages.
+VILLAGE_ELSEWHERE = 5
+# A short form is consonants with at most this many vowels (TNG, SBY, SMG, JKT); a short word with more is a name
+# of its own (BALI, ACEH, KUTA, CEPU), not a short form of a longer one.
+ABBREVIATION_VOWELS = 1
 ABBREVIATION_LETTERS = (2, 4)
 ALIASES = "birthplace_aliases.csv"
 REGIONS = "wilayah_kemendagri_2022_6117.csv.gz"  # the list in force for Pilkada 2024
@@ -55,14 +61,22 @@ def known_places() -> tuple[pa.Table, pa.Table]:
     try:
         con.execute(
             f"""
-            CREATE TABLE w AS SELECT code, level, parent, {place_sql("name")} AS p
-                FROM read_csv({literal(str(regions))}, all_varchar = true) WHERE level IN ('1', '2', '3');
+            CREATE TABLE w AS
+                SELECT code, level, parent, {place_sql("name")} AS p,
+                       regexp_replace(upper(name), '[^A-Z]', '', 'g') AS letters
+                FROM read_csv({literal(str(regions))}, all_varchar = true);
             CREATE TABLE aliases AS SELECT DISTINCT {place_sql("written")} AS written, {place_sql("place")} AS place
                 FROM read_csv({literal(str(aliases))}, all_varchar = true);
             CREATE TABLE kab AS SELECT code, p FROM w WHERE level = '2';
+            CREATE TABLE villages AS SELECT DISTINCT p, left(code, 5) AS kab_code FROM w WHERE level = '4';
             CREATE TABLE towns AS
                 SELECT w.p AS written, any_value(k.p) AS place FROM w JOIN kab k ON k.code = w.parent
-                WHERE w.level = '3' AND length(w.p) >= {MIN_TOWN_LETTERS} GROUP BY w.p HAVING count(DISTINCT k.p) = 1;
+                WHERE w.level = '3' AND length(w.p) >= {MIN_TOWN_LETTERS} AND w.p = w.letters
+                GROUP BY w.p
+                HAVING count(DISTINCT k.p) = 1 AND (
+                    SELECT count(DISTINCT v.kab_code) FROM villages v
+                    WHERE v.p = w.p AND v.kab_code <> any_value(k.code)
+                ) < {VILLAGE_ELSEWHERE};
             """
         )
         known = con.sql(
@@ -102,15 +116,19 @@ def build_place_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
         SELECT w.place, coalesce(k.place, bp.key) AS key
         FROM w LEFT JOIN known_places k ON k.written = w.place LEFT JOIN by_province bp ON bp.place = w.place;
         CREATE OR REPLACE TEMP TABLE abbreviated AS
-        WITH held AS (
-            SELECT coalesce(n.key, n.place) AS key, sum(wp.rows_with) AS rows_with
-            FROM written_places wp JOIN named n USING (place) WHERE length(coalesce(n.key, n.place)) > {high}
+        WITH held AS (  -- only known kab/kota are abbreviated, never a village or a typo
+            SELECT n.key, sum(wp.rows_with) AS rows_with
+            FROM written_places wp JOIN named n USING (place) WHERE n.key IS NOT NULL AND length(n.key) > {high}
             GROUP BY ALL
         ),
-        short AS (SELECT place FROM named WHERE key IS NULL AND length(place) BETWEEN {low} AND {high})
+        short AS (
+            SELECT place FROM named
+            WHERE key IS NULL AND length(place) BETWEEN {low} AND {high}
+              AND length(regexp_replace(place, '[^AEIOU]', '', 'g')) <= {ABBREVIATION_VOWELS}
+        )
         SELECT s.place, first(h.key ORDER BY h.rows_with DESC, h.key) AS key
-        FROM short s JOIN held h ON left(h.key, 1) = left(s.place, 1)
-            AND regexp_matches(h.key, '^' || array_to_string(string_split(s.place, ''), '.*'))
+        FROM short s JOIN held h ON left(h.key, 1) = left(s.place, 1)  -- its letters in order; only A-Z are left
+            AND h.key LIKE array_to_string(string_split(s.place, ''), '%') || '%'
         GROUP BY s.place;
         CREATE OR REPLACE TEMP TABLE place_keys AS
         SELECT wp.tempat_lahir, wp.place, coalesce(n.key, a.key, wp.place) AS place_key, wp.rows_with

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from kawal.engine import DEFAULT_ELECTION, Tms, tms_table
 from kawal.web.accounts.models import KPU_ROLES, Role
@@ -303,9 +303,14 @@ def tanggapan_list(request: AuthedRequest) -> HttpResponse:
     scope, _tasks = _managed(request)
     if request.method == "POST":
         kode = request.POST.get("kelurahan", "").strip()
-        voter_list = _tanggapan_list(scope, kode) if len(kode) == 10 else None
+        covered = len(kode) == 10 and any(m.role in MANAGERS and kode.startswith(m.wilayah) for m in scope.memberships)
+        if not covered:
+            return HttpResponse(gettext("Kelurahan itu di luar wilayah Anda."), status=400)
+        voter_list = _tanggapan_list(scope, kode)
         if voter_list is None:
-            return HttpResponse("kelurahan di luar wilayah Anda", status=400)
+            return HttpResponse(
+                gettext("Belum ada daftar pemilih selesai diaudit yang memuat kelurahan itu."), status=400
+            )
         office = voter_list.organisation.kpu_office
         made = compile_tanggapan(voter_list, kode, request.user, _deadline(request.POST.get("deadline", ""), office))
         record("tanggapan.compiled", request=request, obj=made, items=made.items.count())
