@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 
 from kawal.web import demo
@@ -21,4 +23,22 @@ def demo_accounts() -> Organisation:
     """The demo's KPU office, Ormas and accounts, each with :data:`PASSWORD`; returns the KPU office."""
     kpu, _ = demo.create_accounts()
     with_password()
+    return kpu
+
+
+def demo_site(dpt: Path, task: str) -> Organisation:
+    """The demo's data on the list ``dpt``, so every page has rows, maps, visits, samples and results to show, and
+    the relawan of Ketapang has an open task named ``task``; returns the KPU office."""
+    from kawal.web.voters.models import Voter
+    from tests.web.conftest import KETAPANG, ketapang_task
+
+    kpu, _ = demo.create_accounts()
+    voter_list = demo.load_list(kpu, dpt)
+    demo.sample_fieldwork(voter_list)
+    demo.sample_audit(voter_list)
+    demo.sample_participation(kpu)
+    demo.sample_results(kpu)
+    relawan = get_user_model().objects.get(username="relawan.ketapang")
+    voters = list(Voter.unscoped.filter(**KETAPANG).exclude(alamat="")[:2])
+    ketapang_task(voter_list, task, voters, relawan, alamat=voters[0].alamat)
     return kpu

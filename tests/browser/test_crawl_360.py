@@ -20,14 +20,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kawal.synth.generator import generate
-from kawal.web import demo
 from kawal.web.accounts.models import Role
-from kawal.web.voters.models import Voter
-from tests.browser.support import PASSWORD, with_password
-from tests.web.conftest import KETAPANG, ketapang_task
+from tests.browser.support import PASSWORD, demo_site, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
@@ -95,16 +91,8 @@ def site(transactional_db, city, settings):
     """The demo's data on a small city, so every page has rows, maps, visits, samples and results to show, and
     an open task for the relawan. The crawl opens many lists: the hourly person-view limit is not under test."""
     settings.KAWAL_PERSON_VIEW_LIMITS = dict.fromkeys(Role, 10**6)
-    kpu, _ = demo.create_accounts()
+    kpu = demo_site(city / "dpt.csv", "rumah-crawl")
     with_password()
-    voter_list = demo.load_list(kpu, city / "dpt.csv")
-    demo.sample_fieldwork(voter_list)
-    demo.sample_audit(voter_list)
-    demo.sample_participation(kpu)
-    demo.sample_results(kpu)
-    relawan = get_user_model().objects.get(username="relawan.ketapang")
-    voters = list(Voter.unscoped.filter(**KETAPANG).exclude(alamat="")[:2])
-    ketapang_task(voter_list, "rumah-crawl", voters, relawan, alamat=voters[0].alamat)
     return kpu
 
 

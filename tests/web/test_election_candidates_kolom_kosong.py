@@ -4,57 +4,24 @@ Switching it on over a pair with stored votes is refused the same way; without s
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
-from django.utils import timezone
 
 from kawal.web.accounts.models import Organisation
 from kawal.web.actionlog.models import ActionLog
 from kawal.web.participation.models import Election
-from kawal.web.results.models import Candidate, ResultEntry, TpsResult
+from kawal.web.results.models import TpsResult
 from tests.web.conftest import city, loaded, login  # noqa: F401  (fixtures)
+from tests.web.test_election_candidates import KODE_TPS, _ballot, _election, _post, _reading
 
 pytestmark = pytest.mark.django_db
 
-KODE_TPS = "3671051007003"
 OFF = "Tidak bisa disimpan: sudah ada hasil TPS dengan suara untuk kolom kosong (nomor urut 2)"
 ON = "Tidak bisa disimpan: sudah ada hasil TPS dengan suara untuk paslon nomor urut 2"
 
 
 @pytest.fixture
 def election(loaded) -> Election:  # noqa: F811
-    return Election.objects.create(
-        organisation=Organisation.objects.get(kind="kpu", name="KPU Kota Tangerang"),
-        name=f"Pilkada {uuid.uuid4().hex[:6]}",
-        pemilihan="walikota",
-        held_on=date(2029, 11, 28),
-    )
-
-
-def _post(client, election, *names, single=False):
-    data = {f"nama_{i}": name for i, name in enumerate(names, start=1)}
-    if single:
-        data["calon_tunggal"] = "on"
-    return client.post(reverse("election_candidates", args=[election.pk]), data)
-
-
-def _ballot(election: Election) -> list[tuple[int, str, bool]]:
-    return list(Candidate.objects.filter(election=election).values_list("number", "name", "kolom_kosong"))
-
-
-def _reading(election: Election, numbers: dict[str, int]) -> None:
-    ResultEntry.objects.create(
-        election=election,
-        kode_tps=KODE_TPS,
-        entered_by=get_user_model().objects.get(username="relawan.ketapang"),
-        client_id=uuid.uuid4(),
-        numbers=numbers,
-        captured_at=timezone.now(),
-    )
+    return _election(Organisation.objects.get(kind="kpu", name="KPU Kota Tangerang"))
 
 
 def _logged() -> int:

@@ -15,14 +15,12 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from kawal.synth.generator import generate
-from kawal.web import demo
 from kawal.web.accounts.models import Role
-from kawal.web.voters.models import Voter
+from tests.browser.support import demo_site
 from tests.browser.test_crawl_360 import ROLES, kind_of, worth_visiting
-from tests.web.conftest import KETAPANG, ketapang_task, login
+from tests.web.conftest import login
 
 pytestmark = pytest.mark.django_db
 MAX_PAGES = 90  # per role, as the crawl
@@ -120,16 +118,7 @@ def crawl_city(tmp_path_factory):
 def site(db, crawl_city, settings):
     """The demo's data, as for the 360 px crawl: rows, maps, visits, samples, results and an open task."""
     settings.KAWAL_PERSON_VIEW_LIMITS = dict.fromkeys(Role, 10**6)
-    kpu, _ = demo.create_accounts()
-    voter_list = demo.load_list(kpu, crawl_city / "dpt.csv")
-    demo.sample_fieldwork(voter_list)
-    demo.sample_audit(voter_list)
-    demo.sample_participation(kpu)
-    demo.sample_results(kpu)
-    relawan = get_user_model().objects.get(username="relawan.ketapang")
-    voters = list(Voter.unscoped.filter(**KETAPANG).exclude(alamat="")[:2])
-    ketapang_task(voter_list, "rumah-angka", voters, relawan, alamat=voters[0].alamat)
-    return kpu
+    return demo_site(crawl_city / "dpt.csv", "rumah-angka")
 
 
 def crawl(client, role: str, starts: list[str]) -> tuple[int, list[str]]:
