@@ -7,11 +7,12 @@ distinct birthplace of the list gets a ``place_key``:
 
 1. the place as written, upper case, letters only, without KAB./KOTA/ADM. (:func:`place_sql`);
 2. a known name: an alias from ``data/birthplace_aliases.csv``, a kab/kota of the Kemendagri list, or a kecamatan
-   whose name is unique in Indonesia, which stands for its kab/kota;
+   whose name is unique among Indonesia's kecamatan (and is not also the name of villages in many other kab/kota),
+   which stands for its kab/kota;
 3. else a known name followed by a province's name, which is dropped;
-4. else, for a short form of 2 to 4 letters, the place of this list it abbreviates (same first letter, its letters
-   in order) held by the most rows: SMG is SEMARANG on a list where more people were born in Semarang than in
-   Sumedang;
+4. else, for a short form (2 to 4 letters, at most one vowel), the known kab/kota of this list it abbreviates
+   (same first letter, its letters in order) held by the most rows: SMG is SEMARANG on a list where more people
+   were born in Semarang than in Sumedang;
 5. else the place as written.
 
 Equal keys are one comparison level of their own, so the list's EM weighs how much "the same kab/kota, written
