@@ -25,7 +25,9 @@ point, marker, args = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
 
 
 def stop_here():
-    marker.write_text(point)
+    written = marker.with_suffix(".part")  # renamed into place: the parent never reads a half-written marker
+    written.write_text(point)
+    os.replace(written, marker)
     time.sleep(600)  # killed long before
 
 
