@@ -170,3 +170,15 @@ def test_a_duplicate_detail_writes_its_weights_the_readers_way_and_leaves_codes_
     assert "nama sama (+12,9), RT sama (-3,25), JL. A NO. 1.2" in shown and "(peluang &gt;99%)" in shown
     with translation.override("en"):
         assert "(+12.9), RT sama (-3.25)" in template.render(Context({"d": detail}))
+
+
+def test_a_detail_the_engine_wrote_in_indonesian_reads_with_points_on_english_pages():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    detail = "nama sama (+12,9), RT sama (-3,25), JL. A NO. 1,2"
+    template = Template("{% load kawal_labels %}{{ d|detail_text }}")
+    with translation.override("en"):
+        assert template.render(Context({"d": detail})) == "nama sama (+12.9), RT sama (-3.25), JL. A NO. 1,2"
+    with translation.override("id"):
+        assert template.render(Context({"d": detail})) == detail

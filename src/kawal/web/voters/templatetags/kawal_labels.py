@@ -14,7 +14,8 @@ from kawal import labels
 from kawal.wilayah import registry as wilayah_registry
 
 register = template.Library()
-_WEIGHT = re.compile(r"\(([+-]\d+\.\d+)\)")  # a field's weight in an engine's duplicate detail: "(+12.9)"
+# a field's weight in an engine's duplicate detail, "(+12.9)" or, written in Indonesian, "(+12,9)"
+_WEIGHT = re.compile(r"\(([+-]\d+)[.,](\d+)\)")
 
 
 def _lang() -> str:
@@ -69,13 +70,14 @@ def persen(share: float | str | None, decimals: int | str = 1) -> str:
 
 @register.filter
 def detail_text(detail: object) -> str:
-    """A finding's detail as the engine wrote it, with the weights of a duplicate's fields ("nama sama (+12.9)")
-    written the reader's way: "(+12,9)" in Indonesian. Codes, dates and addresses in the text are left alone."""
+    """A finding's detail as the engine wrote it, with the weights of a duplicate's fields ("nama sama (+12.9)",
+    or "(+12,9)" from an engine running in Indonesian) written the reader's way: "(+12,9)" in Indonesian, "(+12.9)"
+    in English. Codes, dates and addresses in the text are left alone."""
 
     def weight(match: re.Match[str]) -> str:
-        text = match.group(1)
-        sign = "+" if text.startswith("+") else ""
-        return f"({sign}{angka(float(text), len(text.split('.')[1]))})"
+        whole, decimals = match.groups()
+        sign = "+" if whole.startswith("+") else ""
+        return f"({sign}{angka(float(f'{whole}.{decimals}'), len(decimals))})"
 
     return _WEIGHT.sub(weight, str(detail))
 
