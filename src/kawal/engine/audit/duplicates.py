@@ -558,24 +558,36 @@ def _levels() -> tuple[tuple[str, ...], ...]:
     return tuple(c.level_names for c in COMPARISONS)
 
 
-def _patterns(con: duckdb.DuckDBPyConnection, where: str, labels: str | None) -> tuple[np.ndarray, ...]:
-    """Distinct level patterns of the pairs ``where`` holds, with their counts and reviewers' answers."""
+def _patterns(
+    con: duckdb.DuckDBPyConnection, where: str, labels: str | None, group: str = "0"
+) -> tuple[np.ndarray, ...]:
+    """Distinct level patterns (and ``group``) of the pairs ``where`` holds, with their counts, reviewers' answers
+    and group."""
     known = "count(*) FILTER (l.same), count(*) FILTER (NOT l.same)" if labels else "0, 0"
     source = f"pairs p LEFT JOIN {labels} l ON l.a = p.a AND l.b = p.b" if labels else "pairs p"
     rows = con.execute(
-        f"SELECT {', '.join('p.' + c.column for c in COMPARISONS)}, count(*), {known} FROM {source} "
+        f"SELECT {', '.join('p.' + c.column for c in COMPARISONS)}, {group} AS g, count(*), {known} FROM {source} "
         f"WHERE {where} GROUP BY ALL"
     ).fetchall()
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(COMPARISONS) + 3)
-    return table[:, : len(COMPARISONS)].astype(np.int64), table[:, -3], table[:, -2:]
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(COMPARISONS) + 4)
+    fields = len(COMPARISONS)
+    return table[:, :fields].astype(np.int64), table[:, -3], table[:, -2:], table[:, fields].astype(np.int64)
 
 
-def _level_shares(con: duckdb.DuckDBPyConnection, table: str, comparison: Comparison) -> np.ndarray:
-    """The field's level distribution among the pairs of ``table``; never 0: an unseen level is merely rare."""
+# The name session's pairs share their name; how many rows carry it sets how likely such a pair is one person:
+# groups of name frequency, by order of magnitude (2; 3-9; 10-99; 100 or more rows).
+NAME_FREQUENCY_GROUP = "CASE WHEN p.name_n <= 2 THEN 0 WHEN p.name_n < 10 THEN 1 WHEN p.name_n < 100 THEN 2 ELSE 3 END"
+
+
+def _level_shares(
+    con: duckdb.DuckDBPyConnection, table: str, comparison: Comparison, weight: str = "1.0"
+) -> np.ndarray:
+    """The field's level distribution among the pairs of ``table``, each pair counted ``weight`` times; never 0:
+    an unseen level is merely rare."""
     k = len(comparison.levels)
     column = comparison.column
-    counts = dict(con.execute(f"SELECT {column}, count(*) FROM {table} WHERE {column} >= 0 GROUP BY 1").fetchall())
-    seen = np.array([counts.get(i, 0) for i in range(k)], dtype=np.float64)
+    counts = dict(con.execute(f"SELECT {column}, sum({weight}) FROM {table} WHERE {column} >= 0 GROUP BY 1").fetchall())
+    seen = np.array([float(counts.get(i, 0) or 0) for i in range(k)], dtype=np.float64)
     return (seen + 0.5) / (seen.sum() + 0.5 * k)
 
 
@@ -592,12 +604,18 @@ def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     return u
 
 
-def _same_date_nik_u(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model) -> np.ndarray:
     """u of the NIK levels for two different people born on the same day.
 
     A NIK spells out the birth date, and serials restart at 0001 for every date and kecamatan, so people born on one
     day often share a serial and have region codes a digit apart: what looks like a typo among random pairs is a
     coincidence among same-day pairs. Drawn from each ``stride``-th row paired with another row of its birth date.
+
+    Unlike two rows drawn from the whole list, two rows of one birth date are quite often one person (on a list of
+    200,000 about one drawn pair in 400), and such a pair nearly always shares its NIK: counted as two people, it
+    would make a shared NIK look ten times commoner among different people than it is. So a drawn pair that is
+    also a candidate pair counts as two people only by its probability of being two, under ``session`` (the model
+    of the candidate pairs born on one day).
     """
     stride = max(1, _row_count(con) // U_SAMPLE)
     con.execute(
@@ -607,15 +625,21 @@ def _same_date_nik_u(con: duckdb.DuckDBPyConnection) -> np.ndarray:
                    count(*) OVER (PARTITION BY dob) AS size
             FROM people WHERE dob IS NOT NULL AND nik IS NOT NULL
         )
-        SELECT x.rid AS a, y.rid AS b FROM g x JOIN g y USING (dob)
+        SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b FROM g x JOIN g y USING (dob)
         WHERE x.size > 1 AND hash(x.rid) % {stride} = 0 AND y.pos = (x.pos + 1 + hash(x.rid) % (x.size - 1)) % x.size"""
     )
     nik = COMPARISONS[FIELDS.index("nik")]
-    con.execute(  # the NIK's level alone: the other fields are not needed here
-        f"""CREATE OR REPLACE TEMP TABLE u_pairs AS SELECT {nik.code_sql()} AS {nik.column}
-        FROM (SELECT x.nik AS nik_a, y.nik AS nik_b FROM u_source s JOIN people x ON x.rid = s.a JOIN people y ON y.rid = s.b)"""
+    weights = session.weights()
+    bits = " + ".join(f"coalesce({_level_weights(c, weights[i])}, 0.0)" for i, c in enumerate(COMPARISONS))
+    two_people = f"1.0 - 1.0 / (1.0 + pow(2.0, -least(greatest({session.prior_bits()!r} + {bits}, -1000), 1000)))"
+    con.execute(  # the NIK's level alone, and how likely the pair is two people
+        f"""CREATE OR REPLACE TEMP TABLE u_pairs AS
+        SELECT {nik.code_sql()} AS {nik.column}, CASE WHEN p.a IS NULL THEN 1.0 ELSE {two_people} END AS two_people
+        FROM (SELECT s.a, s.b, x.nik AS nik_a, y.nik AS nik_b
+              FROM u_source s JOIN people x ON x.rid = s.a JOIN people y ON y.rid = s.b) s
+        LEFT JOIN pairs p ON p.a = s.a AND p.b = s.b"""
     )
-    u = _level_shares(con, "u_pairs", nik)
+    u = _level_shares(con, "u_pairs", nik, "two_people")
     con.execute("DROP TABLE u_pairs; DROP TABLE u_source")
     return u
 
@@ -651,14 +675,15 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     the other session does. Exact agreement on name, date and place is weighted per value when scoring.
     """
     levels = _levels()
-    codes, counts, known = _patterns(con, SESSIONS[0][1], labels)
+    codes, counts, known, _ = _patterns(con, SESSIONS[0][1], labels)
     by_dob = fs.estimate(FIELDS, levels, codes, counts, known)
     # The name session estimates the date's m alone: the other fields' m are the date session's, held. Left free,
     # EM may take another split of the same-name pairs for the two classes (a father and his son of the same
     # name, at one address, look like one person on every field but the date).
     held = {f: by_dob.m[f] for f, field in enumerate(FIELDS) if field != "dob"}
-    codes, counts, known = _patterns(con, SESSIONS[1][1], labels)
-    by_name = fs.estimate(FIELDS, levels, codes, counts, known, held_m=held, priors=_age_prior(codes, counts))
+    codes, counts, known, groups = _patterns(con, SESSIONS[1][1], labels, NAME_FREQUENCY_GROUP)
+    prior = _age_prior(codes, counts)
+    by_name = fs.estimate(FIELDS, levels, codes, counts, known, held_m=held, priors=prior, groups=groups)
     m = [by_name.m[i] if field == "dob" else by_dob.m[i] for i, field in enumerate(FIELDS)]
     u = _random_pair_u(con)
     rows = _row_count(con)
@@ -670,11 +695,11 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     model = fs.Model(FIELDS, levels, tuple(m), tuple(u), lam, by_dob.iterations + by_name.iterations)
     household = {}
     for name, stratum in HOUSEHOLD_STRATA:
-        codes, counts, known = _patterns(con, _stratum_sql(stratum), labels)
+        codes, counts, known, _ = _patterns(con, _stratum_sql(stratum), labels)
         if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
             share = _expected_share(model, stratum)
             household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
-    return Estimates(model, _same_date_nik_u(con), household)
+    return Estimates(model, _same_date_nik_u(con, by_dob), household)
 
 
 AGE_LEVELS = tuple(DOB_LEVELS.index(level) for level in ("age", "age_near", "age_other"))

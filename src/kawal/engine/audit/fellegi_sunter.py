@@ -84,19 +84,25 @@ def _start(levels: tuple[tuple[str, ...], ...], codes: np.ndarray, counts: np.nd
     return m_start, u_start
 
 
-def _log_likelihoods(codes: np.ndarray, m: list, u: list) -> tuple[np.ndarray, np.ndarray]:
+def _log_likelihoods(
+    codes: np.ndarray, m: list, u: list, group: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """log m and log u of each pattern; with ``group``, u of each field is one row of levels per group."""
     log_m = np.zeros(len(codes))
     log_u = np.zeros(len(codes))
     for f in range(codes.shape[1]):
         present = codes[:, f] >= 0
         level = codes[present, f]
         log_m[present] += np.log(m[f][level])
-        log_u[present] += np.log(u[f][level])
+        log_u[present] += np.log(u[f][level] if group is None else u[f][group[present], level])
     return log_m, log_u
 
 
-def _posterior(codes: np.ndarray, m: list, u: list, lam: float) -> np.ndarray:
-    log_m, log_u = _log_likelihoods(codes, m, u)
+def _posterior(
+    codes: np.ndarray, m: list, u: list, lam: float | np.ndarray, group: np.ndarray | None = None
+) -> np.ndarray:
+    """P(one person | pattern); ``lam`` is one prior share, or one per pattern (u per group, see above)."""
+    log_m, log_u = _log_likelihoods(codes, m, u, group)
     log_odds = np.log(lam) - np.log1p(-lam) + log_m - log_u
     return 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
 
@@ -117,6 +123,7 @@ def estimate(
     known_match: np.ndarray | None = None,
     held_m: dict[int, np.ndarray] | None = None,
     priors: dict[int, np.ndarray] | None = None,
+    groups: np.ndarray | None = None,
 ) -> Model:
     """EM over distinct patterns.
 
@@ -125,7 +132,12 @@ def estimate(
     and, as a second column, how many they called two people; those pairs are fixed in their class.
     ``held_m`` (field index → m) are fields whose m is known already and held, not re-estimated. ``priors``
     (field index → m) replace the generic prior (and start) of a field whose agreement lies elsewhere than its
-    first level.
+    first level. ``groups`` (optional, per pattern) splits the pairs into groups with their own share of one-person
+    pairs and their own u (m, how one person's two rows differ, stays shared): pairs that share a rare name are far
+    likelier one person than pairs that share a common one, and blocking proposes them differently (a rare name
+    whatever the birth date, a common one only with most of it), so two people differ differently in each group.
+    Pooled, the common names' many look-alikes would bury the rare names' evidence. The model's ``lam`` and ``u``
+    are then over all pairs.
     """
     held = held_m or {}
     prior = {f: priors[f] if priors and f in priors else prior_m(len(names)) for f, names in enumerate(levels)}
@@ -135,24 +147,49 @@ def estimate(
     free = np.maximum(counts - known.sum(axis=1), 0)
     m, u = _start(levels, codes, counts)
     m = [held.get(f, prior[f]) for f in range(len(m))]
-    lam = START_LAMBDA
+    group = np.zeros(len(counts), dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    lam = np.full(len(counts), START_LAMBDA)
     iterations = 0
     if counts.sum() <= 0:  # no pairs to learn from (a tiny list): the prior stands
-        return Model(fields, levels, tuple(m), tuple(u), lam, 0)
+        return Model(fields, levels, tuple(m), tuple(u), START_LAMBDA, 0)
+    u = [np.tile(start, (int(group.max()) + 1, 1)) for start in u]
+    as_other = counts
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is reported)
-        p = _posterior(codes, m, u, lam)
+        p = _posterior(codes, m, u, lam, group)
         as_match = free * p + known[:, 0]
         as_other = free * (1 - p) + known[:, 1]
-        new_lam = float(np.clip(as_match.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        new_lam = _group_shares(group, as_match, counts)
         new_m = [
             held[f] if f in held else _maximise(codes, as_match, f, PRIOR_PAIRS * prior[f]) for f in range(len(levels))
         ]
-        new_u = [_maximise(codes, as_other, f, np.ones(len(names))) for f, names in enumerate(levels)]
-        change = max(abs(new_lam - lam), *(np.abs(a - b).max() for a, b in zip(new_m + new_u, m + u, strict=True)))
+        new_u = [_maximise_by_group(codes, as_other, f, group, len(names)) for f, names in enumerate(levels)]
+        change = max(
+            float(np.abs(new_lam - lam).max()),
+            *(np.abs(a - b).max() for a, b in zip(new_m + new_u, m + u, strict=True)),
+        )
         m, u, lam = new_m, new_u, new_lam
         if change < TOLERANCE:
             break
-    return Model(fields, levels, tuple(m), tuple(u), lam, iterations)
+    overall = float(np.clip((lam * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
+    pooled = [_maximise(codes, as_other, f, np.ones(len(names))) for f, names in enumerate(levels)]
+    return Model(fields, levels, tuple(m), tuple(pooled), overall, iterations)
+
+
+def _maximise_by_group(codes: np.ndarray, weight: np.ndarray, f: int, group: np.ndarray, k: int) -> np.ndarray:
+    """:func:`_maximise` of u within each group (groups × levels), each with a flat prior of one pair per level."""
+    present = codes[:, f] >= 0
+    cells = group[present] * k + codes[present, f]
+    groups = int(group.max()) + 1
+    totals = np.bincount(cells, weights=weight[present], minlength=groups * k).reshape(groups, k) + 1.0
+    return totals / totals.sum(axis=1, keepdims=True)
+
+
+def _group_shares(group: np.ndarray, as_match: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each pattern's group's share of one-person pairs."""
+    matches = np.bincount(group, weights=as_match)
+    totals = np.bincount(group, weights=counts)
+    shares = np.clip(matches / np.maximum(totals, 1e-12), 1e-9, 1 - 1e-9)
+    return shares[group]
 
 
 def estimate_u(

@@ -1,0 +1,60 @@
+"""What the matcher learns from a list is about two *different* people where it says so: look-alikes grouped by
+how common their name is, and same-day pairs that are one person kept out of u."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+
+from kawal.engine.audit import audit
+from kawal.engine.audit import fellegi_sunter as fs
+from kawal.synth.generator import generate
+
+
+def draw(rng: np.random.Generator, m: list, u: list, lam: float, pairs: int) -> np.ndarray:
+    """Level codes of ``pairs`` pairs from a two-class model with independent fields."""
+    is_match = rng.random(pairs) < lam
+    return np.column_stack(
+        [
+            np.where(is_match, rng.choice(len(mf), pairs, p=mf), rng.choice(len(uf), pairs, p=uf))
+            for mf, uf in zip(m, u, strict=True)
+        ]
+    )
+
+
+def test_groups_with_their_own_look_alikes_recover_m_that_pooling_misses():
+    """Two groups of pairs, as blocking makes them: rare names (proposed whatever else differs) and common names
+    (proposed only when most of the birth date agrees). One person's rows differ alike in both (shared m), but two
+    people differ unlike: among the common names they show the first field's middle level half the time and
+    agree on the second field nearly always. Pooled, EM mistakes the common names' look-alikes for one person."""
+    rng = np.random.default_rng(7)
+    m = [np.array([0.80, 0.15, 0.05]), np.array([0.7, 0.3]), np.array([0.6, 0.4])]
+    u_rare = [np.array([0.01, 0.01, 0.98]), np.array([0.1, 0.9]), np.array([0.3, 0.7])]
+    u_common = [np.array([0.01, 0.50, 0.49]), np.array([0.9, 0.1]), np.array([0.3, 0.7])]
+    rare = draw(rng, m, u_rare, 0.5, 20_000)
+    common = draw(rng, m, u_common, 0.005, 80_000)
+    group = np.concatenate([np.zeros(len(rare), np.int64), np.ones(len(common), np.int64)])
+    patterns, counts = np.unique(np.column_stack([np.vstack([rare, common]), group]), axis=0, return_counts=True)
+    levels = (("a", "b", "c"), ("a", "b"), ("a", "b"))
+    fields = ("x", "y", "z")
+    grouped = fs.estimate(fields, levels, patterns[:, :3], counts, groups=patterns[:, 3])
+    pooled = fs.estimate(fields, levels, patterns[:, :3], counts)
+    assert np.abs(grouped.m[0] - m[0]).max() < 0.02
+    assert np.abs(pooled.m[0] - m[0]).max() > 0.1
+    true_share = (0.5 * 20_000 + 0.005 * 80_000) / 100_000
+    assert abs(grouped.lam - true_share) < 0.01
+
+
+def test_one_person_on_two_rows_of_one_birth_date_does_not_count_as_two_people_sharing_a_nik(tmp_path):
+    """On a small list most rows sharing a birth date are one person twice, with one NIK: counted as two people,
+    a shared NIK would look like something different people born on one day often have."""
+    generate(3000, seed=5, out=tmp_path / "city")
+    dpt = tmp_path / "city" / "dpt.csv"
+    result = audit([dpt], tmp_path / "out")
+    naive = duckdb.sql(
+        f"""SELECT avg((x.nik = y.nik)::INT) FROM read_csv('{dpt}', all_varchar = true) x
+            JOIN read_csv('{dpt}', all_varchar = true) y ON x.tanggal_lahir = y.tanggal_lahir AND x.id < y.id"""
+    ).fetchall()[0][0]
+    learned = result.summary["duplicates"]["model"]["nik_u_same_birth_date"]["same"]
+    assert naive > 0.02  # the list has such pairs: the test can fail
+    assert learned < naive / 10
