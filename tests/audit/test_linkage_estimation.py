@@ -1,13 +1,17 @@
 """What the matcher learns from a list is about two *different* people where it says so: look-alikes grouped by
-how common their name is, and same-day pairs that are one person kept out of u."""
+how common their name is, same-day pairs that are one person kept out of u, and NIKs weighed against people born
+on the same or a near day."""
 
 from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pytest
 
 from kawal.engine.audit import audit
+from kawal.engine.audit import duplicates as d
 from kawal.engine.audit import fellegi_sunter as fs
+from kawal.engine.sql import connect
 from kawal.synth.generator import generate
 
 
@@ -58,3 +62,30 @@ def test_one_person_on_two_rows_of_one_birth_date_does_not_count_as_two_people_s
     learned = result.summary["duplicates"]["model"]["nik_u_same_birth_date"]["same"]
     assert naive > 0.02  # the list has such pairs: the test can fail
     assert learned < naive / 10
+
+
+def _model_with_nik(m_nik: np.ndarray, u_nik: np.ndarray) -> fs.Model:
+    levels = tuple(c.level_names for c in d.COMPARISONS)
+    m = tuple(m_nik if c.field == "nik" else fs.prior_m(len(c.levels)) for c in d.COMPARISONS)
+    u = tuple(u_nik if c.field == "nik" else np.full(len(c.levels), 1 / len(c.levels)) for c in d.COMPARISONS)
+    return fs.Model(d.FIELDS, levels, m, u, 1e-6, 1)
+
+
+@pytest.mark.parametrize(
+    ("dob_level", "same_day_weights"),
+    [("exact", True), ("digit", True), ("day", True), ("swap", True), ("year", True), ("other", False)],
+)
+def test_nik_a_digit_or_two_apart_is_weighed_against_people_born_near_the_same_day(dob_level, same_day_weights):
+    """Two people born a digit apart in one kecamatan, both with serial 0001, have NIKs a digit apart: among such
+    pairs that is a coincidence, not the sure sign of a mistyped NIK it is among random pairs."""
+    m_nik, random_u, same_day_u = np.array([0.6, 0.1, 0.3]), np.array([1e-8, 5e-5, 1.0]), np.array([1e-4, 0.02, 0.98])
+    estimates = d.Estimates(_model_with_nik(m_nik, random_u), same_day_u, {})
+    nik = d.COMPARISONS[d.FIELDS.index("nik")]
+    sql = d._field_weight(estimates, nik, 1_000_000)
+    level = d.DOB_LEVELS.index(dob_level)
+    typo = d.COMPARISONS[d.FIELDS.index("nik")].level_names.index("typo")
+    weight = (
+        connect().execute(f"SELECT {sql} FROM (SELECT {level} AS l_dob, {typo} AS l_nik, 1 AS nik_n)").fetchall()[0][0]
+    )
+    expected = np.log2(m_nik[typo] / (same_day_u if same_day_weights else random_u)[typo])
+    assert weight == pytest.approx(expected)

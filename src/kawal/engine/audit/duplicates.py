@@ -745,6 +745,13 @@ def _level_weights(comparison: Comparison, weights: np.ndarray, exact_sql: str |
     return f"CASE {comparison.column} WHEN 0 THEN {exact_sql} {partial} ELSE 0.0 END"
 
 
+# Birth dates that agree or nearly (a digit or two apart): their NIKs' date digits agree or nearly too, so two
+# people born in one kecamatan with the same serial (0001 is the commonest) have NIKs a digit or two apart. Among
+# random pairs that is a sure sign of one NIK mistyped; among these pairs it is a coincidence to expect, as among
+# pairs born on the same day (see :func:`_same_date_nik_u`).
+NEAR_DATES = ("exact", "swap", "day", "year", "digit")
+
+
 def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> str:
     """The field's weight per level (exact agreement per value); the NIK's given the birth dates agree or not."""
     model, i = estimates.model, FIELDS.index(comparison.field)
@@ -755,8 +762,8 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     if comparison.field != "nik":
         return weight
     same_date = _level_weights(comparison, estimates.same_date_nik_weights())
-    dob_exact = f"{COMPARISONS[FIELDS.index('dob')].column} = {DOB_LEVELS.index('exact')}"
-    return f"CASE WHEN {dob_exact} THEN {same_date} ELSE {weight} END"
+    near = ", ".join(str(DOB_LEVELS.index(level)) for level in NEAR_DATES)
+    return f"CASE WHEN {COMPARISONS[FIELDS.index('dob')].column} IN ({near}) THEN {same_date} ELSE {weight} END"
 
 
 def _household_weights(household: fs.Model) -> dict[str, str]:
