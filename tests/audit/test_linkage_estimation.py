@@ -89,3 +89,22 @@ def test_nik_a_digit_or_two_apart_is_weighed_against_people_born_near_the_same_d
     )
     expected = np.log2(m_nik[typo] / (same_day_u if same_day_weights else random_u)[typo])
     assert weight == pytest.approx(expected)
+
+
+def test_twins_consecutive_serials_do_not_teach_em_that_one_person_shows_them():
+    """Among pairs born on one day, twins (consecutive serials, other names) are many and one person's serial
+    typos few: left free, EM would credit "next" to one person; tied, its m is 1/17 of the serial typos'."""
+    rng = np.random.default_rng(11)
+    nik_levels = d.COMPARISONS[d.FIELDS.index("nik")].level_names
+    nxt, serial = nik_levels.index("next"), nik_levels.index("serial")
+    m_nik = np.array([0.6, 0.1, 0.0, 0.1, 0.2])
+    u_nik = np.array([0.001, 0.02, 0.3, 0.05, 0.629])  # twins and people registered together share "next"
+    m = [np.array([0.9, 0.1]), m_nik, np.array([0.8, 0.2])]
+    u = [np.array([0.5, 0.5]), u_nik, np.array([0.3, 0.7])]  # twins' names look alike as often as not
+    patterns, counts = np.unique(draw(rng, m, u, 0.3, 50_000), axis=0, return_counts=True)
+    levels = (("a", "b"), nik_levels, ("a", "b"))
+    tie = {1: d.NEXT_SERIAL}
+    tied = fs.estimate(("name", "nik", "area"), levels, patterns, counts, tied=tie)
+    assert tied.m[1][nxt] == pytest.approx(tied.m[1][serial] / 17)
+    assert tied.m[1].sum() == pytest.approx(1.0)
+    assert np.log2(tied.m[1][nxt] / u_nik[nxt]) < -5  # consecutive serials now speak against one person

@@ -128,9 +128,11 @@ def test_each_clerical_error_has_its_level(pairs, other, field, level):
     assert pairs[(1, other)][field] == level
 
 
-def test_a_serial_one_digit_off_is_not_a_typo(pairs):
-    """Twins born the same day in one kecamatan get serials 0001 and 0002: that is no evidence of one person."""
-    assert pairs[(1, 6)]["nik"] == "other"
+def test_serials_one_number_or_one_digit_apart_have_their_own_levels(pairs):
+    """Twins born the same day in one kecamatan get serials 0001 and 0002 ("next"): that is no evidence of one
+    person. A serial with one digit changed otherwise (0001, 1001) is a slip of its own ("serial")."""
+    assert pairs[(1, 5)]["nik"] == "next"
+    assert pairs[(1, 6)]["nik"] == "serial"
     assert pairs[(1, 2)]["nik"] is None  # hidden or missing numbers are not compared
 
 

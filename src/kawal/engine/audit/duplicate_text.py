@@ -45,6 +45,8 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "nik": {
         "same": ("NIK sama", "same NIK"),
         "typo": ("NIK beda satu-dua angka", "NIK differs in one or two digits"),
+        "next": ("NIK berurutan (nomor urut beda satu)", "NIK serials one apart"),
+        "serial": ("nomor urut NIK beda satu angka", "NIK serial differs in one digit"),
         "other": ("NIK berbeda", "different NIK"),
     },
     "place": {

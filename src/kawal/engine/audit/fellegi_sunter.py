@@ -64,6 +64,26 @@ class Model:
         }
 
 
+@dataclass(frozen=True)
+class Tie:
+    """m of ``level`` is ``ratio`` times m of ``source``: a level one person's rows reach only by a known share of
+    the slips that make another (a mistyped serial that lands one number off), where EM alone would credit it
+    with the different people who show it far more often (twins, whose serials are consecutive)."""
+
+    level: int
+    source: int
+    ratio: float
+
+    def apply(self, m: np.ndarray) -> np.ndarray:
+        tied = m.copy()
+        tied[self.level] = 0.0
+        tied *= 1.0 / tied.sum()  # the other levels keep their proportions, scaled by 1 - share:
+        share = self.ratio * tied[self.source] / (1.0 + self.ratio * tied[self.source])  # share = ratio × source
+        tied *= 1.0 - share
+        tied[self.level] = share
+        return tied
+
+
 def prior_m(k: int) -> np.ndarray:
     """A generic prior for m over ``k`` levels ordered from full agreement to none; nothing list-specific."""
     if k == 2:
@@ -124,6 +144,7 @@ def estimate(
     held_m: dict[int, np.ndarray] | None = None,
     priors: dict[int, np.ndarray] | None = None,
     groups: np.ndarray | None = None,
+    tied: dict[int, Tie] | None = None,
 ) -> Model:
     """EM over distinct patterns.
 
@@ -137,7 +158,7 @@ def estimate(
     likelier one person than pairs that share a common one, and blocking proposes them differently (a rare name
     whatever the birth date, a common one only with most of it), so two people differ differently in each group.
     Pooled, the common names' many look-alikes would bury the rare names' evidence. The model's ``lam`` and ``u``
-    are then over all pairs.
+    are then over all pairs. ``tied`` (field index → :class:`Tie`) fixes the m of a level to a share of another's.
     """
     held = held_m or {}
     prior = {f: priors[f] if priors and f in priors else prior_m(len(names)) for f, names in enumerate(levels)}
@@ -162,6 +183,7 @@ def estimate(
         new_m = [
             held[f] if f in held else _maximise(codes, as_match, f, PRIOR_PAIRS * prior[f]) for f in range(len(levels))
         ]
+        new_m = [tied[f].apply(m_f) if tied and f in tied and f not in held else m_f for f, m_f in enumerate(new_m)]
         new_u = [_maximise_by_group(codes, as_other, f, group, len(names)) for f, names in enumerate(levels)]
         change = max(
             float(np.abs(new_lam - lam).max()),
