@@ -399,11 +399,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     rows = _row_count(con)
     n = prefix_length(rows)
     common = max(COMMON_WORD_MIN_ROWS, round(COMMON_WORD_SHARE * rows))
-    con.execute(
+    con.execute(  # each row's words once (a name may repeat one), and how many rows carry each word
         f"""
-        CREATE OR REPLACE TEMP TABLE common_words AS
-        SELECT word FROM (SELECT DISTINCT rid, unnest(tokens) AS word FROM people) GROUP BY word
-        HAVING count(*) > {common}
+        CREATE OR REPLACE TEMP TABLE row_words AS
+        SELECT rid, dob_key, unnest(list_distinct(tokens)) AS word FROM people;
+        CREATE OR REPLACE TEMP TABLE word_rows AS SELECT word, count(*) AS n FROM row_words GROUP BY word;
+        CREATE OR REPLACE TEMP TABLE common_words AS SELECT word FROM word_rows WHERE n > {common}
         """
     )
     # A name that starts with a common word (MHD, SITI, NUR, SRI) says little by its first letters: its head runs on
@@ -420,12 +421,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
                phon_key, nkk, sex
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
-        WITH w AS (
-            SELECT DISTINCT rid, dob_key, word
-            FROM (SELECT rid, dob_key, unnest(tokens) AS word FROM people WHERE dob_key IS NOT NULL)
-            WHERE length(word) >= {MIN_TOKEN}
-        )
-        SELECT * FROM w WHERE word IN (SELECT word FROM w GROUP BY word HAVING count(*) <= {common})
+        SELECT w.* FROM row_words w JOIN word_rows USING (word)
+        WHERE word_rows.n <= {common} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
+        DROP TABLE row_words; DROP TABLE word_rows
         """
     )
     pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
