@@ -108,3 +108,27 @@ def test_twins_consecutive_serials_do_not_teach_em_that_one_person_shows_them():
     assert tied.m[1][nxt] == pytest.approx(tied.m[1][serial] / 17)
     assert tied.m[1].sum() == pytest.approx(1.0)
     assert np.log2(tied.m[1][nxt] / u_nik[nxt]) < -5  # consecutive serials now speak against one person
+
+
+def test_pairs_no_rule_proposed_are_estimated_from_those_sharing_a_nik():
+    """Of 100 one-person pairs sharing a NIK, 10 were proposed by the NIK rule alone: the other rules miss one in
+    ten, so the 180 one-person pairs proposed without a shared NIK stand for 200, and 20 were never proposed."""
+    con = connect()
+    same = d.NIK_LEVELS.index("same")
+    other = d.NIK_LEVELS.index("other")
+    rows = (
+        [(same, False, 1.0)] * 10
+        + [(same, True, 1.0)] * 90
+        + [(other, True, 0.9)] * 200  # 180 expected one-person pairs
+        + [(-1, True, 0.0)] * 50  # two people, NIK hidden
+    )
+    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
+    con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", rows)
+    assert d.unproposed_matches(con) == pytest.approx(20.0)
+
+
+def test_too_few_shared_niks_estimate_nothing():
+    con = connect()
+    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
+    con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", [(d.NIK_LEVELS.index("same"), False, 1.0)] * 5)
+    assert d.unproposed_matches(con) == 0.0

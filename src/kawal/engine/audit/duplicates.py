@@ -221,6 +221,7 @@ class Linkage:
     estimated_precision: float
     estimated_recall: float
     labelled_pairs: int = 0
+    estimated_unproposed_pairs: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -232,9 +233,12 @@ class Linkage:
             "estimated_people_on_several_rows": round(self.expected_matching_pairs, 1),
             "estimated_precision": round(self.estimated_precision, 4),
             "estimated_recall": round(self.estimated_recall, 4),
+            "estimated_unproposed_pairs": round(self.estimated_unproposed_pairs, 1),
             "estimated_how": (
                 "precision: mean match probability of linked pairs; recall: sum of the probabilities of linked pairs "
-                "over the sum for all candidate pairs (pairs no blocking rule proposes are not counted)"
+                "over the sum for all candidate pairs plus the one-person pairs no blocking rule proposed, estimated "
+                "from the pairs sharing a NIK (that rule proposes them whatever else differs): the share of them no "
+                "other rule proposed is taken as the share missed among the pairs that do not share a NIK"
             ),
             "labelled_pairs": self.labelled_pairs,
             "model": self.model.as_dict(),
@@ -395,6 +399,10 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
     family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
     are compared when two of year, month and day agree, or one of them and the sex.
+
+    ``by_other`` says whether a rule other than the shared NIK proposed the pair: the NIK rule proposes one
+    person's two rows whatever their names and dates, so among them the share the other rules miss estimates
+    how many one-person pairs no rule proposes (see :func:`unproposed_matches`).
     """
     rows = _row_count(con)
     n = prefix_length(rows)
@@ -426,23 +434,23 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         DROP TABLE row_words; DROP TABLE word_rows
         """
     )
-    pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
+    pair = "x.rid AS a, y.rid AS b, true AS by_other FROM keys x JOIN keys y ON x.rid < y.rid AND"
     same_sound = "x.phon_key = y.phon_key AND"
     same_parts = "((x.y = y.y)::INT + (x.m = y.m)::INT + (x.d = y.d)::INT)"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
-        SELECT DISTINCT a, b FROM (
+        SELECT a, b, bool_or(by_other) AS by_other FROM (
             SELECT {pair} x.dob_key = y.dob_key AND x.head = y.head
             UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
-            UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
-            UNION ALL SELECT {pair} x.nik = y.nik
+            UNION ALL SELECT x.rid, y.rid, true FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
+            UNION ALL SELECT x.rid, y.rid, false FROM keys x JOIN keys y ON x.rid < y.rid AND x.nik = y.nik
             UNION ALL SELECT {pair} {same_sound} x.y = y.y
                 AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
             UNION ALL SELECT {pair} {same_sound} x.m = y.m AND x.d = y.d
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
-        )
+        ) GROUP BY a, b
         """
     )
     con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words")
@@ -467,8 +475,10 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     words = "SELECT DISTINCT rid, yk, unnest(tokens) AS word FROM partial"
     selects.append(_capped_pairs(f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}", "word, yk"))
     con.execute(
-        "INSERT INTO candidates SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(selects) + ") "
-        "EXCEPT SELECT a, b FROM candidates"
+        "INSERT INTO candidates SELECT a, b, true FROM (SELECT DISTINCT a, b FROM ("
+        + " UNION ALL ".join(selects)
+        + ") "
+        "EXCEPT SELECT a, b FROM candidates)"
     )
     con.execute("DROP TABLE partial")
 
@@ -545,15 +555,17 @@ def _side(alias: str, suffix: str) -> str:
 def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: str = "pairs") -> None:
     """``target``: every pair of ``source`` with its level code per field (``-1`` where a field is missing)."""
     codes = ", ".join(f"{c.code_sql()} AS {c.column}" for c in COMPARISONS)
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    by_other = ", by_other" if "by_other" in columns else ""
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {target} AS
         WITH joined AS (
-            SELECT c.a, c.b, {_side("x", "a")}, {_side("y", "b")},
+            SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {_side("x", "a")}, {_side("y", "b")},
                    CASE WHEN x.name_key <> y.name_key THEN jaro_winkler_similarity(x.name_key, y.name_key) END AS name_jw
             FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
         )
-        SELECT a, b, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
+        SELECT a, b{by_other}, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
                greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
         FROM joined
         """
@@ -863,6 +875,7 @@ def _summarise(
                    coalesce(sum(probability) FILTER (probability >= {float(threshold)}), 0) FROM pairs"""
     ).fetchall()[0]
     labelled = scalar(con, f"SELECT count(*) FROM {labels}") if labels else 0
+    unproposed = unproposed_matches(con)
     return Linkage(
         model=model,
         threshold=threshold,
@@ -871,9 +884,35 @@ def _summarise(
         people_on_several_rows=people,
         expected_matching_pairs=expected,
         estimated_precision=linked_p / linked if linked else 1.0,
-        estimated_recall=linked_p / expected if expected else 1.0,
+        estimated_recall=linked_p / (expected + unproposed) if expected else 1.0,
         labelled_pairs=labelled,
+        estimated_unproposed_pairs=unproposed,
     )
+
+
+MIN_NIK_MATCHES = 30  # fewer one-person pairs sharing a NIK than this cannot show what the other rules miss
+
+
+def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float:
+    """The expected number of one-person pairs no blocking rule proposed (capture–recapture on the NIK rule).
+
+    The shared-NIK rule proposes one person's two rows however their names and dates differ; whether a NIK was kept
+    has little to do with how the name and the date were keyed. So among the pairs that share a NIK, the expected
+    share of one-person pairs that no other rule proposed, q, is the share the other rules miss among one-person
+    pairs that do not share a NIK, and those number (proposed ones) × q / (1 − q) more than were proposed. None
+    where too few pairs share a NIK (a published list hides NIKs).
+    """
+    nik_same = f"{COMPARISONS[FIELDS.index('nik')].column} = {NIK_LEVELS.index('same')}"
+    shared, missed, others = con.execute(
+        f"""SELECT coalesce(sum(probability) FILTER ({nik_same}), 0),
+                  coalesce(sum(probability) FILTER ({nik_same} AND NOT by_other), 0),
+                  coalesce(sum(probability) FILTER (NOT ({nik_same}) OR {nik_same} IS NULL), 0)
+           FROM pairs"""
+    ).fetchall()[0]
+    if shared < MIN_NIK_MATCHES:
+        return 0.0
+    q = min(missed / shared, 0.5)
+    return float(others * q / (1 - q))
 
 
 def record_key_sql(table: str = "v", secret: str = "") -> str:
@@ -938,7 +977,9 @@ def link(
     build_candidates(con)
     labels_table = register_labels(con, labels, key_secret)
     if labels_table:  # a confirmed pair is compared even where no blocking rule would propose it
-        con.execute("INSERT INTO candidates SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates")
+        con.execute(
+            "INSERT INTO candidates SELECT a, b, true FROM (SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates)"
+        )
     compare(con)
     con.execute("DROP TABLE candidates")
     model = estimate(con, labels_table)
