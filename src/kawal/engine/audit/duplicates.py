@@ -344,41 +344,35 @@ def build_names(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
 def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     """``people``: the fields linkage uses, one row per voter row, with how common name, date, place and NIK are.
 
-    Counts come from small tables (one row per date, place or shared NIK), so the wide table is joined only to
-    small ones.
+    Counts come from small tables (one row per date, place or shared NIK) made from the list's rows not struck as
+    TMS, and the list is joined once, to small tables only.
     """
     columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
     year = "t.lahir_tahun" if "lahir_tahun" in columns else "year(t.tanggal_lahir)"  # a table made by hand
+    con.execute(f"CREATE OR REPLACE TEMP VIEW listed AS SELECT * FROM {table} WHERE NOT sudah_tms")
+    build_place_keys(con, "listed")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE people_base AS
+        CREATE OR REPLACE TEMP TABLE place_counts AS
+        SELECT place, sum(rows_with) AS place_n FROM place_keys WHERE place IS NOT NULL GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE dob_counts AS
+        SELECT tanggal_lahir, count(*) AS dob_n FROM listed WHERE tanggal_lahir IS NOT NULL GROUP BY ALL;
+        CREATE OR REPLACE TEMP TABLE shared_niks AS
+        SELECT nik_d AS nik, count(*) AS nik_n FROM listed WHERE nik_full GROUP BY ALL HAVING count(*) > 1;
+        CREATE OR REPLACE TABLE people AS
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
                CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
                {year} AS yob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
-               CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.tempat_lahir,
-               t.kode_kelurahan AS kel, t.rw, t.rt
-        FROM {table} t JOIN names n ON n.nama = t.nama
-        WHERE NOT t.sudah_tms
-        """
-    )
-    build_place_keys(con, "people_base")
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE place_counts AS
-        SELECT place, sum(rows_with) AS place_n FROM place_keys WHERE place IS NOT NULL GROUP BY ALL;
-        CREATE OR REPLACE TEMP TABLE dob_counts AS SELECT dob_key, count(*) AS dob_n FROM people_base GROUP BY ALL;
-        CREATE OR REPLACE TEMP TABLE shared_niks AS
-        SELECT nik, count(*) AS nik_n FROM people_base WHERE nik IS NOT NULL GROUP BY ALL HAVING count(*) > 1;
-        CREATE OR REPLACE TABLE people AS
-        SELECT p.* EXCLUDE (tempat_lahir), pl.place, pl.place_key, df.dob_n, pc.place_n,
-               CASE WHEN p.nik IS NOT NULL THEN coalesce(sn.nik_n, 1) END AS nik_n
-        FROM people_base p
-        LEFT JOIN place_keys pl USING (tempat_lahir)
+               CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.kode_kelurahan AS kel, t.rw, t.rt,
+               pl.place, pl.place_key, df.dob_n, pc.place_n,
+               CASE WHEN t.nik_full THEN coalesce(sn.nik_n, 1) END AS nik_n
+        FROM listed t JOIN names n ON n.nama = t.nama
+        LEFT JOIN place_keys pl ON pl.tempat_lahir = t.tempat_lahir
         LEFT JOIN place_counts pc ON pc.place = pl.place
-        LEFT JOIN dob_counts df USING (dob_key)
-        LEFT JOIN shared_niks sn USING (nik);
-        DROP TABLE people_base; DROP TABLE place_keys; DROP TABLE place_counts; DROP TABLE dob_counts; DROP TABLE shared_niks;
+        LEFT JOIN dob_counts df ON df.tanggal_lahir = t.tanggal_lahir
+        LEFT JOIN shared_niks sn ON sn.nik = t.nik_d AND t.nik_full;
+        DROP VIEW listed; DROP TABLE place_keys; DROP TABLE place_counts; DROP TABLE dob_counts; DROP TABLE shared_niks;
         """
     )
 
