@@ -35,10 +35,10 @@ def load() -> str:
 
 
 def all_profiles() -> list[str]:
-    """``kawal`` (synth/generator.py) and every independent profile of kawal.synth.profiles."""
-    from kawal.synth.profiles import PROFILES
+    """``kawal`` (synth/generator.py) and every independent profile (kawal.synth.profiles, profile_arsip ...)."""
+    from kawal.cli.generate import independent_profiles
 
-    return ["kawal", *PROFILES]
+    return ["kawal", *independent_profiles()]
 
 
 def generate_list(profile: str, n: int, seed: int, root: Path = MATRIX) -> Path:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import partial
+from importlib import import_module
 from pathlib import Path
+from typing import cast
 
 from kawal.cli.common import Sub, console, steps
 from kawal.i18n import number, t
 
+# Independent profiles written apart from kawal.synth.profiles, each in its own module: name -> (module, function).
+SEPARATE_PROFILES = {"arsip": ("kawal.synth.profile_arsip", "generate_arsip")}
+
+
+def independent_profiles() -> list[str]:
+    """Every independent profile: those of kawal.synth.profiles, then the separate ones."""
+    from kawal.synth.profiles import PROFILES
+
+    return [*PROFILES, *SEPARATE_PROFILES]
+
 
 def register_generate(sub: Sub) -> None:
     from kawal.synth.generator import CITY_VOTERS
-    from kawal.synth.profiles import PROFILES
 
     p = sub.add_parser(
         "generate",
@@ -32,7 +45,7 @@ def register_generate(sub: Sub) -> None:
     p.add_argument("--out", type=Path, required=True, help=t(("folder keluaran", "output folder")))
     p.add_argument(
         "--profile",
-        choices=["kawal", *PROFILES],
+        choices=["kawal", *independent_profiles()],
         default="kawal",
         help=t(
             (
@@ -74,16 +87,18 @@ def run_generate(voters: int, seed: int, out: Path) -> dict[str, int]:
 
 
 def run_generate_profile(profile: str, voters: int, seed: int, out: Path) -> dict[str, int]:
-    """One of the independent profiles (kawal.synth.profiles): the list, its truth, and its duplicate pairs."""
-    from kawal.synth.profiles import generate_profile
-
+    """One of the independent profiles: the list, its truth, and its duplicate pairs."""
     words = {
         "persons": t(("Membuat penduduk, rumah tangga dan nama", "Making people, households and names")),
         "problems": t(("Mendaftarkan sebagian orang dua kali", "Registering some people twice")),
         "write": t(("Menulis CSV", "Writing CSV")),
     }
     with steps(len(words)) as advance:
-        summary = generate_profile(profile, voters, seed, out, progress=lambda s: advance(words.get(s, s)))
+
+        def say(step: str) -> None:
+            advance(words.get(step, step))
+
+        summary = _profile_generator(profile)(voters, seed, out, progress=say)
     console.print(
         t(
             (
@@ -99,6 +114,16 @@ def run_generate_profile(profile: str, voters: int, seed: int, out: Path) -> dic
         )
     )
     return summary["problems"]
+
+
+def _profile_generator(profile: str) -> Callable[..., dict]:
+    """``generate(voters, seed, out, progress=None) -> summary`` of an independent profile."""
+    if profile in SEPARATE_PROFILES:
+        module, function = SEPARATE_PROFILES[profile]
+        return cast(Callable[..., dict], getattr(import_module(module), function))
+    from kawal.synth.profiles import generate_profile
+
+    return partial(generate_profile, profile)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

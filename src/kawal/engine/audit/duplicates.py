@@ -428,23 +428,23 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         DROP TABLE row_words; DROP TABLE word_rows
         """
     )
-    pair = "x.rid AS a, y.rid AS b, true AS by_other FROM keys x JOIN keys y ON x.rid < y.rid AND"
+    pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
     same_sound = "x.phon_key = y.phon_key AND"
     same_parts = "((x.y = y.y)::INT + (x.m = y.m)::INT + (x.d = y.d)::INT)"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
-        SELECT a, b, bool_or(by_other) AS by_other FROM (
+        SELECT DISTINCT a, b, true AS by_other FROM (
             SELECT {pair} x.dob_key = y.dob_key AND x.head = y.head
             UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
-            UNION ALL SELECT x.rid, y.rid, true FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
-            UNION ALL SELECT x.rid, y.rid, false FROM keys x JOIN keys y ON x.rid < y.rid AND x.nik = y.nik
+            UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
             UNION ALL SELECT {pair} {same_sound} x.y = y.y
                 AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
             UNION ALL SELECT {pair} {same_sound} x.m = y.m AND x.d = y.d
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
-        ) GROUP BY a, b
+        );
+        INSERT INTO candidates SELECT a, b, false FROM (SELECT {pair} x.nik = y.nik EXCEPT SELECT a, b FROM candidates)
         """
     )
     con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words")
