@@ -1,7 +1,7 @@
 """kawal's duplicate detection against Splink 5 (DuckDB backend) over the profile matrix, in one run.
 
-For each profile (``kawal`` = synth/generator.py, plus every independent profile of kawal.synth.profiles) and each
-size (200 k by default) the list is generated once into bench/out/matrix/<profile>-<n>/, exactly as
+For each profile (``kawal`` = synth/generator.py, plus every independent profile ``kawal generate --profile`` offers)
+and each size (200 k by default) the list is generated once into bench/out/matrix/<profile>-<n>/, exactly as
 bench/matcher_matrix.py does, and imported once into a snapshot there (bench-data/). Then, each in its own child
 process (wall seconds and peak memory are that process's own):
 - **kawal**: ``kawal audit`` on the snapshot, default settings (all checks and the report; its own duplicate step's
