@@ -78,15 +78,15 @@ def _model_with_nik(m_nik: np.ndarray, u_nik: np.ndarray) -> fs.Model:
 def test_nik_a_digit_or_two_apart_is_weighed_against_people_born_near_the_same_day(dob_level, same_day_weights):
     """Two people born a digit apart in one kecamatan, both with serial 0001, have NIKs a digit apart: among such
     pairs that is a coincidence, not the sure sign of a mistyped NIK it is among random pairs."""
-    m_nik, random_u, same_day_u = np.array([0.6, 0.1, 0.3]), np.array([1e-8, 5e-5, 1.0]), np.array([1e-4, 0.02, 0.98])
+    m_nik = np.array([0.6, 0.1, 0.01, 0.1, 0.19])
+    random_u, same_day_u = np.array([1e-8, 5e-5, 1e-6, 1e-6, 1.0]), np.array([1e-4, 0.02, 0.004, 0.01, 0.966])
     estimates = d.Estimates(_model_with_nik(m_nik, random_u), same_day_u, {})
     nik = d.COMPARISONS[d.FIELDS.index("nik")]
     sql = d._field_weight(estimates, nik, 1_000_000)
     level = d.DOB_LEVELS.index(dob_level)
     typo = d.COMPARISONS[d.FIELDS.index("nik")].level_names.index("typo")
-    weight = (
-        connect().execute(f"SELECT {sql} FROM (SELECT {level} AS l_dob, {typo} AS l_nik, 1 AS nik_n)").fetchall()[0][0]
-    )
+    row = f"SELECT {level} AS l_dob, {typo} AS l_nik, 2 AS l_area, 1 AS nik_n"  # living in two kelurahan
+    weight = connect().execute(f"SELECT {sql} FROM ({row})").fetchall()[0][0]
     expected = np.log2(m_nik[typo] / (same_day_u if same_day_weights else random_u)[typo])
     assert weight == pytest.approx(expected)
 
@@ -132,3 +132,21 @@ def test_too_few_shared_niks_estimate_nothing():
     con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
     con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", [(d.NIK_LEVELS.index("same"), False, 1.0)] * 5)
     assert d.unproposed_matches(con) == 0.0
+
+
+@pytest.mark.parametrize(("area", "kelurahan_u"), [("rt", True), ("kelurahan", True), ("other", False)])
+def test_nik_of_people_born_the_same_day_in_one_kelurahan_is_weighed_against_their_neighbours(area, kelurahan_u):
+    """Neighbours were mostly registered in one kecamatan: born the same day, their NIKs share a region and their
+    serials run 0001, 0002 ..., so consecutive serials say less between them than between strangers."""
+    nik_levels = d.NIK_LEVELS
+    m_nik = np.array([0.6, 0.1, 0.01, 0.1, 0.19])
+    same_day_u = np.array([1e-4, 0.02, 0.004, 0.01, 0.966])
+    same_kel_u = np.array([1e-4, 0.02, 0.3, 0.1, 0.58])
+    estimates = d.Estimates(_model_with_nik(m_nik, np.full(5, 0.2)), same_day_u, {}, same_kel_u)
+    sql = d._field_weight(estimates, d.COMPARISONS[d.FIELDS.index("nik")], 1_000_000)
+    nxt = nik_levels.index("next")
+    area_level = d.COMPARISONS[d.FIELDS.index("area")].level_names.index(area)
+    row = f"SELECT 0 AS l_dob, {nxt} AS l_nik, {area_level} AS l_area, 1 AS nik_n"
+    weight = connect().execute(f"SELECT {sql} FROM ({row})").fetchall()[0][0]
+    expected_u = same_kel_u if kelurahan_u else same_day_u
+    assert weight == pytest.approx(np.log2(m_nik[nxt] / expected_u[nxt]))

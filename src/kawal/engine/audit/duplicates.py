@@ -616,8 +616,9 @@ def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     return u
 
 
-def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model) -> np.ndarray:
-    """u of the NIK levels for two different people born on the same day.
+def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model, within: str = "") -> np.ndarray:
+    """u of the NIK levels for two different people born on the same day (and, with ``within``, sharing that
+    column too: the kelurahan, whose people were mostly registered in one kecamatan and so share a NIK region).
 
     A NIK spells out the birth date, and serials restart at 0001 for every date and kecamatan, so people born on one
     day often share a serial and have region codes a digit apart: what looks like a typo among random pairs is a
@@ -633,11 +634,12 @@ def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model) -> np.nd
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE u_source AS
         WITH g AS (
-            SELECT rid, dob, row_number() OVER (PARTITION BY dob ORDER BY hash(rid)) - 1 AS pos,
-                   count(*) OVER (PARTITION BY dob) AS size
-            FROM people WHERE dob IS NOT NULL AND nik IS NOT NULL
+            SELECT rid, k, row_number() OVER (PARTITION BY k ORDER BY hash(rid)) - 1 AS pos,
+                   count(*) OVER (PARTITION BY k) AS size
+            FROM (SELECT *, {f"({within}, dob)" if within else "dob"} AS k FROM people)
+            WHERE dob IS NOT NULL AND nik IS NOT NULL
         )
-        SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b FROM g x JOIN g y USING (dob)
+        SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b FROM g x JOIN g y USING (k)
         WHERE x.size > 1 AND hash(x.rid) % {stride} = 0 AND y.pos = (x.pos + 1 + hash(x.rid) % (x.size - 1)) % x.size"""
     )
     nik = COMPARISONS[FIELDS.index("nik")]
@@ -663,16 +665,24 @@ class Estimates:
     model: fs.Model
     nik_u_same_date: np.ndarray
     household: dict[str, fs.Model]  # per stratum of HOUSEHOLD_STRATA with enough pairs: twins live there
+    nik_u_same_date_kel: np.ndarray | None = None  # the same, for pairs living in one kelurahan
 
-    def same_date_nik_weights(self) -> np.ndarray:
-        return np.log2(self.model.m[FIELDS.index("nik")] / self.nik_u_same_date)
+    def same_date_nik_weights(self, same_kelurahan: bool = False) -> np.ndarray:
+        u = (
+            self.nik_u_same_date_kel
+            if same_kelurahan and self.nik_u_same_date_kel is not None
+            else self.nik_u_same_date
+        )
+        return np.log2(self.model.m[FIELDS.index("nik")] / u)
 
     def as_dict(self) -> dict[str, object]:
         levels = COMPARISONS[FIELDS.index("nik")].level_names
         u = dict(zip(levels, np.round(self.nik_u_same_date, 6).tolist(), strict=True))
+        kel = None if self.nik_u_same_date_kel is None else np.round(self.nik_u_same_date_kel, 6).tolist()
         return {
             **self.model.as_dict(),
             "nik_u_same_birth_date": u,
+            "nik_u_same_birth_date_same_kelurahan": None if kel is None else dict(zip(levels, kel, strict=True)),
             **{
                 name: self.household[name].as_dict() if name in self.household else None for name, _ in HOUSEHOLD_STRATA
             },
@@ -711,7 +721,7 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
         if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
             share = _expected_share(model, stratum)
             household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
-    return Estimates(model, _same_date_nik_u(con, by_dob), household)
+    return Estimates(model, _same_date_nik_u(con, by_dob), household, _same_date_nik_u(con, by_dob, "kel"))
 
 
 NIK_LEVELS = COMPARISONS[FIELDS.index("nik")].level_names
@@ -781,8 +791,14 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     if comparison.field != "nik":
         return weight
     same_date = _level_weights(comparison, estimates.same_date_nik_weights())
+    same_kel = _level_weights(comparison, estimates.same_date_nik_weights(same_kelurahan=True))
     near = ", ".join(str(DOB_LEVELS.index(level)) for level in NEAR_DATES)
-    return f"CASE WHEN {COMPARISONS[FIELDS.index('dob')].column} IN ({near}) THEN {same_date} ELSE {weight} END"
+    area = COMPARISONS[FIELDS.index("area")]
+    one_kel = ", ".join(str(area.level_names.index(level)) for level in ("rt", "kelurahan"))
+    return (
+        f"CASE WHEN {COMPARISONS[FIELDS.index('dob')].column} IN ({near}) THEN "
+        f"CASE WHEN {area.column} IN ({one_kel}) THEN {same_kel} ELSE {same_date} END ELSE {weight} END"
+    )
 
 
 def _household_weights(household: fs.Model) -> dict[str, str]:
