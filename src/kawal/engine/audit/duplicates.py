@@ -763,14 +763,23 @@ def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
     return f"log2({m_exact!r}::DOUBLE / ({share}))"
 
 
-def _level_weights(comparison: Comparison, weights: np.ndarray, exact_sql: str | None = None) -> str:
+def _level_weights(
+    comparison: Comparison, weights: np.ndarray, exact_sql: str | None = None, uncapped: tuple[int, ...] = ()
+) -> str:
     """A CASE over the field's level. With ``exact_sql`` (the weight of exact agreement on the pair's value) no
     partial level weighs more than that: two rows that nearly agree (RIZKI, RIZKA) are not better evidence than two
-    that agree exactly on the commoner of their values, however rarely random pairs show the partial level."""
+    that agree exactly on the commoner of their values, however rarely random pairs show the partial level. Levels
+    in ``uncapped`` compare something else than the value (an age where the date is hidden) and keep their weight."""
     if not exact_sql:
         cases = " ".join(f"WHEN {i} THEN {float(w)!r}::DOUBLE" for i, w in enumerate(weights))
         return f"CASE {comparison.column} {cases} ELSE 0.0 END"
-    partial = " ".join(f"WHEN {i} THEN least({float(w)!r}::DOUBLE, {exact_sql})" for i, w in enumerate(weights) if i)
+    partial = " ".join(
+        f"WHEN {i} THEN {float(w)!r}::DOUBLE"
+        if i in uncapped
+        else f"WHEN {i} THEN least({float(w)!r}::DOUBLE, {exact_sql})"
+        for i, w in enumerate(weights)
+        if i
+    )
     return f"CASE {comparison.column} WHEN 0 THEN {exact_sql} {partial} ELSE 0.0 END"
 
 
@@ -787,7 +796,10 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     exact = None
     if comparison.field in TF_FIELDS:
         exact = _exact_value_weight(float(model.m[i][0]), comparison.field, rows)
-    weight = _level_weights(comparison, model.weights()[i], exact)
+    # An age compared where a date is hidden is no partial agreement on the date: the date's exact weight (of a
+    # date the pair does not show) does not cap it.
+    uncapped = AGE_LEVELS if comparison.field == "dob" else ()
+    weight = _level_weights(comparison, model.weights()[i], exact, uncapped)
     if comparison.field != "nik":
         return weight
     same_date = _level_weights(comparison, estimates.same_date_nik_weights())
