@@ -47,6 +47,7 @@ import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.generator import CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
+from kawal.synth.profiles import negatives_table
 
 PROFILE = "arsip"
 S = np.dtypes.StringDType()
@@ -1064,12 +1065,7 @@ class Arsip:
         return pa.table({"id_a": lo[keep], "id_b": hi[keep], "mechanism": pa.array([m[i] for i in keep], pa.string())})
 
     def _negatives(self, position: np.ndarray) -> pa.Table:
-        a = np.concatenate([x[0] for x in self.negatives]).astype(np.int64)
-        b = np.concatenate([x[1] for x in self.negatives]).astype(np.int64)
-        kind = np.concatenate([np.full(len(x[0]), x[2]) for x in self.negatives])
-        lo, hi = np.minimum(position[a], position[b]), np.maximum(position[a], position[b])
-        keep = np.lexsort((hi, lo))
-        return pa.table({"id_a": lo[keep], "id_b": hi[keep], "kind": pa.array(kind[keep].astype(str))})
+        return negatives_table(self.negatives, position)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -1255,12 +1255,7 @@ class Town:
         return pa.table({"id_a": lo[keep], "id_b": hi[keep], "mechanism": pa.array(m[keep].tolist(), pa.string())})
 
     def _negatives(self, position: np.ndarray) -> pa.Table:
-        a = np.concatenate([x[0] for x in self.negatives]).astype(np.int64)
-        b = np.concatenate([x[1] for x in self.negatives]).astype(np.int64)
-        kind = np.concatenate([np.full(len(x[0]), x[2]) for x in self.negatives])
-        lo, hi = np.minimum(position[a], position[b]), np.maximum(position[a], position[b])
-        keep = np.lexsort((hi, lo))
-        return pa.table({"id_a": lo[keep], "id_b": hi[keep], "kind": pa.array(kind[keep].astype(str))})
+        return negatives_table(self.negatives, position)
 
     def _summary(self, problems: dict[str, int], pairs: pa.Table, negatives: pa.Table, per_tps: np.ndarray) -> dict:
         tags = Counter(t for m in pairs["mechanism"].to_pylist() for t in m.split("+"))
@@ -1291,6 +1286,17 @@ NAME_ERRORS = {
     "order": 0.12, "drop": 0.14, "add": 0.12, "initial": 0.1, "join": 0.07, "split": 0.05, "phonetic": 0.22,
     "typo": 0.12, "typo2": 0.06,
 }  # fmt: skip
+
+
+def negatives_table(negatives: list[tuple[np.ndarray, np.ndarray, str]], position: np.ndarray) -> pa.Table:
+    """``hard_negatives.csv``'s rows: each (persons a, persons b, kind) as row ids (``position`` of each person),
+    the smaller id first, sorted."""
+    a = np.concatenate([x[0] for x in negatives]).astype(np.int64)
+    b = np.concatenate([x[1] for x in negatives]).astype(np.int64)
+    kind = np.concatenate([np.full(len(x[0]), x[2]) for x in negatives])
+    lo, hi = np.minimum(position[a], position[b]), np.maximum(position[a], position[b])
+    keep = np.lexsort((hi, lo))
+    return pa.table({"id_a": lo[keep], "id_b": hi[keep], "kind": pa.array(kind[keep].astype(str))})
 
 
 def _ages(rng: np.random.Generator, count: int, low: int, high: int = 95) -> np.ndarray:
