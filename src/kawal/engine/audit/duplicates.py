@@ -622,7 +622,7 @@ def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model, within: 
 
     A NIK spells out the birth date, and serials restart at 0001 for every date and kecamatan, so people born on one
     day often share a serial and have region codes a digit apart: what looks like a typo among random pairs is a
-    coincidence among same-day pairs. Drawn from each ``stride``-th row paired with another row of its birth date.
+    coincidence among same-day pairs. Drawn from each ``stride``-th row paired with another row of its group.
 
     Unlike two rows drawn from the whole list, two rows of one birth date are quite often one person (on a list of
     200,000 about one drawn pair in 400), and such a pair nearly always shares its NIK: counted as two people, it
