@@ -150,3 +150,31 @@ def test_nik_of_people_born_the_same_day_in_one_kelurahan_is_weighed_against_the
     weight = connect().execute(f"SELECT {sql} FROM ({row})").fetchall()[0][0]
     expected_u = same_kel_u if kelurahan_u else same_day_u
     assert weight == pytest.approx(np.log2(m_nik[nxt] / expected_u[nxt]))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("BUDI YULIANTO", "YULIANTO BUDK", "words"),  # words moved and one mistyped
+        ("AUFA BAHTIAR", "AUPA BAHTIAR BIN IBRAHIM", "words"),  # a word mistyped and two more
+        ("AHMAD RIZKI", "RIZAL AHMAD", "other"),  # brothers: one word shared, the other only alike
+        ("SITI AMINAH", "NURHAYATI SITI", "other"),
+    ],
+)
+def test_names_alike_word_by_word_have_their_level(a, b, level):
+    name = d.COMPARISONS[d.FIELDS.index("name")]
+    con = connect()
+    con.execute("CREATE TABLE n (x VARCHAR, y VARCHAR)")
+    con.execute("INSERT INTO n VALUES (?, ?)", [a, b])
+    got = con.execute(
+        f"""SELECT {name.code_sql()} FROM (
+            SELECT replace(x, ' ', '') AS name_a, replace(y, ' ', '') AS name_b,
+                   string_split(x, ' ') AS tokens_a, string_split(y, ' ') AS tokens_b,
+                   array_to_string(list_sort(string_split(x, ' ')), '') AS sorted_a,
+                   array_to_string(list_sort(string_split(y, ' ')), '') AS sorted_b,
+                   replace(x, ' ', '') AS phon_a, replace(y, ' ', '') || '#' AS phon_b,
+                   false AS initial_a, false AS initial_b,
+                   jaro_winkler_similarity(replace(x, ' ', ''), replace(y, ' ', '')) AS name_jw
+            FROM n)"""
+    ).fetchall()[0][0]
+    assert name.level_names[got] == level

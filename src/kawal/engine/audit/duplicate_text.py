@@ -25,6 +25,7 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "typo": ("nama beda satu huruf", "name differs by one letter"),
         "subset": ("nama dengan kata lebih/kurang", "name with a word more or less"),
         "close": ("nama sangat mirip", "very similar name"),
+        "words": ("nama mirip kata demi kata", "similar name word by word"),
         "similar": ("nama mirip", "similar name"),
         "other": ("nama berbeda", "different name"),
     },
