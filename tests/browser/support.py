@@ -26,6 +26,14 @@ def demo_accounts() -> Organisation:
     return kpu
 
 
+def small_city(out: Path) -> Path:
+    """The small city the page sweeps crawl (1,500 voters, one seed): enough rows for every page, quick to load."""
+    from kawal.synth.generator import generate
+
+    generate(1500, seed=53, out=out)
+    return out
+
+
 def demo_site(dpt: Path, task: str) -> Organisation:
     """The demo's data on the list ``dpt``, so every page has rows, maps, visits, samples and results to show, and
     the relawan of Ketapang has an open task named ``task``; returns the KPU office."""

@@ -21,9 +21,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from kawal.synth.generator import generate
 from kawal.web.accounts.models import Role
-from tests.browser.support import PASSWORD, demo_site, with_password
+from tests.browser.support import PASSWORD, demo_site, small_city, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
@@ -81,9 +80,7 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
-    out = tmp_path_factory.mktemp("crawlcity")
-    generate(1500, seed=53, out=out)
-    return out
+    return small_city(tmp_path_factory.mktemp("crawlcity"))
 
 
 @pytest.fixture

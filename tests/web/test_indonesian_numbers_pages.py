@@ -16,9 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from kawal.synth.generator import generate
 from kawal.web.accounts.models import Role
-from tests.browser.support import demo_site
+from tests.browser.support import demo_site, small_city
 from tests.browser.test_crawl_360 import ROLES, kind_of, worth_visiting
 from tests.web.conftest import login
 
@@ -109,9 +108,7 @@ def test_the_patterns_catch_english_numbers_and_leave_indonesian_ones_codes_date
 
 @pytest.fixture(scope="module")
 def crawl_city(tmp_path_factory):
-    out = tmp_path_factory.mktemp("numbercity")
-    generate(1500, seed=53, out=out)
-    return out
+    return small_city(tmp_path_factory.mktemp("numbercity"))
 
 
 @pytest.fixture
