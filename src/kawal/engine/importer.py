@@ -23,7 +23,7 @@ from kawal import __version__
 from kawal.engine import model_a, sealed
 from kawal.engine.columns import CANONICAL
 from kawal.engine.readers import SourceInfo, guess_encoding, is_text, number_rows, read_into, scan_file
-from kawal.engine.snapshots import REJECTS, VOTERS, Snapshot, SnapshotStore, sha256_file
+from kawal.engine.snapshots import REJECTS, SCHEMA_VERSION, VOTERS, Snapshot, SnapshotStore, sha256_file
 from kawal.engine.sql import connect, literal, message, one, scalar
 from kawal.i18n import KawalError, t
 from kawal.wilayah import ROOT, Unit, normalise_name, registry
@@ -121,19 +121,72 @@ def import_voter_list(
             if existing:
                 return ImportResult(existing, True, time.perf_counter() - started)
         with store.staging() as work:
-            say(t(("Membaca file", "Reading the file")))
-            con, info = _read_and_parse(path, work, unit_future, scan)
-            unit = unit_future.result()
-            say(t(("Memeriksa dan menormalkan kolom", "Checking and normalising fields")))
-            _resolve(con, unit, info)
-            counts, evidence = _tally(con, info)
+            con, unit, meta = _checked(path, stage, work, unit_future, scan, say, lambda: _connect(work))
             say(t(("Menulis snapshot Parquet", "Writing the Parquet snapshot")))
             _write_parquet(con, work)
-            meta = _meta(path, scan.result()[0], stage, unit, info, counts, evidence)
             meta["voters_sha256"] = sha256_file(work / VOTERS)
             con.close()
             snapshot = store.commit(work, meta, stage, unit.kpu_code)
     return ImportResult(snapshot, False, time.perf_counter() - started)
+
+
+def hold_voter_list(
+    path: Path,
+    wilayah: str | None,
+    con: duckdb.DuckDBPyConnection,
+    number: int,
+    work: Path,
+    progress: Progress | None = None,
+) -> Snapshot:
+    """Read ``path`` as :func:`import_voter_list` does, into tables of ``con``'s database instead of a stored
+    snapshot: for an audit of a file, which keeps nothing of it. Writing the Parquet file and reading it back was a
+    fifth of such an audit's time.
+
+    The returned snapshot's ``held`` names the schema that holds its ``voters`` and ``rejects`` tables (in the
+    columns and order of the snapshot's files); its path is a name only. ``work`` is a folder for DuckDB to spill
+    to, which the caller removes.
+    """
+    say = progress or (lambda _step: None)
+    stage = "LAIN"
+    _validate(path, stage, None)
+    schema = f"input_{number}"
+
+    def connector() -> duckdb.DuckDBPyConnection:  # a fresh schema each time: a second reading starts clean
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        cursor = con.cursor()
+        cursor.execute(f"USE {schema}")
+        _set_import_options(cursor, work)
+        return cursor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        unit_future = pool.submit(_unit, wilayah)
+        scan = pool.submit(scan_file, path)
+        cursor, unit, meta = _checked(path, stage, work, unit_future, scan, say, connector)
+        _hold(cursor, schema)
+        cursor.close()
+    name = f"{number:04d}-{stage.lower()}-{unit.kpu_code or 'semua'}"
+    meta |= {"number": number, "name": name, "schema_version": SCHEMA_VERSION, "sealed": False}
+    return Snapshot(work / name, meta, held=schema)
+
+
+def _checked(
+    path: Path,
+    stage: str,
+    work: Path,
+    unit_future: Future[Unit],
+    scan: Future[tuple[str, str]],
+    say: Progress,
+    connector: Callable[[], duckdb.DuckDBPyConnection],
+) -> tuple[duckdb.DuckDBPyConnection, Unit, dict]:
+    """A connection holding the view ``checked`` (every row, parsed, with why it is rejected), the wilayah, and
+    the snapshot's metadata."""
+    say(t(("Membaca file", "Reading the file")))
+    con, info = _read_and_parse(path, work, unit_future, scan, connector)
+    unit = unit_future.result()
+    say(t(("Memeriksa dan menormalkan kolom", "Checking and normalising fields")))
+    _resolve(con, unit, info)
+    counts, evidence = _tally(con, info)
+    return con, unit, _meta(path, scan.result()[0], stage, unit, info, counts, evidence)
 
 
 def _validate(path: Path, stage: str, store: SnapshotStore | None) -> tuple[str, SnapshotStore]:
@@ -156,7 +209,11 @@ def _maybe_imported(store: SnapshotStore, path: Path, stage: str) -> bool:
 
 
 def _read_and_parse(
-    path: Path, work: Path, unit: Future[Unit], scan: Future[tuple[str, str]]
+    path: Path,
+    work: Path,
+    unit: Future[Unit],
+    scan: Future[tuple[str, str]],
+    connector: Callable[[], duckdb.DuckDBPyConnection],
 ) -> tuple[duckdb.DuckDBPyConnection, SourceInfo]:
     """A connection holding ``parsed`` (see :func:`_parse`) made from the file.
 
@@ -164,7 +221,7 @@ def _read_and_parse(
     the rare case the scan then finds another (a Windows-1252 file), it is read again in that one.
     """
     guess = guess_encoding(path) if is_text(path) else None
-    con = _connect(work)
+    con = connector()
     try:
         info = _read(con, path, work, unit, guess)
         _parse(con)
@@ -175,7 +232,7 @@ def _read_and_parse(
         if guess is None or scan.result()[1] == guess:
             return con, info
     con.close()
-    con = _connect(work)
+    con = connector()
     info = _read(con, path, work, unit, scan.result()[1])
     _parse(con)
     return con, info
@@ -194,9 +251,14 @@ def _read(
 
 def _connect(work: Path) -> duckdb.DuckDBPyConnection:
     con = connect()
+    _set_import_options(con, work)
+    return con
+
+
+def _set_import_options(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    """Spill to ``work``; keep the rows in the file's order (row numbers come from it)."""
     con.execute(f"SET temp_directory = {literal(work / 'duckdb-tmp')}")
     con.execute("SET preserve_insertion_order = true")
-    return con
 
 
 # --- field parsing -------------------------------------------------------------------------------------------
@@ -482,22 +544,45 @@ _SNAPSHOT_SOURCE = "__row AS row_no, __sheet AS sheet, __line AS line, " + ", ".
 )
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
-    # The Model A columns are made after the sort (model_a.snapshot_query), so the sort does not carry them.
+def _voters_query() -> str:
+    """The snapshot's rows: the accepted rows in the file's order, with the Model A columns.
+
+    The Model A columns are made after the sort (model_a.snapshot_query), so the sort does not carry them."""
     rows = f"SELECT {_SNAPSHOT_SOURCE}, _lahir_v FROM checked WHERE reason IS NULL ORDER BY __row"
+    return model_a.snapshot_query(rows, SNAPSHOT_COLUMNS)
+
+
+_REJECTS_QUERY = """
+    SELECT __row AS row_no, __sheet AS sheet, __line AS line, reason,
+           to_json(struct_pack(id, nkk, nik, nama, tanggal_lahir, jenis_kelamin, kode_kelurahan, tps))::VARCHAR AS raw
+    FROM checked WHERE reason IS NOT NULL
+    UNION ALL SELECT __row, __sheet, __line, reason, raw FROM parse_rejects
+    ORDER BY row_no"""
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     con.execute(
-        f"COPY ({model_a.snapshot_query(rows, SNAPSHOT_COLUMNS)}) "
+        f"COPY ({_voters_query()}) "
         f"TO {literal(sealed.target(work / VOTERS))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     con.execute(
-        f"""COPY (
-            SELECT __row AS row_no, __sheet AS sheet, __line AS line, reason,
-                   to_json(struct_pack(id, nkk, nik, nama, tanggal_lahir, jenis_kelamin, kode_kelurahan, tps))::VARCHAR
-                   AS raw
-            FROM checked WHERE reason IS NOT NULL
-            UNION ALL SELECT __row, __sheet, __line, reason, raw FROM parse_rejects
-            ORDER BY row_no
-        ) TO {literal(sealed.target(work / REJECTS))} (FORMAT parquet, COMPRESSION zstd)"""
+        f"COPY ({_REJECTS_QUERY}) TO {literal(sealed.target(work / REJECTS))} (FORMAT parquet, COMPRESSION zstd)"
+    )
+
+
+def _hold(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """``voters`` and ``rejects`` as tables of ``schema`` (rows in order: ``rowid`` numbers them as a Parquet
+    file's row numbers would), and nothing else of the import left there."""
+    con.execute(f"CREATE TABLE {schema}.kept_voters AS {_voters_query()}")
+    con.execute(f"CREATE TABLE {schema}.kept_rejects AS {_REJECTS_QUERY}")
+    for name, kind in con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = ? "
+        "AND table_name NOT IN ('kept_voters', 'kept_rejects')",
+        [schema],
+    ).fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {schema}.{name} CASCADE")
+    con.execute(
+        f"ALTER TABLE {schema}.kept_voters RENAME TO voters; ALTER TABLE {schema}.kept_rejects RENAME TO rejects"
     )
 
 

@@ -49,10 +49,13 @@ def sha256_file(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One stored snapshot: its folder and its metadata."""
+    """One stored snapshot: its folder and its metadata. A snapshot ``held`` in a DuckDB database for one audit
+    (:func:`kawal.engine.importer.hold_voter_list`) has its ``voters`` and ``rejects`` as tables of that schema
+    instead, and no folder."""
 
     path: Path
     meta: dict
+    held: str | None = None
 
     @property
     def name(self) -> str:

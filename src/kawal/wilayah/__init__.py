@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -171,38 +172,49 @@ def _read_csv_gz(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(f)
 
 
-def _full_list_units() -> dict[str, Unit]:
-    units: dict[str, Unit] = {}
+def _csv_gz_rows(name: str) -> Iterator[list[str]]:
+    """The file's rows as plain lists, header first (a dict per row was most of the registry's load time)."""
+    text = gzip.decompress(data_path(name).read_bytes()).decode("utf-8")
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _all_units() -> dict[str, Unit]:
+    """Every unit once, with the versions it is in.
+
+    The full lists give names (the newer list's win) and versions; the NIK prefix union adds older versions of
+    provinsi, kab/kota and kecamatan codes, and the units of older lists only. Each unit is made once, after
+    every source is read: the registry loads while a list is being imported, beside DuckDB.
+    """
+    fields: dict[str, tuple[str, int, str | None, str]] = {}
     versions: dict[str, list[str]] = {}
     for version in (V2022, V2025):  # newer last, so its names win
-        for row in _read_csv_gz(_FULL_LISTS[version]):
-            code = row["code"]
+        rows = _csv_gz_rows(_FULL_LISTS[version])
+        columns = {name: i for i, name in enumerate(next(rows))}
+        code_at, name_at, level_at = columns["code"], columns["name"], columns["level"]
+        parent_at, kind_at = columns["parent"], columns["kind"]
+        for row in rows:
+            code = row[code_at]
             versions.setdefault(code, []).append(version)
-            units[code] = Unit(code, row["name"], int(row["level"]), row["parent"] or None, row["kind"], ())
-    return {c: _with_versions(u, versions[c]) for c, u in units.items()}
-
-
-def _with_versions(unit: Unit, versions: list[str]) -> Unit:
-    ordered = tuple(sorted(set(versions), key=_VERSION_ORDER.index))
-    return Unit(unit.code, unit.name, unit.level, unit.parent, unit.kind, ordered)
+            fields[code] = (row[name_at], int(row[level_at]), row[parent_at] or None, row[kind_at])
+    for prefix in _read_csv_gz(PREFIX_FILE):
+        code, level = prefix["code"], int(prefix["level"])
+        versions.setdefault(code, []).extend(_span(prefix["first_version"], prefix["last_version"]))
+        if code not in fields:
+            parent = code.rsplit(".", 1)[0] if level > 1 else None
+            kind = "provinsi" if level == 1 else "kecamatan" if level == 3 else _kab_kind(prefix["latest_name"])
+            fields[code] = (prefix["latest_name"], level, parent, kind)
+    ordered: dict[tuple[str, ...], tuple[str, ...]] = {}  # a few dozen distinct histories among 93,000 units
+    for listed in map(tuple, versions.values()):
+        if listed not in ordered:
+            ordered[listed] = tuple(v for v in _VERSION_ORDER if v in listed)
+    return {
+        code: Unit(code, name, level, parent, kind, ordered[tuple(versions[code])])
+        for code, (name, level, parent, kind) in fields.items()
+    }
 
 
 def _span(first: str, last: str) -> list[str]:
     return _VERSION_ORDER[_VERSION_ORDER.index(first) : _VERSION_ORDER.index(last) + 1]
-
-
-def _add_prefix_history(units: dict[str, Unit]) -> None:
-    """Older list versions of provinsi, kab/kota and kecamatan codes, from the NIK prefix union."""
-    for row in _read_csv_gz(PREFIX_FILE):
-        code, level = row["code"], int(row["level"])
-        span = _span(row["first_version"], row["last_version"])
-        known = units.get(code)
-        if known is not None:
-            units[code] = _with_versions(known, [*known.versions, *span])
-            continue
-        parent = code.rsplit(".", 1)[0] if level > 1 else None
-        kind = "provinsi" if level == 1 else "kecamatan" if level == 3 else _kab_kind(row["latest_name"])
-        units[code] = _with_versions(Unit(code, row["latest_name"], level, parent, kind, ()), span)
 
 
 def _kab_kind(name: str) -> str:
@@ -212,6 +224,4 @@ def _kab_kind(name: str) -> str:
 @cache
 def registry() -> Registry:
     """The shared registry, loaded once per process."""
-    units = _full_list_units()
-    _add_prefix_history(units)
-    return Registry(units)
+    return Registry(_all_units())

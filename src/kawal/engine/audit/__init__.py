@@ -23,7 +23,7 @@ from kawal.engine import model_a, sealed
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.elections import DEFAULT
-from kawal.engine.importer import SNAPSHOT_COLUMNS, import_voter_list
+from kawal.engine.importer import SNAPSHOT_COLUMNS, hold_voter_list, import_voter_list
 from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
@@ -57,22 +57,46 @@ class AuditResult:
 
 
 def resolve_inputs(
-    refs: list[str | Path], store: SnapshotStore, scratch: Path, wilayah: str | None, say: Progress
+    refs: list[str | Path],
+    store: SnapshotStore,
+    scratch: Path,
+    wilayah: str | None,
+    say: Progress,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[Snapshot]:
-    """Each input as a snapshot: stored ones by number, name or folder; files imported into a scratch store."""
+    """Each input as a snapshot: stored ones by number, name or folder; files imported into a scratch store, or,
+    given the audit's connection ``con``, held in its database for this audit only (nothing written to disk)."""
     scratch_store = SnapshotStore(scratch)
     snapshots = []
-    for ref in refs:
+    for number, ref in enumerate(refs, start=1):
         path = Path(ref)
         if path.is_file():
             say(t(("Mengimpor {name}", "Importing {name}"), name=path.name))
-            snapshots.append(import_voter_list(path, "LAIN", wilayah, scratch_store).snapshot)
+            if con is None:
+                snapshots.append(import_voter_list(path, "LAIN", wilayah, scratch_store).snapshot)
+            else:
+                work = scratch / f"input-{number}"
+                work.mkdir(parents=True, exist_ok=True)
+                snapshots.append(hold_voter_list(path, wilayah, con, number, work))
             continue
         try:
             snapshots.append(store.get(ref))
         except KawalError:
             raise KawalError(NO_INPUT, ref=ref) from None
     return snapshots
+
+
+def _voters(snap: Snapshot) -> tuple[str, str]:
+    """The relation holding the snapshot's rows, and the expression numbering them from 0 in their order."""
+    if snap.held:
+        return f"{snap.held}.voters", "rowid"
+    return f"read_parquet({literal(sealed.source(snap.voters_path))}, file_row_number = true)", "file_row_number"
+
+
+def _rejects(snap: Snapshot) -> str:
+    if snap.held:
+        return f"{snap.held}.rejects"
+    return f"read_parquet({literal(sealed.source(snap.rejects_path))})"
 
 
 def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
@@ -85,31 +109,34 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
     parts = []
     offset = 0
     for number, snap in enumerate(snapshots, start=1):
-        path = literal(sealed.source(snap.voters_path))
+        relation, row_number = _voters(snap)
         record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
-            f"SELECT {offset} + file_row_number + 1 AS rid, {number} AS input_no, {record} AS record_id, "
-            f"{float_column} AS nik_float_column, {_snapshot_columns(con, path)} "
-            f"FROM read_parquet({path}, file_row_number = true)"
+            f"SELECT {offset} + {row_number} + 1 AS rid, {number} AS input_no, {record} AS record_id, "
+            f"{float_column} AS nik_float_column, {_snapshot_columns(con, relation)} FROM {relation}"
         )
-        offset += scalar(con, f"SELECT count(*) FROM read_parquet({path})")  # from the file's metadata
+        offset += scalar(con, f"SELECT count(*) FROM {relation}")  # from the file's metadata
     con.execute(f"CREATE VIEW v AS {' UNION ALL '.join(parts)}")
 
 
-def _snapshot_columns(con: duckdb.DuckDBPyConnection, path: str) -> str:
+def _snapshot_columns(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """The snapshot's columns by name, in one order for every input; a snapshot made before a column existed
     reads it as :data:`kawal.engine.model_a.COLUMNS` says (its birth-date parts from its dates, no TMS marks)."""
-    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()}
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
     return ", ".join(c if c in present else f"{model_a.COLUMNS[c]} AS {c}" for c in SNAPSHOT_COLUMNS)
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, election_date: date) -> None:
-    """Make ``v`` a table of the loaded rows with their NIK and NKK verdicts, computed in the same single pass."""
+def _prepare(con: duckdb.DuckDBPyConnection, election_date: date, snapshots: list[Snapshot]) -> None:
+    """Make ``v`` a table of the loaded rows with their NIK and NKK verdicts, computed in the same single pass.
+    The rows of held inputs are then let go: ``v`` has them all."""
     register_prefixes(con)
     nik = nik_query("v", "nik", prefix="nik", float_sql="nik_float_column", election_date=election_date)
     both = nik_query(f"({nik})", "nkk", prefix="nkk", float_sql="nik_float_column", with_date=False)
     con.execute(f"CREATE TABLE v_prepared AS {both}; DROP VIEW v; ALTER TABLE v_prepared RENAME TO v")
+    for snap in snapshots:
+        if snap.held:
+            con.execute(f"DROP TABLE {snap.held}.voters")
 
 
 def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> None:
@@ -147,8 +174,7 @@ def _write_findings(con: duckdb.DuckDBPyConnection, out: Path) -> None:
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], out: Path) -> None:
     parts = [
-        f"SELECT {literal(snap.meta['source']['name'])} AS file, row_no, sheet, line, reason "
-        f"FROM read_parquet({literal(sealed.source(snap.rejects_path))})"
+        f"SELECT {literal(snap.meta['source']['name'])} AS file, row_no, sheet, line, reason FROM {_rejects(snap)}"
         for snap in snapshots
     ]
     con.execute(f"COPY ({' UNION ALL '.join(parts)} ORDER BY file, row_no) TO {literal(out / 'rejects.csv')} (HEADER)")
@@ -187,9 +213,9 @@ def audit(
     out.mkdir(parents=True, exist_ok=True)
     scratch = out / ".kawal-import"
     try:
-        snapshots = resolve_inputs(inputs, store or SnapshotStore(), scratch, wilayah, say)
-        timings["import"] = time.perf_counter() - started
         con = connect()
+        snapshots = resolve_inputs(inputs, store or SnapshotStore(), scratch, wilayah, say, con)
+        timings["import"] = time.perf_counter() - started
         con.execute("SET preserve_insertion_order = false")
         say(t(("Memuat daftar", "Loading the list")))
         _load(con, snapshots)
@@ -199,7 +225,7 @@ def audit(
         ctx = Context(election_date, max_per_tps, usia_date or _stage_usia_date(snapshots))
         linkage: list[duplicates.Linkage] = []
         for label, step in (
-            (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date)),
+            (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date, snapshots)),
             (
                 t(("Mencari pemilih ganda", "Finding duplicate voters")),
                 lambda: linkage.append(duplicates.link(con, threshold, labels, key_secret)),
