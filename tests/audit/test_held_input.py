@@ -3,13 +3,14 @@ stored snapshot, nothing of the file left on disk, and the rows in = audited + r
 
 from __future__ import annotations
 
+from kawal.engine import importer
 from kawal.engine.audit import audit
 from kawal.engine.importer import import_voter_list
 from kawal.engine.snapshots import SnapshotStore
 from kawal.synth.generator import generate
 
 
-def test_a_file_audited_directly_gives_the_findings_of_its_stored_snapshot(tmp_path):
+def test_a_file_audited_directly_gives_the_findings_of_its_stored_snapshot(tmp_path, monkeypatch):
     generate(1500, seed=7, out=tmp_path / "city")
     listed = tmp_path / "city" / "dpt.csv"
     with listed.open("a", encoding="utf-8") as f:  # one row the import rejects, naming its field
@@ -17,7 +18,12 @@ def test_a_file_audited_directly_gives_the_findings_of_its_stored_snapshot(tmp_p
     store = SnapshotStore(tmp_path / "data")
     snapshot = import_voter_list(listed, "LAIN", None, store).snapshot
 
+    def no_parquet(*_args: object) -> None:
+        raise AssertionError("an audited file must not be written as a Parquet snapshot")
+
+    monkeypatch.setattr(importer, "_write_parquet", no_parquet)
     direct = audit([listed], tmp_path / "direct")
+    monkeypatch.undo()
     stored = audit([str(snapshot.path)], tmp_path / "stored")
 
     assert direct.summary["rows_in"] == direct.audited + direct.rejected == stored.summary["rows_in"]
