@@ -217,10 +217,20 @@ COMPARISONS: tuple[Comparison, ...] = (
 FIELDS = tuple(c.field for c in COMPARISONS)
 DOB_LEVELS = COMPARISONS[FIELDS.index("dob")].level_names
 NAME_LEVELS = COMPARISONS[FIELDS.index("name")].level_names
-# Exact agreement is weighted by how common the value is: (field, its row count, its share in the population).
-# The population share stands in where the list is too small to tell: a name seen twice among 300 rows is not a
-# common name. Shares: a typical given name, one birthday of about 80 birth years, a typical birthplace, one NIK.
-TF_FIELDS = {"name": ("name_n", 1e-4), "dob": ("dob_n", 1 / 29_000), "place": ("place_n", 0.05), "nik": ("nik_n", 1e-8)}
+# Exact agreement is weighted by how common the value is: (field, its row count, the people column holding it, the
+# share at most that a value is given before the list is counted). Each value's share is smoothed toward a prior
+# share, worth PSEUDO_ROWS rows: the mean share of the values the list shows, 1 / (distinct values), as a symmetric
+# Dirichlet prior over them would have it. On a small list, which shows few of the values there are, that mean is
+# too high, and the fixed share caps it: a name seen twice among 300 rows is not a common name. Caps: a typical
+# given name, one birthday of about 80 birth years, a typical birthplace, one NIK. A fixed 1 in 10,000 for names
+# made a name that two rows of a city's list share look ten times commoner than it is: of the pairs with the same
+# rare name and birthplace whose dates differed by a placeholder, half were left unlinked.
+TF_FIELDS = {
+    "name": ("name_n", "name_key", 1e-4),
+    "dob": ("dob_n", "dob", 1 / 29_000),
+    "place": ("place_n", "place", 0.05),
+    "nik": ("nik_n", "nik", 1e-8),
+}
 PSEUDO_ROWS = 100_000
 PRIOR_DUPLICATE_SHARE = 0.01  # before looking: about 1 row in 100 is a second registration ...
 PRIOR_ROWS = 1_000  # ... held as firmly as if 1,000 rows had shown it
@@ -684,6 +694,7 @@ class Estimates:
     nik_u_same_date: np.ndarray
     household: dict[str, fs.Model]  # per stratum of HOUSEHOLD_STRATA with enough pairs: twins live there
     nik_u_same_date_kel: np.ndarray | None = None  # the same, for pairs living in one kelurahan
+    value_shares: dict[str, float] | None = None  # prior share of a value per field of TF_FIELDS (see _value_shares)
 
     def same_date_nik_weights(self, same_kelurahan: bool = False) -> np.ndarray:
         u = (
@@ -699,6 +710,7 @@ class Estimates:
         kel = None if self.nik_u_same_date_kel is None else np.round(self.nik_u_same_date_kel, 6).tolist()
         return {
             **self.model.as_dict(),
+            "prior_value_share": self.value_shares,
             "nik_u_same_birth_date": u,
             "nik_u_same_birth_date_same_kelurahan": None if kel is None else dict(zip(levels, kel, strict=True)),
             **{
@@ -739,7 +751,18 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
         if counts.sum() >= MIN_STRATUM_PAIRS:  # fewer pairs cannot show how relatives differ: the overall model stands
             share = _expected_share(model, stratum)
             household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
-    return Estimates(model, _same_date_nik_u(con, by_dob), household, _same_date_nik_u(con, by_dob, "kel"))
+    same_date, same_kel = _same_date_nik_u(con, by_dob), _same_date_nik_u(con, by_dob, "kel")
+    return Estimates(model, same_date, household, same_kel, _value_shares(con))
+
+
+def _value_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The prior share of one value per field of TF_FIELDS: one over the distinct values the list shows, at most
+    the field's cap."""
+    columns = [column for _, column, _ in TF_FIELDS.values()]
+    counts = con.execute(f"SELECT {', '.join(f'count(DISTINCT {c})' for c in columns)} FROM people").fetchall()[0]
+    return {
+        field: min(cap, 1.0 / max(int(n), 1)) for (field, (_, _, cap)), n in zip(TF_FIELDS.items(), counts, strict=True)
+    }
 
 
 NIK_LEVELS = COMPARISONS[FIELDS.index("nik")].level_names
@@ -772,12 +795,14 @@ def _expected_share(model: fs.Model, levels: dict[str, int]) -> float:
     return float(1.0 / (1.0 + 2.0 ** -np.clip(bits, -60, 60)))
 
 
-def _exact_value_weight(m_exact: float, field: str, rows: int) -> str:
+def _exact_value_weight(m_exact: float, field: str, rows: int, prior_share: float | None = None) -> str:
     """log2(m / p_v) for agreeing on value v: two people share it with probability p_v², one person has it with
-    probability p_v, so the Bayes factor is m / p_v. p_v is the value's share of the other rows, smoothed toward its
-    population share so that a small list does not read a rare value seen twice as a common one."""
-    count, population_share = TF_FIELDS[field]
-    share = f"(greatest({count} - 1, 0) + {PSEUDO_ROWS * population_share!r}::DOUBLE) / ({rows} + {PSEUDO_ROWS})"
+    probability p_v, so the Bayes factor is m / p_v. p_v is the value's share of the other rows, smoothed toward
+    ``prior_share`` (default: the field's cap in TF_FIELDS) so that a small list does not read a rare value seen
+    twice as a common one."""
+    count, _, cap = TF_FIELDS[field]
+    prior = cap if prior_share is None else prior_share
+    share = f"(greatest({count} - 1, 0) + {PSEUDO_ROWS * prior!r}::DOUBLE) / ({rows} + {PSEUDO_ROWS})"
     return f"log2({m_exact!r}::DOUBLE / ({share}))"
 
 
@@ -813,7 +838,8 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     model, i = estimates.model, FIELDS.index(comparison.field)
     exact = None
     if comparison.field in TF_FIELDS:
-        exact = _exact_value_weight(float(model.m[i][0]), comparison.field, rows)
+        prior = (estimates.value_shares or {}).get(comparison.field)
+        exact = _exact_value_weight(float(model.m[i][0]), comparison.field, rows, prior)
     # An age compared where a date is hidden is no partial agreement on the date: the date's exact weight (of a
     # date the pair does not show) does not cap it.
     uncapped = AGE_LEVELS if comparison.field == "dob" else ()
