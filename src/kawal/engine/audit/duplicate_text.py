@@ -64,6 +64,10 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "kelurahan": ("kelurahan sama", "same kelurahan"),
         "other": ("kelurahan berbeda", "different kelurahan"),
     },
+    "status": {
+        "same": ("status kawin sama", "same marital status"),
+        "other": ("status kawin berbeda", "different marital status"),
+    },
 }
 SAME_PERSON = (
     "diduga orang yang sama dengan baris {other} (peluang {p}%): {fields}",

@@ -213,6 +213,9 @@ COMPARISONS: tuple[Comparison, ...] = (
             ("other", "true"),
         ),
     ),
+    # B, S or P: one person's two rows mostly agree, or show a marriage (or its end) between two registrations;
+    # how often is the list's to say (EM). Two people agree about as often as the list's statuses repeat.
+    Comparison("status", "status_a IS NULL OR status_b IS NULL", (("same", "status_a = status_b"), ("other", "true"))),
 )
 FIELDS = tuple(c.field for c in COMPARISONS)
 DOB_LEVELS = COMPARISONS[FIELDS.index("dob")].level_names
@@ -377,6 +380,7 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     """
     columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
     year = "t.lahir_tahun" if "lahir_tahun" in columns else "year(t.tanggal_lahir)"  # a table made by hand
+    status = "t.status_kawin" if "status_kawin" in columns else "NULL::VARCHAR"
     con.execute(f"CREATE OR REPLACE TEMP VIEW listed AS SELECT * FROM {table} WHERE NOT sudah_tms")
     build_place_keys(con, "listed")
     con.execute(
@@ -393,6 +397,7 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
                CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
                {year} AS yob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.kode_kelurahan AS kel, t.rw, t.rt,
+               {status} AS status,
                pl.place, pl.place_key, df.dob_n, pc.place_n,
                CASE WHEN t.nik_full THEN coalesce(sn.nik_n, 1) END AS nik_n
         FROM listed t JOIN names n ON n.nama = t.nama
@@ -535,6 +540,7 @@ PAIR_COLUMNS = (
     "kel",
     "rw",
     "rt",
+    "status",
     "name_n",
     "dob_n",
     "place_n",
