@@ -149,11 +149,12 @@ def run_splink(city: Path, snapshot: Path) -> dict:
 
 def splink_input(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     """``voters``: the fields Splink compares (cleaned as an analyst would) and kawal's blocking keys."""
-    from kawal.engine.audit.duplicates import MAX_NAME_BLOCK, MIN_TOKEN, build_names, prefix_length
+    from kawal.engine.audit.duplicates import MAX_NAME_BLOCK, MIN_TOKEN, build_names, prefix_length, tail_length
 
     con.execute(f"CREATE TABLE v AS SELECT * FROM read_parquet({literal(snapshot / 'voters.parquet')})")
     build_names(con, "v")  # kawal's normalised name, its words and phonetic key: the blocking keys only
-    k = prefix_length(con.execute("SELECT count(*) FROM v").fetchall()[0][0])
+    rows = con.execute("SELECT count(*) FROM v").fetchall()[0][0]
+    k, tail = prefix_length(rows), tail_length(rows)
     con.execute(
         f"""CREATE TABLE voters AS
         SELECT CAST(v.id AS BIGINT) AS unique_id,
@@ -165,7 +166,7 @@ def splink_input(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
                upper(v.tempat_lahir) AS tempat_lahir,
                CASE WHEN v.tanggal_lahir IS NOT NULL THEN strftime(v.tanggal_lahir, '%Y%m%d')
                     WHEN v.usia IS NOT NULL THEN 'U' || v.usia END AS dob_key,
-               left(n.name_key, {k}) AS head, right(n.name_key, {k + 1}) AS tail,
+               left(n.name_key, {k}) AS head, right(n.name_key, {tail}) AS tail,
                list_filter(n.tokens, lambda w: length(w) >= {MIN_TOKEN}) AS words,
                n.phon_key, year(v.tanggal_lahir) AS y, month(v.tanggal_lahir) AS m, day(v.tanggal_lahir) AS d,
                least(day(v.tanggal_lahir), month(v.tanggal_lahir)) AS lo,

@@ -417,6 +417,13 @@ def prefix_length(rows: int) -> int:
     return 3 + (rows > 3_000_000) + (rows > 30_000_000)
 
 
+def tail_length(rows: int) -> int:
+    """Final letters of the name that blocking compares: two more than the first letters, since Indonesian names
+    end alike (-WATI, -YANTI, -IYAH): on a city's list four final letters proposed a third of all candidate pairs,
+    five half as many, for the same F1."""
+    return prefix_length(rows) + 2
+
+
 def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
@@ -447,12 +454,10 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     # head paired every MUHAMMAD born on one day: 2.7 of 5.8 M candidate pairs, and the audit went over 2 GiB.
     head = f"""CASE WHEN len(tokens) > 1 AND tokens[1] IN (SELECT word FROM common_words)
         THEN left(name_key, {n} + length(tokens[1]) - 2) ELSE left(name_key, {n}) END"""
-    # The tail is two letters longer than the head: Indonesian names end alike (-WATI, -YANTI, -IYAH), and on a
-    # city's list four final letters proposed a third of all candidate pairs, five half as many, for the same F1.
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
         f"""
         CREATE OR REPLACE TEMP TABLE keys AS
-        SELECT rid, dob_key, name_key, {head} AS head, right(name_key, {n + 2}) AS tail,
+        SELECT rid, dob_key, name_key, {head} AS head, right(name_key, {tail_length(rows)}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
                greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, nik, name_n,
                phon_key, nkk, sex
