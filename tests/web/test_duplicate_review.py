@@ -123,6 +123,18 @@ def test_cluster_page_shows_rows_side_by_side_with_numbers_masked_for_a_coordina
     assert url in findings
 
 
+def test_cluster_page_shows_the_marital_status_the_matcher_compared(client, loaded):
+    run = _current(loaded)
+    pair = _pair_of_two(run)
+    client.force_login(_coordinator_over(pair))
+    page = client.get(reverse("duplicate_cluster", args=[run.pk, pair.cluster])).content.decode()
+    labels = {"B": "Belum kawin", "S": "Sudah kawin", "P": "Pernah kawin", "": "—"}
+    shown = re.findall(r'data-field="status_kawin">([^<]*)<', page)
+    assert sorted(shown) == sorted(labels[v.status_kawin] for v in (pair.voter_a, pair.voter_b))
+    same = pair.voter_a.status_kawin == pair.voter_b.status_kawin
+    assert ("status kawin sama" if same else "status kawin berbeda") in page  # the pair's explanation says it too
+
+
 def test_an_answer_is_a_new_logged_row_and_the_latest_counts(client, loaded):
     run = _current(loaded)
     pair = _pair_of_two(run)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 REVIEWER_ROLES = (*KPU_ROLES, Role.COORDINATOR)
 SEX = {"L": gettext_lazy("Laki-laki"), "P": gettext_lazy("Perempuan")}
+# The matcher compares marital status, so the reviewer sees it beside the other fields.
+MARITAL = {"B": gettext_lazy("Belum kawin"), "S": gettext_lazy("Sudah kawin"), "P": gettext_lazy("Pernah kawin")}
 RUNS_SHOWN = 20
 
 
@@ -73,6 +75,7 @@ class Card:
     voter: Voter
     age: int | None
     sex: str
+    marital: str
     nik: str
     kelurahan: str
 
@@ -93,6 +96,7 @@ def _card(scope: Scope, voter: Voter, names: dict[str, str]) -> Card:
         voter=voter,
         age=_age_today(voter),
         sex=str(SEX.get(voter.jenis_kelamin, voter.jenis_kelamin)),
+        marital=str(MARITAL.get(voter.status_kawin, voter.status_kawin)),
         nik=decrypt(voter.nik_encrypted) if full else voter.nik_masked,
         kelurahan=names.get(voter.kode_kelurahan, ""),
     )
