@@ -29,7 +29,7 @@ def test_a_list_with_many_distinct_names_gives_each_the_mean_share_of_its_names(
     con = _people(names)
     shares = d._value_shares(con)
     con.close()
-    assert shares["name"] == pytest.approx(1 / 40_001)
+    assert shares["name"] == pytest.approx(1 / 40_001, rel=0.05)  # an estimate of the distinct count
     assert shares["place"] == d.TF_FIELDS["place"][2]  # one place: 1/1 is above the cap, the cap stands
     assert shares["dob"] == d.TF_FIELDS["dob"][2] and shares["nik"] == d.TF_FIELDS["nik"][2]  # no value shown
 
@@ -68,6 +68,7 @@ def test_an_audit_learns_the_name_share_from_its_list_and_reports_it(tmp_path):
     shares = json.loads((result.out / "summary.json").read_text())["duplicates"]["model"]["prior_value_share"]
     with (tmp_path / "dpt.csv").open(newline="") as f:
         names = {row["nama"] for row in csv.DictReader(f)}
-    # one over the distinct names after normalisation (a few spellings fold into one): below the cap
-    assert 1 / len(names) <= shares["name"] < d.TF_FIELDS["name"][2]
+    # one over the distinct names after normalisation (a few spellings fold into one; the count is an estimate):
+    # below the cap
+    assert 0.95 / len(names) <= shares["name"] < d.TF_FIELDS["name"][2]
     assert shares["dob"] == d.TF_FIELDS["dob"][2]  # 20,000 rows show fewer dates than there are: the cap stands
