@@ -68,6 +68,10 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "same": ("status kawin sama", "same marital status"),
         "other": ("status kawin berbeda", "different marital status"),
     },
+    "region": {
+        "same": ("NIK dari kecamatan yang sama", "NIK issued in the same kecamatan"),
+        "other": ("NIK dari kecamatan lain", "NIK issued in another kecamatan"),
+    },
 }
 SAME_PERSON = (
     "diduga orang yang sama dengan baris {other} (peluang {p}%): {fields}",

@@ -216,6 +216,15 @@ COMPARISONS: tuple[Comparison, ...] = (
     # B, S or P: one person's two rows mostly agree, or show a marriage (or its end) between two registrations;
     # how often is the list's to say (EM). Two people agree about as often as the list's statuses repeat.
     Comparison("status", "status_a IS NULL OR status_b IS NULL", (("same", "status_a = status_b"), ("other", "true"))),
+    # On a list as KPU publishes it the NIK shows its first 6 digits only: the kecamatan where it was issued. Two rows
+    # in different kelurahan with the same region are one person copied more often than two people are (a move
+    # keeps the NIK); in one kelurahan most people share it, and the area says that already, so it is not compared,
+    # nor where both NIKs are whole (the NIK comparison covers them).
+    Comparison(
+        "region",
+        "region_a IS NULL OR region_b IS NULL OR kel_a = kel_b OR (nik_a IS NOT NULL AND nik_b IS NOT NULL)",
+        (("same", "region_a = region_b"), ("other", "true")),
+    ),
 )
 FIELDS = tuple(c.field for c in COMPARISONS)
 DOB_LEVELS = COMPARISONS[FIELDS.index("dob")].level_names
@@ -398,6 +407,7 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
                {year} AS yob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN t.nkk_d END AS nkk, t.kode_kelurahan AS kel, t.rw, t.rt,
                {status} AS status,
+               CASE WHEN regexp_full_match(left(t.nik_d, 6), '[0-9]{{6}}') THEN left(t.nik_d, 6) END AS region,
                pl.place, pl.place_key, df.dob_n, pc.place_n,
                CASE WHEN t.nik_full THEN coalesce(sn.nik_n, 1) END AS nik_n
         FROM listed t JOIN names n ON n.nama = t.nama
@@ -548,6 +558,7 @@ PAIR_COLUMNS = (
     "rw",
     "rt",
     "status",
+    "region",
     "name_n",
     "dob_n",
     "place_n",
