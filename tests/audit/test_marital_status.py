@@ -3,55 +3,17 @@ that differs counts against one person only as much as the list's own duplicates
 
 import csv
 import json
-from datetime import date
-
-import pyarrow as pa
 
 from kawal.engine.audit import audit
-from kawal.engine.audit import duplicates as d
-from kawal.engine.sql import connect
 from kawal.synth.profiles import generate_profile
+from tests.audit.every_pair import compared, level
 
-ROWS = [  # name, status (None: not on the list)
-    ("AHMAD FAUZI", "S"),
-    ("AHMAD FAUZI", "S"),
-    ("AHMAD FAUZI", "B"),
-    ("AHMAD FAUZI", None),
-]
+STATUSES = ["S", "S", "B", None]  # None: not on the list
 
 
 def _levels() -> dict[tuple[int, int], str | None]:
-    n = len(ROWS)
-    table = pa.table(
-        {
-            "rid": pa.array(range(1, n + 1), pa.int64()),
-            "nama": [r[0] for r in ROWS],
-            "tanggal_lahir": pa.array([date(1980, 3, 4)] * n),
-            "usia": pa.array([None] * n, pa.int16()),
-            "jenis_kelamin": ["L"] * n,
-            "nik_d": ["3671010403800001"] * n,
-            "nik_full": [True] * n,
-            "nkk_d": pa.array([None] * n, pa.string()),
-            "nkk_full": [False] * n,
-            "tempat_lahir": ["TANGERANG"] * n,
-            "kode_kelurahan": ["3671011001"] * n,
-            "rw": [1] * n,
-            "rt": [1] * n,
-            "status_kawin": pa.array([r[1] for r in ROWS], pa.string()),
-            "sudah_tms": [False] * n,
-        }
-    )
-    con = connect()
-    con.register("v_in", table)
-    con.execute("CREATE TABLE v AS SELECT * FROM v_in")
-    d.build_names(con)
-    d.build_people(con)
-    con.execute("CREATE TABLE candidates AS SELECT a.rid AS a, b.rid AS b FROM v a JOIN v b ON a.rid < b.rid")
-    d.compare(con)
-    names = d.COMPARISONS[d.FIELDS.index("status")].level_names
-    rows = con.execute("SELECT a, b, l_status FROM pairs").fetchall()
-    con.close()
-    return {(a, b): names[level] if level >= 0 else None for a, b, level in rows}
+    pairs = compared([{"status_kawin": status} for status in STATUSES], "l_status")
+    return {pair: level("status", code) for pair, (code,) in pairs.items()}
 
 
 def test_each_pair_of_statuses_has_its_level():

@@ -2,12 +2,7 @@
 different kelurahan that region is compared; within one kelurahan, where most people share it, and between two full
 NIKs, which the NIK comparison covers, it is not."""
 
-from datetime import date
-
-import pyarrow as pa
-
-from kawal.engine.audit import duplicates as d
-from kawal.engine.sql import connect
+from tests.audit.every_pair import compared, level
 
 ROWS = [  # NIK as shown, kelurahan
     ("367101**********", "3671011001"),
@@ -19,37 +14,10 @@ ROWS = [  # NIK as shown, kelurahan
 ]
 
 
-def _levels() -> dict[tuple[int, int], str | None]:
-    n = len(ROWS)
-    table = pa.table(
-        {
-            "rid": pa.array(range(1, n + 1), pa.int64()),
-            "nama": ["AHMAD FAUZI"] * n,
-            "tanggal_lahir": pa.array([date(1980, 3, 4)] * n),
-            "usia": pa.array([None] * n, pa.int16()),
-            "jenis_kelamin": ["L"] * n,
-            "nik_d": [r[0] for r in ROWS],
-            "nik_full": ["*" not in r[0] for r in ROWS],
-            "nkk_d": pa.array([None] * n, pa.string()),
-            "nkk_full": [False] * n,
-            "tempat_lahir": ["TANGERANG"] * n,
-            "kode_kelurahan": [r[1] for r in ROWS],
-            "rw": [1] * n,
-            "rt": [1] * n,
-            "sudah_tms": [False] * n,
-        }
-    )
-    con = connect()
-    con.register("v_in", table)
-    con.execute("CREATE TABLE v AS SELECT * FROM v_in")
-    d.build_names(con)
-    d.build_people(con)
-    con.execute("CREATE TABLE candidates AS SELECT a.rid AS a, b.rid AS b FROM v a JOIN v b ON a.rid < b.rid")
-    d.compare(con)
-    names = d.COMPARISONS[d.FIELDS.index("region")].level_names
-    rows = con.execute("SELECT a, b, l_region, l_nik FROM pairs").fetchall()
-    con.close()
-    return {(a, b): (names[level] if level >= 0 else None, nik) for a, b, level, nik in rows}
+def _levels() -> dict[tuple[int, int], tuple[str | None, int]]:
+    rows = [{"nik_d": nik, "kode_kelurahan": kelurahan} for nik, kelurahan in ROWS]
+    pairs = compared(rows, "l_region, l_nik")
+    return {pair: (level("region", region), nik) for pair, (region, nik) in pairs.items()}
 
 
 def test_the_issuing_kecamatan_is_compared_between_kelurahan_only_where_the_nik_is_masked():

@@ -1,0 +1,54 @@
+"""Every pair of a small hand-made table of rows, compared as the matcher compares its candidate pairs."""
+
+from datetime import date
+
+import pyarrow as pa
+
+from kawal.engine.audit import duplicates as d
+from kawal.engine.sql import connect
+
+DEFAULTS = {  # one person's fields, for the columns a test does not vary
+    "nama": "AHMAD FAUZI",
+    "tanggal_lahir": date(1980, 3, 4),
+    "jenis_kelamin": "L",
+    "nik_d": "3671010403800001",
+    "tempat_lahir": "TANGERANG",
+    "kode_kelurahan": "3671011001",
+    "status_kawin": None,
+}
+
+
+def compared(rows: list[dict], columns: str) -> dict[tuple[int, int], tuple]:
+    """``columns`` of ``pairs`` for every pair (a, b) of ``rows`` (each a dict of the fields it sets; row ids from 1)."""
+    n = len(rows)
+    rows = [{**DEFAULTS, **row} for row in rows]
+    table = pa.table(
+        {
+            "rid": pa.array(range(1, n + 1), pa.int64()),
+            **{c: [r[c] for r in rows] for c in ("nama", "tanggal_lahir", "jenis_kelamin", "nik_d", "tempat_lahir")},
+            "usia": pa.array([None] * n, pa.int16()),
+            "nik_full": ["*" not in r["nik_d"] for r in rows],
+            "nkk_d": pa.array([None] * n, pa.string()),
+            "nkk_full": [False] * n,
+            "kode_kelurahan": [r["kode_kelurahan"] for r in rows],
+            "rw": [1] * n,
+            "rt": [1] * n,
+            "status_kawin": pa.array([r["status_kawin"] for r in rows], pa.string()),
+            "sudah_tms": [False] * n,
+        }
+    )
+    con = connect()
+    con.register("v_in", table)
+    con.execute("CREATE TABLE v AS SELECT * FROM v_in")
+    d.build_names(con)
+    d.build_people(con)
+    con.execute("CREATE TABLE candidates AS SELECT a.rid AS a, b.rid AS b FROM v a JOIN v b ON a.rid < b.rid")
+    d.compare(con)
+    found = {(a, b): tuple(rest) for a, b, *rest in con.execute(f"SELECT a, b, {columns} FROM pairs").fetchall()}
+    con.close()
+    return found
+
+
+def level(field: str, code: int) -> str | None:
+    """The name of ``field``'s level ``code`` (None: not compared)."""
+    return d.COMPARISONS[d.FIELDS.index(field)].level_names[code] if code >= 0 else None
