@@ -97,3 +97,11 @@ def test_a_small_published_list_still_finds_people_listed_twice(tmp_path, voters
     ]
     print(f"{voters} published rows: P {pairs.precision:.3f} R {pairs.recall:.3f}")
     assert pairs.precision >= 0.95 and pairs.recall >= 0.3, pairs
+
+
+def test_the_nik_region_a_published_list_shows_is_learned_as_evidence(audited):
+    """Only the NIK's first 6 digits show: one person's copies in two kelurahan share them more often than two
+    people there do, and EM learns by how much."""
+    _, summary, _ = audited
+    region = summary["duplicates"]["model"]["fields"]["region"]
+    assert region["same"]["m"] > region["same"]["u"] and region["same"]["weight"] > 0 > region["other"]["weight"]
