@@ -116,7 +116,7 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
             f"SELECT {offset} + {row_number} + 1 AS rid, {number} AS input_no, {record} AS record_id, "
             f"{float_column} AS nik_float_column, {_snapshot_columns(con, relation)} FROM {relation}"
         )
-        offset += scalar(con, f"SELECT count(*) FROM {relation}")  # from the file's metadata
+        offset += scalar(con, f"SELECT count(*) FROM {relation}")  # cheap: the file's metadata or the table's size
     con.execute(f"CREATE VIEW v AS {' UNION ALL '.join(parts)}")
 
 

@@ -782,7 +782,7 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
 def _value_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """The prior share of one value per field of TF_FIELDS: one over the distinct values the list shows, at most
     the field's cap. The counts are HyperLogLog estimates (a few percent off, the same every run): a prior needs no
-    more, and counting exactly took a sixth of a second on a city's list."""
+    more, and counting exactly took 0.25 s on a city's list, the estimate 0.04 s."""
     columns = [column for _, column, _ in TF_FIELDS.values()]
     counts = con.execute(f"SELECT {', '.join(f'approx_count_distinct({c})' for c in columns)} FROM people").fetchall()[
         0
