@@ -15,6 +15,8 @@ DEFAULTS = {  # one person's fields, for the columns a test does not vary
     "tempat_lahir": "TANGERANG",
     "kode_kelurahan": "3671011001",
     "status_kawin": None,
+    "nkk_d": None,
+    "rt": 1,
 }
 
 
@@ -28,11 +30,11 @@ def compared(rows: list[dict], columns: str) -> dict[tuple[int, int], tuple]:
             **{c: [r[c] for r in rows] for c in ("nama", "tanggal_lahir", "jenis_kelamin", "nik_d", "tempat_lahir")},
             "usia": pa.array([None] * n, pa.int16()),
             "nik_full": ["*" not in r["nik_d"] for r in rows],
-            "nkk_d": pa.array([None] * n, pa.string()),
-            "nkk_full": [False] * n,
+            "nkk_d": pa.array([r["nkk_d"] for r in rows], pa.string()),
+            "nkk_full": [r["nkk_d"] is not None and "*" not in r["nkk_d"] for r in rows],
             "kode_kelurahan": [r["kode_kelurahan"] for r in rows],
             "rw": [1] * n,
-            "rt": [1] * n,
+            "rt": [r["rt"] for r in rows],
             "status_kawin": pa.array([r["status_kawin"] for r in rows], pa.string()),
             "sudah_tms": [False] * n,
         }

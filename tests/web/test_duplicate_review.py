@@ -135,6 +135,22 @@ def test_cluster_page_shows_the_marital_status_the_matcher_compared(client, load
     assert ("status kawin sama" if same else "status kawin berbeda") in page  # the pair's explanation says it too
 
 
+def test_cluster_page_shows_the_family_card_masked_as_the_nik_is(client, loaded):
+    """The matcher compares the family card (NKK) between RTs; the card shows it, masked for a coordinator as the
+    NIK is, whole for KPU."""
+    run = _current(loaded)
+    pair = _pair_of_two(run)
+    url = reverse("duplicate_cluster", args=[run.pk, pair.cluster])
+    client.force_login(_coordinator_over(pair))
+    page = client.get(url).content.decode()
+    shown = re.findall(r'data-field="nkk">([^<]*)<', page)
+    assert sorted(shown) == sorted(v.nkk_masked or "—" for v in (pair.voter_a, pair.voter_b))
+    nkk = decrypt(pair.voter_a.nkk_encrypted)
+    assert nkk and nkk not in page
+    login(client, "admin.kpu")
+    assert f'data-field="nkk">{nkk}<' in client.get(url).content.decode()
+
+
 def test_an_answer_is_a_new_logged_row_and_the_latest_counts(client, loaded):
     run = _current(loaded)
     pair = _pair_of_two(run)

@@ -72,6 +72,10 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "same": ("NIK dari kecamatan yang sama", "NIK issued in the same kecamatan"),
         "other": ("NIK dari kecamatan lain", "NIK issued in another kecamatan"),
     },
+    "kk": {
+        "same": ("NKK sama, RT lain", "same family card, another RT"),
+        "other": ("NKK berbeda", "different family card"),
+    },
 }
 SAME_PERSON = (
     "diduga orang yang sama dengan baris {other} (peluang {p}%): {fields}",

@@ -77,6 +77,7 @@ class Card:
     sex: str
     marital: str
     nik: str
+    nkk: str
     kelurahan: str
 
 
@@ -98,6 +99,7 @@ def _card(scope: Scope, voter: Voter, names: dict[str, str]) -> Card:
         sex=str(SEX.get(voter.jenis_kelamin, voter.jenis_kelamin)),
         marital=str(MARITAL.get(voter.status_kawin, voter.status_kawin)),
         nik=decrypt(voter.nik_encrypted) if full else voter.nik_masked,
+        nkk=decrypt(voter.nkk_encrypted) if full else voter.nkk_masked,
         kelurahan=names.get(voter.kode_kelurahan, ""),
     )
 
