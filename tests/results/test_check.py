@@ -106,6 +106,24 @@ def test_bad_rows_are_rejected_by_row_and_field_and_counted(tmp_path):
     ]
 
 
+def test_a_stray_apostrophe_is_a_bad_cell_not_a_quote_that_swallows_rows(tmp_path):
+    """Found by the fuzzer: two cells holding only ' made DuckDB's sniffer take it for the quote character, and the
+    line between them vanished into one row (rows in 2 of 3)."""
+    path = tmp_path / "hasil.csv"
+    lines = ["3671051007001,0,0,0,0,0,0", "3671051007002,0,0,0,0,',0", "3671051007003,0,0,0,0,',0"]
+    path.write_text(
+        "kode_tps,suara_paslon_1,suara_paslon_2,suara_sah,suara_tidak_sah,dpt,pengguna_total\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    loaded = check(path, tmp_path / "out").loaded
+    assert (loaded.rows_in, loaded.loaded, loaded.rejected) == (3, 1, 2)
+    assert [(where, column) for where, column, _ in loaded.rejects] == [
+        ("hasil.csv baris 3", "dpt"),
+        ("hasil.csv baris 4", "dpt"),
+    ]
+
+
 def _sirekap(administrasi, chart, shape):
     body = {"chart": chart, "administrasi": administrasi, "images": [], "psu": None, "ts": "2024-11-27 20:00:00"}
     return {"tungsura": body, "ts": body["ts"]} if shape == "pilkada" else body

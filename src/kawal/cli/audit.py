@@ -14,7 +14,7 @@ from kawal.i18n import number, t
 
 
 def register_audit(sub: Sub) -> None:
-    from kawal.engine import DEFAULT_ELECTION  # the audit's own defaults come from these facts; no DuckDB here
+    from kawal.engine import AUDIT_MEMORY_LIMIT, DEFAULT_ELECTION  # the audit's defaults; no DuckDB here
 
     election_date, max_per_tps = DEFAULT_ELECTION.day, DEFAULT_ELECTION.max_per_tps
 
@@ -77,6 +77,19 @@ def register_audit(sub: Sub) -> None:
         ),
     )
     p.add_argument(
+        "--memory",
+        default=AUDIT_MEMORY_LIMIT,
+        help=t(
+            (
+                "batas memori kerja audit, misalnya 1536MB atau 8GB (bawaan {m}; bila lebih, data sementara ditulis "
+                "ke disk dan audit tetap selesai, lebih lambat)",
+                "the audit's working-memory limit, e.g. 1536MB or 8GB (default {m}; past it, data is written to "
+                "disk for a while and the audit still finishes, more slowly)",
+            ),
+            m=AUDIT_MEMORY_LIMIT,
+        ),
+    )
+    p.add_argument(
         "--wilayah",
         help=t(("wilayah untuk file yang diimpor (nama kelurahan)", "region for imported files (kelurahan names)")),
     )
@@ -98,6 +111,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             store=store(args),
             progress=advance,
             usia_date=args.usia_date,
+            memory=args.memory,
         )
     print_audit_summary(result)
     return 0

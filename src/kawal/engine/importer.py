@@ -298,6 +298,9 @@ _DATE_SHAPES = {
 }
 _DATE = (
     "CASE WHEN {c} IS NULL THEN NULL\n"
+    # A masked date (**-**-1991, as KPU publishes lists) is never a whole one: trying every format on it took most
+    # of the import of a published list.
+    "    WHEN contains({c}, '*') THEN NULL\n"
     + "".join(
         f"    WHEN {{c}} GLOB '{shape}'\n"
         f"        THEN CAST(coalesce(try_strptime({{c}}, '{f}'), try_strptime({{c}}, {_ALL_FORMATS})) AS DATE)\n"

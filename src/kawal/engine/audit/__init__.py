@@ -24,6 +24,7 @@ from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.elections import DEFAULT
 from kawal.engine.importer import SNAPSHOT_COLUMNS, hold_voter_list, import_voter_list
+from kawal.engine.memory import MEMORY_LIMIT, OUT_OF_MEMORY, memory_limit
 from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
 from kawal.engine.sql import connect, literal, scalar, spreadsheet_safe_sql
@@ -193,6 +194,7 @@ def audit(
     store: SnapshotStore | None = None,
     progress: Progress | None = None,
     usia_date: date | None = None,
+    memory: str = MEMORY_LIMIT,
 ) -> AuditResult:
     """Audit the inputs and write the four output files into ``out``.
 
@@ -202,7 +204,8 @@ def audit(
     :func:`kawal.engine.audit.duplicates.record_key_sql` with ``key_secret`` so they carry over to the office's later lists: a pair
     answered "same" is always linked, one answered "different" never, and both inform the estimates.
     ``usia_date`` is the day the lists' usia column counts to (default: the stage's, see
-    :data:`USIA_DATE_BY_STAGE`, else unknown and taken as election day).
+    :data:`USIA_DATE_BY_STAGE`, else unknown and taken as election day). ``memory`` caps DuckDB's working memory
+    (see :data:`kawal.engine.memory.MEMORY_LIMIT`); past it the audit spills to its scratch folder.
     """
     from kawal.engine.audit.report import write_report, write_summary
 
@@ -212,8 +215,10 @@ def audit(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     scratch = out / ".kawal-import"
+    limit = memory_limit(memory)
     try:
-        con = connect()
+        scratch.mkdir(exist_ok=True)
+        con = connect(memory_limit=limit, temp_directory=str(scratch / "duckdb-tmp"))
         snapshots = resolve_inputs(inputs, store or SnapshotStore(), scratch, wilayah, say, con)
         timings["import"] = time.perf_counter() - started
         con.execute("SET preserve_insertion_order = false")
@@ -243,6 +248,8 @@ def audit(
         con.close()
         result.seconds = time.perf_counter() - started
         return result
+    except duckdb.OutOfMemoryException:
+        raise KawalError(OUT_OF_MEMORY, memory=limit) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
