@@ -6,7 +6,10 @@ as a user would run it, import included, in a child process (wall seconds and pe
 with the default duplicate threshold. PEMILIH_GANDA is scored per pair against the truth and set beside the audit's
 own estimates of its precision and recall (summary.json -> duplicates).
 
-    .venv/bin/python bench/scale_bench.py [--voters 10000000] [--seed 2024]
+    .venv/bin/python bench/scale_bench.py [--voters 10000000] [--seed 2024] [--memory 1536MB]
+
+``--memory`` is the audit's (default: the audit's own, kawal.engine.memory.MEMORY_LIMIT): under it DuckDB spills to
+disk, so the figures say what the default costs on a list this size; a larger one shows what memory buys.
 
 Writes bench/out/scale/results.md and results.json. Needs about 20 GiB of memory to generate 10 M rows and about
 6 GB of disk.
@@ -20,6 +23,7 @@ import shutil
 from pathlib import Path
 
 from common import GIB, OUT, estimates, kawal, load, run_measured
+from kawal.engine.memory import MEMORY_LIMIT
 from kawal.synth.score import score_audit
 
 SCALE = OUT / "scale"
@@ -29,9 +33,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--memory", default=MEMORY_LIMIT)
     args = parser.parse_args()
     city = SCALE / f"city-{args.voters}-{args.seed}"
-    row = {"rows": args.voters, "generate": generate(city, args.voters, args.seed), "audit": audit(city)}
+    row = {"rows": args.voters, "generate": generate(city, args.voters, args.seed), "audit": audit(city, args.memory)}
     text = report(row)
     print(text)
     (SCALE / "results.md").write_text(text + "\n")
@@ -57,15 +62,26 @@ def disk(city: Path) -> dict:
     return {"free_gb": round(free / 1e9, 1), **{k: round(v / 1e9, 2) for k, v in sizes.items()}}
 
 
-def audit(city: Path) -> dict:
-    """``kawal audit dpt.csv`` with the default settings, then its PEMILIH_GANDA pairs scored against the truth."""
+def audit(city: Path, memory: str) -> dict:
+    """``kawal audit dpt.csv`` with the default settings (but ``memory``), then its PEMILIH_GANDA pairs scored against the truth."""
     result, data = city / "audit", city / "kawal-data"
     shutil.rmtree(result, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)
     before = load()
     try:
         seconds, peak = run_measured(
-            kawal("audit", str(city / "dpt.csv"), "--wilayah", "3671", "--out", str(result), "--data", str(data))
+            kawal(
+                "audit",
+                str(city / "dpt.csv"),
+                "--wilayah",
+                "3671",
+                "--out",
+                str(result),
+                "--data",
+                str(data),
+                "--memory",
+                memory,
+            )
         )
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -73,6 +89,7 @@ def audit(city: Path) -> dict:
     summary = json.loads((result / "summary.json").read_text())
     pairs = score_audit(result / "findings.csv", city / "truth.csv", city / "dpt.csv")["PEMILIH_GANDA_PAIRS"]
     return {
+        "memory": memory,
         "wall_s": round(seconds, 1),
         "peak_gib": round(peak / GIB, 2),
         "load_before": before,
@@ -98,7 +115,7 @@ def report(row: dict) -> str:
             "| step | rows | wall s | peak GiB | load (1/5/15 min) |",
             "| --- | ---: | ---: | ---: | --- |",
             f"| kawal generate | {row['rows']:,} | {g['wall_s']:.1f} | {g['peak_gib']:.2f} | {g['load']} |",
-            f"| kawal audit dpt.csv | {row['rows']:,} | {a['wall_s']:.1f} | {a['peak_gib']:.2f} | "
+            f"| kawal audit dpt.csv --memory {a['memory']} | {row['rows']:,} | {a['wall_s']:.1f} | {a['peak_gib']:.2f} | "
             f"{a['load_before']} → {a['load_after']} |",
             "",
             "| PEMILIH_GANDA pairs | threshold | candidates | linked | TP | FP | FN | P | R | F1 | est P | est R |",
