@@ -231,7 +231,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     # Two rows on one family card (KK) in different RTs: a person's row keyed again, or left behind by a move,
     # keeps the card more often than two people do. Within one RT a shared card is the household, which the area
     # says already; between rows with one NIK it says nothing more (a NIK copied within a family comes with its
-    # card). How much a shared card weighs is learned among the candidate pairs, not random ones: see KK_U.
+    # card). How much a shared card weighs is learned among the candidate pairs, not random ones (see KK).
     Comparison(
         "kk",
         "nkk_a IS NULL OR nkk_b IS NULL OR (kel_a = kel_b AND rw_a = rw_b AND rt_a = rt_b) OR coalesce(nik_a = nik_b, false)",
@@ -758,7 +758,7 @@ class Estimates:
 
 
 def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estimates:
-    """m by EM in two sessions, u from random pairs (the family card's from the date session, see KK_U), and the
+    """m by EM in two sessions, u from random pairs (the family card's from the date session, see KK), and the
     prior from the number of people estimated twice.
 
     Each session takes the candidate pairs that agree on one field (the same birth date; the same name), so that
@@ -820,10 +820,10 @@ AGE_LEVELS = tuple(DOB_LEVELS.index(level) for level in ("age", "age_near", "age
 # The family card's u is how often two *different* people among the candidate pairs born on one day share a card
 # across RTs (the date session's u), not among random pairs. Two people on one card are relatives, who look alike
 # on name and date far more often than random pairs do: random pairs almost never share a card, and on a list
-# whose households span RTs (a renumbered RT applied to some rows of a family) their u made a shared card near
-# proof and linked relatives (F1 on one list of 200,000 fell from .965 to .959). The date session's u lets the list
-# say how common such families are. Its m starts even: whether a moved or re-keyed row keeps its card is the
-# list's to say, and a small list that shows no such pairs gives the card no weight either way.
+# whose families span RTs their u made a shared card near proof and linked relatives (F1 on one list of 200,000
+# fell from .965 to .959). The date session's u lets the list say how common such families are. Its m starts
+# even: whether a moved or re-keyed row keeps its card is the list's to say, and a small list that shows no such
+# pairs gives the card no weight either way.
 KK = FIELDS.index("kk")
 KK_PRIOR = {KK: np.array([0.5, 0.5])}
 
