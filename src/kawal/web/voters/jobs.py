@@ -39,7 +39,7 @@ from kawal.web.actionlog.models import record
 from kawal.web.crypto import keyed_hash, record_key_secret
 from kawal.web.task_errors import without_exception_text
 from kawal.web.voters import duplicate_review
-from kawal.web.voters.models import AuditRun, Finding, Voter, VoterList
+from kawal.web.voters.models import NIK_HASH_INDEX, AuditRun, Finding, Voter, VoterList
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -256,7 +256,7 @@ LOAD_BATCHES = 4  # batches per transaction: 20,000 rows hold SQLite's write loc
 LOAD_CACHE_KIB = 256 * 1024  # SQLite page cache during a load (the default is 2 MiB)
 # Indexes whose keys arrive in random order (a keyed hash): on SQLite each insert touches a random page and each
 # commit rewrites thousands of them, so when the table holds no other list they are built once after the load.
-RANDOM_ORDER_INDEXES = ("nik_hash",)
+RANDOM_ORDER_INDEXES = ((NIK_HASH_INDEX, "nik_hash"),)  # (name, column)
 
 
 @contextlib.contextmanager
@@ -264,14 +264,13 @@ def _bulk_load(voter_list: VoterList) -> Iterator[None]:
     """SQLite settings for a bulk load, put back after it: a larger page cache on this connection and, while the
     voter table holds no other list (a new site's first list, the demo's), the random-order indexes dropped and
     built once at the end. Every load ends by building any of them that is missing (``IF NOT EXISTS``, under the
-    name the migration gave it), so a load killed half-way leaves the next load to put them back. Other databases,
+    name the model gives it), so a load killed half-way leaves the next load to put them back. Other databases,
     and a table with other lists whose pages need the indexes, load as they are."""
     if connection.vendor != "sqlite":
         yield
         return
     quote, table = connection.ops.quote_name, Voter._meta.db_table
-    names = connection.schema_editor()._create_index_name  # type: ignore[attr-defined]  # as the migration named it
-    indexes = [(names(table, [column]), column) for column in RANDOM_ORDER_INDEXES]
+    indexes = RANDOM_ORDER_INDEXES
     alone = not Voter.unscoped.exclude(voter_list=voter_list).exists()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
