@@ -72,6 +72,16 @@ def test_defaults_are_the_documented_ones() -> None:
     assert Config.from_env({"KAWAL_TRUSTED_PROXIES": " 127.0.0.1, ::1 ,"}).trusted_proxies == ["127.0.0.1", "::1"]
 
 
+def test_the_audit_memory_is_the_engines_default_and_must_be_an_amount() -> None:
+    from kawal.engine import AUDIT_MEMORY_LIMIT
+
+    assert Config.from_env({}).KAWAL_AUDIT_MEMORY == AUDIT_MEMORY_LIMIT
+    assert Config.from_env({"KAWAL_AUDIT_MEMORY": " 4GB "}).KAWAL_AUDIT_MEMORY == "4GB"
+    with pytest.raises(ConfigError) as refused:
+        Config.from_env({"KAWAL_AUDIT_MEMORY": "banyak"})
+    assert "KAWAL_AUDIT_MEMORY" in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("env", "debug"),
     [

@@ -12,7 +12,7 @@ does not wait for DuckDB or pyarrow. The engine never imports Django (``tests/en
 |---|---|
 | import a list | ``import_voter_list``, ``ImportResult``, ``STAGES``, ``Snapshot``, ``SnapshotStore`` |
 | sealed snapshots (encrypted at rest) | ``set_snapshot_keys``, ``snapshot_key_id``, ``sealed_with``, ``snapshot_key_from_file`` |
-| audit | ``run_audit``, ``AuditResult``, ``resolve_inputs``, ``AUDIT_MEMORY_LIMIT`` |
+| audit | ``run_audit``, ``AuditResult``, ``resolve_inputs``, ``AUDIT_MEMORY_LIMIT``, ``audit_memory_limit`` |
 | diff | ``diff_snapshots``, ``DiffResult``, ``diff_summary_csv``, ``diff_summary_json`` |
 | check results | ``check_results``, ``CheckResult``, ``read_results``, ``Loaded`` |
 | sample plan | ``sample_size``, ``stratified_plan``, ``people_plan``, ``allocate`` |
@@ -57,6 +57,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # audit
     "run_audit": ("kawal.engine.audit", "audit"),
     "AUDIT_MEMORY_LIMIT": ("kawal.engine.memory", "MEMORY_LIMIT"),
+    "audit_memory_limit": ("kawal.engine.memory", "memory_limit"),
     "AuditResult": ("kawal.engine.audit", "AuditResult"),
     "resolve_inputs": ("kawal.engine.audit", "resolve_inputs"),
     # diff
@@ -209,6 +210,7 @@ __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py check
     "allocate_dpt",
     "ancestors",
     "audit_findings",
+    "audit_memory_limit",
     "check_form",
     "check_registry",
     "check_results",
@@ -308,6 +310,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
     from kawal.engine.elections import percent as reserve_percent
     from kawal.engine.importer import STAGES, ImportResult, import_voter_list
     from kawal.engine.memory import MEMORY_LIMIT as AUDIT_MEMORY_LIMIT
+    from kawal.engine.memory import memory_limit as audit_memory_limit
     from kawal.engine.new_voter import DISABILITY, NewVoterData
     from kawal.engine.new_voter import problems as new_voter_problems
     from kawal.engine.nik import MASK, MASK_CHARACTERS, mask, parse_nik, parse_nkk

@@ -1,5 +1,5 @@
 """How much memory DuckDB may use for one audit: a constant and its check, with no DuckDB import (the command
-line's ``--help`` reads the default)."""
+line's ``--help`` and the web's configuration, ``KAWAL_AUDIT_MEMORY``, read the default)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from kawal.i18n import KawalError
 MEMORY_LIMIT = "1536MB"
 _FORM = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
 OUT_OF_MEMORY = (
-    "Memori kerja audit ({memory}) tidak cukup untuk daftar ini: jalankan lagi dengan --memory lebih besar, "
-    "misalnya 4GB.",
-    "The audit's working memory ({memory}) is not enough for this list: run it again with a larger --memory, e.g. 4GB.",
+    "Memori kerja audit ({memory}) tidak cukup untuk daftar ini: jalankan lagi dengan batas lebih besar, misalnya "
+    "--memory 4GB (di server: KAWAL_AUDIT_MEMORY=4GB).",
+    "The audit's working memory ({memory}) is not enough for this list: run it again with a larger limit, e.g. "
+    "--memory 4GB (on a server: KAWAL_AUDIT_MEMORY=4GB).",
 )
 BAD_MEMORY = (
     "Batas memori '{memory}' tidak terbaca: tulis angka dengan satuan, misalnya 1536MB atau 8GB.",

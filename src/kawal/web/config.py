@@ -19,8 +19,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kawal.engine import AUDIT_MEMORY_LIMIT, audit_memory_limit
+from kawal.i18n import KawalError
 from kawal.web.config_checks import weak_settings, weak_settings_message
 
 MIB = 2**20
@@ -77,6 +79,11 @@ class Config(BaseModel):
     KAWAL_SSL_REDIRECT: bool = _var(True, "production: redirect plain HTTP to HTTPS", group="run")
     KAWAL_HSTS_PRELOAD: bool = _var(True, "production: ask browsers to preload HSTS", group="run")
     KAWAL_LOG_LEVEL: str | None = _var(None, "log level; unset: `INFO` for Django, `warning` for gunicorn", group="run")
+    KAWAL_AUDIT_MEMORY: str = _var(
+        AUDIT_MEMORY_LIMIT,
+        "DuckDB's working memory for one audit of a list, e.g. `4GB`; past it the audit spills to disk, more slowly",
+        group="run",
+    )
     # --- gunicorn (kawal.web.gunicorn_conf)
     KAWAL_BIND: str = _var("127.0.0.1:8000", "gunicorn: address and port", group="gunicorn")
     KAWAL_WEB_WORKERS: int | None = _var(None, "gunicorn: worker processes; unset: 2 × cores + 1", group="gunicorn")
@@ -178,6 +185,14 @@ class Config(BaseModel):
     KAWAL_TELEGRAM_BOT_TOKEN: str = _var(
         "", "Telegram: bot token for replies and downloads", secret=True, group="incidents"
     )
+
+    @field_validator("KAWAL_AUDIT_MEMORY")
+    @classmethod
+    def _an_amount_of_memory(cls, value: str) -> str:
+        try:
+            return audit_memory_limit(value)
+        except KawalError as error:
+            raise ValueError(str(error)) from None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:

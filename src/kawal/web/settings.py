@@ -210,6 +210,7 @@ if CONFIG.KAWAL_PHOTO_BUCKET:
     }
 # The apps read these as settings.KAWAL_… (meanings and defaults: config.Config, docs/configuration.md).
 KAWAL_PHOTO_MAX_BYTES = CONFIG.KAWAL_PHOTO_MAX_BYTES
+KAWAL_AUDIT_MEMORY = CONFIG.KAWAL_AUDIT_MEMORY  # DuckDB's working memory per audit job
 KAWAL_TMS_CONFIRMATIONS = CONFIG.KAWAL_TMS_CONFIRMATIONS  # relawan who must agree on a TMS
 KAWAL_RECHECK_SHARE = CONFIG.KAWAL_RECHECK_SHARE  # approved visits a second reviewer sees
 # A second factor (TOTP) for the roles that see and decide most; on by default in production.

@@ -323,6 +323,7 @@ def _audit_into(
             store=SnapshotStore(Path(settings.SNAPSHOT_ROOT)),
             labels=labels or None,
             key_secret=secret,
+            memory=settings.KAWAL_AUDIT_MEMORY,
         )
 
     if meanwhile is None:

@@ -1,5 +1,6 @@
-"""A bulk load on SQLite drops the NIK-hash index and builds it once at the end, by the name the model gives it:
-after a load it is there, and a load that starts without it (the one before was killed half-way) puts it back."""
+"""What a list's job asks of the machine. On SQLite a bulk load drops the NIK-hash index and builds it once at the
+end, by the name the model gives it: after a load it is there, and a load that starts without it (the one before
+was killed half-way) puts it back. The audit runs under ``KAWAL_AUDIT_MEMORY``."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ def test_a_load_after_a_killed_one_puts_the_index_back(db, city):
     voter_list = demo.load_list(kpu, city / "dpt.csv")
     assert voter_list.status == "done"
     assert _nik_hash_indexes() == {NIK_HASH_INDEX: ["nik_hash"]}
+
+
+def test_the_audit_job_runs_under_the_configured_memory_and_says_when_it_is_too_little(db, city, settings):
+    """``KAWAL_AUDIT_MEMORY`` reaches the audit: far too little for the list fails the job with the engine's
+    message, which names the variable to raise."""
+    settings.KAWAL_AUDIT_MEMORY = "16MB"
+    kpu, _accounts = demo.create_accounts()
+    voter_list = demo.load_list(kpu, city / "dpt.csv")
+    voter_list.refresh_from_db()
+    assert voter_list.status == "failed" and "16MB" in voter_list.error and "KAWAL_AUDIT_MEMORY" in voter_list.error
