@@ -270,19 +270,18 @@ def _bulk_load(voter_list: VoterList) -> Iterator[None]:
         yield
         return
     quote, table = connection.ops.quote_name, Voter._meta.db_table
-    indexes = RANDOM_ORDER_INDEXES
     alone = not Voter.unscoped.exclude(voter_list=voter_list).exists()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
-        for name, _column in indexes if alone else ():
+        for name, _column in RANDOM_ORDER_INDEXES if alone else ():
             cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for name, column in indexes:
+            for name, column in RANDOM_ORDER_INDEXES:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} ({quote(column)})")
             cursor.execute(f"PRAGMA cache_size = {cache}")
 
