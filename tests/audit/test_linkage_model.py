@@ -60,6 +60,8 @@ ROWS = [
     ("AHMAD FAUZI HASAN", "1980-03-04", "L", "3671010403800001", "TANGERANG", "3671011001", 1, 1),  # word more
     ("ACHMAD FAUZY", "1980-03-04", "L", "3671010403800011", "JAKARTA", "3671011001", 1, 1),  # phonetic
     ("AHMAD FAUZI", "1980-07-01", "L", "3672010403800001", "KAB. TANGERANG", "3671011001", 1, 1),  # placeholder
+    ("FAUZI", "1980-03-04", "L", None, "TANGERANG", "3671011001", 1, 1),  # one word of the name only
+    ("FAUZY AHMAD HASAN", "1980-03-04", "L", None, "TANGERANG", "3671011001", 1, 1),  # moved, mistyped, a word more
 ]
 
 
@@ -114,6 +116,8 @@ def pairs():
         (5, "dob", "year"),
         (6, "name", "initials"),
         (7, "name", "subset"),
+        (10, "name", "one_word"),
+        (11, "name", "words"),
         (7, "nik", "same"),
         (8, "name", "phonetic"),
         (9, "dob", "placeholder"),

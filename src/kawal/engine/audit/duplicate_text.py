@@ -26,6 +26,7 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "subset": ("nama dengan kata lebih/kurang", "name with a word more or less"),
         "close": ("nama sangat mirip", "very similar name"),
         "words": ("nama mirip kata demi kata", "similar name word by word"),
+        "one_word": ("nama satu kata, ada di nama yang lain", "a one-word name found in the other name"),
         "similar": ("nama mirip", "similar name"),
         "other": ("nama berbeda", "different name"),
     },
