@@ -127,11 +127,11 @@ def test_pairs_no_rule_proposed_are_estimated_from_those_sharing_a_nik():
     assert d.unproposed_matches(con) == pytest.approx(20.0)
 
 
-def test_too_few_shared_niks_estimate_nothing():
+def test_too_few_shared_niks_leave_the_missed_pairs_unknown():
     con = connect()
     con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
     con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", [(d.NIK_LEVELS.index("same"), False, 1.0)] * 5)
-    assert d.unproposed_matches(con) == 0.0
+    assert d.unproposed_matches(con) is None  # unknown, not zero: summary.json says null
 
 
 @pytest.mark.parametrize(("area", "kelurahan_u"), [("rt", True), ("kelurahan", True), ("other", False)])

@@ -1,6 +1,6 @@
 """The published list as KPU hands it out, a Model A-Daftar Pemilih PDF (NIK and NKK after 6 digits, birth day and
 month hidden, an age column), made from an independent profile: read back whole, and the duplicates claimed on
-it are one person as often as on the same list in CSV (precision >= 0.95)."""
+it are one person about as often as on the same list in CSV."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 
 from kawal.engine.audit import audit
-from kawal.engine.audit.duplicates import HIDDEN_DATES_PROBABILITY
 from kawal.synth.generator import generate
 from kawal.synth.pdf_layout import Layout, write_pdf
 from kawal.synth.profiles import generate_profile
@@ -44,7 +43,7 @@ def test_duplicates_claimed_on_the_pdf_are_one_person(audited):
     _, _, scores, summary = audited
     pairs = scores["PEMILIH_GANDA_PAIRS"]
     print(f"published PDF pairs: P {pairs.precision:.3f} R {pairs.recall:.3f} ({pairs})")
-    assert summary["duplicates"]["probability_threshold"] == HIDDEN_DATES_PROBABILITY
+    assert "birth dates hidden" in summary["duplicates"]["threshold_how"]
     assert pairs.true_positives > 0 and pairs.precision >= 0.95, pairs
 
 

@@ -69,10 +69,10 @@ def register_audit(sub: Sub) -> None:
         type=float,
         help=t(
             (
-                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; 0,95 bila sebagian besar "
-                "tanggal lahir disamarkan; peluang diperkirakan dari daftar ini)",
-                "probability at which two rows are linked as one person (default 0.5; 0.95 when most birth dates "
-                "are hidden; probabilities estimated from this list)",
+                "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; bila sebagian besar tanggal "
+                "lahir disamarkan, batas yang menjaga perkiraan ketepatan 98%; peluang diperkirakan dari daftar ini)",
+                "probability at which two rows are linked as one person (default 0.5; when most birth dates are "
+                "hidden, the one that keeps the estimated precision at 98%; probabilities estimated from this list)",
             )
         ),
     )

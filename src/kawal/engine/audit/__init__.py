@@ -140,6 +140,12 @@ def _prepare(con: duckdb.DuckDBPyConnection, election_date: date, snapshots: lis
             con.execute(f"DROP TABLE {snap.held}.voters")
 
 
+def _set(holder: list[Check], checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """Keep ``checks`` in ``holder`` (the summary lists them) and return them."""
+    holder[:] = checks
+    return checks
+
+
 def _run_checks(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], ctx: Context) -> None:
     con.execute(
         "CREATE TEMP TABLE found (ord INTEGER, code VARCHAR, tms INTEGER, rid BIGINT, cluster VARCHAR, "
@@ -198,8 +204,9 @@ def audit(
 ) -> AuditResult:
     """Audit the inputs and write the four output files into ``out``.
 
-    ``threshold`` is the probability at which two rows are linked as one person (default 0.5; 0.95 on a list that
-    hides most birth dates, see :func:`kawal.engine.audit.duplicates.default_probability`). ``labels`` are
+    ``threshold`` is the probability at which two rows are linked as one person (default 0.5; on a list that
+    hides most birth dates, the one that keeps the estimated precision at
+    :data:`kawal.engine.audit.duplicates.HIDDEN_DATES_PRECISION`). ``labels`` are
     reviewers' answers ``(key_a, key_b, same_person)`` about pairs of rows, keyed by
     :func:`kawal.engine.audit.duplicates.record_key_sql` with ``key_secret`` so they carry over to the office's later lists: a pair
     answered "same" is always linked, one answered "different" never, and both inform the estimates.
@@ -224,18 +231,19 @@ def audit(
         con.execute("SET preserve_insertion_order = false")
         say(t(("Memuat daftar", "Loading the list")))
         _load(con, snapshots)
-        if threshold is None:
-            threshold = duplicates.default_probability(con)
-        checks = registry(threshold)
         ctx = Context(election_date, max_per_tps, usia_date or _stage_usia_date(snapshots))
         linkage: list[duplicates.Linkage] = []
+        checks: list[Check] = []  # PEMILIH_GANDA's threshold is known once the linkage has set it
         for label, step in (
             (t(("Memeriksa NIK dan NKK", "Checking NIK and NKK")), lambda: _prepare(con, election_date, snapshots)),
             (
                 t(("Mencari pemilih ganda", "Finding duplicate voters")),
                 lambda: linkage.append(duplicates.link(con, threshold, labels, key_secret)),
             ),
-            (t(("Menjalankan pemeriksaan", "Running the checks")), lambda: _run_checks(con, checks, ctx)),
+            (
+                t(("Menjalankan pemeriksaan", "Running the checks")),
+                lambda: _run_checks(con, _set(checks, registry(linkage[0].threshold)), ctx),
+            ),
             (t(("Menulis hasil", "Writing the results")), lambda: _write_outputs(con, snapshots, out)),
         ):
             say(label)
@@ -243,8 +251,8 @@ def audit(
             step()
             timings[label] = time.perf_counter() - step_started
         result = _result(con, snapshots, out, started, timings)
-        write_summary(con, result, snapshots, checks, ctx, linkage[0])
-        write_report(con, result, checks, ctx)
+        write_summary(con, result, snapshots, tuple(checks), ctx, linkage[0])
+        write_report(con, result, tuple(checks), ctx)
         con.close()
         result.seconds = time.perf_counter() - started
         return result

@@ -24,6 +24,7 @@ one person, and the expected share of one-person candidate pairs that were linke
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,10 +38,12 @@ from kawal.engine.sql import literal, scalar
 
 DEFAULT_PROBABILITY = 0.5
 # On a list that hides the birth dates (published copies) a finding rests on weaker evidence (name, year or age,
-# birthplace, address) and asks a PPS to strike a voter: kawal claims one person only where the estimated
-# probability reaches the precision it promises there, and leaves the pairs below to the ranked review list
-# (duplicate_pairs.csv, likeliest first).
-HIDDEN_DATES_PROBABILITY = 0.95
+# birthplace, address) and asks a PPS to strike a voter: kawal links the likeliest pairs down to where the mean
+# estimated probability of the pairs it links would fall below this precision (never a pair under
+# DEFAULT_PROBABILITY), and leaves the pairs below to the ranked review list (duplicate_candidates.csv, likeliest
+# first). A promise about the findings as a whole, not about each pair: a fixed 0.95 per pair linked a third fewer
+# one-person pairs for about the same precision.
+HIDDEN_DATES_PRECISION = 0.98
 # Published lists hide the day and month of birth. Rows without a whole birth date are blocked on the visible year
 # (or the age) with a part of the name; a year is about 350 times less selective than a whole date, so a block
 # bigger than this is left out (those names are so common at that age that a year says nothing).
@@ -271,6 +274,7 @@ class Linkage:
 
     model: Estimates
     threshold: float
+    threshold_how: str
     candidate_pairs: int
     linked_pairs: int
     people_on_several_rows: int
@@ -278,24 +282,29 @@ class Linkage:
     estimated_precision: float
     estimated_recall: float
     labelled_pairs: int = 0
-    estimated_unproposed_pairs: float = 0.0
+    estimated_unproposed_pairs: float | None = 0.0  # None: not estimable (too few pairs share a NIK)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "method": "Fellegi-Sunter, m/u and lambda by EM on this list's candidate pairs, term-frequency adjusted",
             "probability_threshold": self.threshold,
+            "threshold_how": self.threshold_how,
             "candidate_pairs": self.candidate_pairs,
             "linked_pairs": self.linked_pairs,
             "people_on_several_rows": self.people_on_several_rows,
             "estimated_people_on_several_rows": round(self.expected_matching_pairs, 1),
             "estimated_precision": round(self.estimated_precision, 4),
             "estimated_recall": round(self.estimated_recall, 4),
-            "estimated_unproposed_pairs": round(self.estimated_unproposed_pairs, 1),
+            "estimated_unproposed_pairs": (
+                None if self.estimated_unproposed_pairs is None else round(self.estimated_unproposed_pairs, 1)
+            ),
             "estimated_how": (
                 "precision: mean match probability of linked pairs; recall: sum of the probabilities of linked pairs "
                 "over the sum for all candidate pairs plus the one-person pairs no blocking rule proposed, estimated "
                 "from the pairs sharing a NIK (that rule proposes them whatever else differs): the share of them no "
-                "other rule proposed is taken as the share missed among the pairs that do not share a NIK"
+                "other rule proposed is taken as the share missed among the pairs that do not share a NIK. Where "
+                "too few pairs share a NIK (a published list hides it) that share cannot be estimated: "
+                "estimated_unproposed_pairs is null and recall is among the proposed pairs only"
             ),
             "labelled_pairs": self.labelled_pairs,
             "model": self.model.as_dict(),
@@ -992,23 +1001,25 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
 
 
 def _summarise(
-    con: duckdb.DuckDBPyConnection, model: Estimates, threshold: float, people: int, labels: str | None
+    con: duckdb.DuckDBPyConnection, model: Estimates, threshold: tuple[float, str], people: int, labels: str | None
 ) -> Linkage:
+    cut, how = threshold
     candidates, linked, expected, linked_p = con.execute(
-        f"""SELECT count(*), count(*) FILTER (probability >= {float(threshold)}), coalesce(sum(probability), 0),
-                   coalesce(sum(probability) FILTER (probability >= {float(threshold)}), 0) FROM pairs"""
+        f"""SELECT count(*), count(*) FILTER (probability >= {float(cut)}), coalesce(sum(probability), 0),
+                   coalesce(sum(probability) FILTER (probability >= {float(cut)}), 0) FROM pairs"""
     ).fetchall()[0]
     labelled = scalar(con, f"SELECT count(*) FROM {labels}") if labels else 0
     unproposed = unproposed_matches(con)
     return Linkage(
         model=model,
-        threshold=threshold,
+        threshold=cut,
+        threshold_how=how,
         candidate_pairs=candidates,
         linked_pairs=linked,
         people_on_several_rows=people,
         expected_matching_pairs=expected,
         estimated_precision=linked_p / linked if linked else 1.0,
-        estimated_recall=linked_p / (expected + unproposed) if expected else 1.0,
+        estimated_recall=linked_p / (expected + (unproposed or 0.0)) if expected else 1.0,
         labelled_pairs=labelled,
         estimated_unproposed_pairs=unproposed,
     )
@@ -1017,14 +1028,14 @@ def _summarise(
 MIN_NIK_MATCHES = 30  # fewer one-person pairs sharing a NIK than this cannot show what the other rules miss
 
 
-def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float:
+def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float | None:
     """The expected number of one-person pairs no blocking rule proposed (capture–recapture on the NIK rule).
 
     The shared-NIK rule proposes one person's two rows however their names and dates differ; whether a NIK was kept
     has little to do with how the name and the date were keyed. So among the pairs that share a NIK, the expected
     share of one-person pairs that no other rule proposed, q, is the share the other rules miss among one-person
     pairs that do not share a NIK, and those number (proposed ones) × q / (1 − q) more than were proposed. None
-    where too few pairs share a NIK (a published list hides NIKs).
+    (not known, which is not none missed) where too few pairs share a NIK (a published list hides NIKs).
     """
     nik_same = f"{COMPARISONS[FIELDS.index('nik')].column} = {NIK_LEVELS.index('same')}"
     shared, missed, others = con.execute(
@@ -1034,7 +1045,7 @@ def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float:
            FROM pairs"""
     ).fetchall()[0]
     if shared < MIN_NIK_MATCHES:
-        return 0.0
+        return None
     q = min(missed / shared, 0.5)
     return float(others * q / (1 - q))
 
@@ -1075,12 +1086,41 @@ def register_labels(
     return "labels"
 
 
-def default_probability(con: duckdb.DuckDBPyConnection, table: str = "v") -> float:
-    """The linking threshold for the list in ``table``: :data:`HIDDEN_DATES_PROBABILITY` when fewer than half of
-    its rows show a whole birth date, else :data:`DEFAULT_PROBABILITY`."""
+def hides_dates(con: duckdb.DuckDBPyConnection, table: str = "v") -> bool:
+    """Whether fewer than half the rows of ``table`` show a whole birth date (a list as KPU publishes it)."""
     whole = con.execute(f"SELECT avg((tanggal_lahir IS NOT NULL)::INT) FROM {table}").fetchone()
     shown = whole[0] if whole and whole[0] is not None else 1.0
-    return HIDDEN_DATES_PROBABILITY if shown < 0.5 else DEFAULT_PROBABILITY
+    return shown < 0.5
+
+
+def precision_threshold(con: duckdb.DuckDBPyConnection, precision: float) -> float:
+    """The lowest probability (at least DEFAULT_PROBABILITY) down to which the scored pairs, likeliest first, keep
+    a mean probability of at least ``precision``: linking there keeps the estimated precision at ``precision``.
+    Pairs of one probability (one pattern of levels) are taken or left together, since linking is at or over a
+    probability (the window's default frame takes a row's ties with it). Rounded up to four decimals, so that the
+    report prints it as it is applied. 1.0 where not even the likeliest pairs reach it (only pairs a reviewer
+    confirmed are linked then)."""
+    cut = scalar(
+        con,
+        f"""SELECT min(probability) FROM (
+                SELECT probability, avg(probability) OVER (ORDER BY probability DESC) AS mean_to_here
+                FROM pairs WHERE probability >= {DEFAULT_PROBABILITY})
+            WHERE mean_to_here >= {float(precision)}""",
+    )
+    return 1.0 if cut is None else min(1.0, math.ceil(float(cut) * 10_000) / 10_000)
+
+
+def _threshold(con: duckdb.DuckDBPyConnection, given: float | None, hidden_dates: bool) -> tuple[float, str]:
+    """The probability at which pairs are linked, and how it was set (for summary.json)."""
+    if given is not None:
+        return given, "given (--threshold)"
+    if not hidden_dates:
+        return DEFAULT_PROBABILITY, f"default: probability >= {DEFAULT_PROBABILITY}"
+    cut = precision_threshold(con, HIDDEN_DATES_PRECISION)
+    return cut, (
+        f"birth dates hidden: the likeliest pairs down to an estimated precision of {HIDDEN_DATES_PRECISION} "
+        f"(never below probability {DEFAULT_PROBABILITY})"
+    )
 
 
 def link(
@@ -1091,10 +1131,12 @@ def link(
 ) -> Linkage:
     """Run the whole linkage over table ``v``.
 
+    ``threshold`` is the probability at which pairs are linked; by default 0.5, or on a list that hides the birth
+    dates the one that keeps the estimated precision at HIDDEN_DATES_PRECISION (see :func:`precision_threshold`).
     ``labels`` are reviewers' answers ``(key_a, key_b, same)`` (keys from :func:`record_key_sql`): a pair called one
     person is always linked, a pair called two people never, and both steady the estimates.
     """
-    threshold = DEFAULT_PROBABILITY if threshold is None else threshold
+    hidden_dates = hides_dates(con)
     build_names(con)
     build_people(con)
     con.execute("DROP TABLE names")  # each step's input is dropped once used: a city's list fits in 2 GiB
@@ -1109,5 +1151,6 @@ def link(
     model = estimate(con, labels_table)
     score(con, model, labels_table)
     con.execute("DROP TABLE people")
-    people = cluster(con, threshold)
-    return _summarise(con, model, threshold, people, labels_table)
+    cut = _threshold(con, threshold, hidden_dates)
+    people = cluster(con, cut[0])
+    return _summarise(con, model, cut, people, labels_table)

@@ -23,7 +23,7 @@ from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Vo
 BATCH = 5000
 PAIRS_FILE = "duplicate_pairs.parquet"
 # Pairs the audit did not link but finds at least as likely one person as two, ranked (cluster KANDIDAT-<rank>):
-# on a published list, where it links only at 0.95, these are the ones coordinators check in the field.
+# on a published list, where it links only the likeliest, these are the ones coordinators check in the field.
 CANDIDATES_FILE = "duplicate_candidates.parquet"
 CANDIDATE_PREFIX = "KANDIDAT-"
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kawal.engine.audit.duplicates import HIDDEN_DATES_PRECISION
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Membership, Role
 from kawal.web.accounts.scope import Scope
@@ -234,7 +235,7 @@ class CandidateRow:
 @login_required
 def candidates(request: AuthedRequest, audit: int) -> HttpResponse:
     """The audit's pairs that are at least as likely one person as two but were not linked (on a published list:
-    under its 0.95 threshold), likeliest first, in the user's wilayah. The list shows no names or numbers; each
+    under its higher threshold), likeliest first, in the user's wilayah. The list shows no names or numbers; each
     pair opens on its own page, where the two rows are compared and answered."""
     scope = _reviewer_scope(request)
     run = get_object_or_404(
@@ -261,7 +262,13 @@ def candidates(request: AuthedRequest, audit: int) -> HttpResponse:
     ]
     expected = round(sum(p.probability for p in pairs)) if pairs else 0
     record("duplicate.candidates_listed", request=request, obj=run, shown=len(rows))
-    context = {"run": run, "rows": rows, "expected": expected, "threshold": run.threshold}
+    context = {
+        "run": run,
+        "rows": rows,
+        "expected": expected,
+        "threshold": run.threshold,
+        "promised": HIDDEN_DATES_PRECISION,
+    }
     return render(request, "voters/duplicate_candidates.html", context)
 
 
