@@ -23,7 +23,7 @@ does not wait for DuckDB or pyarrow. The engine never imports Django (``tests/en
 | election facts | ``ElectionFacts``, ``ELECTIONS``, ``DEFAULT_ELECTION``, ``PILKADA_2024``, ``PEMILU_2024``, ``election_for_pemilihan``, ``Tms``, ``tms_table``, ``response_period``, ``reserve_fraction``, ``reserve_percent`` |
 | NIK/NKK | ``parse_nik``, ``parse_nkk``, ``mask``, ``MASK``, ``MASK_CHARACTERS``, ``NIK_MESSAGES`` |
 | new voters (field visits) | ``NewVoterData``, ``new_voter_problems``, ``DISABILITY`` |
-| audit checks and duplicates, for the web's pages | ``check_registry``, ``NOT_CHECKABLE``, ``DUPLICATE_LEVEL_WORDS`` |
+| audit checks and duplicates, for the web's pages | ``check_registry``, ``NOT_CHECKABLE``, ``DUPLICATE_LEVEL_WORDS``, ``HIDDEN_DATES_PRECISION`` |
 | C.Hasil columns, rules, quick count | ``NUMBERS``, ``PAIRED``, ``BALLOTS``, ``VOTES``, ``paslon``, ``check_form``, ``ratio_estimate``, ``RatioEstimate``, ``QuickCountTps`` |
 | sample types, outcomes, report | ``SAMPLE_STRATA``, ``SAMPLE_UNITS``, ``StratumPlan``, ``Estimate``, ``SampleCluster``, ``RECORD_OUTCOMES``, ``NONRESPONSE``, ``parquet_source``, ``describe_estimate``, ``interval_svg``, ``write_estimates_csv`` |
 | turnout | ``Turnout``, ``Reach``, ``Priority``, ``Fit``, ``TURNOUT_TARGET``, ``rank_turnout``, ``rake_votes``, ``allocate_dpt``, ``fit_line`` |
@@ -127,6 +127,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "check_registry": ("kawal.engine.audit.checks", "registry"),
     "NOT_CHECKABLE": ("kawal.engine.audit.checks", "NOT_CHECKABLE"),
     "DUPLICATE_LEVEL_WORDS": ("kawal.engine.audit.duplicate_text", "LEVEL_WORDS"),
+    "HIDDEN_DATES_PRECISION": ("kawal.engine.audit.duplicates", "HIDDEN_DATES_PRECISION"),
     # C.Hasil columns, rules, quick count
     "NUMBERS": ("kawal.engine.results.columns", "NUMBERS"),
     "PAIRED": ("kawal.engine.results.columns", "PAIRED"),
@@ -171,6 +172,7 @@ __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py check
     "DISABILITY",
     "DUPLICATE_LEVEL_WORDS",
     "ELECTIONS",
+    "HIDDEN_DATES_PRECISION",
     "MASK",
     "MASK_CHARACTERS",
     "NIK_MESSAGES",
@@ -292,6 +294,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
     from kawal.engine.audit.checks import NOT_CHECKABLE
     from kawal.engine.audit.checks import registry as check_registry
     from kawal.engine.audit.duplicate_text import LEVEL_WORDS as DUPLICATE_LEVEL_WORDS
+    from kawal.engine.audit.duplicates import HIDDEN_DATES_PRECISION
     from kawal.engine.diff import DiffResult, diff_snapshots
     from kawal.engine.diff import summary_csv as diff_summary_csv
     from kawal.engine.diff import summary_json as diff_summary_json

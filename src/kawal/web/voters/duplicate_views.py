@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kawal.engine.audit.duplicates import HIDDEN_DATES_PRECISION
+from kawal.engine import HIDDEN_DATES_PRECISION
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Membership, Role
 from kawal.web.accounts.scope import Scope
