@@ -39,6 +39,8 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "placeholder": ("tanggal lahir pengganti, tahun sama", "placeholder birth date, same year"),
         "same_year": ("tahun lahir sama", "same birth year"),
         "other": ("tanggal lahir berbeda", "different birth date"),
+        "month_same": ("bulan lahir dan usia sama", "same birth month and age"),
+        "month_other": ("bulan lahir berbeda", "different birth month"),
         "age": ("usia sama", "same age"),
         "age_near": ("usia beda setahun", "age one year apart"),
         "age_other": ("usia berbeda", "different age"),

@@ -173,6 +173,10 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             ("same_year", "year(dob_a) = year(dob_b)"),
             ("other", "dob_a IS NOT NULL AND dob_b IS NOT NULL"),
+            # A list that hides the day but shows the month (**-03-1985): the same month at the same age, or
+            # another month at about the same age (ages further apart are weighed as ages: a father and his son).
+            ("month_same", "mob_a = mob_b AND usia_a = usia_b"),
+            ("month_other", "mob_a <> mob_b AND abs(usia_a - usia_b) <= 1"),
             ("age", "usia_a = usia_b"),  # only the age is there to compare (published lists)
             ("age_near", "abs(usia_a - usia_b) = 1"),
             ("age_other", "true"),
@@ -417,6 +421,7 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
     columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()}
     year = "t.lahir_tahun" if "lahir_tahun" in columns else "year(t.tanggal_lahir)"  # a table made by hand
     status = "t.status_kawin" if "status_kawin" in columns else "NULL::VARCHAR"
+    month = "t.lahir_bulan" if "lahir_bulan" in columns else "NULL::SMALLINT"
     con.execute(f"CREATE OR REPLACE TEMP VIEW listed AS SELECT * FROM {table} WHERE NOT sudah_tms")
     build_place_keys(con, "listed")
     con.execute(
@@ -431,7 +436,7 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
                CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
-               {year} AS yob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+               {year} AS yob, CASE WHEN t.tanggal_lahir IS NULL THEN {month} END AS mob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN TRY_CAST(t.nkk_d AS BIGINT) END AS nkk, t.kode_kelurahan AS kel, t.rw, t.rt,
                {status} AS status,
                CASE WHEN regexp_full_match(left(t.nik_d, 6), '[0-9]{{6}}') THEN left(t.nik_d, 6) END AS region,
@@ -577,6 +582,7 @@ PAIR_COLUMNS = (
     "has_initial AS initial",
     "dob",
     "usia",
+    "mob",
     "sex",
     "nik",
     "place",
@@ -599,6 +605,7 @@ MIN_STRATUM_PAIRS = 200
 HOUSEHOLD_STRATA: tuple[tuple[str, dict[str, int]], ...] = (
     ("same_date_same_rt", {"dob": 0, "area": 0}),
     ("same_age_same_rt", {"dob": DOB_LEVELS.index("age"), "area": 0}),
+    ("same_month_same_rt", {"dob": DOB_LEVELS.index("month_same"), "area": 0}),
 )
 
 
@@ -606,13 +613,16 @@ def _stratum_sql(levels: dict[str, int]) -> str:
     return " AND ".join(f"l_{field} = {level}" for field, level in levels.items())
 
 
-DOB_AGREES = ("exact", "age")  # the same birth date or, on lists that show only an age, the same age
+# the same birth date or, on lists that hide the day, the same month and age, or the same age
+DOB_AGREES = ("exact", "month_same", "age")
 # (EM session: the field its pairs all agree on, and which it therefore cannot estimate). On a list that shows
 # only the age, pairs of the same age are mostly relatives and neighbours, not one person twice: the date session
 # there takes only the pairs whose names are at least similar, or EM takes "same RT" for "same person" (twins and
 # siblings sharing a surname). A name that is not even similar is then weighed by the prior alone: rare for one
 # person's two rows.
-SAME_AGE_OTHER_NAME = f"l_dob = {DOB_LEVELS.index('age')} AND l_name = {NAME_LEVELS.index('other')}"
+SAME_AGE_OTHER_NAME = (
+    f"l_dob IN ({DOB_LEVELS.index('month_same')}, {DOB_LEVELS.index('age')}) AND l_name = {NAME_LEVELS.index('other')}"
+)
 SESSIONS = (
     (
         "dob",
@@ -829,7 +839,8 @@ NIK_LEVELS = COMPARISONS[FIELDS.index("nik")].level_names
 NEXT_SERIAL = fs.Tie(NIK_LEVELS.index("next"), NIK_LEVELS.index("serial"), 1 / 17)
 
 
-AGE_LEVELS = tuple(DOB_LEVELS.index(level) for level in ("age", "age_near", "age_other"))
+# what a list that hides the day compares: the month and the age
+AGE_LEVELS = tuple(DOB_LEVELS.index(level) for level in ("month_same", "month_other", "age", "age_near", "age_other"))
 
 # The family card's u is how often two *different* people among the candidate pairs born on one day share a card
 # across RTs (the date session's u), not among random pairs. Two people on one card are relatives, who look alike
@@ -852,7 +863,11 @@ def _age_prior(codes: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray] |
     if compared <= 0 or counts[np.isin(column, AGE_LEVELS)].sum() < compared / 2:
         return None
     prior = np.full(len(DOB_LEVELS), 1e-3)
-    prior[list(AGE_LEVELS)] = fs.prior_m(len(AGE_LEVELS))
+    ages = [DOB_LEVELS.index(level) for level in ("age", "age_near", "age_other")]
+    prior[ages] = fs.prior_m(len(ages))
+    # a month shown agrees as an age does, or disagrees as ages far apart do
+    prior[DOB_LEVELS.index("month_same")] = prior[DOB_LEVELS.index("age")]
+    prior[DOB_LEVELS.index("month_other")] = prior[DOB_LEVELS.index("age_other")]
     return {f: prior / prior.sum()}
 
 
