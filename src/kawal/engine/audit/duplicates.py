@@ -536,17 +536,21 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     """Candidate pairs among rows without a whole birth date (published lists): the same visible birth year, or
     the same age where no year shows, and one of: the same name, its sound, its first or last letters (with the
-    sex), or one of its words. Blocks over MAX_YEAR_BLOCK rows are skipped. Rows with whole dates are left to the
+    sex), or one of its words; where the month shows, also one RT and one birth month. Blocks over MAX_YEAR_BLOCK
+    rows are skipped. Rows with whole dates are left to the
     rules above, so a full list gets exactly the pairs it got before."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial AS
         SELECT rid, name_key, phon_key, sex, tokens, left(name_key, {letters}) AS head,
-               right(name_key, {letters + 1}) AS tail, coalesce(CAST(yob AS VARCHAR), 'usia ' || usia) AS yk
+               right(name_key, {letters + 1}) AS tail, coalesce(CAST(yob AS VARCHAR), 'usia ' || usia) AS yk,
+               CASE WHEN mob IS NOT NULL THEN yob::INTEGER * 100 + mob END AS ym, kel, rw, rt
         FROM people WHERE dob IS NULL AND (yob IS NOT NULL OR usia IS NOT NULL)
         """
     )
-    blocks = ("name_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk")
+    # Where the month shows, one RT and one birth month is a small block whatever the names: a row keyed twice at
+    # one address with a name slip that changes every name key (GATOT ~ GATO, FAYIMAH ~ FATIMAH) is found there.
+    blocks = ("name_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk", "kel, rw, rt, ym")
     selects = [_capped_pairs("SELECT * FROM partial", key) for key in blocks]
     words = "SELECT DISTINCT rid, yk, unnest(tokens) AS word FROM partial"
     selects.append(_capped_pairs(f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}", "word, yk"))
