@@ -17,6 +17,8 @@ DEFAULTS = {  # one person's fields, for the columns a test does not vary
     "status_kawin": None,
     "nkk_d": None,
     "rt": 1,
+    "usia": None,  # shown on published lists, beside what they show of the date
+    "lahir_bulan": None,
 }
 
 
@@ -27,8 +29,11 @@ def compared(rows: list[dict], columns: str) -> dict[tuple[int, int], tuple]:
     table = pa.table(
         {
             "rid": pa.array(range(1, n + 1), pa.int64()),
-            **{c: [r[c] for r in rows] for c in ("nama", "tanggal_lahir", "jenis_kelamin", "nik_d", "tempat_lahir")},
-            "usia": pa.array([None] * n, pa.int16()),
+            **{c: [r[c] for r in rows] for c in ("nama", "jenis_kelamin", "nik_d", "tempat_lahir")},
+            "tanggal_lahir": pa.array([r["tanggal_lahir"] for r in rows], pa.date32()),
+            "usia": pa.array([r["usia"] for r in rows], pa.int16()),
+            "lahir_bulan": pa.array([r["lahir_bulan"] for r in rows], pa.int16()),
+            "lahir_tahun": pa.array([r.get("lahir_tahun") or _year(r["tanggal_lahir"]) for r in rows], pa.int16()),
             "nik_full": ["*" not in r["nik_d"] for r in rows],
             "nkk_d": pa.array([r["nkk_d"] for r in rows], pa.string()),
             "nkk_full": [r["nkk_d"] is not None and "*" not in r["nkk_d"] for r in rows],
@@ -49,6 +54,10 @@ def compared(rows: list[dict], columns: str) -> dict[tuple[int, int], tuple]:
     found = {(a, b): tuple(rest) for a, b, *rest in con.execute(f"SELECT a, b, {columns} FROM pairs").fetchall()}
     con.close()
     return found
+
+
+def _year(day: date | None) -> int | None:
+    return day.year if day else None
 
 
 def level(field: str, code: int) -> str | None:
