@@ -178,3 +178,32 @@ def test_names_alike_word_by_word_have_their_level(a, b, level):
             FROM n)"""
     ).fetchall()[0][0]
     assert name.level_names[got] == level
+
+
+def _scored(probabilities: list[float]):
+    con = connect()
+    con.execute("CREATE TABLE pairs (probability DOUBLE)")
+    if probabilities:
+        con.executemany("INSERT INTO pairs VALUES (?)", [(p,) for p in probabilities])
+    return con
+
+
+def test_the_precision_threshold_keeps_the_mean_of_the_linked_pairs():
+    """Likeliest first: 1.0, 0.99, 0.97 keep a mean of .9867; with 0.90 it would fall to .965."""
+    con = _scored([1.0, 0.99, 0.97, 0.90, 0.60, 0.40])
+    cut = d.precision_threshold(con, 0.98)
+    assert 0.90 < cut <= 0.97
+    assert d.scalar(con, f"SELECT avg(probability) FROM pairs WHERE probability >= {cut}") >= 0.98
+
+
+def test_pairs_of_one_probability_are_taken_or_left_together():
+    """Three pairs tied at 0.95 after a sure one: taking one of them would keep .975, all three bring .9625: none."""
+    con = _scored([1.0, 0.95, 0.95, 0.95, 0.5])
+    assert d.precision_threshold(con, 0.97) == 1.0
+    assert d.precision_threshold(con, 0.96) <= 0.95
+
+
+def test_the_threshold_is_printable_where_the_gap_allows():
+    assert d._printable(0.789263, 0.7851) == 0.7892  # links the same pairs, reads as it is applied
+    assert d._printable(0.789263, 0.78921) == 0.789263  # no four-decimal number between: the exact one
+    assert d.precision_threshold(_scored([]), 0.98) == 1.0

@@ -306,16 +306,18 @@ def _write_duplicate_candidates(con: duckdb.DuckDBPyConnection, out: Path) -> No
             ),
             ranked AS (SELECT *, row_number() OVER (ORDER BY probability DESC, a, b) AS rank FROM unlinked)
             SELECT rank, record_id_a, other_id AS record_id_b, round(probability, 4) AS probability,
+                   probability AS exact_probability,
                    round(avg(probability) OVER (ORDER BY rank), 4) AS expected_precision_to_here,
                    {detail_sql()} AS detail
             FROM ranked"""
     )
     con.execute(
-        f"COPY (SELECT * FROM candidates_out ORDER BY rank) TO {literal(out / 'duplicate_candidates.csv')} (HEADER)"
+        f"COPY (SELECT * EXCLUDE (exact_probability) FROM candidates_out ORDER BY rank) "
+        f"TO {literal(out / 'duplicate_candidates.csv')} (HEADER)"
     )
     con.execute(
-        f"""COPY (SELECT 'KANDIDAT-' || rank AS cluster, record_id_a, record_id_b, probability, detail,
-                         expected_precision_to_here FROM candidates_out ORDER BY rank)
+        f"""COPY (SELECT 'KANDIDAT-' || rank AS cluster, record_id_a, record_id_b, exact_probability AS probability,
+                         detail, expected_precision_to_here FROM candidates_out ORDER BY rank)
             TO {literal(out / "duplicate_candidates.parquet")} (FORMAT PARQUET)"""
     )
     con.execute("DROP TABLE candidates_out")

@@ -1116,17 +1116,24 @@ def precision_threshold(con: duckdb.DuckDBPyConnection, precision: float) -> flo
     """The lowest probability (at least DEFAULT_PROBABILITY) down to which the scored pairs, likeliest first, keep
     a mean probability of at least ``precision``: linking there keeps the estimated precision at ``precision``.
     Pairs of one probability (one pattern of levels) are taken or left together, since linking is at or over a
-    probability (the window's default frame takes a row's ties with it). Rounded up to four decimals, so that the
-    report prints it as it is applied. 1.0 where not even the likeliest pairs reach it (only pairs a reviewer
-    confirmed are linked then)."""
-    cut = scalar(
-        con,
-        f"""SELECT min(probability) FROM (
+    probability (the window's default frame takes a row's ties with it). 1.0 where not even the likeliest pairs
+    reach it (only pairs a reviewer confirmed are linked then)."""
+    row = con.execute(
+        f"""WITH ranked AS (
                 SELECT probability, avg(probability) OVER (ORDER BY probability DESC) AS mean_to_here
-                FROM pairs WHERE probability >= {DEFAULT_PROBABILITY})
-            WHERE mean_to_here >= {float(precision)}""",
-    )
-    return 1.0 if cut is None else min(1.0, math.ceil(float(cut) * 10_000) / 10_000)
+                FROM pairs WHERE probability >= {DEFAULT_PROBABILITY}),
+            cut AS (SELECT min(probability) AS p FROM ranked WHERE mean_to_here >= {float(precision)})
+            SELECT (SELECT p FROM cut), (SELECT max(probability) FROM pairs WHERE probability < (SELECT p FROM cut))"""
+    ).fetchone()
+    cut, below = row if row else (None, None)
+    return 1.0 if cut is None else _printable(float(cut), None if below is None else float(below))
+
+
+def _printable(cut: float, below: float | None) -> float:
+    """A threshold that links the same pairs as ``cut`` (every probability above ``below``, the next one down)
+    with four decimals where the gap allows, so that the report prints it as it is applied."""
+    rounded = math.floor(cut * 10_000) / 10_000
+    return rounded if below is None or rounded > below else cut
 
 
 def _threshold(con: duckdb.DuckDBPyConnection, given: float | None, hidden_dates: bool) -> tuple[float, str]:
