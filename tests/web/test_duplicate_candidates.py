@@ -57,7 +57,7 @@ def test_the_list_is_ranked_and_shows_no_names(client, run):
     shown = [float(p) for p in re.findall(r'data-probability="([0-9.]+)"', html)]
     assert shown and shown == sorted(shown, reverse=True)
     # says why these were not called one person: the threshold, and the precision it keeps
-    assert f"paling sedikit {persen(run.threshold, 0)}" in html and "98% pasangan" in html
+    assert f"paling sedikit {persen(run.threshold, 1)}" in html and "98% pasangan" in html
     names = Voter.unscoped.filter(pk__in=[p.voter_a_id for p in _candidates(run)]).values_list("nama", flat=True)
     assert not any(name and name in html for name in names)
 

@@ -147,8 +147,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             # two slips: words moved and one mistyped
             ("words", f"least(len(tokens_a), len(tokens_b)) > 1 AND {_word_by_word('tokens_a', 'tokens_b')} >= 0.92"),
             # A one-word name that is (nearly) one word of the other: SITI ~ SITI AMINAH. Random pairs show this
-            # a hundred times as often as a shared pair of words (one-word names are common), so it is weaker
-            # evidence than "subset" and "words", which it was part of.
+            # about fifty times as often as a word more or less on a longer name (one-word names are common), so
+            # it is weaker evidence than "subset" and "words", which it was part of.
             ("one_word", f"len(tokens_a) <> len(tokens_b) AND {_word_by_word('tokens_a', 'tokens_b')} >= 0.92"),
             ("similar", "name_jw >= 0.85"),
             ("other", "true"),
@@ -436,7 +436,8 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
                strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
                CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
-               {year} AS yob, CASE WHEN t.tanggal_lahir IS NULL THEN {month} END AS mob, t.jenis_kelamin AS sex, CASE WHEN t.nik_full THEN t.nik_d END AS nik,
+               {year} AS yob, CASE WHEN t.tanggal_lahir IS NULL THEN {month} END AS mob, t.jenis_kelamin AS sex,
+               CASE WHEN t.nik_full THEN t.nik_d END AS nik,
                CASE WHEN t.nkk_full THEN TRY_CAST(t.nkk_d AS BIGINT) END AS nkk, t.kode_kelurahan AS kel, t.rw, t.rt,
                {status} AS status,
                CASE WHEN regexp_full_match(left(t.nik_d, 6), '[0-9]{{6}}') THEN left(t.nik_d, 6) END AS region,
@@ -537,8 +538,8 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     """Candidate pairs among rows without a whole birth date (published lists): the same visible birth year, or
     the same age where no year shows, and one of: the same name, its sound, its first or last letters (with the
     sex), or one of its words; where the month shows, also one RT and one birth month. Blocks over MAX_YEAR_BLOCK
-    rows are skipped. Rows with whole dates are left to the
-    rules above, so a full list gets exactly the pairs it got before."""
+    rows are skipped. Rows with whole dates are left to the rules above, so a full list gets exactly the pairs it
+    got before."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial AS
