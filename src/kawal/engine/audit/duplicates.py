@@ -5,9 +5,9 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
 1. **Normalise names** once per distinct name: titles and degrees dropped, punctuation and spacing folded, the
    Muhammad family and the pre-1972 spelling (DJ/TJ/OE) folded, doubled letters folded. Kept beside it: the words
    in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
-2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix or a whole word of the
-   name; or share the NIK; or share the whole normalised name with the birth year, with the day and month, or
-   (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
+2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix, a whole word of the
+   name or all its words in any order, or (within one RT) nothing else; or share the NIK; or share the whole
+   normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
 4. **Estimate** how likely each level is for one person (m) and for two people (u), and the share of candidate
@@ -471,8 +471,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
-    its words. A wrong birth date keeps the name's sound (its phonetic key) and two of year, month and day (or the
-    day and month in another order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
+    its words. Words moved keep the words themselves, in sorted order: a name whose words are all too common to
+    block on, written in another order (DEWI LESTARI ~ LESTARI DEWI), shares no other key; nor does a name cut to
+    one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are compared whatever their names
+    (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`). A wrong birth
+    date keeps the name's sound (its phonetic key) and two of year, month and day (or the day and month in another
+    order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
     only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
     family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
     are compared when two of year, month and day agree, or one of them and the sex.
@@ -503,7 +507,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, dob_key, name_key, {head} AS head, right(name_key, {tail_length(rows)}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
                greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, nik, name_n,
-               phon_key, nkk, sex
+               phon_key, sorted_key, nkk, sex, kel, rw, rt
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT w.* FROM row_words w JOIN word_rows USING (word)
@@ -527,6 +531,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         );
+        -- in a statement of their own: ten joins at once went over a tight memory cap (--memory)
+        INSERT INTO candidates SELECT a, b, true FROM (
+            SELECT {pair} x.dob_key = y.dob_key AND x.sorted_key = y.sorted_key
+            UNION SELECT {pair} x.dob_key = y.dob_key AND x.kel = y.kel AND x.rw = y.rw AND x.rt = y.rt
+            EXCEPT SELECT a, b FROM candidates
+        );
         INSERT INTO candidates SELECT a, b, false FROM (SELECT {pair} x.nik = y.nik EXCEPT SELECT a, b FROM candidates)
         """
     )
@@ -536,14 +546,14 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     """Candidate pairs among rows without a whole birth date (published lists): the same visible birth year, or
-    the same age where no year shows, and one of: the same name, its sound, its first or last letters (with the
-    sex), or one of its words; where the month shows, also one RT and one birth month. Blocks over MAX_YEAR_BLOCK
+    the same age where no year shows, and one of: the same name, its words in any order, its sound, its first or
+    last letters (with the sex), or one of its words; where the month shows, also one RT and one birth month. Blocks over MAX_YEAR_BLOCK
     rows are skipped. Rows with whole dates are left to the rules above, so a full list gets exactly the pairs it
     got before."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial AS
-        SELECT rid, name_key, phon_key, sex, tokens, left(name_key, {letters}) AS head,
+        SELECT rid, name_key, phon_key, sorted_key, sex, tokens, left(name_key, {letters}) AS head,
                right(name_key, {letters + 1}) AS tail, coalesce(CAST(yob AS VARCHAR), 'usia ' || usia) AS yk,
                CASE WHEN mob IS NOT NULL THEN yob::INTEGER * 100 + mob END AS ym, kel, rw, rt
         FROM people WHERE dob IS NULL AND (yob IS NOT NULL OR usia IS NOT NULL)
@@ -551,7 +561,7 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     )
     # Where the month shows, one RT and one birth month is a small block whatever the names: a row keyed twice at
     # one address with a name slip that changes every name key (GATOT ~ GATO, FAYIMAH ~ FATIMAH) is found there.
-    blocks = ("name_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk", "kel, rw, rt, ym")
+    blocks = ("name_key, yk", "sorted_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk", "kel, rw, rt, ym")
     selects = [_capped_pairs("SELECT * FROM partial", key) for key in blocks]
     words = "SELECT DISTINCT rid, yk, unnest(tokens) AS word FROM partial"
     selects.append(_capped_pairs(f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}", "word, yk"))
