@@ -6,7 +6,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    Muhammad family and the pre-1972 spelling (DJ/TJ/OE) folded, doubled letters folded. Kept beside it: the words
    in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
 2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix, a whole word of the
-   name or all its words in any order, or (within one RT) nothing else; or share the NIK; or share the whole
+   name or all its words in any order, or (within one RT) nothing else; within one RT, alike names with two of
+   year, month and day; or share the NIK; or share the whole
    normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
@@ -53,6 +54,10 @@ MAX_YEAR_BLOCK = 40
 YEAR_AS_AGE = 2024
 MAX_NAME_BLOCK = 5  # a name shared by more rows than this is too common to block on without any birth date part
 MIN_TOKEN = 3  # words shorter than this (initials, BIN) are not blocked on
+# Within one RT, rows whose names are at least this alike (Jaro-Winkler; a letter off in a name of five letters
+# or more stays above it) are compared when two of year, month and day agree: a row keyed twice at one address with
+# a slip in the name *and* one in the date shares no other key once the NIK and the family card are masked.
+RT_NAME_SIMILARITY = 0.8
 # A word carried by more than one row in 100 (MHD, SITI, NUR, DEWI ...) proposes nothing alone: two rows sharing
 # it and a birth date are mostly two people, and one person's two rows still share the name's first or last
 # letters, its sound, or a rarer word. On a city's list these words made half of all candidate pairs.
@@ -474,7 +479,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     its words. Words moved keep the words themselves, in sorted order: a name whose words are all too common to
     block on, written in another order (DEWI LESTARI ~ LESTARI DEWI), shares no other key; nor does a name cut to
     one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are compared whatever their names
-    (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`). A wrong birth
+    (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`), and two rows with
+    alike names (RT_NAME_SIMILARITY) when two of year, month and day agree: a slip in the name and another in the
+    date change every other key once NIK and NKK are masked. A wrong birth
     date keeps the name's sound (its phonetic key) and two of year, month and day (or the day and month in another
     order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
     only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
@@ -518,6 +525,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     pair = "x.rid AS a, y.rid AS b FROM keys x JOIN keys y ON x.rid < y.rid AND"
     same_sound = "x.phon_key = y.phon_key AND"
     same_parts = "((x.y = y.y)::INT + (x.m = y.m)::INT + (x.d = y.d)::INT)"
+    same_rt = "x.kel = y.kel AND x.rw = y.rw AND x.rt = y.rt"
+    alike = f"jaro_winkler_similarity(x.name_key, y.name_key) >= {RT_NAME_SIMILARITY}"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
@@ -534,7 +543,10 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         -- in a statement of their own: ten joins at once went over a tight memory cap (--memory)
         INSERT INTO candidates SELECT a, b, true FROM (
             SELECT {pair} x.dob_key = y.dob_key AND x.sorted_key = y.sorted_key
-            UNION SELECT {pair} x.dob_key = y.dob_key AND x.kel = y.kel AND x.rw = y.rw AND x.rt = y.rt
+            UNION SELECT {pair} {same_rt} AND x.dob_key = y.dob_key
+            UNION SELECT {pair} {same_rt} AND x.y = y.y AND {alike}
+                AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
+            UNION SELECT {pair} {same_rt} AND x.m = y.m AND x.d = y.d AND {alike}
             EXCEPT SELECT a, b FROM candidates
         );
         INSERT INTO candidates SELECT a, b, false FROM (SELECT {pair} x.nik = y.nik EXCEPT SELECT a, b FROM candidates)
