@@ -77,6 +77,13 @@ def _letter_changed(row: Row) -> Row | None:
     return {**row, "nama": name[:middle] + letter + name[middle + 1 :]}
 
 
+def _letters_swapped_in_a_short_name(row: Row) -> Row | None:  # AGUNG -> AUGNG: head, tail and word all change
+    name = row["nama"]
+    if not 4 <= len(name) <= 6 or not name.isalpha() or name[1] == name[2]:
+        return None
+    return {**row, "nama": name[0] + name[2] + name[1] + name[3:]}
+
+
 def _letter_changed_and_day_later(row: Row) -> Row | None:
     changed = _letter_changed(row)
     return None if changed is None else _day_later(changed)
@@ -94,6 +101,7 @@ SLIPS: dict[str, Callable[[Row], Row | None]] = {
     "two_words_reversed": _reversed,
     "first_of_three_words_dropped": _first_of_three_dropped,
     "first_of_two_words_dropped": _first_of_two_dropped,
+    "letters_swapped_in_a_short_name": _letters_swapped_in_a_short_name,
     "letter_changed_and_day_off": _letter_changed_and_day_later,
     "letter_changed_and_year_off": _letter_changed_and_year_later,
 }

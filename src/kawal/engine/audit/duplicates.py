@@ -6,8 +6,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    Muhammad family and the pre-1972 spelling (DJ/TJ/OE) folded, doubled letters folded. Kept beside it: the words
    in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
 2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix, a whole word of the
-   name or all its words in any order, or (within one RT) nothing else; within one RT, alike names with two of
-   year, month and day; or share the NIK; or share the whole
+   name or all its words in any order, or (for a short name) the name less one letter, or (within one RT)
+   nothing else; within one RT, alike names with two of year, month and day; or share the NIK; or share the whole
    normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
@@ -476,7 +476,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     """Candidate pairs (a < b) from the blocking rules; each pair once.
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
-    its words. Words moved keep the words themselves, in sorted order: a name whose words are all too common to
+    its words, unless the name is no longer than its first and last letters together: such a name is also blocked
+    on each of its letters left out. Words moved keep the words themselves, in sorted order: a name whose words are all too common to
     block on, written in another order (DEWI LESTARI ~ LESTARI DEWI), shares no other key; nor does a name cut to
     one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are compared whatever their names
     (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`), and two rows with
@@ -526,6 +527,16 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     same_sound = "x.phon_key = y.phon_key AND"
     same_parts = "((x.y = y.y)::INT + (x.m = y.m)::INT + (x.d = y.d)::INT)"
     same_rt = "x.kel = y.kel AND x.rw = y.rw AND x.rt = y.rt"
+    # A name no longer than its head and tail together: one slip (a letter changed, added, dropped, or two letters
+    # swapped) can change both, and its word may be too common to block on (AGUNG ~ AGNG, SIT ADE ~ SITI ADE). Two
+    # names one slip apart share the name less one letter (or the shorter name whole): each such row is blocked
+    # on every one of those, with the birth date.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE one_letter_less AS
+        SELECT rid, dob_key, unnest(list_append(list_transform(range(1, length(name_key) + 1),
+               lambda i: left(name_key, i - 1) || substr(name_key, i + 1)), name_key)) AS variant
+        FROM keys WHERE dob_key IS NOT NULL AND length(name_key) <= length(head) + length(tail)"""
+    )
     alike = f"jaro_winkler_similarity(x.name_key, y.name_key) >= {RT_NAME_SIMILARITY}"
     con.execute(
         f"""
@@ -547,12 +558,14 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION SELECT {pair} {same_rt} AND x.y = y.y AND {alike}
                 AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
             UNION SELECT {pair} {same_rt} AND x.m = y.m AND x.d = y.d AND {alike}
+            UNION SELECT x.rid, y.rid FROM one_letter_less x JOIN one_letter_less y
+                ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.variant = y.variant
             EXCEPT SELECT a, b FROM candidates
         );
         INSERT INTO candidates SELECT a, b, false FROM (SELECT {pair} x.nik = y.nik EXCEPT SELECT a, b FROM candidates)
         """
     )
-    con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words")
+    con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words; DROP TABLE one_letter_less")
     _add_year_candidates(con, n + 2)
 
 
