@@ -7,7 +7,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
 2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix, a whole word of the
    name or all its words in any order, or (for a short name) the name less one letter, or (within one RT)
-   nothing else; within one RT, alike names with two of year, month and day; or share the NIK; or share the whole
+   nothing else; within one RT, alike names with two of year, month and day; or share the NIK, or alike names
+   and the NIK's region and birth date; or share the whole
    normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
@@ -489,9 +490,15 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
     are compared when two of year, month and day agree, or one of them and the sex.
 
-    ``by_other`` says whether a rule other than the shared NIK proposed the pair: the NIK rule proposes one
+    Two rows whose NIKs spell one region and birth date (a digit of the serial mistyped, or one NIK kept while
+    the date column took a slip) with alike names are compared too: with a slip in the name and one in the date
+    they share no other key.
+
+    ``by_other`` says whether a rule that does not read the NIK proposed the pair: the shared-NIK rule proposes one
     person's two rows whatever their names and dates, so among them the share the other rules miss estimates
-    how many one-person pairs no rule proposes (see :func:`unproposed_matches`).
+    how many one-person pairs no rule proposes (see :func:`unproposed_matches`). The NIK's region and date rule
+    reads the NIK too: counted as another rule it proposed nearly every pair sharing a NIK, and the estimated
+    recall on one list of 200,000 rose from .942 to .982 against .953 true.
     """
     rows = _row_count(con)
     n = prefix_length(rows)
@@ -515,7 +522,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, dob_key, name_key, {head} AS head, right(name_key, {tail_length(rows)}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
                greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, nik, name_n,
-               phon_key, sorted_key, nkk, sex, kel, rw, rt
+               phon_key, sorted_key, nkk, sex, kel, rw, rt, left(nik, 12) AS nik_born
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT w.* FROM row_words w JOIN word_rows USING (word)
@@ -554,15 +561,18 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         -- in a statement of their own: ten joins at once went over a tight memory cap (--memory)
         INSERT INTO candidates SELECT a, b, true FROM (
             SELECT {pair} x.dob_key = y.dob_key AND x.sorted_key = y.sorted_key
-            UNION SELECT {pair} {same_rt} AND x.dob_key = y.dob_key
-            UNION SELECT {pair} {same_rt} AND x.y = y.y AND {alike}
-                AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
+            UNION SELECT {pair} {same_rt} AND x.y = y.y AND (x.dob_key = y.dob_key OR ({alike}
+                AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)))
             UNION SELECT {pair} {same_rt} AND x.m = y.m AND x.d = y.d AND {alike}
             UNION SELECT x.rid, y.rid FROM one_letter_less x JOIN one_letter_less y
                 ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.variant = y.variant
             EXCEPT SELECT a, b FROM candidates
         );
-        INSERT INTO candidates SELECT a, b, false FROM (SELECT {pair} x.nik = y.nik EXCEPT SELECT a, b FROM candidates)
+        INSERT INTO candidates SELECT a, b, false FROM (
+            SELECT {pair} x.nik = y.nik
+            UNION SELECT {pair} x.nik_born = y.nik_born AND {alike}
+            EXCEPT SELECT a, b FROM candidates
+        )
         """
     )
     con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words; DROP TABLE one_letter_less")
