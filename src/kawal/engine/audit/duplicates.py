@@ -7,8 +7,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    in sorted order (for names written in another order) and a phonetic key (KH/H, SY/S, Z/J, F/P/V, Y/I ...).
 2. **Block**: candidate pairs share the birth date and either a name prefix, a name suffix, a whole word of the
    name or all its words in any order, or (for a short name) the name less one letter, or (within one RT)
-   nothing else; within one RT, alike names with two of year, month and day; or share the NIK, or alike names
-   and the NIK's region and birth date; or share the whole
+   nothing else; within one RT, alike names with two of year, month and day; a rare word of the name with two of
+   year, month and day; or share the NIK, or alike names and the NIK's region and birth date; or share the whole
    normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
@@ -64,6 +64,10 @@ RT_NAME_SIMILARITY = 0.8
 # letters, its sound, or a rarer word. On a city's list these words made half of all candidate pairs.
 COMMON_WORD_SHARE = 0.01
 COMMON_WORD_MIN_ROWS = 100  # a small list has no common words to speak of
+# A word at most one row in 2,000 carries is rare enough that two rows sharing it and two of year, month and day
+# (or the day and month swapped) make a small block: a row moved, with a slip in another word of the name and one
+# in the date, is proposed by no other rule.
+RARE_WORD_SHARE = 0.0005
 
 TITLES = "H|HJ|HAJI|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|UST|RADEN|R|RA|TB|NY|TN|SDR|SDRI"
 MUHAMMAD_FULL = "MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOCHAMMAD|MOCHAMAD|MOCHAMED"
@@ -483,7 +487,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are compared whatever their names
     (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`), and two rows with
     alike names (RT_NAME_SIMILARITY) when two of year, month and day agree: a slip in the name and another in the
-    date change every other key once NIK and NKK are masked. A wrong birth
+    date change every other key once NIK and NKK are masked; elsewhere, a word of the name that at most one row
+    in 2,000 carries (RARE_WORD_SHARE) with two of year, month and day, or the day and month swapped. A wrong birth
     date keeps the name's sound (its phonetic key) and two of year, month and day (or the day and month in another
     order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
     only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
@@ -527,6 +532,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT w.* FROM row_words w JOIN word_rows USING (word)
         WHERE word_rows.n <= {common} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
+        CREATE OR REPLACE TEMP TABLE rare_words AS
+        SELECT w.rid, w.word, k.y, k.m, k.d, k.lo, k.hi FROM row_words w JOIN word_rows USING (word) JOIN keys k USING (rid)
+        WHERE word_rows.n <= {max(2, round(RARE_WORD_SHARE * rows))} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
         DROP TABLE row_words; DROP TABLE word_rows
         """
     )
@@ -545,6 +553,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         FROM keys WHERE dob_key IS NOT NULL AND length(name_key) <= length(head) + length(tail)"""
     )
     alike = f"jaro_winkler_similarity(x.name_key, y.name_key) >= {RT_NAME_SIMILARITY}"
+    rare = "x.rid AS a, y.rid AS b FROM rare_words x JOIN rare_words y ON x.rid < y.rid AND x.word = y.word AND"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
@@ -558,7 +567,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         );
-        -- in a statement of their own: ten joins at once went over a tight memory cap (--memory)
+        -- in statements of their own: ten joins at once went over a tight memory cap (--memory)
         INSERT INTO candidates SELECT a, b, true FROM (
             SELECT {pair} x.dob_key = y.dob_key AND x.sorted_key = y.sorted_key
             UNION SELECT {pair} {same_rt} AND x.y = y.y AND (x.dob_key = y.dob_key OR ({alike}
@@ -568,6 +577,13 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
                 ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.variant = y.variant
             EXCEPT SELECT a, b FROM candidates
         );
+        INSERT INTO candidates SELECT a, b, true FROM (
+            SELECT {rare} x.y = y.y AND x.m = y.m
+            UNION SELECT {rare} x.m = y.m AND x.d = y.d
+            UNION SELECT {rare} x.y = y.y AND x.d = y.d
+            UNION SELECT {rare} x.y = y.y AND x.lo = y.lo AND x.hi = y.hi
+            EXCEPT SELECT a, b FROM candidates
+        );
         INSERT INTO candidates SELECT a, b, false FROM (
             SELECT {pair} x.nik = y.nik
             UNION SELECT {pair} x.nik_born = y.nik_born AND {alike}
@@ -575,16 +591,18 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    con.execute("DROP TABLE words; DROP TABLE keys; DROP TABLE common_words; DROP TABLE one_letter_less")
+    con.execute(
+        "DROP TABLE words; DROP TABLE rare_words; DROP TABLE keys; DROP TABLE common_words; DROP TABLE one_letter_less"
+    )
     _add_year_candidates(con, n + 2)
 
 
 def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     """Candidate pairs among rows without a whole birth date (published lists): the same visible birth year, or
     the same age where no year shows, and one of: the same name, its words in any order, its sound, its first or
-    last letters (with the sex), or one of its words; where the month shows, also one RT and one birth month. Blocks over MAX_YEAR_BLOCK
-    rows are skipped. Rows with whole dates are left to the rules above, so a full list gets exactly the pairs it
-    got before."""
+    last letters (with the sex), or one of its words; where the month shows, also one RT and one birth month.
+    Blocks over MAX_YEAR_BLOCK rows are skipped. Rows with whole dates are left to the rules above, so a full list
+    gets exactly the pairs it got before."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial AS
