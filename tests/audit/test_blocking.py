@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyarrow as pa
 import pytest
 
 from kawal.engine.audit import duplicates as d
-from kawal.engine.sql import connect
+from tests.audit.every_pair import with_people
 
 ROWS = [
     # (nama, tanggal_lahir, nik, kode_kelurahan, rw, rt)
@@ -35,29 +34,9 @@ ROWS = [
 
 def _proposed() -> dict[tuple[str, str], bool]:
     """Whether each pair of ROWS (by name) is a candidate pair."""
-    con = connect()
-    table = pa.table(
-        {
-            "rid": pa.array(range(1, len(ROWS) + 1), pa.int64()),
-            "nama": [r[0] for r in ROWS],
-            "tanggal_lahir": pa.array([date.fromisoformat(r[1]) for r in ROWS]),
-            "usia": pa.array([None] * len(ROWS), pa.int16()),
-            "jenis_kelamin": ["L"] * len(ROWS),
-            "nik_d": pa.array([r[2] for r in ROWS], pa.string()),
-            "nik_full": [r[2] is not None for r in ROWS],
-            "nkk_d": pa.array([None] * len(ROWS), pa.string()),
-            "nkk_full": [False] * len(ROWS),
-            "tempat_lahir": ["TANGERANG"] * len(ROWS),
-            "kode_kelurahan": [r[3] for r in ROWS],
-            "rw": [r[4] for r in ROWS],
-            "rt": [r[5] for r in ROWS],
-            "sudah_tms": [False] * len(ROWS),
-        }
-    )
-    con.register("v_in", table)
-    con.execute("CREATE TABLE v AS SELECT *, nik_d AS nik FROM v_in")
-    d.build_names(con)
-    d.build_people(con)
+    fields = ("nama", "tanggal_lahir", "nik_d", "kode_kelurahan", "rw", "rt")
+    rows = [dict(zip(fields, (r[0], date.fromisoformat(r[1]), *r[2:]), strict=True)) for r in ROWS]
+    con = with_people(rows)
     d.build_candidates(con)
     proposed = {(a, b) for a, b in con.execute("SELECT a, b FROM candidates").fetchall()}
     name = {i + 1: r[0] for i, r in enumerate(ROWS)}
