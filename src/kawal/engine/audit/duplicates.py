@@ -9,7 +9,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    name or all its words in any order, or (for a short name) the name less one letter, or (within one RT)
    nothing else; within one RT, alike names with two of year, month and day; a rare word of the name with two of
    year, month and day; or share the NIK, or alike names and the NIK's region and birth date; or share the whole
-   normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is never a blocking key, since clerks get it wrong.
+   normalised name with the birth year, with the day and month, or (for a rare name) with nothing else. Sex is
+   never a blocking key, since clerks get it wrong.
 3. **Compare** each candidate on six fields, each with levels for what clerks actually get wrong (see
    :data:`COMPARISONS`): name, birth date (or age), sex, NIK, birthplace and household (family card or address).
 4. **Estimate** how likely each level is for one person (m) and for two people (u), and the share of candidate
@@ -482,18 +483,20 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 
     A typo, a variant or a word moved changes at most one of: the name's first letters, its last letters, one of
     its words, unless the name is no longer than its first and last letters together: such a name is also blocked
-    on each of its letters left out. Words moved keep the words themselves, in sorted order: a name whose words are all too common to
-    block on, written in another order (DEWI LESTARI ~ LESTARI DEWI), shares no other key; nor does a name cut to
-    one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are compared whatever their names
-    (about one pair per RT; twins among them are weighed in their own stratum, see :func:`score`), and two rows with
-    alike names (RT_NAME_SIMILARITY) when two of year, month and day agree: a slip in the name and another in the
-    date change every other key once NIK and NKK are masked; elsewhere, a word of the name that at most one row
-    in 2,000 carries (RARE_WORD_SHARE) with two of year, month and day, or the day and month swapped. A wrong birth
-    date keeps the name's sound (its phonetic key) and two of year, month and day (or the day and month in another
-    order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps
-    only the year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one
-    family card can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows
-    are compared when two of year, month and day agree, or one of them and the sex.
+    on each of its letters left out. Words moved keep the words themselves, in sorted order: a name whose words
+    are all too common to block on, written in another order (DEWI LESTARI ~ LESTARI DEWI), shares no other key;
+    nor does a name cut to one common word (SRI DEWI ~ DEWI), so within one RT two rows of one birth date are
+    compared whatever their names (about one pair per RT; twins among them are weighed in their own stratum, see
+    :func:`score`), and two rows with alike names (RT_NAME_SIMILARITY) when two of year, month and day agree: a
+    slip in the name and another in the date change every other key once NIK and NKK are masked; elsewhere, a
+    word of the name that at most one row in 2,000 carries (RARE_WORD_SHARE) with two of year, month and day, or
+    the day and month swapped.
+
+    A wrong birth date keeps the name's sound (its phonetic key) and two of year, month and day (or the day and
+    month in another order); a placeholder date (01-01, 01-07, 31-12: "born some time that year") keeps only the
+    year. A rare name is compared whatever the date; a shared NIK always. A row keyed twice into one family card
+    can carry several slips at once (a name typo, a wrong day, a new NIK): within one NKK, two rows are compared
+    when two of year, month and day agree, or one of them and the sex.
 
     Two rows whose NIKs spell one region and birth date (a digit of the serial mistyped, or one NIK kept while
     the date column took a slip) with alike names are compared too: with a slip in the name and one in the date
@@ -533,8 +536,10 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         SELECT w.* FROM row_words w JOIN word_rows USING (word)
         WHERE word_rows.n <= {common} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
         CREATE OR REPLACE TEMP TABLE rare_words AS
-        SELECT w.rid, w.word, k.y, k.m, k.d, k.lo, k.hi FROM row_words w JOIN word_rows USING (word) JOIN keys k USING (rid)
-        WHERE word_rows.n <= {max(2, round(RARE_WORD_SHARE * rows))} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
+        SELECT w.rid, w.word, k.y, k.m, k.d, k.lo, k.hi
+        FROM row_words w JOIN word_rows USING (word) JOIN keys k USING (rid)
+        WHERE word_rows.n <= {max(2, round(RARE_WORD_SHARE * rows))} AND length(w.word) >= {MIN_TOKEN}
+          AND w.dob_key IS NOT NULL;
         DROP TABLE row_words; DROP TABLE word_rows
         """
     )
