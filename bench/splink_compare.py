@@ -13,11 +13,13 @@ Neither tool is tuned per profile.
 
 Splink model (a sensible, documented set-up; the compared fields get the cleaning any analyst would do first:
 upper case, punctuation removed, leading titles H./HJ./DRS./IR. and degrees after a comma dropped):
-- blocking for prediction: kawal's own candidate space, rule for rule, on kawal's own blocking keys (normalised name,
-  its phonetic key and words, from kawal.engine.audit.duplicates): the birth date with the name's first letters, its
-  last letters or one of its words; the NIK; the phonetic key with two of year, month and day (or day and month
-  swapped); a rare name (<= 5 rows) alone. The notes under the table give both tools' candidate-pair counts, so a
-  drift between these rules and kawal's (build_candidates in src/kawal/engine/audit/duplicates.py) shows;
+- blocking for prediction: kawal's main blocking rules on kawal's own blocking keys (normalised name, its phonetic
+  key and words, from kawal.engine.audit.duplicates): the birth date with the name's first letters, its last
+  letters or one of its words; the NIK; the phonetic key with two of year, month and day (or day and month
+  swapped); a rare name (<= 5 rows) alone. kawal's narrower rules for slips that change every one of these keys
+  (one family card, one RT, a short name less one letter, the NIK's region and date, a rare word with two date
+  parts, the words in any order: build_candidates in src/kawal/engine/audit/duplicates.py) are not given to Splink;
+  the notes under the table give both tools' candidate-pair counts, so the difference shows;
 - comparisons: name Jaro-Winkler 0.95/0.88 with term-frequency adjustment; birth date exact / Damerau-Levenshtein 1;
   sex exact; NIK exact (near-NIK levels are too rare among random pairs for u to be estimated); birthplace
   exact with term frequencies; NKK exact;
