@@ -136,6 +136,13 @@ _ONE_EDIT_POSSIBLE = "(least(length(name_a), length(name_b)) <= 6 OR left(name_a
 _DMY = "strftime({d}, '%d%m%Y')"
 _PLACEHOLDER = "strftime({d}, '%d%m') IN ('0107', '3112', '0101')"
 
+# The pair columns the name levels read besides each row's own (see compare): Jaro–Winkler of two names that differ,
+# and Monge–Elkan, the costliest comparison, once per pair and only where a level reads it ("words" and "one_word"
+# come after "close", and need a name of two words or more). Computed in each level that read it, it was half the
+# time of comparing a city's candidate pairs.
+NAME_JW_SQL = "CASE WHEN name_a <> name_b THEN jaro_winkler_similarity(name_a, name_b) END"
+NAME_ME_SQL = f"CASE WHEN name_jw < 0.92 AND (len(tokens_a) > 1 OR len(tokens_b) > 1) THEN {_word_by_word('tokens_a', 'tokens_b')} END"
+
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name",
@@ -156,11 +163,11 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             ("close", "name_jw >= 0.92"),
             # two slips: words moved and one mistyped
-            ("words", f"least(len(tokens_a), len(tokens_b)) > 1 AND {_word_by_word('tokens_a', 'tokens_b')} >= 0.92"),
+            ("words", "least(len(tokens_a), len(tokens_b)) > 1 AND name_me >= 0.92"),
             # A one-word name that is (nearly) one word of the other: SITI ~ SITI AMINAH. Random pairs show this
             # about fifty times as often as a word more or less on a longer name (one-word names are common), so
             # it is weaker evidence than "subset" and "words", which it was part of.
-            ("one_word", f"len(tokens_a) <> len(tokens_b) AND {_word_by_word('tokens_a', 'tokens_b')} >= 0.92"),
+            ("one_word", "len(tokens_a) <> len(tokens_b) AND name_me >= 0.92"),
             ("similar", "name_jw >= 0.85"),
             ("other", "true"),
         ),
@@ -736,13 +743,13 @@ def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: 
         f"""
         CREATE OR REPLACE TABLE {target} AS
         WITH joined AS (
-            SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {_side("x", "a")}, {_side("y", "b")},
-                   CASE WHEN x.name_key <> y.name_key THEN jaro_winkler_similarity(x.name_key, y.name_key) END AS name_jw
+            SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {_side("x", "a")}, {_side("y", "b")}
             FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
-        )
+        ), alike AS (SELECT *, {NAME_JW_SQL} AS name_jw FROM joined),
+        worded AS (SELECT *, {NAME_ME_SQL} AS name_me FROM alike)
         SELECT a, b{by_other}, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
                greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
-        FROM joined
+        FROM worded
         """
     )
 
