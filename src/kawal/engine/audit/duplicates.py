@@ -585,8 +585,6 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} {same_sound} {year_slip}
             UNION ALL SELECT {pair} x.name_key = y.name_key AND x.name_n <= {MAX_NAME_BLOCK}
                 AND (x.kel = y.kel OR x.dob IS NULL OR y.dob IS NULL)
-            UNION ALL SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM keys x JOIN keys y
-                ON {same_sound} y.dob = x.dob + 1
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         );
         -- in statements of their own: ten joins at once went over a tight memory cap (--memory)
@@ -597,6 +595,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION SELECT {pair} {same_rt} AND x.m = y.m AND x.d = y.d AND {alike}
             UNION SELECT x.rid, y.rid FROM one_letter_less x JOIN one_letter_less y
                 ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.variant = y.variant
+            UNION SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM keys x JOIN keys y
+                ON {same_sound} y.dob = x.dob + 1
             EXCEPT SELECT a, b FROM candidates
         );
         INSERT INTO candidates SELECT a, b, true FROM (
