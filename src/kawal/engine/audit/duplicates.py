@@ -452,7 +452,6 @@ def build_people(con: duckdb.DuckDBPyConnection, table: str = "v") -> None:
         SELECT nik_d AS nik, count(*) AS nik_n FROM listed WHERE nik_full GROUP BY ALL HAVING count(*) > 1;
         CREATE OR REPLACE TABLE people AS
         SELECT t.rid, n.name_key, n.tokens, n.sorted_key, n.phon_key, n.has_initial, n.name_n, t.tanggal_lahir AS dob,
-               strftime(t.tanggal_lahir, '%Y%m%d') AS dob_key,
                CASE WHEN t.tanggal_lahir IS NULL THEN coalesce(t.usia, {YEAR_AS_AGE} - {year}) ELSE t.usia END AS usia,
                {year} AS yob, CASE WHEN t.tanggal_lahir IS NULL THEN {month} END AS mob, t.jenis_kelamin AS sex,
                CASE WHEN t.nik_full THEN t.nik_d END AS nik,
@@ -524,7 +523,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(  # each row's words once (a name may repeat one), and how many rows carry each word
         f"""
         CREATE OR REPLACE TEMP TABLE row_words AS
-        SELECT rid, dob_key, unnest(list_distinct(tokens)) AS word FROM people;
+        SELECT rid, dob, unnest(list_distinct(tokens)) AS word FROM people;
         CREATE OR REPLACE TEMP TABLE word_rows AS SELECT word, count(*) AS n FROM row_words GROUP BY word;
         CREATE OR REPLACE TEMP TABLE common_words AS SELECT word FROM word_rows WHERE n > {common}
         """
@@ -537,19 +536,19 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(  # narrow keys: the self-joins move a few columns, never the names' word lists
         f"""
         CREATE OR REPLACE TEMP TABLE keys AS
-        SELECT rid, dob_key, name_key, {head} AS head, right(name_key, {tail_length(rows)}) AS tail,
+        SELECT rid, name_key, {head} AS head, right(name_key, {tail_length(rows)}) AS tail,
                year(dob) AS y, month(dob) AS m, day(dob) AS d, least(day(dob), month(dob)) AS lo,
                greatest(day(dob), month(dob)) AS hi, {_PLACEHOLDER.format(d="dob")} AS placeholder, dob, nik, name_n,
                phon_key, sorted_key, nkk, sex, kel, rw, rt, left(nik, 12) AS nik_born
         FROM people;
         CREATE OR REPLACE TEMP TABLE words AS
         SELECT w.* FROM row_words w JOIN word_rows USING (word)
-        WHERE word_rows.n <= {common} AND length(w.word) >= {MIN_TOKEN} AND w.dob_key IS NOT NULL;
+        WHERE word_rows.n <= {common} AND length(w.word) >= {MIN_TOKEN} AND w.dob IS NOT NULL;
         CREATE OR REPLACE TEMP TABLE rare_words AS
         SELECT w.rid, w.word, k.y, k.m, k.d, k.lo, k.hi
         FROM row_words w JOIN word_rows USING (word) JOIN keys k USING (rid)
         WHERE word_rows.n <= {max(2, round(RARE_WORD_SHARE * rows))} AND length(w.word) >= {MIN_TOKEN}
-          AND w.dob_key IS NOT NULL;
+          AND w.dob IS NOT NULL;
         DROP TABLE row_words; DROP TABLE word_rows
         """
     )
@@ -563,9 +562,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     # on every one of those, with the birth date.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE one_letter_less AS
-        SELECT rid, dob_key, unnest(list_append(list_transform(range(1, length(name_key) + 1),
+        SELECT rid, dob, unnest(list_append(list_transform(range(1, length(name_key) + 1),
                lambda i: left(name_key, i - 1) || substr(name_key, i + 1)), name_key)) AS variant
-        FROM keys WHERE dob_key IS NOT NULL AND length(name_key) <= length(head) + length(tail)"""
+        FROM keys WHERE dob IS NOT NULL AND length(name_key) <= length(head) + length(tail)"""
     )
     alike = f"jaro_winkler_similarity(x.name_key, y.name_key) >= {RT_NAME_SIMILARITY}"
     rare = "x.rid AS a, y.rid AS b FROM rare_words x JOIN rare_words y ON x.rid < y.rid AND x.word = y.word AND"
@@ -577,9 +576,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE TABLE candidates AS
         SELECT DISTINCT a, b, true AS by_other FROM (
-            SELECT {pair} x.dob_key = y.dob_key AND x.head = y.head
-            UNION ALL SELECT {pair} x.dob_key = y.dob_key AND x.tail = y.tail
-            UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.word = y.word
+            SELECT {pair} x.dob = y.dob AND x.head = y.head
+            UNION ALL SELECT {pair} x.dob = y.dob AND x.tail = y.tail
+            UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob = y.dob AND x.word = y.word
             UNION ALL SELECT {pair} {same_sound} x.y = y.y AND ({day_slip} OR {month_slip}
                 OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)
             UNION ALL SELECT {pair} {same_sound} {year_slip}
@@ -589,12 +588,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
         );
         -- in statements of their own: ten joins at once went over a tight memory cap (--memory)
         INSERT INTO candidates SELECT a, b, true FROM (
-            SELECT {pair} x.dob_key = y.dob_key AND x.sorted_key = y.sorted_key
-            UNION SELECT {pair} {same_rt} AND x.y = y.y AND (x.dob_key = y.dob_key OR ({alike}
+            SELECT {pair} x.dob = y.dob AND x.sorted_key = y.sorted_key
+            UNION SELECT {pair} {same_rt} AND x.y = y.y AND (x.dob = y.dob OR ({alike}
                 AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)))
             UNION SELECT {pair} {same_rt} AND x.m = y.m AND x.d = y.d AND {alike}
             UNION SELECT x.rid, y.rid FROM one_letter_less x JOIN one_letter_less y
-                ON x.rid < y.rid AND x.dob_key = y.dob_key AND x.variant = y.variant
+                ON x.rid < y.rid AND x.dob = y.dob AND x.variant = y.variant
             UNION SELECT least(x.rid, y.rid), greatest(x.rid, y.rid) FROM keys x JOIN keys y
                 ON {same_sound} y.dob = x.dob + 1
             EXCEPT SELECT a, b FROM candidates
