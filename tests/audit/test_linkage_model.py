@@ -182,3 +182,12 @@ def test_a_stratum_learns_its_own_u_with_m_held():
     assert stratum.lam == pytest.approx(0.3, abs=0.02)
     assert stratum.u[0][1] == pytest.approx(0.6, abs=0.03)
     assert stratum.weights()[0][1] < overall.weights()[0][1] - 4  # 'similar' says far less among twins
+
+
+def test_the_phonetic_letters_change_all_at_once():
+    """The letter step is replace() calls one after another: a new letter that is also an old one (J -> Y beside
+    Z -> J) would be changed twice."""
+    letters = next(step for _, step in d.PHONETIC_STEPS if "'Z', 'J'" in step)
+    old, new = d.PHONETIC_LETTERS
+    got = connect().execute(f"SELECT {d._as_expression(repr(old), ((None, letters),))}").fetchone()[0]
+    assert got == new
