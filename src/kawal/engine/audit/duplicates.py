@@ -623,8 +623,9 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
 def _one_slip(x: str, y: str, digits: int = 2) -> str:
     """Two values of one date part (day, month or year) that are equal or one slip apart: one more or less (the
     day before, the year after), or one digit mistyped or two swapped (as written, 07 ~ 01, 1985 ~ 1958). The
-    date levels credit nothing else (see COMPARISONS): a rule that let the third part take any value proposed
-    ten pairs of two people for each one it found of one person."""
+    date levels credit nothing else (see COMPARISONS). Rules that let the third part take any value (with a rare
+    name matched whatever the date across the city) proposed 774,709 more pairs on a city's list of 1.38 M, 6 of
+    them one person."""
     return f"(abs({x} - {y}) <= 1 OR damerau_levenshtein(lpad({x}::VARCHAR, {digits}, '0'), lpad({y}::VARCHAR, {digits}, '0')) = 1)"
 
 
