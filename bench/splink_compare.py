@@ -18,8 +18,8 @@ upper case, punctuation removed, leading titles H./HJ./DRS./IR. and degrees afte
   letters or one of its words; the NIK; the phonetic key with two of year, month and day (or day and month
   swapped); a rare name (<= 5 rows) alone. Two of these are wider than kawal's own, which ``block_on`` cannot
   express: kawal asks the third date part to be within one slip (or the day after across a month's end) and a
-  rare name with a far date to be in one kelurahan; Splink gets every pair the wider rule gives. kawal's narrower rules for slips that change every one of these keys
-  (one family card, one RT, a short name less one letter, the NIK's region and date, a rare word with two date
+  rare name with a far date to be in one kelurahan; Splink gets every pair the wider rule gives. kawal's
+  narrower rules for slips that change every one of these keys (one family card, one RT, a short name less one letter, the NIK's region and date, a rare word with two date
   parts, the words in any order: build_candidates in src/kawal/engine/audit/duplicates.py) are not given to Splink;
   the notes under the table give both tools' candidate-pair counts, so the difference shows;
 - comparisons: name Jaro-Winkler 0.95/0.88 with term-frequency adjustment; birth date exact / Damerau-Levenshtein 1;

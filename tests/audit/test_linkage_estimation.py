@@ -166,16 +166,15 @@ def test_names_alike_word_by_word_have_their_level(a, b, level):
     con = connect()
     con.execute("CREATE TABLE n (x VARCHAR, y VARCHAR)")
     con.execute("INSERT INTO n VALUES (?, ?)", [a, b])
-    got = con.execute(
-        f"""SELECT {name.code_sql()} FROM (SELECT *, {d.NAME_ME_SQL} AS name_me FROM (SELECT *, {d.NAME_JW_SQL} AS name_jw FROM (
-            SELECT replace(x, ' ', '') AS name_a, replace(y, ' ', '') AS name_b,
-                   string_split(x, ' ') AS tokens_a, string_split(y, ' ') AS tokens_b,
-                   array_to_string(list_sort(string_split(x, ' ')), '') AS sorted_a,
-                   array_to_string(list_sort(string_split(y, ' ')), '') AS sorted_b,
-                   replace(x, ' ', '') AS phon_a, replace(y, ' ', '') || '#' AS phon_b,
-                   false AS initial_a, false AS initial_b
-            FROM n)))"""
-    ).fetchall()[0][0]
+    sides = """
+        SELECT replace(x, ' ', '') AS name_a, replace(y, ' ', '') AS name_b,
+               string_split(x, ' ') AS tokens_a, string_split(y, ' ') AS tokens_b,
+               array_to_string(list_sort(string_split(x, ' ')), '') AS sorted_a,
+               array_to_string(list_sort(string_split(y, ' ')), '') AS sorted_b,
+               replace(x, ' ', '') AS phon_a, replace(y, ' ', '') || '#' AS phon_b,
+               false AS initial_a, false AS initial_b
+        FROM n"""
+    got = con.execute(f"SELECT {name.code_sql()} FROM ({d.with_name_similarities(sides)})").fetchall()[0][0]
     assert name.level_names[got] == level
 
 

@@ -136,12 +136,18 @@ _ONE_EDIT_POSSIBLE = "(least(length(name_a), length(name_b)) <= 6 OR left(name_a
 _DMY = "strftime({d}, '%d%m%Y')"
 _PLACEHOLDER = "strftime({d}, '%d%m') IN ('0107', '3112', '0101')"
 
-# The pair columns the name levels read besides each row's own (see compare): Jaro–Winkler of two names that differ,
-# and Monge–Elkan, the costliest comparison, once per pair and only where a level reads it ("words" and "one_word"
-# come after "close", and need a name of two words or more). Computed in each level that read it, a pair that
-# reached "one_word" paid for it twice; it is still about a quarter of comparing a city's candidate pairs.
-NAME_JW_SQL = "CASE WHEN name_a <> name_b THEN jaro_winkler_similarity(name_a, name_b) END"
-NAME_ME_SQL = f"CASE WHEN name_jw < 0.92 AND (len(tokens_a) > 1 OR len(tokens_b) > 1) THEN {_word_by_word('tokens_a', 'tokens_b')} END"
+_NAME_JW = "CASE WHEN name_a <> name_b THEN jaro_winkler_similarity(name_a, name_b) END"
+_NAME_ME = f"CASE WHEN name_jw < 0.92 AND (len(tokens_a) > 1 OR len(tokens_b) > 1) THEN {_word_by_word('tokens_a', 'tokens_b')} END"
+
+
+def with_name_similarities(pairs: str) -> str:
+    """``pairs`` (a query with each side's columns, ``name_a``, ``tokens_a`` ...) with the two columns the name
+    levels read besides them: ``name_jw``, Jaro–Winkler of two names that differ, and ``name_me``, Monge–Elkan,
+    the costliest comparison, once per pair and only where a level reads it ("words" and "one_word" come after
+    "close", and need a name of two words or more). Computed in each level that read it, a pair that reached
+    "one_word" paid for it twice; it is still about a quarter of comparing a city's candidate pairs."""
+    return f"SELECT *, {_NAME_ME} AS name_me FROM (SELECT *, {_NAME_JW} AS name_jw FROM ({pairs}))"
+
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
@@ -747,11 +753,10 @@ def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: 
         WITH joined AS (
             SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {_side("x", "a")}, {_side("y", "b")}
             FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
-        ), alike AS (SELECT *, {NAME_JW_SQL} AS name_jw FROM joined),
-        worded AS (SELECT *, {NAME_ME_SQL} AS name_me FROM alike)
+        )
         SELECT a, b{by_other}, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
                greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
-        FROM worded
+        FROM ({with_name_similarities("SELECT * FROM joined")})
         """
     )
 
