@@ -365,7 +365,11 @@ def _replacing(pairs: tuple[tuple[str, str], ...]) -> Step:
     for old, new in pairs:
         text = f"replace({text}, '{old}', '{new}')"
     olds = sorted({old for old, _ in pairs})
-    guard = f"regexp_matches(t, '[{''.join(olds)}]')" if all(len(o) == 1 for o in olds) else f"regexp_matches(t, '{'|'.join(olds)}')"
+    guard = (
+        f"regexp_matches(t, '[{''.join(olds)}]')"
+        if all(len(o) == 1 for o in olds)
+        else f"regexp_matches(t, '{'|'.join(olds)}')"
+    )
     return guard, text
 
 
