@@ -76,3 +76,25 @@ def _proposed() -> dict[tuple[str, str], bool]:
 )
 def test_slips_that_change_every_name_and_date_key_are_still_proposed(first, second, proposed):
     assert _proposed()[(first, second)] is proposed
+
+
+@pytest.mark.parametrize(("digits", "low", "high"), [(2, 1, 31), (4, 1880, 2030)])
+def test_one_slip_in_digits_is_one_edit_of_the_written_number(digits, low, high):
+    """_one_slip's arithmetic agrees with its definition on every pair of days (months are among them) and of
+    years: one more or less, or an edit distance of 1 between the numbers written with leading zeros."""
+    from kawal.engine.sql import connect
+
+    written = f"damerau_levenshtein(lpad(x::VARCHAR, {digits}, '0'), lpad(y::VARCHAR, {digits}, '0')) = 1"
+    by_definition = f"(abs(x - y) <= 1 OR {written})"
+    pairs, slips, disagree = (
+        connect()
+        .execute(
+            f"""SELECT count(*), count(*) FILTER ({d._one_slip("x", "y", digits)}),
+                       count(*) FILTER (({d._one_slip("x", "y", digits)}) IS DISTINCT FROM ({by_definition}))
+                FROM range({low}, {high + 1}) a(x), range({low}, {high + 1}) b(y)"""
+        )
+        .fetchone()
+    )
+    assert pairs == (high - low + 1) ** 2
+    assert 0 < slips < pairs
+    assert disagree == 0

@@ -664,8 +664,33 @@ def _one_slip(x: str, y: str, digits: int = 2) -> str:
     day before, the year after), or one digit mistyped or two swapped (as written, 07 ~ 01, 1985 ~ 1958). The
     date levels credit nothing else (see COMPARISONS). Rules that let the third part take any value (with a rare
     name matched whatever the date across the city) proposed 774,709 more pairs on a city's list of 1.38 M, 6 of
-    them one person."""
-    return f"(abs({x} - {y}) <= 1 OR damerau_levenshtein(lpad({x}::VARCHAR, {digits}, '0'), lpad({y}::VARCHAR, {digits}, '0')) = 1)"
+    them one person.
+
+    Written in digits, not as the edit distance of the two texts: the same test (checked on every pair of days and
+    of years 1880-2030), four times faster for years and eight for days; a city's list of very common names tries
+    it on 3.9 million pairs sharing a sound and two date parts."""
+    return f"(abs({x} - {y}) <= 1 OR {_one_digit_or_swap(x, y, digits)})"
+
+
+def _one_digit_or_swap(x: str, y: str, digits: int) -> str:
+    """Two numbers of ``digits`` digits (zero-padded) that differ in at most one digit, or by two neighbouring digits
+    swapped: what an edit distance of at most 1 between the padded texts means, as integer arithmetic."""
+
+    def digit(v: str, i: int) -> str:  # the i-th digit from the left
+        return f"({v} // {10 ** (digits - 1 - i)} % 10)"
+
+    def same(i: int) -> str:
+        return f"{digit(x, i)} = {digit(y, i)}"
+
+    differing = " + ".join(f"({digit(x, i)} <> {digit(y, i)})::INT" for i in range(digits))
+    swaps = [
+        " AND ".join(
+            [f"{digit(x, i)} = {digit(y, i + 1)}", f"{digit(x, i + 1)} = {digit(y, i)}"]
+            + [same(j) for j in range(digits) if j not in (i, i + 1)]
+        )
+        for i in range(digits - 1)
+    ]
+    return f"({differing} <= 1 OR {' OR '.join(f'({s})' for s in swaps)})"
 
 
 def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
