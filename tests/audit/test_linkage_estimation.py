@@ -205,3 +205,51 @@ def test_the_threshold_is_printable_where_the_gap_allows():
     assert d._printable(0.789263, 0.7851) == 0.7892  # links the same pairs, reads as it is applied
     assert d._printable(0.789263, 0.78921) == 0.789263  # no four-decimal number between: the exact one
     assert d.precision_threshold(_scored([]), 0.98) == 1.0
+
+
+def test_two_people_of_one_name_are_measured_apart_and_mostly_share_their_sex(tmp_path):
+    """Names are given to boys or to girls: two different people of one name are nearly always of one sex, while any
+    two people are so half the time. The audit measures that among rows sharing a name, and says so."""
+    generate(3000, seed=5, out=tmp_path / "city")
+    result = audit([tmp_path / "city" / "dpt.csv"], tmp_path / "out")
+    model = result.summary["duplicates"]["model"]
+    any_two = model["fields"]["sex"]["same"]["u"]
+    one_name = model["u_same_name"]["sex"]["same"]
+    assert 0.3 < any_two < 0.7
+    assert one_name > 0.9
+    assert "name" not in model["u_same_name"] and "nik" not in model["u_same_name"]
+
+
+def _weight_of(estimates: d.Estimates, field: str, name_level: str, level: str) -> float:
+    comparison = d.COMPARISONS[d.FIELDS.index(field)]
+    weight = d._field_weight(estimates, comparison, 10_000)
+    codes = {c.column: -1 for c in d.COMPARISONS}
+    codes |= {"l_name": d.NAME_LEVELS.index(name_level), comparison.column: comparison.level_names.index(level)}
+    columns = ", ".join(f"{v}::TINYINT AS {k}" for k, v in codes.items())
+    counts = "100 AS name_n, 100 AS dob_n, 100 AS place_n, 1 AS nik_n"
+    return connect().execute(f"SELECT {weight} FROM (SELECT {columns}, {counts})").fetchone()[0]
+
+
+def test_between_two_rows_of_one_name_a_level_weighs_what_it_says_among_people_of_one_name():
+    """Sex agreement says little between two rows of one name (two people of one name mostly agree too), and a
+    disagreement says less against; rows whose names differ keep the weights of any two people. A level rarer than
+    SAME_NAME_MIN_U among any two people keeps the model's weight (too rare to measure apart from the one-person
+    pairs the model missed)."""
+    levels = tuple(c.level_names for c in d.COMPARISONS)
+    m = tuple(fs.prior_m(len(c.levels)) for c in d.COMPARISONS)
+    area = d.FIELDS.index("area")
+    u = [np.full(len(c.levels), 1 / len(c.levels)) for c in d.COMPARISONS]
+    u[area] = np.array([0.001, 0.049, 0.95])  # one RT: too rare among any two people to measure apart
+    model = fs.Model(d.FIELDS, levels, m, tuple(u), 1e-4, 1)
+    same_name = list(u)
+    same_name[d.FIELDS.index("sex")] = np.array([0.96, 0.04])
+    same_name[area] = np.array([0.05, 0.1, 0.85])
+    plain = d.Estimates(model, np.full(5, 0.2), {})
+    corrected = d.Estimates(model, np.full(5, 0.2), {}, same_name_u=tuple(same_name))
+    for level, bits in (("same", np.log2(0.96 / 0.5)), ("other", np.log2(0.04 / 0.5))):
+        before = _weight_of(plain, "sex", "exact", level)
+        assert _weight_of(corrected, "sex", "exact", level) == pytest.approx(before - bits)
+        assert _weight_of(corrected, "sex", "phonetic", level) == pytest.approx(before)
+    assert _weight_of(corrected, "area", "exact", "rt") == pytest.approx(_weight_of(plain, "area", "exact", "rt"))
+    kelurahan = _weight_of(plain, "area", "exact", "kelurahan") - np.log2(0.1 / 0.049)
+    assert _weight_of(corrected, "area", "exact", "kelurahan") == pytest.approx(kelurahan)

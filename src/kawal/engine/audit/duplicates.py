@@ -17,7 +17,8 @@ Set-based record linkage in DuckDB, with weights learned from the list being aud
    pairs that are one person, by expectation maximisation on this list's own pairs
    (:mod:`kawal.engine.audit.fellegi_sunter`). Exact agreement on a name, a birth date or a birthplace is then
    adjusted for how common that value is (term frequency): two rows called SITI born 01-07-1970 say far less than
-   two rows called MUHAMMAD RIZKI FAUZAN.
+   two rows called MUHAMMAD RIZKI FAUZAN. Between two rows of one name the other fields weigh what they say among
+   people of one name, measured on the list (:func:`_same_name_u`): two people of one name are mostly of one sex.
 5. **Link** pairs whose estimated probability of being one person is at least 0.5 (or ``threshold``); connected
    components are people. Reviewers' answers override the model for the pairs they answered.
 
@@ -30,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -869,15 +870,79 @@ def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     return u
 
 
+def _draw_within(con: duckdb.DuckDBPyConnection, group: str, drawn: str, where: str) -> None:
+    """``u_source(a, b)``: each row ``where`` holds, of every ``stride``-th value of ``drawn``, paired at random with
+    another row of its ``group`` (deterministic). Whole values are drawn, not rows, so that only their rows are
+    numbered: on a city's list, numbering every row by date took most of the 1.2 s the NIK's u took."""
+    stride = max(1, _row_count(con) // U_SAMPLE)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE u_source AS
+        WITH g AS (
+            SELECT rid, k, row_number() OVER (PARTITION BY k ORDER BY hash(rid)) - 1 AS pos,
+                   count(*) OVER (PARTITION BY k) AS size
+            FROM (SELECT *, {group} AS k FROM people)
+            WHERE {where} AND hash({drawn}) % {stride} = 0
+        )
+        SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b
+        FROM g x JOIN g y ON y.k = x.k AND y.pos = (x.pos + 1 + (hash(x.rid) % (x.size - 1)::UBIGINT)::BIGINT) % x.size
+        WHERE x.size > 1"""
+    )
+
+
+# Fields whose u is measured again among two people who share a name (see _same_name_u): all but the name itself
+# and the NIK (two people's NIKs coincide no more often for sharing a name; the same-date u covers the rest).
+SAME_NAME_FIELDS = ("dob", "sex", "place", "area", "status", "region", "kk")
+# Only a level that at least 1 in 100 pairs of two people show, of one name or of any, is measured among people of
+# one name: one person's two rows that the model scores low count there as two people, and a few hundred of them
+# among 100,000 drawn pairs swamp a rare level. They made the same birth date look 130 times commoner between two
+# people of one name than between any two, and recall on one list of 200,000 fell by .05; one RT (1 pair in 1,000
+# of any two people) would be measured as unreliably.
+SAME_NAME_MIN_U = 0.01
+
+
+def _same_name_u(con: duckdb.DuckDBPyConnection, estimates: Estimates) -> tuple[np.ndarray, ...] | None:
+    """u per field among two different people who share a name, drawn from the list: each row of a name several
+    rows carry, paired with another row of that name.
+
+    Names follow fashions and families: two people called AGUS SANTOSO were born in the same few years, in the same
+    places, to the same households far more often than any two people. Weighed as if name and the rest were
+    independent, one shared name with the same birth year counted twice for one thing: on a list as KPU publishes
+    it (birth year only), pairs of one name and one age in different kelurahan, given .77-.84 by the model, were one
+    person in .39-.47 of cases (names on 3 or more rows). So between two rows of one name each level of the other
+    fields weighs log2(m / u) with u measured among pairs of one name.
+
+    A drawn pair that is also a candidate pair counts as two people only by its probability of being two under the
+    model's own u (one person's two rows share the name as well); measured again with the new u, the pairs it scored
+    lower counted more as two people, and so on. Levels rarer than SAME_NAME_MIN_U keep the model's u. None where
+    too few rows share a name to measure anything.
+    """
+    _draw_within(con, "name_key", "name_key", "name_key IS NOT NULL")
+    if scalar(con, "SELECT count(*) FROM u_source") < MIN_STRATUM_PAIRS:
+        con.execute("DROP TABLE u_source")
+        return None
+    compare(con, "u_source", "u_pairs")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE u_weighted AS
+        SELECT s.* EXCLUDE (probability), CASE WHEN p.a IS NULL THEN 1.0 ELSE 1.0 - s.probability END AS two_people
+        FROM ({_scored(estimates, _row_count(con), "u_pairs")}) s
+        LEFT JOIN (SELECT a, b FROM pairs) p ON p.a = s.a AND p.b = s.b"""
+    )
+    u = tuple(
+        _level_shares(con, "u_weighted", c, "two_people") if c.field in SAME_NAME_FIELDS else estimates.model.u[f]
+        for f, c in enumerate(COMPARISONS)
+    )
+    con.execute("DROP TABLE u_weighted; DROP TABLE u_pairs; DROP TABLE u_source")
+    return u
+
+
 def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model, within: str = "") -> np.ndarray:
     """u of the NIK levels for two different people born on the same day (and, with ``within``, sharing that
     column too: the kelurahan, whose people were mostly registered in one kecamatan and so share a NIK region).
 
     A NIK spells out the birth date, and serials restart at 0001 for every date and kecamatan, so people born on one
     day often share a serial and have region codes a digit apart: what looks like a typo among random pairs is a
-    coincidence among same-day pairs. Each row of every ``stride``-th birth date is paired with another row of its
-    group: whole dates drawn, not rows, so that only their rows are numbered (on a city's list, numbering every row
-    by date took most of the 1.2 s this took).
+    coincidence among same-day pairs. Each row of a drawn birth date is paired with another row of its group (see
+    :func:`_draw_within`).
 
     Unlike two rows drawn from the whole list, two rows of one birth date are quite often one person (on a list of
     200,000 about one drawn pair in 400), and such a pair nearly always shares its NIK: counted as two people, it
@@ -885,19 +950,7 @@ def _same_date_nik_u(con: duckdb.DuckDBPyConnection, session: fs.Model, within: 
     also a candidate pair counts as two people only by its probability of being two, under ``session`` (the model
     of the candidate pairs born on one day).
     """
-    stride = max(1, _row_count(con) // U_SAMPLE)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE u_source AS
-        WITH g AS (
-            SELECT rid, k, row_number() OVER (PARTITION BY k ORDER BY hash(rid)) - 1 AS pos,
-                   count(*) OVER (PARTITION BY k) AS size
-            FROM (SELECT *, {f"({within}, dob)" if within else "dob"} AS k FROM people)
-            WHERE dob IS NOT NULL AND nik IS NOT NULL AND hash(dob) % {stride} = 0
-        )
-        SELECT least(x.rid, y.rid) AS a, greatest(x.rid, y.rid) AS b
-        FROM g x JOIN g y ON y.k = x.k AND y.pos = (x.pos + 1 + (hash(x.rid) % (x.size - 1)::UBIGINT)::BIGINT) % x.size
-        WHERE x.size > 1"""
-    )
+    _draw_within(con, f"({within}, dob)" if within else "dob", "dob", "dob IS NOT NULL AND nik IS NOT NULL")
     nik = COMPARISONS[FIELDS.index("nik")]
     weights = session.weights()
     bits = " + ".join(f"coalesce({_level_weights(c, weights[i])}, 0.0)" for i, c in enumerate(COMPARISONS))
@@ -923,6 +976,15 @@ class Estimates:
     household: dict[str, fs.Model]  # per stratum of HOUSEHOLD_STRATA with enough pairs: twins live there
     nik_u_same_date_kel: np.ndarray | None = None  # the same, for pairs living in one kelurahan
     value_shares: dict[str, float] | None = None  # prior share of a value per field of TF_FIELDS (see _value_shares)
+    same_name_u: tuple[np.ndarray, ...] | None = None  # u per field among two people of one name (see _same_name_u)
+
+    def same_name_bits(self, field: int) -> np.ndarray:
+        """What each level of ``field`` weighs less (in bits) between two rows of one name than between any two: the
+        log of how much more often two people who share a name show it."""
+        if self.same_name_u is None:
+            return np.zeros(len(self.model.u[field]))
+        measured, anyone = self.same_name_u[field], self.model.u[field]
+        return np.where(np.minimum(measured, anyone) >= SAME_NAME_MIN_U, np.log2(measured / anyone), 0.0)
 
     def same_date_nik_weights(self, same_kelurahan: bool = False) -> np.ndarray:
         u = (
@@ -941,6 +1003,13 @@ class Estimates:
             "prior_value_share": self.value_shares,
             "nik_u_same_birth_date": u,
             "nik_u_same_birth_date_same_kelurahan": None if kel is None else dict(zip(levels, kel, strict=True)),
+            "u_same_name": None
+            if self.same_name_u is None
+            else {
+                c.field: dict(zip(c.level_names, np.round(u, 6).tolist(), strict=True))
+                for c, u in zip(COMPARISONS, self.same_name_u, strict=True)
+                if c.field in SAME_NAME_FIELDS
+            },
             **{
                 name: self.household[name].as_dict() if name in self.household else None for name, _ in HOUSEHOLD_STRATA
             },
@@ -982,7 +1051,8 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
             share = _expected_share(model, stratum)
             household[name] = fs.estimate_u(model, codes, counts, known, ("dob", "area"), share)
     same_date, same_kel = _same_date_nik_u(con, by_dob), _same_date_nik_u(con, by_dob, "kel")
-    return Estimates(model, same_date, household, same_kel, _value_shares(con))
+    estimates = Estimates(model, same_date, household, same_kel, _value_shares(con))
+    return replace(estimates, same_name_u=_same_name_u(con, estimates))
 
 
 def _value_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -1092,6 +1162,9 @@ def _field_weight(estimates: Estimates, comparison: Comparison, rows: int) -> st
     # date the pair does not show) does not cap it.
     uncapped = AGE_LEVELS if comparison.field == "dob" else ()
     weight = _level_weights(comparison, model.weights()[i], exact, uncapped)
+    if comparison.field in SAME_NAME_FIELDS and estimates.same_name_u is not None:
+        less = _level_weights(comparison, estimates.same_name_bits(i))
+        return f"CASE WHEN l_name = {NAME_LEVELS.index('exact')} THEN ({weight}) - ({less}) ELSE {weight} END"
     if comparison.field != "nik":
         return weight
     same_date = _level_weights(comparison, estimates.same_date_nik_weights())
@@ -1122,7 +1195,11 @@ def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | No
     within their stratum (m as everywhere, u and the prior estimated on the stratum): there, two different people
     are mostly twins or siblings, who share a household, a birthplace and often a surname, and only the name and
     the NIK tell them apart."""
-    rows = _row_count(con)
+    con.execute(f"CREATE OR REPLACE TABLE pairs AS {_scored(estimates, _row_count(con), 'pairs', labels)}")
+
+
+def _scored(estimates: Estimates, rows: int, source: str, labels: str | None = None) -> str:
+    """The query: ``source`` (pairs with their levels) with ``w_<field>``, ``score`` and ``probability``."""
     model = estimates.model
     strata = [
         (_stratum_sql(levels), estimates.household[name])
@@ -1142,14 +1219,11 @@ def score(con: duckdb.DuckDBPyConnection, estimates: Estimates, labels: str | No
     if labels:
         probability = f"CASE WHEN l.same THEN 1.0 WHEN NOT l.same THEN 0.0 ELSE {probability} END"
     join = f"LEFT JOIN {labels} l ON l.a = s.a AND l.b = s.b" if labels else ""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE pairs AS
-        WITH weighted AS (SELECT *, {", ".join(parts)} FROM pairs),
+    return f"""
+        WITH weighted AS (SELECT *, {", ".join(parts)} FROM {source}),
         s AS (SELECT *, {prior} + {total} AS score FROM weighted)
         SELECT s.*, {probability} AS probability FROM s {join}
         """
-    )
 
 
 def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
