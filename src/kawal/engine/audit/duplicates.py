@@ -904,17 +904,18 @@ def _same_name_u(con: duckdb.DuckDBPyConnection, estimates: Estimates) -> tuple[
     """u per field among two different people who share a name, drawn from the list: each row of a name several
     rows carry, paired with another row of that name.
 
-    Names follow fashions and families: two people called AGUS SANTOSO were born in the same few years, in the same
-    places, to the same households far more often than any two people. Weighed as if name and the rest were
-    independent, one shared name with the same birth year counted twice for one thing: on a list as KPU publishes
-    it (birth year only), pairs of one name and one age in different kelurahan, given .77-.84 by the model, were one
-    person in .39-.47 of cases (names on 3 or more rows). So between two rows of one name each level of the other
-    fields weighs log2(m / u) with u measured among pairs of one name.
+    Names are given to boys or to girls, and may follow fashions, places and families. Weighed as if name and the
+    rest were independent, a shared name and a shared sex counted twice for one thing: on kawal's generator's list
+    as KPU publishes it (birth year only), pairs of one name (on 3-20 rows) and one age in different kelurahan were
+    given .77-.84 by the model (those it linked) and were one person in .45-.47 of cases; weighed with u measured
+    among people of one name, the pairs it links there are given .89 and are one person in .79-.82 of cases. So
+    between two rows of one name each level of the other fields weighs log2(m / u) with u measured among pairs of
+    one name.
 
     A drawn pair that is also a candidate pair counts as two people only by its probability of being two under the
-    model's own u (one person's two rows share the name as well); measured again with the new u, the pairs it scored
-    lower counted more as two people, and so on. Levels rarer than SAME_NAME_MIN_U keep the model's u. None where
-    too few rows share a name to measure anything.
+    model's own u. Once: measured again with the new u, the one-person pairs it scores lower count more as two
+    people, which lowers them further (a loop that cost one list of 200,000 a recall of .05). Levels rarer than
+    SAME_NAME_MIN_U keep the model's u. None where too few rows share a name to measure anything.
     """
     _draw_within(con, "name_key", "name_key", "name_key IS NOT NULL")
     if scalar(con, "SELECT count(*) FROM u_source") < MIN_STRATUM_PAIRS:
@@ -1022,7 +1023,9 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
 
     Each session takes the candidate pairs that agree on one field (the same birth date; the same name), so that
     within it the two classes differ only in the other fields; it cannot estimate the field it agrees on, which
-    the other session does. Exact agreement on name, date and place is weighted per value when scoring.
+    the other session does. Exact agreement on name, date and place is weighted per value when scoring, and
+    between two rows of one name the other fields against u measured among people of one name (see
+    :func:`_same_name_u`).
     """
     levels = _levels()
     codes, counts, known, _ = _patterns(con, SESSIONS[0][1], labels)
