@@ -980,8 +980,9 @@ class Estimates:
     same_name_u: tuple[np.ndarray, ...] | None = None  # u per field among two people of one name (see _same_name_u)
 
     def same_name_bits(self, field: int) -> np.ndarray:
-        """What each level of ``field`` weighs less (in bits) between two rows of one name than between any two: the
-        log of how much more often two people who share a name show it."""
+        """How many bits each level of ``field`` weighs less between two rows of one name than between any two (less
+        than 0: more): the log of how much more often two people who share a name show it; 0 for a level too rare
+        to measure (SAME_NAME_MIN_U)."""
         if self.same_name_u is None:
             return np.zeros(len(self.model.u[field]))
         measured, anyone = self.same_name_u[field], self.model.u[field]
