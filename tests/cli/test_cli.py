@@ -15,6 +15,25 @@ def test_help_in_both_languages(capsys):
     assert "Voter-list audit" in capsys.readouterr().out
 
 
+def _commands() -> list[str]:
+    from kawal.cli.main import build_parser
+
+    parser = build_parser()
+    return sorted(parser._subparsers._group_actions[0].choices)  # every registered command
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_command_prints_its_help(capsys, language):
+    # argparse reads help texts as %-templates: a bare "98%" made `kawal audit --help` a traceback
+    commands = _commands()
+    assert {"audit", "import", "generate", "sample"} <= set(commands)
+    for command in commands:
+        with pytest.raises(SystemExit) as exited:
+            main(["--lang", language, command, "--help"])
+        assert exited.value.code == 0, command
+        assert "--help" in capsys.readouterr().out, command
+
+
 def test_wilayah_prints_unit_and_children(capsys):
     assert main(["wilayah", "3671"]) == 0
     out = capsys.readouterr().out

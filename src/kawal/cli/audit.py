@@ -70,9 +70,9 @@ def register_audit(sub: Sub) -> None:
         help=t(
             (
                 "peluang minimum agar dua baris dianggap orang yang sama (bawaan 0,5; bila sebagian besar tanggal "
-                "lahir disamarkan, batas yang menjaga perkiraan ketepatan 98%; peluang diperkirakan dari daftar ini)",
+                "lahir disamarkan, batas yang menjaga perkiraan ketepatan 98%%; peluang diperkirakan dari daftar ini)",
                 "probability at which two rows are linked as one person (default 0.5; when most birth dates are "
-                "hidden, the one that keeps the estimated precision at 98%; probabilities estimated from this list)",
+                "hidden, the one that keeps the estimated precision at 98%%; probabilities estimated from this list)",
             )
         ),
     )
