@@ -122,15 +122,22 @@ def test_pairs_no_rule_proposed_are_estimated_from_those_sharing_a_nik():
         + [(other, True, 0.9)] * 200  # 180 expected one-person pairs
         + [(-1, True, 0.0)] * 50  # two people, NIK hidden
     )
-    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
-    con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", rows)
+    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE, weight INTEGER DEFAULT 1)")
+    con.executemany("INSERT INTO pairs (l_nik, by_other, probability) VALUES (?, ?, ?)", rows)
+    assert d.unproposed_matches(con) == pytest.approx(20.0)
+    # a compared pair standing for others (a sample, see _weak_stride) counts as many times
+    con.execute(f"DELETE FROM pairs WHERE l_nik = {other}")
+    con.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?)", [(other, True, 0.9, 4)] * 50)
     assert d.unproposed_matches(con) == pytest.approx(20.0)
 
 
 def test_too_few_shared_niks_leave_the_missed_pairs_unknown():
     con = connect()
-    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE)")
-    con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", [(d.NIK_LEVELS.index("same"), False, 1.0)] * 5)
+    con.execute("CREATE TABLE pairs (l_nik TINYINT, by_other BOOLEAN, probability DOUBLE, weight INTEGER DEFAULT 1)")
+    con.executemany(
+        "INSERT INTO pairs (l_nik, by_other, probability) VALUES (?, ?, ?)",
+        [(d.NIK_LEVELS.index("same"), False, 1.0)] * 5,
+    )
     assert d.unproposed_matches(con) is None  # unknown, not zero: summary.json says null
 
 

@@ -312,6 +312,7 @@ class Linkage:
     estimated_recall: float
     labelled_pairs: int = 0
     estimated_unproposed_pairs: float | None = 0.0  # None: not estimable (too few pairs share a NIK)
+    compared_pairs: int | None = None  # fewer than candidate_pairs where a sample stood for some (_weak_stride)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -319,6 +320,7 @@ class Linkage:
             "probability_threshold": self.threshold,
             "threshold_how": self.threshold_how,
             "candidate_pairs": self.candidate_pairs,
+            "compared_pairs": self.candidate_pairs if self.compared_pairs is None else self.compared_pairs,
             "linked_pairs": self.linked_pairs,
             "people_on_several_rows": self.people_on_several_rows,
             "estimated_people_on_several_rows": round(self.expected_matching_pairs, 1),
@@ -333,7 +335,10 @@ class Linkage:
                 "from the pairs sharing a NIK (that rule proposes them whatever else differs): the share of them no "
                 "other rule proposed is taken as the share missed among the pairs that do not share a NIK. Where "
                 "too few pairs share a NIK (a published list hides it) that share cannot be estimated: "
-                "estimated_unproposed_pairs is null and recall is among the proposed pairs only"
+                "estimated_unproposed_pairs is null and recall is among the proposed pairs only. Where compared_pairs "
+                "is below candidate_pairs (a published list), the pairs proposed across kelurahan by the first or last "
+                "letters of the name or one of its words with the birth year were compared by a sample, each compared "
+                "pair counting for as many as it stands for"
             ),
             "labelled_pairs": self.labelled_pairs,
             "model": self.model.as_dict(),
@@ -616,7 +621,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE candidates AS
-        SELECT DISTINCT a, b, true AS by_other FROM (
+        SELECT DISTINCT a, b, true AS by_other, 1 AS weight FROM (
             SELECT {pair} x.dob = y.dob AND x.head = y.head
             UNION ALL SELECT {pair} x.dob = y.dob AND x.tail = y.tail
             UNION ALL SELECT x.rid, y.rid FROM words x JOIN words y ON x.rid < y.rid AND x.dob = y.dob AND x.word = y.word
@@ -628,7 +633,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT {pair} x.nkk = y.nkk AND {same_parts} >= 2 - (x.sex = y.sex)::INT
         );
         -- in statements of their own: ten joins at once went over a tight memory cap (--memory)
-        INSERT INTO candidates SELECT a, b, true FROM (
+        INSERT INTO candidates SELECT a, b, true, 1 FROM (
             SELECT {pair} x.dob = y.dob AND x.sorted_key = y.sorted_key
             UNION SELECT {pair} {same_rt} AND x.y = y.y AND (x.dob = y.dob OR ({alike}
                 AND (x.m = y.m OR x.d = y.d OR (x.lo = y.lo AND x.hi = y.hi) OR x.placeholder OR y.placeholder)))
@@ -639,14 +644,14 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
                 ON {same_sound} y.dob = x.dob + 1
             EXCEPT SELECT a, b FROM candidates
         );
-        INSERT INTO candidates SELECT a, b, true FROM (
+        INSERT INTO candidates SELECT a, b, true, 1 FROM (
             SELECT {rare} {day_slip}
             UNION SELECT {rare} {year_slip}
             UNION SELECT {rare} {month_slip}
             UNION SELECT {rare} x.y = y.y AND x.lo = y.lo AND x.hi = y.hi
             EXCEPT SELECT a, b FROM candidates
         );
-        INSERT INTO candidates SELECT a, b, false FROM (
+        INSERT INTO candidates SELECT a, b, false, 1 FROM (
             WITH shared AS (SELECT rid, nik FROM keys WHERE nik_n > 1)  -- a NIK on one row pairs with none
             SELECT x.rid AS a, y.rid AS b FROM shared x JOIN shared y ON x.rid < y.rid AND x.nik = y.nik
             UNION SELECT {pair} x.nik_born = y.nik_born AND {alike}
@@ -699,11 +704,15 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     the same age where no year shows, and one of: the same name, its words in any order, its sound, its first or
     last letters (with the sex), or one of its words; where the month shows, also one RT and one birth month.
     Blocks over MAX_YEAR_BLOCK rows are skipped. Rows with whole dates are left to the rules above, so a full list
-    gets exactly the pairs it got before."""
+    gets exactly the pairs it got before.
+
+    The first or last letters and the single word are weak keys: across kelurahan they propose pairs of two people
+    by the million, and are compared by a sample that stands for them all (see :func:`_weak_stride`)."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE partial AS
-        SELECT rid, name_key, phon_key, sorted_key, sex, tokens, left(name_key, {letters}) AS head,
+        SELECT rid, name_key, phon_key, sorted_key, sex, tokens, has_initial,
+               array_to_string(list_transform(tokens, lambda t: left(t, 1)), '') AS initials, left(name_key, {letters}) AS head,
                right(name_key, {letters + 1}) AS tail, coalesce(CAST(yob AS VARCHAR), 'usia ' || usia) AS yk,
                CASE WHEN mob IS NOT NULL THEN yob::INTEGER * 100 + mob END AS ym, kel, rw, rt
         FROM people WHERE dob IS NULL AND (yob IS NOT NULL OR usia IS NOT NULL)
@@ -711,23 +720,59 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     )
     # Where the month shows, one RT and one birth month is a small block whatever the names: a row keyed twice at
     # one address with a name slip that changes every name key (GATOT ~ GATO, FAYIMAH ~ FATIMAH) is found there.
-    blocks = ("name_key, yk", "sorted_key, yk", "phon_key, yk", "head, sex, yk", "tail, sex, yk", "kel, rw, rt, ym")
-    selects = [_capped_pairs("SELECT * FROM partial", key) for key in blocks]
-    words = "SELECT DISTINCT rid, yk, unnest(tokens) AS word FROM partial"
-    selects.append(_capped_pairs(f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}", "word, yk"))
-    con.execute(
-        "INSERT INTO candidates SELECT a, b, true FROM (SELECT DISTINCT a, b FROM ("
-        + " UNION ALL ".join(selects)
-        + ") "
-        "EXCEPT SELECT a, b FROM candidates)"
+    every_pair = ("name_key, yk", "sorted_key, yk", "phon_key, yk", "kel, rw, rt, ym")
+    words = "SELECT DISTINCT rid, yk, ym, kel, has_initial, initials, unnest(tokens) AS word FROM partial"
+    weak = {
+        "head, sex, yk": "SELECT * FROM partial",
+        "tail, sex, yk": "SELECT * FROM partial",
+        "word, yk": f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}",
+    }
+    stride = _weak_stride(con, weak)
+    selects = [f"SELECT a, b, 1 AS weight FROM ({_capped_pairs('SELECT * FROM partial', key)})" for key in every_pair]
+    selects += [
+        f"""SELECT a, b, CASE WHEN whole THEN 1 ELSE {stride} END AS weight
+            FROM ({_capped_pairs(query, key, f"x.kel = y.kel OR x.ym = y.ym OR {_MAYBE_INITIALS} AS whole")})
+            WHERE whole OR hash(a, b) % {stride} = 0"""
+        for key, query in weak.items()
+    ]
+    con.execute(  # a pair any rule proposes whole stands for itself alone
+        f"""INSERT INTO candidates
+        SELECT g.a, g.b, true, g.weight
+        FROM (SELECT a, b, min(weight) AS weight FROM ({" UNION ALL ".join(selects)}) GROUP BY a, b) g
+        ANTI JOIN candidates c ON c.a = g.a AND c.b = g.b"""
     )
     con.execute("DROP TABLE partial")
 
 
-def _capped_pairs(query: str, key: str) -> str:
-    """Pairs (a < b) of rows of ``query`` that agree on ``key``, from blocks of at most MAX_YEAR_BLOCK rows."""
+# Pairs of the weak keys to compare across kelurahan, per row of a published list (see _weak_stride).
+WEAK_PAIRS_PER_ROW = 1
+# Two rows ``x`` and ``y`` whose names may be one with a word written as its initial (AHMAD F RAHMAN ~ AHMAD FAUZI
+# RAHMAN): the linkable pairs the weak keys propose across kelurahan on a published list are mostly these.
+_MAYBE_INITIALS = "((x.has_initial OR y.has_initial) AND x.initials = y.initials)"
+
+
+def _weak_stride(con: duckdb.DuckDBPyConnection, weak: dict[str, str]) -> int:
+    """One in how many pairs that only the weak keys propose (first or last letters, one word, with the birth
+    year) is compared across kelurahan; each compared one weighs that many in the estimates.
+
+    On a city's list as KPU publishes it these keys proposed 15.1 of the 15.9 million candidate pairs across
+    kelurahan, and 43 of them were linked (41 one person): comparing them all took the audit from about 20 s to 70.
+    They matter to the estimates, not to the links: they are most of the pairs of two people that share a year and
+    part of a name, and without them EM took a shared RT for one person (recall on one list of 200,000 fell from .73
+    to .20). So about WEAK_PAIRS_PER_ROW such pairs per row are compared, drawn by a hash of the pair (whichever
+    key proposed it), and weigh as many as each stands for. Within one kelurahan, where one person's two rows on a
+    published list mostly are, every pair is compared. 1 where the keys propose no more pairs than that."""
+    sizes = " UNION ALL ".join(f"SELECT count(*) AS n FROM ({query}) GROUP BY {key}" for key, query in weak.items())
+    pairs = scalar(con, f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM ({sizes}) WHERE n <= {MAX_YEAR_BLOCK}")
+    rows = scalar(con, "SELECT count(*) FROM partial")
+    return max(1, int(int(pairs) // max(1, WEAK_PAIRS_PER_ROW * rows)))
+
+
+def _capped_pairs(query: str, key: str, extra: str = "") -> str:
+    """Pairs (a < b) of rows of ``query`` that agree on ``key``, from blocks of at most MAX_YEAR_BLOCK rows, with
+    the ``extra`` columns (of ``x`` and ``y``)."""
     on = " AND ".join(f"x.{k.strip()} = y.{k.strip()}" for k in key.split(","))
-    return f"""SELECT x.rid AS a, y.rid AS b
+    return f"""SELECT x.rid AS a, y.rid AS b{", " + extra if extra else ""}
         FROM (SELECT *, count(*) OVER (PARTITION BY {key}) AS block_n FROM ({query})) x
         JOIN ({query}) y ON x.rid < y.rid AND {on}
         WHERE x.block_n <= {MAX_YEAR_BLOCK}"""
@@ -802,18 +847,20 @@ def _side(alias: str, suffix: str) -> str:
 
 
 def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: str = "pairs") -> None:
-    """``target``: every pair of ``source`` with its level code per field (``-1`` where a field is missing)."""
+    """``target``: every pair of ``source`` with its level code per field (``-1`` where a field is missing), and
+    its ``weight``: how many candidate pairs it stands for (1 but for a sample, see :func:`_weak_stride`)."""
     codes = ", ".join(f"{c.code_sql()} AS {c.column}" for c in COMPARISONS)
     columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    by_other = ", by_other" if "by_other" in columns else ""
+    by_other = ", c.by_other" if "by_other" in columns else ""
+    weight = "c.weight" if "weight" in columns else "1"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {target} AS
         WITH joined AS (
-            SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {_side("x", "a")}, {_side("y", "b")}
+            SELECT c.a, c.b{by_other}, {weight} AS weight, {_side("x", "a")}, {_side("y", "b")}
             FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
         )
-        SELECT a, b{by_other}, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
+        SELECT a, b{by_other.replace("c.", "")}, weight, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
                greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
         FROM ({with_name_similarities("SELECT * FROM joined")})
         """
@@ -832,7 +879,7 @@ def _patterns(
     known = "count(*) FILTER (l.same), count(*) FILTER (NOT l.same)" if labels else "0, 0"
     source = f"pairs p LEFT JOIN {labels} l ON l.a = p.a AND l.b = p.b" if labels else "pairs p"
     rows = con.execute(
-        f"SELECT {', '.join('p.' + c.column for c in COMPARISONS)}, {group} AS g, count(*), {known} FROM {source} "
+        f"SELECT {', '.join('p.' + c.column for c in COMPARISONS)}, {group} AS g, sum(p.weight), {known} FROM {source} "
         f"WHERE {where} GROUP BY ALL"
     ).fetchall()
     table = np.array(rows, dtype=np.float64).reshape(len(rows), len(COMPARISONS) + 4)
@@ -1042,7 +1089,7 @@ def estimate(con: duckdb.DuckDBPyConnection, labels: str | None = None) -> Estim
     u = _random_pair_u(con)
     u[KK] = by_dob.u[KK]
     rows = _row_count(con)
-    dob_pairs = scalar(con, f"SELECT count(*) FROM pairs WHERE {SESSIONS[0][1]}")
+    dob_pairs = scalar(con, f"SELECT coalesce(sum(weight), 0) FROM pairs WHERE {SESSIONS[0][1]}")
     agree = sum(m[FIELDS.index("dob")][DOB_LEVELS.index(level)] for level in DOB_AGREES)
     matches = by_dob.lam * dob_pairs / max(agree, 1e-3)  # one-person pairs with the same date, scaled to all
     matches = (matches + PRIOR_DUPLICATE_SHARE * PRIOR_ROWS) / (rows + PRIOR_ROWS) * rows
@@ -1263,8 +1310,9 @@ def _summarise(
     con: duckdb.DuckDBPyConnection, model: Estimates, threshold: tuple[float, str], people: int, labels: str | None
 ) -> Linkage:
     cut, how = threshold
-    candidates, linked, expected, linked_p = con.execute(
-        f"""SELECT count(*), count(*) FILTER (probability >= {float(cut)}), coalesce(sum(probability), 0),
+    candidates, compared, linked, expected, linked_p = con.execute(
+        f"""SELECT coalesce(sum(weight), 0), count(*), count(*) FILTER (probability >= {float(cut)}),
+                   coalesce(sum(probability * weight), 0),
                    coalesce(sum(probability) FILTER (probability >= {float(cut)}), 0) FROM pairs"""
     ).fetchall()[0]
     labelled = scalar(con, f"SELECT count(*) FROM {labels}") if labels else 0
@@ -1274,6 +1322,7 @@ def _summarise(
         threshold=cut,
         threshold_how=how,
         candidate_pairs=candidates,
+        compared_pairs=compared,
         linked_pairs=linked,
         people_on_several_rows=people,
         expected_matching_pairs=expected,
@@ -1298,9 +1347,9 @@ def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float | None:
     """
     nik_same = f"{COMPARISONS[FIELDS.index('nik')].column} = {NIK_LEVELS.index('same')}"
     shared, missed, others = con.execute(
-        f"""SELECT coalesce(sum(probability) FILTER ({nik_same}), 0),
-                  coalesce(sum(probability) FILTER ({nik_same} AND NOT by_other), 0),
-                  coalesce(sum(probability) FILTER (NOT ({nik_same}) OR {nik_same} IS NULL), 0)
+        f"""SELECT coalesce(sum(probability * weight) FILTER ({nik_same}), 0),
+                  coalesce(sum(probability * weight) FILTER ({nik_same} AND NOT by_other), 0),
+                  coalesce(sum(probability * weight) FILTER (NOT ({nik_same}) OR {nik_same} IS NULL), 0)
            FROM pairs"""
     ).fetchall()[0]
     if shared < MIN_NIK_MATCHES:
@@ -1410,7 +1459,7 @@ def link(
     labels_table = register_labels(con, labels, key_secret)
     if labels_table:  # a confirmed pair is compared even where no blocking rule would propose it
         con.execute(
-            "INSERT INTO candidates SELECT a, b, true FROM (SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates)"
+            "INSERT INTO candidates SELECT a, b, true, 1 FROM (SELECT a, b FROM labels WHERE same EXCEPT SELECT a, b FROM candidates)"
         )
     compare(con)
     con.execute("DROP TABLE candidates")
