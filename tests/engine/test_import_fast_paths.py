@@ -1,14 +1,17 @@
 """The import's cheap tests in front of its general rules give the general rules' answers: a published list's masked
-dates (``**-**-1985``) skip the blanking rule and the hidden-date regular expression, and nothing else changes."""
+dates (``**-**-1985``) skip the blanking rule and the hidden-date regular expression, its masked NIKs the NIK's
+cleaning rules, and nothing else changes."""
 
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 
 from kawal.engine import model_a
 from kawal.engine.importer import _BLANK, _BLANK_ALWAYS, _DATE, _fill
+from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.sql import connect
 
 PARTS = ["**", "XX", "xx", "##", "01", "00", "29", "31", "12", "13", "*1", "0*", "1", ""]
@@ -94,3 +97,20 @@ def test_the_blanking_rule_skips_only_cells_it_would_leave_alone(cell):
     unusual = "(contains(c, chr(9)) OR contains(c, chr(10)) OR contains(c, chr(13)) OR strlen(c) <> length(c))"
     fast = _fill(_BLANK, "c").replace("__unusual", unusual)
     assert con.execute(f"SELECT {fast} IS NOT DISTINCT FROM {_fill(_BLANK_ALWAYS, 'c')} FROM t").fetchone()[0]
+
+
+@pytest.mark.parametrize("region", ["367101", "999999", "000000"])
+@pytest.mark.parametrize("float_column", [False, True])
+def test_a_masked_nik_gets_the_verdicts_of_the_general_rules(region, float_column):
+    """``367101**********`` takes the fast path; the same NIK masked with X goes through the general rules (which
+    read X as '*'): every verdict column is the same."""
+    con = connect()
+    register_prefixes(con)
+    con.execute("CREATE TABLE t (nik VARCHAR, f BOOLEAN)")
+    con.executemany(
+        "INSERT INTO t VALUES (?, ?)", [[region + "*" * 10, float_column], [region + "X" * 10, float_column]]
+    )
+    query = nik_query("t", "nik", prefix="nik", float_sql="f", election_date=date(2024, 11, 27))
+    fast, general = con.execute(f"SELECT * EXCLUDE (nik) FROM ({query}) ORDER BY nik").fetchall()
+    assert fast == general
+    assert fast[1] == region + "*" * 10  # nik_d
