@@ -721,11 +721,15 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     # Where the month shows, one RT and one birth month is a small block whatever the names: a row keyed twice at
     # one address with a name slip that changes every name key (GATOT ~ GATO, FAYIMAH ~ FATIMAH) is found there.
     every_pair = ("name_key, yk", "sorted_key, yk", "phon_key, yk", "kel, rw, rt, ym")
-    words = "SELECT DISTINCT rid, yk, ym, kel, has_initial, initials, unnest(tokens) AS word FROM partial"
+    con.execute(  # each row's words once (a name may repeat one)
+        f"""CREATE OR REPLACE TEMP TABLE partial_words AS
+        SELECT * FROM (SELECT rid, yk, ym, kel, has_initial, initials, unnest(list_distinct(tokens)) AS word FROM partial)
+        WHERE length(word) >= {MIN_TOKEN}"""
+    )
     weak = {
         "head, sex, yk": "SELECT * FROM partial",
         "tail, sex, yk": "SELECT * FROM partial",
-        "word, yk": f"SELECT * FROM ({words}) WHERE length(word) >= {MIN_TOKEN}",
+        "word, yk": "SELECT * FROM partial_words",
     }
     stride = _weak_stride(con, weak)
     selects = [f"SELECT a, b, 1 AS weight FROM ({_capped_pairs('SELECT * FROM partial', key)})" for key in every_pair]
@@ -741,7 +745,7 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
         FROM (SELECT a, b, min(weight) AS weight FROM ({" UNION ALL ".join(selects)}) GROUP BY a, b) g
         ANTI JOIN candidates c ON c.a = g.a AND c.b = g.b"""
     )
-    con.execute("DROP TABLE partial")
+    con.execute("DROP TABLE partial; DROP TABLE partial_words")
 
 
 # Pairs of the weak keys to compare across kelurahan, per row of a published list (see _weak_stride).
@@ -771,11 +775,14 @@ def _weak_stride(con: duckdb.DuckDBPyConnection, weak: dict[str, str]) -> int:
 def _capped_pairs(query: str, key: str, extra: str = "") -> str:
     """Pairs (a < b) of rows of ``query`` that agree on ``key``, from blocks of at most MAX_YEAR_BLOCK rows, with
     the ``extra`` columns (of ``x`` and ``y``)."""
-    on = " AND ".join(f"x.{k.strip()} = y.{k.strip()}" for k in key.split(","))
-    return f"""SELECT x.rid AS a, y.rid AS b{", " + extra if extra else ""}
-        FROM (SELECT *, count(*) OVER (PARTITION BY {key}) AS block_n FROM ({query})) x
-        JOIN ({query}) y ON x.rid < y.rid AND {on}
-        WHERE x.block_n <= {MAX_YEAR_BLOCK}"""
+    keys = [k.strip() for k in key.split(",")]
+    on = " AND ".join(f"x.{k} = y.{k}" for k in keys)
+    # the blocks' sizes by grouping, and only rows of blocks that can pair: a window over the rows cost three times
+    blocks = f"SELECT {key} FROM ({query}) GROUP BY ALL HAVING count(*) BETWEEN 2 AND {MAX_YEAR_BLOCK}"
+    blocked = f"SELECT q.* FROM ({query}) q SEMI JOIN ({blocks}) k ON {' AND '.join(f'q.{k} = k.{k}' for k in keys)}"
+    return f"""WITH blocked AS MATERIALIZED ({blocked})
+        SELECT x.rid AS a, y.rid AS b{", " + extra if extra else ""}
+        FROM blocked x JOIN blocked y ON x.rid < y.rid AND {on}"""
 
 
 def _row_count(con: duckdb.DuckDBPyConnection) -> int:
