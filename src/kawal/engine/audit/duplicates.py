@@ -760,7 +760,7 @@ def _weak_stride(con: duckdb.DuckDBPyConnection, weak: dict[str, str]) -> int:
     year) is compared across kelurahan; each compared one weighs that many in the estimates.
 
     On a city's list as KPU publishes it these keys proposed 15.1 of the 15.9 million candidate pairs across
-    kelurahan, and 43 of them were linked (41 one person): comparing them all took the audit from about 20 s to 70.
+    kelurahan, and 43 of them were linked (41 one person): comparing them all was most of the audit's 63 s.
     They matter to the estimates, not to the links: they are most of the pairs of two people that share a year and
     part of a name, and without them EM took a shared RT for one person (recall on one list of 200,000 fell from .73
     to .20). So about WEAK_PAIRS_PER_ROW such pairs per row are compared, drawn by a hash of the pair (whichever
@@ -777,7 +777,7 @@ def _capped_pairs(query: str, key: str, extra: str = "") -> str:
     the ``extra`` columns (of ``x`` and ``y``)."""
     keys = [k.strip() for k in key.split(",")]
     on = " AND ".join(f"x.{k} = y.{k}" for k in keys)
-    # the blocks' sizes by grouping, and only rows of blocks that can pair: a window over the rows cost three times
+    # the blocks' sizes by grouping, then only the rows of blocks that can pair: a window over the rows took 3x as long
     blocks = f"SELECT {key} FROM ({query}) GROUP BY ALL HAVING count(*) BETWEEN 2 AND {MAX_YEAR_BLOCK}"
     blocked = f"SELECT q.* FROM ({query}) q SEMI JOIN ({blocks}) k ON {' AND '.join(f'q.{k} = k.{k}' for k in keys)}"
     return f"""WITH blocked AS MATERIALIZED ({blocked})
