@@ -731,11 +731,15 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
         "tail, sex, yk": "SELECT * FROM partial",
         "word, yk": "SELECT * FROM partial_words",
     }
-    stride = _weak_stride(con, weak)
+    blocks = {key: f"weak_blocks_{i}" for i, key in enumerate(weak)}
+    for key, query in weak.items():  # once, for the stride and for the pairs
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {blocks[key]} AS {_pairing_blocks(query, key)}")
+    stride = _weak_stride(con, list(blocks.values()))
+    whole = f"x.kel = y.kel OR x.ym = y.ym OR {_MAYBE_INITIALS} AS whole"
     selects = [f"SELECT a, b, 1 AS weight FROM ({_capped_pairs('SELECT * FROM partial', key)})" for key in every_pair]
     selects += [
         f"""SELECT a, b, CASE WHEN whole THEN 1 ELSE {stride} END AS weight
-            FROM ({_capped_pairs(query, key, f"x.kel = y.kel OR x.ym = y.ym OR {_MAYBE_INITIALS} AS whole")})
+            FROM ({_capped_pairs(query, key, whole, blocks[key])})
             WHERE whole OR hash(a, b) % {stride} = 0"""
         for key, query in weak.items()
     ]
@@ -745,7 +749,9 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
         FROM (SELECT a, b, min(weight) AS weight FROM ({" UNION ALL ".join(selects)}) GROUP BY a, b) g
         ANTI JOIN candidates c ON c.a = g.a AND c.b = g.b"""
     )
-    con.execute("DROP TABLE partial; DROP TABLE partial_words")
+    con.execute(
+        f"DROP TABLE partial; DROP TABLE partial_words; {' '.join(f'DROP TABLE {b};' for b in blocks.values())}"
+    )
 
 
 # Pairs of the weak keys to compare across kelurahan, per row of a published list (see _weak_stride).
@@ -755,7 +761,7 @@ WEAK_PAIRS_PER_ROW = 1
 _MAYBE_INITIALS = "((x.has_initial OR y.has_initial) AND x.initials = y.initials)"
 
 
-def _weak_stride(con: duckdb.DuckDBPyConnection, weak: dict[str, str]) -> int:
+def _weak_stride(con: duckdb.DuckDBPyConnection, blocks: list[str]) -> int:
     """One in how many pairs that only the weak keys propose (first or last letters, one word, with the birth
     year) is compared across kelurahan; each compared one weighs that many in the estimates.
 
@@ -765,21 +771,28 @@ def _weak_stride(con: duckdb.DuckDBPyConnection, weak: dict[str, str]) -> int:
     part of a name, and without them EM took a shared RT for one person (recall on one list of 200,000 fell from .73
     to .20). So about WEAK_PAIRS_PER_ROW such pairs per row are compared, drawn by a hash of the pair (whichever
     key proposed it), and weigh as many as each stands for. Within one kelurahan, where one person's two rows on a
-    published list mostly are, every pair is compared. 1 where the keys propose no more pairs than that."""
-    sizes = " UNION ALL ".join(f"SELECT count(*) AS n FROM ({query}) GROUP BY {key}" for key, query in weak.items())
-    pairs = scalar(con, f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM ({sizes}) WHERE n <= {MAX_YEAR_BLOCK}")
+    published list mostly are, every pair is compared. 1 where the keys propose no more pairs than that.
+
+    ``blocks`` are the weak keys' tables of :func:`_pairing_blocks`."""
+    sizes = " UNION ALL ".join(f"SELECT n FROM {table}" for table in blocks)
+    pairs = scalar(con, f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM ({sizes})")
     rows = scalar(con, "SELECT count(*) FROM partial")
     return max(1, int(int(pairs) // max(1, WEAK_PAIRS_PER_ROW * rows)))
 
 
-def _capped_pairs(query: str, key: str, extra: str = "") -> str:
+def _pairing_blocks(query: str, key: str) -> str:
+    """The values of ``key`` that two to MAX_YEAR_BLOCK rows of ``query`` share, with ``n``, their number of rows.
+    Counted by grouping: a window over the rows took three times as long."""
+    return f"SELECT {key}, count(*) AS n FROM ({query}) GROUP BY ALL HAVING count(*) BETWEEN 2 AND {MAX_YEAR_BLOCK}"
+
+
+def _capped_pairs(query: str, key: str, extra: str = "", blocks: str | None = None) -> str:
     """Pairs (a < b) of rows of ``query`` that agree on ``key``, from blocks of at most MAX_YEAR_BLOCK rows, with
-    the ``extra`` columns (of ``x`` and ``y``)."""
+    the ``extra`` columns (of ``x`` and ``y``). ``blocks`` is a table of :func:`_pairing_blocks` already made."""
     keys = [k.strip() for k in key.split(",")]
     on = " AND ".join(f"x.{k} = y.{k}" for k in keys)
-    # the blocks' sizes by grouping, then only the rows of blocks that can pair: a window over the rows took 3x as long
-    blocks = f"SELECT {key} FROM ({query}) GROUP BY ALL HAVING count(*) BETWEEN 2 AND {MAX_YEAR_BLOCK}"
-    blocked = f"SELECT q.* FROM ({query}) q SEMI JOIN ({blocks}) k ON {' AND '.join(f'q.{k} = k.{k}' for k in keys)}"
+    blocks = blocks or f"({_pairing_blocks(query, key)})"
+    blocked = f"SELECT q.* FROM ({query}) q SEMI JOIN {blocks} k ON {' AND '.join(f'q.{k} = k.{k}' for k in keys)}"
     return f"""WITH blocked AS MATERIALIZED ({blocked})
         SELECT x.rid AS a, y.rid AS b{", " + extra if extra else ""}
         FROM blocked x JOIN blocked y ON x.rid < y.rid AND {on}"""
@@ -858,16 +871,16 @@ def compare(con: duckdb.DuckDBPyConnection, source: str = "candidates", target: 
     its ``weight``: how many candidate pairs it stands for (1 but for a sample, see :func:`_weak_stride`)."""
     codes = ", ".join(f"{c.code_sql()} AS {c.column}" for c in COMPARISONS)
     columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    by_other = ", c.by_other" if "by_other" in columns else ""
+    by_other = ", by_other" if "by_other" in columns else ""
     weight = "c.weight" if "weight" in columns else "1"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {target} AS
         WITH joined AS (
-            SELECT c.a, c.b{by_other}, {weight} AS weight, {_side("x", "a")}, {_side("y", "b")}
+            SELECT c.a, c.b{by_other.replace(", ", ", c.")}, {weight} AS weight, {_side("x", "a")}, {_side("y", "b")}
             FROM {source} c JOIN people x ON x.rid = c.a JOIN people y ON y.rid = c.b
         )
-        SELECT a, b{by_other.replace("c.", "")}, weight, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
+        SELECT a, b{by_other}, weight, {codes}, greatest(name_n_a, name_n_b) AS name_n, greatest(dob_n_a, dob_n_b) AS dob_n,
                greatest(place_n_a, place_n_b) AS place_n, greatest(nik_n_a, nik_n_b) AS nik_n
         FROM ({with_name_similarities("SELECT * FROM joined")})
         """
