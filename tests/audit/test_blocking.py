@@ -98,3 +98,39 @@ def test_one_slip_in_digits_is_one_edit_of_the_written_number(digits, low, high)
     assert pairs == (high - low + 1) ** 2
     assert 0 < slips < pairs
     assert disagree == 0
+
+
+def test_date_digit_level_and_placeholder_are_their_written_definitions():
+    """The date comparison's "digit" level and the placeholder test, in arithmetic, agree with their definitions
+    on the written date (DDMMYYYY): one digit mistyped or two neighbours swapped, two of day, month and year kept;
+    a day written 0101, 0107 or 3112. Drawn: each date of 1950-1969 against every one-digit change and swap of its
+    text that is a date, and against a date some way off."""
+    from kawal.engine.sql import connect
+
+    digit = dict(d.COMPARISONS[d.FIELDS.index("dob")].levels)["digit"]
+    written = (
+        "(year(dob_a) = year(dob_b))::INT + (month(dob_a) = month(dob_b))::INT + (day(dob_a) = day(dob_b))::INT >= 2 "
+        "AND damerau_levenshtein(strftime(dob_a, '%d%m%Y'), strftime(dob_b, '%d%m%Y')) = 1"
+    )
+    placeholder = d._PLACEHOLDER.format(d="dob_b")
+    placeholder_written = "strftime(dob_b, '%d%m') IN ('0101', '0107', '3112')"
+    con = connect()
+    con.execute(
+        """CREATE TABLE written AS SELECT CAST(range AS DATE) AS dob, strftime(CAST(range AS DATE), '%d%m%Y') AS s
+           FROM range(DATE '1950-01-01', DATE '1970-01-01', INTERVAL 1 DAY);
+        CREATE TABLE date_pairs AS SELECT * FROM (
+            SELECT dob AS dob_a, try_strptime(left(s, i) || c::VARCHAR || substr(s, i + 2), '%d%m%Y')::DATE AS dob_b
+            FROM written, range(0, 8) r(i), range(0, 10) q(c)
+            UNION ALL SELECT dob, try_strptime(left(s, i) || s[i + 2] || s[i + 1] || substr(s, i + 3), '%d%m%Y')::DATE
+            FROM written, range(0, 7) r(i)
+            UNION ALL SELECT dob, dob + CAST(hash(dob) % 4000 AS INTEGER) FROM written
+        ) WHERE dob_b IS NOT NULL"""
+    )
+    pairs, digits, differ, placeholders, placeholders_differ = con.execute(
+        f"""SELECT count(*), count(*) FILTER ({written}), count(*) FILTER (({digit}) IS DISTINCT FROM ({written})),
+                   count(*) FILTER ({placeholder_written}),
+                   count(*) FILTER (({placeholder}) IS DISTINCT FROM ({placeholder_written}))
+            FROM date_pairs"""
+    ).fetchone()
+    assert 0 < digits < pairs and differ == 0
+    assert 0 < placeholders < pairs and placeholders_differ == 0

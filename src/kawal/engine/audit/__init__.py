@@ -23,7 +23,7 @@ from kawal.engine import model_a, sealed
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.elections import DEFAULT
-from kawal.engine.importer import SNAPSHOT_COLUMNS, hold_voter_list, import_voter_list
+from kawal.engine.importer import SNAPSHOT_COLUMNS, hold_voter_list, import_voter_list, release_held
 from kawal.engine.memory import MEMORY_LIMIT, OUT_OF_MEMORY, memory_limit
 from kawal.engine.nik_sql import nik_query, register_prefixes
 from kawal.engine.snapshots import Snapshot, SnapshotStore
@@ -87,11 +87,11 @@ def resolve_inputs(
     return snapshots
 
 
-def _voters(snap: Snapshot) -> tuple[str, str]:
-    """The relation holding the snapshot's rows, and the expression numbering them from 0 in their order."""
+def _voters(snap: Snapshot) -> str:
+    """The relation holding the snapshot's rows."""
     if snap.held:
-        return f"{snap.held}.voters", "rowid"
-    return f"read_parquet({literal(sealed.source(snap.voters_path))}, file_row_number = true)", "file_row_number"
+        return f"{snap.held}.voters"
+    return f"read_parquet({literal(sealed.source(snap.voters_path))})"
 
 
 def _rejects(snap: Snapshot) -> str:
@@ -104,21 +104,29 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
     """The view ``v``: all inputs, one row per voter, with a row id and the record id findings report.
 
     A view, so the files are read once, when :func:`_prepare` makes ``v`` a table with the NIK verdicts. ``rid``
-    numbers the rows in input order from each file's own row numbers: no window over the whole list.
+    is the row's number in its file (``row_no``: rejected rows keep theirs), after the rows of the inputs before it:
+    no window over the whole list, and no sort of a file's rows into their order first.
     """
     several = len(snapshots) > 1
     parts = []
     offset = 0
     for number, snap in enumerate(snapshots, start=1):
-        relation, row_number = _voters(snap)
+        relation = _voters(snap)
         record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
-            f"SELECT {offset} + {row_number} + 1 AS rid, {number} AS input_no, {record} AS record_id, "
+            f"SELECT {offset} + row_no AS rid, {number} AS input_no, {record} AS record_id, "
             f"{float_column} AS nik_float_column, {_snapshot_columns(con, relation)} FROM {relation}"
         )
-        offset += scalar(con, f"SELECT count(*) FROM {relation}")  # cheap: the file's metadata or the table's size
+        offset += _rows_in(con, snap, relation)
     con.execute(f"CREATE VIEW v AS {' UNION ALL '.join(parts)}")
+
+
+def _rows_in(con: duckdb.DuckDBPyConnection, snap: Snapshot, relation: str) -> int:
+    """The file's rows, accepted or rejected: no ``row_no`` is above it. From the snapshot's counts (a held
+    input's view would be read whole to count it), else its highest ``row_no``."""
+    counted = snap.meta.get("counts", {}).get("rows_in")
+    return int(counted) if counted is not None else int(scalar(con, f"SELECT coalesce(max(row_no), 0) FROM {relation}"))
 
 
 def _snapshot_columns(con: duckdb.DuckDBPyConnection, relation: str) -> str:
@@ -137,7 +145,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, election_date: date, snapshots: lis
     con.execute(f"CREATE TABLE v_prepared AS {both}; DROP VIEW v; ALTER TABLE v_prepared RENAME TO v")
     for snap in snapshots:
         if snap.held:
-            con.execute(f"DROP TABLE {snap.held}.voters")
+            release_held(con, snap.held)
 
 
 def _set(holder: list[Check], checks: tuple[Check, ...]) -> tuple[Check, ...]:
