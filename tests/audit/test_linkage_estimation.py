@@ -141,6 +141,47 @@ def test_too_few_shared_niks_leave_the_missed_pairs_unknown():
     assert d.unproposed_matches(con) is None  # unknown, not zero: summary.json says null
 
 
+def _year_pairs(pairs: list[tuple]) -> object:
+    """``people`` (rid, yob, usia) and scored ``pairs`` (a, b, l_name, name_n, probability, weight) by hand."""
+    con = connect()
+    con.execute("CREATE TABLE people (rid BIGINT, yob SMALLINT, usia SMALLINT)")
+    con.execute(
+        "CREATE TABLE pairs (a BIGINT, b BIGINT, l_name TINYINT, name_n INTEGER, probability DOUBLE, weight INTEGER)"
+    )
+    rid = 0
+    for yob_a, yob_b, level, name_n, probability, weight in pairs:
+        con.executemany("INSERT INTO people VALUES (?, ?, ?)", [(rid + 1, yob_a, None), (rid + 2, yob_b, None)])
+        con.execute(
+            "INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?)", [rid + 1, rid + 2, level, name_n, probability, weight]
+        )
+        rid += 2
+    return con
+
+
+def test_pairs_no_rule_proposed_on_a_published_list_are_estimated_from_those_of_one_rare_name():
+    """Of 100 one-person pairs of one rare name, 20 differ in birth year: no rule but the same name's proposes
+    those, so the 240 one-person pairs of other names (all of one year) stand for 300, and 60 were never proposed.
+    Pairs of a common name (proposed only with the year) and pairs of two people do not count among the rare name's."""
+    exact, other = d.NAME_LEVELS.index("exact"), d.NAME_LEVELS.index("other")
+    rare, common = d.MAX_NAME_BLOCK, d.MAX_NAME_BLOCK + 1
+    con = _year_pairs(
+        [(1980, 1980, exact, rare, 1.0, 1)] * 80
+        + [(1980, 1981, exact, rare, 1.0, 1)] * 15
+        + [(1980, None, exact, rare, 1.0, 1)] * 5  # a year missing: no year rule proposes it either
+        + [(1950, 1980, exact, rare, 0.0, 1)] * 30  # a father and his son: two people
+        + [(1980, 1980, other, 2, 0.8, 1)] * 200  # 160 expected one-person pairs ...
+        + [(1980, 1980, exact, common, 0.8, 1)] * 50  # ... and 40 of a common name
+        + [(1980, 1980, other, 2, 0.8, 5)] * 10  # a sample's pairs stand for 5 each: 40 more
+    )
+    assert d.unproposed_by_year(con) == pytest.approx(60.0)
+
+
+def test_too_few_pairs_of_a_rare_name_leave_the_missed_pairs_unknown():
+    exact = d.NAME_LEVELS.index("exact")
+    con = _year_pairs([(1980, 1981, exact, 2, 1.0, 1)] * 20 + [(1980, 1980, 3, 2, 1.0, 1)] * 500)
+    assert d.unproposed_by_year(con) is None
+
+
 @pytest.mark.parametrize(("area", "kelurahan_u"), [("rt", True), ("kelurahan", True), ("other", False)])
 def test_nik_of_people_born_the_same_day_in_one_kelurahan_is_weighed_against_their_neighbours(area, kelurahan_u):
     """Neighbours were mostly registered in one kecamatan: born the same day, their NIKs share a region and their

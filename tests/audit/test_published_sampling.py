@@ -16,6 +16,7 @@ from kawal.engine.audit import audit
 from kawal.engine.audit import duplicates as d
 from kawal.synth.profiles import generate_profile
 from kawal.synth.published import publish
+from kawal.synth.score import score_audit
 from tests.audit.every_pair import with_people
 
 STRIDE = 1_000  # one pair in a thousand: the ones left out are all but surely left out
@@ -128,6 +129,24 @@ def test_a_sample_links_and_estimates_what_comparing_every_pair_does(published):
         len(sampled_links),
         shared,
     )
+
+
+def test_recall_counts_the_pairs_no_rule_proposed_for_their_birth_years(published):
+    """On a list that hides the dates, one person's rows whose birth years differ are proposed only by the rare
+    name's rule: recall counts those it leaves out (see unproposed_by_year), nearer the truth than recall among the
+    proposed pairs alone."""
+    summary, _ = _audited(published, "recall")
+    unproposed = summary["estimated_unproposed_pairs"]
+    assert unproposed is not None and unproposed > 0
+    expected = summary["estimated_people_on_several_rows"]
+    among_proposed = summary["estimated_recall"] * (expected + unproposed) / expected
+    true_recall = score_audit(published / "recall" / "findings.csv", published / "truth.csv", published / "dps.csv")[
+        "PEMILIH_GANDA_PAIRS"
+    ].recall
+    print(
+        f"recall: true {true_recall:.4f}, estimated {summary['estimated_recall']:.4f}, among proposed {among_proposed:.4f}"
+    )
+    assert abs(summary["estimated_recall"] - true_recall) < abs(among_proposed - true_recall)
 
 
 def test_a_full_list_is_never_sampled(tmp_path):

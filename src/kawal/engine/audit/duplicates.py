@@ -342,7 +342,7 @@ class Linkage:
     estimated_precision: float
     estimated_recall: float
     labelled_pairs: int = 0
-    estimated_unproposed_pairs: float | None = 0.0  # None: not estimable (too few pairs share a NIK)
+    estimated_unproposed_pairs: float | None = 0.0  # None: not estimable (too few pairs share a NIK or a rare name)
     compared_pairs: int | None = None  # fewer than candidate_pairs where a sample stood for some (_weak_stride)
 
     def as_dict(self) -> dict[str, object]:
@@ -365,8 +365,12 @@ class Linkage:
                 "over the sum for all candidate pairs plus the one-person pairs no blocking rule proposed, estimated "
                 "from the pairs sharing a NIK (that rule proposes them whatever else differs): the share of them no "
                 "other rule proposed is taken as the share missed among the pairs that do not share a NIK. Where "
-                "too few pairs share a NIK (a published list hides it) that share cannot be estimated: "
-                "estimated_unproposed_pairs is null and recall is among the proposed pairs only. Where compared_pairs "
+                "too few pairs share a NIK (a published list hides it) and the birth dates are hidden, the same is "
+                "done with the pairs of one rare name, which one rule proposes whatever their birth years: the share "
+                "of them whose years differ is taken as the share missed among the pairs of other names; one-person "
+                "pairs of one year whose names share no key are not counted, so on such a list recall is a rough "
+                "guide that may be well over the truth. Where neither can be estimated, estimated_unproposed_pairs is "
+                "null and recall is among the proposed pairs only. Where compared_pairs "
                 "is below candidate_pairs (a published list), the pairs proposed across kelurahan by the first or last "
                 "letters of the name or one of its words with the birth year were compared by a sample, each compared "
                 "pair counting for as many as it stands for"
@@ -1350,7 +1354,12 @@ def cluster(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
 
 
 def _summarise(
-    con: duckdb.DuckDBPyConnection, model: Estimates, threshold: tuple[float, str], people: int, labels: str | None
+    con: duckdb.DuckDBPyConnection,
+    model: Estimates,
+    threshold: tuple[float, str],
+    people: int,
+    labels: str | None,
+    unproposed: float | None,
 ) -> Linkage:
     cut, how = threshold
     candidates, compared, linked, expected, linked_p = con.execute(
@@ -1359,7 +1368,6 @@ def _summarise(
                    coalesce(sum(probability) FILTER (probability >= {float(cut)}), 0) FROM pairs"""
     ).fetchall()[0]
     labelled = scalar(con, f"SELECT count(*) FROM {labels}") if labels else 0
-    unproposed = unproposed_matches(con)
     return Linkage(
         model=model,
         threshold=cut,
@@ -1397,6 +1405,35 @@ def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float | None:
     ).fetchall()[0]
     if shared < MIN_NIK_MATCHES:
         return None
+    q = min(missed / shared, 0.5)
+    return float(others * q / (1 - q))
+
+
+def unproposed_by_year(con: duckdb.DuckDBPyConnection) -> float | None:
+    """On a list that hides the birth dates (as KPU publishes it): the expected number of one-person pairs no
+    blocking rule proposed because their birth years differ (capture–recapture on the same-name rule).
+
+    Every rule there but one needs the two rows' birth years (or ages) to agree; the one proposes a rare name's
+    rows whatever their years. So among the pairs of one rare name, the expected share of one-person pairs whose
+    years differ (or are missing), q, is taken as the share among one-person pairs of other names, which no rule
+    proposes then: those number (proposed ones of other names) × q / (1 − q). A year copied from a relative or
+    mistyped has little to do with how the name was keyed. One-person pairs of one year that share no part of
+    the name are not counted: nothing on such a list shows how many there are. None where fewer than
+    MIN_NIK_MATCHES one-person pairs share a rare name. Needs ``people`` (the birth years) and scored ``pairs``.
+    """
+    same_name = f"p.l_name = {NAME_LEVELS.index('exact')} AND p.name_n <= {MAX_NAME_BLOCK}"
+    same_year = "coalesce(x.yob = y.yob, x.yob IS NULL AND y.yob IS NULL AND x.usia = y.usia, false)"
+    shared, missed = con.execute(
+        f"""SELECT coalesce(sum(p.probability * p.weight), 0),
+                   coalesce(sum(p.probability * p.weight) FILTER (NOT {same_year}), 0)
+            FROM pairs p JOIN people x ON x.rid = p.a JOIN people y ON y.rid = p.b WHERE {same_name}"""
+    ).fetchall()[0]
+    if shared < MIN_NIK_MATCHES:
+        return None
+    others = scalar(
+        con,
+        f"SELECT coalesce(sum(probability * weight), 0) FROM pairs p WHERE NOT ({same_name})",
+    )
     q = min(missed / shared, 0.5)
     return float(others * q / (1 - q))
 
@@ -1508,7 +1545,10 @@ def link(
     con.execute("DROP TABLE candidates")
     model = estimate(con, labels_table)
     score(con, model, labels_table)
+    unproposed = unproposed_matches(con)
+    if unproposed is None and hidden_dates:
+        unproposed = unproposed_by_year(con)
     con.execute("DROP TABLE people")
     cut = _threshold(con, threshold, hidden_dates)
     people = cluster(con, cut[0])
-    return _summarise(con, model, cut, people, labels_table)
+    return _summarise(con, model, cut, people, labels_table, unproposed)
