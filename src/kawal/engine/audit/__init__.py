@@ -129,11 +129,19 @@ def _rows_in(con: duckdb.DuckDBPyConnection, snap: Snapshot, relation: str) -> i
     return int(counted) if counted is not None else int(scalar(con, f"SELECT coalesce(max(row_no), 0) FROM {relation}"))
 
 
+# Snapshot columns no check, no linkage rule and no output of an audit reads: left out of ``v``, which is copied
+# whole into a table (the address alone is a tenth of a city's list).
+UNREAD_COLUMNS = frozenset({"sheet", "line", "alamat", "disabilitas", "keterangan", "ktp_el"})
+
+
 def _snapshot_columns(con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """The snapshot's columns by name, in one order for every input; a snapshot made before a column existed
-    reads it as :data:`kawal.engine.model_a.COLUMNS` says (its birth-date parts from its dates, no TMS marks)."""
+    """The snapshot's columns by name that an audit reads, in one order for every input; a snapshot made before a
+    column existed reads it as :data:`kawal.engine.model_a.COLUMNS` says (its birth-date parts from its dates, no
+    TMS marks)."""
     present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
-    return ", ".join(c if c in present else f"{model_a.COLUMNS[c]} AS {c}" for c in SNAPSHOT_COLUMNS)
+    return ", ".join(
+        c if c in present else f"{model_a.COLUMNS[c]} AS {c}" for c in SNAPSHOT_COLUMNS if c not in UNREAD_COLUMNS
+    )
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, election_date: date, snapshots: list[Snapshot]) -> None:
