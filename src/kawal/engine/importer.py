@@ -142,9 +142,10 @@ def hold_voter_list(
     snapshot: for an audit of a file, which keeps nothing of it. Writing the Parquet file and reading it back was a
     fifth of such an audit's time.
 
-    The returned snapshot's ``held`` names the schema that holds its ``voters`` and ``rejects`` tables (in the
-    columns and order of the snapshot's files); its path is a name only. ``work`` is a folder for DuckDB to spill
-    to, which the caller removes.
+    The returned snapshot's ``held`` names the schema that holds its ``voters`` (a view, in the columns of the
+    snapshot's file but in no order: ``row_no`` numbers the rows) and its ``rejects`` table; :func:`release_held`
+    drops the rest once the voters are read. Its path is a name only. ``work`` is a folder for DuckDB to spill to,
+    which the caller removes.
     """
     say = progress or (lambda _step: None)
     stage = "LAIN"

@@ -614,11 +614,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     # head paired every MUHAMMAD born on one day: 2.7 of 5.8 M candidate pairs, and the audit went over 2 GiB.
     head = f"""CASE WHEN len(tokens) > 1 AND tokens[1] IN (SELECT word FROM common_words)
         THEN left(name_key, {n} + length(tokens[1]) - 2) ELSE left(name_key, {n}) END"""
+    tail = f"right(name_key, {tail_length(rows)})"
     con.execute(  # narrow keys: the self-joins move a few columns and hashes, never the names' word lists
         f"""
         CREATE OR REPLACE TEMP TABLE keys AS
         SELECT rid, name_key, length(head) AS head_length, y, m, d, lo, hi, placeholder, dob, name_n, nkk, sex, kel,
-               nik_n, {_joint_key("dob", "head")} AS k_head, {_joint_key("dob", "right(name_key, " + str(tail_length(rows)) + ")")} AS k_tail,
+               nik_n, {_joint_key("dob", "head")} AS k_head, {_joint_key("dob", tail)} AS k_tail,
                {_joint_key("dob", "sorted_key")} AS k_sorted, {_joint_key("phon_key", "y")} AS k_sound_y,
                {_joint_key("phon_key", "m", "d")} AS k_sound_md, {_joint_key("phon_key", "dob")} AS k_sound_dob,
                {_joint_key("phon_key", "dob + 1")} AS k_sound_next, {_joint_key("name_key")} AS k_name,
