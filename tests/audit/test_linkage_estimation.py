@@ -141,6 +141,31 @@ def test_too_few_shared_niks_leave_the_missed_pairs_unknown():
     assert d.unproposed_matches(con) is None  # unknown, not zero: summary.json says null
 
 
+def test_random_pairs_reach_every_row_past_the_rows_not_linked(monkeypatch):
+    """Rows struck as TMS or rejected leave gaps in the row ids of ``people``: the random pairs that measure u are
+    drawn over the ids up to the highest, so the rows after a gap (the list's last kelurahan) are drawn too, and
+    about U_SAMPLE pairs of present rows remain."""
+    con = connect()
+    con.execute(
+        "CREATE TABLE people AS SELECT range AS rid FROM range(1, 6001) UNION ALL SELECT range FROM range(8001, 10001)"
+    )
+    drawn = {}
+
+    def compare(con, source, target):
+        pairs, top = con.execute(
+            f"SELECT count(*), max(greatest(s.a, s.b)) FROM {source} s "
+            "SEMI JOIN people x ON x.rid = s.a SEMI JOIN people y ON y.rid = s.b"
+        ).fetchone()
+        drawn.update(pairs=pairs, top=top)
+        levels = ", ".join(f"-1::TINYINT AS {c.column}" for c in d.COMPARISONS)
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {levels}")
+
+    monkeypatch.setattr(d, "compare", compare)
+    d._random_pair_u(con)
+    assert drawn["top"] > 9_900
+    assert 0.9 * d.U_SAMPLE < drawn["pairs"] < 1.1 * d.U_SAMPLE
+
+
 def _year_pairs(pairs: list[tuple]) -> object:
     """``people`` (rid, yob, usia) and scored ``pairs`` (a, b, l_name, name_n, probability, weight) by hand."""
     con = connect()

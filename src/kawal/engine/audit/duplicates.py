@@ -954,11 +954,16 @@ def _level_shares(
 
 
 def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
-    """u per level: how often two rows drawn at random (nearly always two people) show it. Deterministic draw."""
-    rows = _row_count(con)
+    """u per level: how often two rows drawn at random (nearly always two people) show it. Deterministic draw.
+
+    Row ids run to the highest one, past rows struck as TMS and rejected rows, which are not in ``people``: ids are
+    drawn over that whole range (every row can be drawn, the last kelurahan's too), and as many more as the gaps
+    will leave out, so that about U_SAMPLE pairs remain."""
+    rows, top = con.execute("SELECT count(*), coalesce(max(rid), 1) FROM people").fetchone()
+    draws = round(U_SAMPLE * min((top / max(rows, 1)) ** 2, 4.0))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE u_source AS
-            SELECT (1 + hash(2 * i) % {rows})::BIGINT AS a, (1 + hash(2 * i + 1) % {rows})::BIGINT AS b FROM range({U_SAMPLE}) t(i)"""
+            SELECT (1 + hash(2 * i) % {top})::BIGINT AS a, (1 + hash(2 * i + 1) % {top})::BIGINT AS b FROM range({draws}) t(i)"""
     )
     compare(con, "(SELECT * FROM u_source WHERE a <> b)", "u_pairs")
     u = [_level_shares(con, "u_pairs", comparison) for comparison in COMPARISONS]
