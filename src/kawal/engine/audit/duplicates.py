@@ -38,7 +38,7 @@ import numpy as np
 
 from kawal.engine.audit import fellegi_sunter as fs
 from kawal.engine.audit.places import build_place_keys
-from kawal.engine.sql import literal, scalar
+from kawal.engine.sql import literal, one, scalar
 
 DEFAULT_PROBABILITY = 0.5
 # On a list that hides the birth dates (published copies) a finding rests on weaker evidence (name, year or age,
@@ -959,7 +959,7 @@ def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     Row ids run to the highest one, past rows struck as TMS and rejected rows, which are not in ``people``: ids are
     drawn over that whole range (every row can be drawn, the last kelurahan's too), and as many more as the gaps
     will leave out, so that about U_SAMPLE pairs remain."""
-    rows, top = con.execute("SELECT count(*), coalesce(max(rid), 1) FROM people").fetchone()
+    rows, top = one(con, "SELECT count(*), coalesce(max(rid), 1) FROM people")
     draws = round(U_SAMPLE * min((top / max(rows, 1)) ** 2, 4.0))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE u_source AS
