@@ -956,7 +956,7 @@ def _level_shares(
 def _random_pair_u(con: duckdb.DuckDBPyConnection) -> list[np.ndarray]:
     """u per level: how often two rows drawn at random (nearly always two people) show it. Deterministic draw.
 
-    Row ids run to the highest one, past rows struck as TMS and rejected rows, which are not in ``people``: ids are
+    Row ids run to the highest one, past rows struck as TMS, rejected or nameless, which are not in ``people``: ids are
     drawn over that whole range (every row can be drawn, the last kelurahan's too), and as many more as the gaps
     will leave out, so that about U_SAMPLE pairs remain."""
     rows, top = one(con, "SELECT count(*), coalesce(max(rid), 1) FROM people")
@@ -1391,7 +1391,9 @@ def _summarise(
     )
 
 
-MIN_NIK_MATCHES = 30  # fewer one-person pairs sharing a NIK than this cannot show what the other rules miss
+# Fewer one-person pairs than this proposed by the recapturing rule (a shared NIK; on a published list, a rare name)
+# cannot show what the other rules miss.
+MIN_RECAPTURED_MATCHES = 30
 
 
 def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float | None:
@@ -1410,7 +1412,15 @@ def unproposed_matches(con: duckdb.DuckDBPyConnection) -> float | None:
                   coalesce(sum(probability * weight) FILTER (NOT ({nik_same}) OR {nik_same} IS NULL), 0)
            FROM pairs"""
     ).fetchall()[0]
-    if shared < MIN_NIK_MATCHES:
+    return _recaptured(shared, missed, others)
+
+
+def _recaptured(shared: float, missed: float, others: float) -> float | None:
+    """Capture–recapture: one rule proposed ``shared`` expected one-person pairs whatever else differs, ``missed``
+    of them no other rule would have; so the other rules miss the same share, q, of the one-person pairs that rule
+    cannot propose, of which they proposed ``others``: ``others`` × q / (1 − q) were never proposed. None where
+    too few pairs were recaptured to tell (MIN_RECAPTURED_MATCHES)."""
+    if shared < MIN_RECAPTURED_MATCHES:
         return None
     q = min(missed / shared, 0.5)
     return float(others * q / (1 - q))
@@ -1426,7 +1436,8 @@ def unproposed_by_year(con: duckdb.DuckDBPyConnection) -> float | None:
     proposes then: those number (proposed ones of other names) × q / (1 − q). A year copied from a relative or
     mistyped has little to do with how the name was keyed. One-person pairs of one year that share no part of
     the name are not counted: nothing on such a list shows how many there are. None where fewer than
-    MIN_NIK_MATCHES one-person pairs share a rare name. Needs ``people`` (the birth years) and scored ``pairs``.
+    MIN_RECAPTURED_MATCHES one-person pairs share a rare name. Needs ``people`` (the birth years) and scored
+    ``pairs``.
     """
     same_name = f"p.l_name = {NAME_LEVELS.index('exact')} AND p.name_n <= {MAX_NAME_BLOCK}"
     same_year = "coalesce(x.yob = y.yob, x.yob IS NULL AND y.yob IS NULL AND x.usia = y.usia, false)"
@@ -1435,14 +1446,8 @@ def unproposed_by_year(con: duckdb.DuckDBPyConnection) -> float | None:
                    coalesce(sum(p.probability * p.weight) FILTER (NOT {same_year}), 0)
             FROM pairs p JOIN people x ON x.rid = p.a JOIN people y ON y.rid = p.b WHERE {same_name}"""
     ).fetchall()[0]
-    if shared < MIN_NIK_MATCHES:
-        return None
-    others = scalar(
-        con,
-        f"SELECT coalesce(sum(probability * weight), 0) FROM pairs p WHERE NOT ({same_name})",
-    )
-    q = min(missed / shared, 0.5)
-    return float(others * q / (1 - q))
+    others = scalar(con, f"SELECT coalesce(sum(probability * weight), 0) FROM pairs p WHERE NOT ({same_name})")
+    return _recaptured(shared, missed, others)
 
 
 def record_key_sql(table: str = "v", secret: str = "") -> str:
