@@ -77,10 +77,10 @@ def published(city) -> Path:
 
 def _tms_rows() -> str:
     """``marks(id, mark, tms)``: a TMS mark on every 97th row and on seven rows of each of three TPS, markers that
-    are not TMS on others."""
+    are not TMS on others; one mark a row (the TMS one), or the join with it would copy the row."""
     tms = ", ".join(f"'{m}'" for m in TMS_MARKS)
     other = ", ".join(f"'{m}'" for m in OTHER_MARKS)
-    return f"""CREATE TABLE marks AS
+    return f"""CREATE TABLE marks AS SELECT * FROM (
         SELECT id, [{tms}][CAST(id AS INTEGER) // 97 % {len(TMS_MARKS)} + 1] AS mark, true AS tms
         FROM d WHERE CAST(id AS INTEGER) % 97 = 5
         UNION ALL
@@ -92,7 +92,8 @@ def _tms_rows() -> str:
                    dense_rank() OVER (ORDER BY kode_kelurahan, tps) AS t
             FROM d WHERE kode_kelurahan IS NOT NULL AND tps IS NOT NULL AND CAST(id AS INTEGER) % 97 <> 5
               AND CAST(id AS INTEGER) % 89 <> 7)
-        WHERE t IN (3, 10, 20) AND k <= 7"""
+        WHERE t IN (3, 10, 20) AND k <= 7)
+        QUALIFY row_number() OVER (PARTITION BY id ORDER BY tms DESC, mark) = 1"""  # one mark a row: none copied
 
 
 def _decidable_truth(con: duckdb.DuckDBPyConnection, city: Path) -> None:

@@ -34,8 +34,8 @@ def stop_here():
 if point == "half":
     write = importer._write_parquet
 
-    def half_written(con, work):
-        write(con, work)
+    def half_written(con, work, record_ids):
+        write(con, work, record_ids)
         voters = work / snapshots.VOTERS
         with voters.open("r+b") as f:
             f.truncate(voters.stat().st_size // 2)

@@ -1,8 +1,10 @@
 import re
 
+import duckdb
 import pytest
 from django.urls import reverse
 
+from kawal.web import demo
 from kawal.web.accounts.models import Membership, Organisation, Role
 from kawal.web.actionlog.models import ActionLog, AppendOnlyError
 from kawal.web.crypto import decrypt
@@ -233,3 +235,25 @@ def test_a_failing_job_logs_where_it_failed_but_not_what_the_row_said(db, city, 
     logged = caplog.text
     assert ("ValueError" in logged and "_audit" not in logged) or "explode" in logged
     assert "3671010403650018" not in logged and "SITI AMINAH" not in logged
+
+
+def test_a_list_numbered_per_tps_pins_each_finding_on_its_own_voter(db, city, tmp_path):
+    """KPU's NO starts again at 1 in each TPS: the record ids the import gives (TPS and NO, with the kelurahan on a
+    city's list) name one voter each, so a finding lands on the row it is about, not on another row's NO."""
+    restarted = tmp_path / "dpt-per-tps.csv"
+    duckdb.sql(
+        f"""COPY (SELECT * REPLACE (CAST(row_number() OVER (PARTITION BY kode_kelurahan, tps ORDER BY CAST(id AS INT))
+                                          AS VARCHAR) AS id)
+                  FROM read_csv('{city / "dpt.csv"}', all_varchar = true) ORDER BY CAST(id AS INT))
+            TO '{restarted}' (HEADER)"""
+    )
+    kpu, _accounts = demo.create_accounts()
+    voter_list = demo.load_list(kpu, restarted)
+    voters = Voter.unscoped.filter(voter_list=voter_list)
+    record_ids = list(voters.values_list("record_id", flat=True))
+    assert len(record_ids) == 3000 == len(set(record_ids)) and "3671011001/001-1" in record_ids
+    shared = Finding.unscoped.filter(audit__voter_list=voter_list, check_code="NIK_GANDA").select_related("voter")
+    by_cluster: dict[str, set[str]] = {}
+    for finding in shared:
+        by_cluster.setdefault(finding.cluster, set()).add(finding.voter.nik_hash)
+    assert by_cluster and all(len(hashes) == 1 for hashes in by_cluster.values())  # one NIK per NIK_GANDA cluster

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kawal.cli.common import DATA_HELP, Sub, console, steps, store
 from kawal.engine import STAGES, Snapshot, import_voter_list, snapshot_rejects, write_rejects
+from kawal.engine.importer import RECORD_ID_NOTES
 from kawal.i18n import t
 
 
@@ -72,6 +73,8 @@ def print_import_summary(snapshot: Snapshot, seconds: float) -> None:
     )
     if m["unmapped_columns"]:
         console.print(t(("Kolom diabaikan: {c}", "Columns ignored: {c}"), c=", ".join(m["unmapped_columns"])))
+    if m.get("record_ids", "no") in RECORD_ID_NOTES:
+        console.print(t(RECORD_ID_NOTES[m["record_ids"]], s=m["source"]["name"]))
     if m["nik_excel"]["float_column"]:
         console.print(
             t(

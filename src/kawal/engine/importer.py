@@ -123,7 +123,7 @@ def import_voter_list(
         with store.staging() as work:
             con, unit, meta = _checked(path, stage, work, unit_future, scan, say, lambda: _connect(work))
             say(t(("Menulis snapshot Parquet", "Writing the Parquet snapshot")))
-            _write_parquet(con, work)
+            _write_parquet(con, work, meta["record_ids"])
             meta["voters_sha256"] = sha256_file(work / VOTERS)
             con.close()
             snapshot = store.commit(work, meta, stage, unit.kpu_code)
@@ -163,7 +163,7 @@ def hold_voter_list(
         unit_future = pool.submit(_unit, wilayah)
         scan = pool.submit(scan_file, path)
         cursor, unit, meta = _checked(path, stage, work, unit_future, scan, say, connector)
-        _hold(cursor, schema)
+        _hold(cursor, schema, meta["record_ids"])
         cursor.close()
     name = f"{number:04d}-{stage.lower()}-{unit.kpu_code or 'semua'}"
     meta |= {"number": number, "name": name, "schema_version": SCHEMA_VERSION, "sealed": False}
@@ -186,8 +186,10 @@ def _checked(
     unit = unit_future.result()
     say(t(("Memeriksa dan menormalkan kolom", "Checking and normalising fields")))
     _resolve(con, unit, info)
-    counts, evidence = _tally(con, info)
-    return con, unit, _meta(path, scan.result()[0], stage, unit, info, counts, evidence)
+    counts, evidence, ids = _tally(con, info)
+    meta = _meta(path, scan.result()[0], stage, unit, info, counts, evidence)
+    meta["record_ids"] = _record_id_form(con, counts["loaded"], *ids)
+    return con, unit, meta
 
 
 def _validate(path: Path, stage: str, store: SnapshotStore | None) -> tuple[str, SnapshotStore]:
@@ -427,13 +429,17 @@ def _resolve(con: duckdb.DuckDBPyConnection, unit: Unit, info: SourceInfo) -> No
     )
 
 
-def _tally(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> tuple[dict[str, int], dict[str, object]]:
-    """The counts, and how strongly the NIK column looks like an Excel number column (see kawal.engine.nik)."""
-    loaded, field_rejects, nik_values, float_forms = one(
+def _tally(
+    con: duckdb.DuckDBPyConnection, info: SourceInfo
+) -> tuple[dict[str, int], dict[str, object], tuple[int, int]]:
+    """The counts, how strongly the NIK column looks like an Excel number column (see kawal.engine.nik), and how
+    many accepted rows have an ``id`` and how many distinct ids they have (see :func:`_record_id_form`)."""
+    loaded, field_rejects, nik_values, float_forms, ids, distinct_ids = one(
         con,
         "SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL), "
         "count(nik) FILTER (reason IS NULL), count(*) FILTER (reason IS NULL AND "
-        "regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')) FROM checked",
+        "regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')), "
+        "count(id) FILTER (reason IS NULL), count(DISTINCT id) FILTER (reason IS NULL) FROM checked",
     )
     rejected = field_rejects + scalar(con, "SELECT count(*) FROM parse_rejects")
     share = float_forms / nik_values if nik_values else 0.0
@@ -443,7 +449,52 @@ def _tally(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> tuple[dict[str, 
         "numeric_cells": info.numeric_nik_cells,
         "float_column": bool(info.numeric_nik_cells) or share >= FLOAT_COLUMN_SHARE,
     }
-    return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}, evidence
+    return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}, evidence, (ids, distinct_ids)
+
+
+# The record id names a row in findings, in the web app and to the PPS, so it must name one row of the file. KPU
+# numbers Model A's rows per TPS (NO starts again at 1 in each): in a file of a kelurahan or a city one NO names
+# several rows, and a finding about "12" could be any of them (the web app would pin it on one voter, perhaps the
+# wrong one). So the id is the NO where it names one row of the file; else TPS and NO (001-12), as a PDF's are
+# already; else the kelurahan too (3671011001/001-12); else the data row number. One form for the whole file, the
+# first that names every accepted row once (with the row number for a row without NO), so a person can follow it.
+_TPS_NO = "concat_ws('-', lpad(CAST(tps AS VARCHAR), 3, '0'), id)"
+RECORD_IDS = {
+    "no": "id",
+    "tps-no": f"CASE WHEN id IS NOT NULL THEN {_TPS_NO} END",
+    "kelurahan/tps-no": f"CASE WHEN id IS NOT NULL THEN concat_ws('/', kode_kelurahan, {_TPS_NO}) END",
+    "row": "NULL::VARCHAR",
+}
+
+# What the import and the audit report say when the NO does not name the rows (see RECORD_IDS).
+RECORD_ID_NOTES = {
+    "tps-no": (
+        "Nomor urut (NO) {s} berulang di tiap TPS, jadi baris disebut dengan TPS dan NO-nya, misalnya 001-12.",
+        "{s} numbers its rows (NO) again in each TPS, so rows are named by TPS and NO, e.g. 001-12.",
+    ),
+    "kelurahan/tps-no": (
+        "Nomor urut (NO) {s} berulang di tiap TPS, jadi baris disebut dengan kode kelurahan, TPS dan NO-nya, "
+        "misalnya 3671011001/001-12.",
+        "{s} numbers its rows (NO) again in each TPS, so rows are named by kelurahan code, TPS and NO, e.g. "
+        "3671011001/001-12.",
+    ),
+    "row": (
+        "Nomor urut (NO) {s} tidak menunjuk satu baris saja, jadi baris disebut dengan nomor barisnya di file.",
+        "The row numbers (NO) of {s} do not name one row each, so rows are named by their row in the file.",
+    ),
+}
+
+
+def _record_id_form(con: duckdb.DuckDBPyConnection, loaded: int, ids: int, distinct_ids: int) -> str:
+    """The first form of :data:`RECORD_IDS` under which the accepted rows' record ids (the form's id, else the row
+    number) are all different. Every row with its own NO, or none with one, needs no further look."""
+    if distinct_ids == ids and ids in (0, loaded):
+        return "no"
+    for form in ("no", "tps-no", "kelurahan/tps-no"):
+        record = f"coalesce({RECORD_IDS[form]}, CAST(__row AS VARCHAR))"
+        if scalar(con, f"SELECT count(DISTINCT {record}) = count(*) FROM checked WHERE reason IS NULL"):
+            return form
+    return "row"
 
 
 # --- kelurahan -----------------------------------------------------------------------------------------------
@@ -550,18 +601,23 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     "tps",
     *model_a.COLUMNS,
 )
-# What the snapshot is made from: the checked columns it keeps, and what kawal.engine.model_a makes its own from.
-_SNAPSHOT_SOURCE = "__row AS row_no, __sheet AS sheet, __line AS line, " + ", ".join(
-    c for c in SNAPSHOT_COLUMNS[3:] if c not in model_a.COLUMNS or c == "ktp_el"
-)
 
 
-def _voters_query(ordered: bool = True) -> str:
+def _snapshot_source(record_ids: str) -> str:
+    """What the snapshot is made from: the checked columns it keeps, the record id in its form (see
+    :data:`RECORD_IDS`) as ``id``, and what kawal.engine.model_a makes its own from."""
+    kept = (c for c in SNAPSHOT_COLUMNS[3:] if c not in model_a.COLUMNS or c == "ktp_el")
+    return "__row AS row_no, __sheet AS sheet, __line AS line, " + ", ".join(
+        f"{RECORD_IDS[record_ids]} AS id" if c == "id" else c for c in kept
+    )
+
+
+def _voters_query(record_ids: str, ordered: bool = True) -> str:
     """The snapshot's rows: the accepted rows, in the file's order if ``ordered``, with the Model A columns.
 
     The Model A columns are made after the sort (model_a.snapshot_query), so the sort does not carry them."""
     order = " ORDER BY __row" if ordered else ""
-    rows = f"SELECT {_SNAPSHOT_SOURCE}, _lahir_v FROM checked WHERE reason IS NULL{order}"
+    rows = f"SELECT {_snapshot_source(record_ids)}, _lahir_v FROM checked WHERE reason IS NULL{order}"
     return model_a.snapshot_query(rows, SNAPSHOT_COLUMNS)
 
 
@@ -573,9 +629,9 @@ _REJECTS_QUERY = """
     ORDER BY row_no"""
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path, record_ids: str) -> None:
     con.execute(
-        f"COPY ({_voters_query()}) "
+        f"COPY ({_voters_query(record_ids)}) "
         f"TO {literal(sealed.target(work / VOTERS))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     con.execute(
@@ -583,12 +639,12 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, work: Path) -> None:
     )
 
 
-def _hold(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+def _hold(con: duckdb.DuckDBPyConnection, schema: str, record_ids: str) -> None:
     """``rejects`` as a table of ``schema``, and ``voters`` as a view over the import's tables there, its rows in
     no particular order: ``row_no`` numbers them. An audit reads the view once, into its own table; sorting the rows
     into a table of their own first took 0.8 s of a city's audit. :func:`release_held` lets the rest go after."""
     con.execute(f"CREATE TABLE {schema}.rejects AS {_REJECTS_QUERY}")
-    con.execute(f"CREATE VIEW {schema}.voters AS {_voters_query(ordered=False)}")
+    con.execute(f"CREATE VIEW {schema}.voters AS {_voters_query(record_ids, ordered=False)}")
 
 
 def release_held(con: duckdb.DuckDBPyConnection, schema: str) -> None:

@@ -112,7 +112,9 @@ def _load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot]) -> None:
     offset = 0
     for number, snap in enumerate(snapshots, start=1):
         relation = _voters(snap)
-        record = f"coalesce(id, '{number}:' || row_no)" if several else "coalesce(id, CAST(row_no AS VARCHAR))"
+        record = "coalesce(id, CAST(row_no AS VARCHAR))"  # names one row of its input (importer.RECORD_IDS)
+        if several:  # two stages of one list number their rows alike: the input's number tells them apart
+            record = f"'{number}:' || {record}"
         float_column = "true" if snap.meta["nik_excel"]["float_column"] else "false"
         parts.append(
             f"SELECT {offset} + row_no AS rid, {number} AS input_no, {record} AS record_id, "

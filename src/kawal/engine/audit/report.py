@@ -17,6 +17,7 @@ import duckdb
 
 from kawal import __version__
 from kawal.engine.audit.checks import NOT_CHECKABLE, Check, Context, every_row, with_ages
+from kawal.engine.importer import RECORD_ID_NOTES
 from kawal.engine.snapshots import Snapshot
 from kawal.i18n import number, t
 
@@ -110,7 +111,14 @@ def build_summary(
         "sudah_tms": struck,
         "sudah_tms_per_kode": struck_codes,
         "inputs": [
-            {"snapshot": s.name, "source": s.meta["source"]["name"], "sha256": s.meta["source"]["sha256"], **s.counts}
+            {
+                "snapshot": s.name,
+                "source": s.meta["source"]["name"],
+                "sha256": s.meta["source"]["sha256"],
+                # how the findings' record ids name its rows (importer.RECORD_IDS); older snapshots: their NO
+                "record_ids": s.meta.get("record_ids", "no"),
+                **s.counts,
+            }
             for s in snapshots
         ],
         "checks": {
@@ -315,6 +323,12 @@ def _usia_note(ctx: Context) -> str:
     )
 
 
+def _record_id_note(inputs: list[dict]) -> str:
+    """How findings name the rows of an input whose NO does not name one row (see importer.RECORD_IDS)."""
+    notes = [t(RECORD_ID_NOTES[i["record_ids"]], s=i["source"]) for i in inputs if i["record_ids"] in RECORD_ID_NOTES]
+    return "".join(" " + note for note in notes)
+
+
 def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tuple[Check, ...], ctx: Context) -> None:
     summary = result.summary
     cards = [
@@ -340,7 +354,7 @@ def write_report(con: duckdb.DuckDBPyConnection, result: AuditResult, checks: tu
         c=summary["created_at"],
         v=__version__,
     )
-    meta += " " + _usia_note(ctx)
+    meta += " " + _usia_note(ctx) + _record_id_note(summary["inputs"])
     document = (
         f'<!doctype html><html lang="{_e(t(("id", "en")))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><h1>{_e(title)}</h1><p class=muted>{_e(meta)}</p>"
