@@ -13,7 +13,10 @@ from kawal.cli.common import Sub, console, steps
 from kawal.i18n import number, t
 
 # Independent profiles written apart from kawal.synth.profiles, each in its own module: name -> (module, function).
-SEPARATE_PROFILES = {"arsip": ("kawal.synth.profile_arsip", "generate_arsip")}
+SEPARATE_PROFILES = {
+    "arsip": ("kawal.synth.profile_arsip", "generate_arsip"),
+    "lapangan": ("kawal.synth.profile_lapangan", "generate_lapangan"),
+}
 
 
 def independent_profiles() -> list[str]:
