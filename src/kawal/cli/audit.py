@@ -36,7 +36,12 @@ def register_audit(sub: Sub) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help=t(("file daftar pemilih atau snapshot", "voter-list file or snapshot")),
+        help=t(
+            (
+                "file daftar pemilih, folder berisi file CSV per TPS (dibaca sebagai satu daftar), atau snapshot",
+                "voter-list file, folder of per-TPS CSV files (read as one list), or snapshot",
+            )
+        ),
     )
     p.add_argument("--out", type=Path, required=True, help=t(("folder hasil", "output folder")))
     p.add_argument(

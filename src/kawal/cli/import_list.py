@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from kawal.cli.common import DATA_HELP, Sub, console, steps, store
-from kawal.engine import STAGES, Snapshot, import_voter_list, snapshot_rejects, write_rejects
-from kawal.engine.importer import RECORD_ID_NOTES
+from kawal.engine import RECORD_ID_NOTES, STAGES, Snapshot, import_voter_list, snapshot_rejects, write_rejects
 from kawal.i18n import t
 
 
@@ -22,7 +21,16 @@ def register_import(sub: Sub) -> None:
             )
         ),
     )
-    p.add_argument("file", type=Path, help=t(("file daftar pemilih", "the voter-list file")))
+    p.add_argument(
+        "file",
+        type=Path,
+        help=t(
+            (
+                "file daftar pemilih, atau folder berisi file CSV per TPS",
+                "the voter-list file, or a folder of per-TPS CSV files",
+            )
+        ),
+    )
     p.add_argument("--stage", required=True, type=str.upper, choices=STAGES, help=t(("tahap daftar", "list stage")))
     p.add_argument("--wilayah", required=True, help=t(("kode wilayah daftar ini", "region code of this list")))
     p.add_argument(
@@ -92,8 +100,10 @@ def _print_reject_sample(snapshot: Snapshot, limit: int = 5) -> None:
         return
     rows = snapshot_rejects(snapshot.rejects_path, limit)
     pdf = snapshot.meta["source"]["format"] == "pdf"
+    folder = bool(snapshot.meta.get("source", {}).get("parts"))
     for sheet, line, row_no, reason in rows:
-        console.print(f"  {_where(sheet, line, pdf)} ({t(('data ke', 'data row'))} {row_no}): {reason}")
+        where = f"{sheet}, {t(('baris {n}', 'line {n}'), n=line)}" if folder else _where(sheet, line, pdf)
+        console.print(f"  {where} ({t(('data ke', 'data row'))} {row_no}): {reason}")
     if snapshot.counts["rejected"] > limit:
         console.print(t(("  … dan {n:,} lagi", "  … and {n:,} more"), n=snapshot.counts["rejected"] - limit))
 

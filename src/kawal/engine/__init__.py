@@ -47,6 +47,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "import_voter_list": ("kawal.engine.importer", "import_voter_list"),
     "ImportResult": ("kawal.engine.importer", "ImportResult"),
     "STAGES": ("kawal.engine.importer", "STAGES"),
+    "RECORD_ID_NOTES": ("kawal.engine.importer", "RECORD_ID_NOTES"),
     "Snapshot": ("kawal.engine.snapshots", "Snapshot"),
     "SnapshotStore": ("kawal.engine.snapshots", "SnapshotStore"),
     # sealed snapshots
@@ -183,6 +184,7 @@ __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py check
     "PEMILU_2024",
     "PILKADA_2024",
     "READ_ERRORS",
+    "RECORD_ID_NOTES",
     "RECORD_OUTCOMES",
     "SAMPLE_STRATA",
     "SAMPLE_UNITS",
@@ -311,7 +313,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
     from kawal.engine.elections import Election as ElectionFacts
     from kawal.engine.elections import for_pemilihan as election_for_pemilihan
     from kawal.engine.elections import percent as reserve_percent
-    from kawal.engine.importer import STAGES, ImportResult, import_voter_list
+    from kawal.engine.importer import RECORD_ID_NOTES, STAGES, ImportResult, import_voter_list
     from kawal.engine.memory import MEMORY_LIMIT as AUDIT_MEMORY_LIMIT
     from kawal.engine.memory import memory_limit as audit_memory_limit
     from kawal.engine.new_voter import DISABILITY, NewVoterData

@@ -22,6 +22,7 @@ import pyarrow as pa
 from kawal import __version__
 from kawal.engine import model_a, sealed
 from kawal.engine.columns import CANONICAL
+from kawal.engine.folder_reader import is_list_folder, scan_folder, source_bytes
 from kawal.engine.readers import SourceInfo, guess_encoding, is_text, number_rows, read_into, scan_file
 from kawal.engine.snapshots import REJECTS, SCHEMA_VERSION, VOTERS, Snapshot, SnapshotStore, sha256_file
 from kawal.engine.sql import connect, literal, message, one, scalar
@@ -115,7 +116,7 @@ def import_voter_list(
     with ThreadPoolExecutor(max_workers=2) as pool:
         unit_future = pool.submit(_unit, wilayah)
         say(t(("Menghitung SHA-256 file", "Hashing the file")))
-        scan = pool.submit(scan_file, path)
+        scan = pool.submit(_scan, path)
         if _maybe_imported(store, path, stage):
             existing = store.find_source(scan.result()[0], stage, unit_future.result().kpu_code)
             if existing:
@@ -161,7 +162,7 @@ def hold_voter_list(
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         unit_future = pool.submit(_unit, wilayah)
-        scan = pool.submit(scan_file, path)
+        scan = pool.submit(_scan, path)
         cursor, unit, meta = _checked(path, stage, work, unit_future, scan, say, connector)
         _hold(cursor, schema, meta["record_ids"])
         cursor.close()
@@ -192,11 +193,16 @@ def _checked(
     return con, unit, meta
 
 
+def _scan(path: Path) -> tuple[str, str]:
+    """The source's SHA-256 and encoding: a file's, or a folder's files' (see kawal.engine.folder_reader)."""
+    return scan_folder(path) if path.is_dir() else scan_file(path)
+
+
 def _validate(path: Path, stage: str, store: SnapshotStore | None) -> tuple[str, SnapshotStore]:
     stage = stage.strip().upper()  # DPTb, dptb and DPTB are one stage
     if stage not in STAGES:
         raise KawalError(BAD_STAGE, stage=stage, stages=", ".join(STAGES))
-    if not Path(path).is_file():
+    if not (Path(path).is_file() or is_list_folder(Path(path))):
         raise KawalError(NO_FILE, path=path)
     return stage, store or SnapshotStore()
 
@@ -210,7 +216,7 @@ def _unit(wilayah: str | None) -> Unit:
 
 def _maybe_imported(store: SnapshotStore, path: Path, stage: str) -> bool:
     """Whether a stored snapshot could come from this file: only then must the hash be known before reading."""
-    size = Path(path).stat().st_size
+    size = source_bytes(Path(path))
     return any(s.meta["stage"] == stage and s.meta["source"]["bytes"] == size for s in store.list())
 
 
@@ -668,11 +674,12 @@ def _meta(
         "source": {
             "name": Path(path).name,
             "sha256": sha,
-            "bytes": Path(path).stat().st_size,
+            "bytes": source_bytes(Path(path)),
             "format": info.format,
             "encoding": info.encoding,
             "delimiter": info.delimiter,
             "sheets": info.sheets,
+            "parts": len(info.parts),  # the files of a folder read as one list (kawal.engine.folder_reader)
             "skipped_sheets": info.skipped_sheets,
         },
         "columns": info.mapping,

@@ -67,6 +67,9 @@ class SourceInfo:
     unmapped: list[str] = field(default_factory=list)
     numeric_nik_cells: int = 0  # XLSX cells holding NIK/NKK as numbers
     header_line: int | None = None  # CSV: the header's line; the data rows are numbered after reading
+    # A folder of CSV files read as one (kawal.engine.folder_reader): each file's path in the folder, the line of
+    # the combined file where its rows start, and the lines before its rows in the file itself.
+    parts: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encoding: str | None = None) -> SourceInfo:
@@ -75,6 +78,10 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encodin
     ``encoding`` is a text file's, when the caller knows it (else it is detected).
     """
     suffix = path.suffix.lower()
+    if path.is_dir():
+        from kawal.engine.folder_reader import read_folder
+
+        return read_folder(con, path, workdir)
     if is_text(path):
         return _read_csv(con, path, workdir, encoding or detect_encoding(path))
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -201,7 +208,21 @@ def number_rows(con: duckdb.DuckDBPyConnection, table: str, info: SourceInfo) ->
     if info.header_line is None:
         return table
     _csv_parse_rejects(con, info.header_line)
-    return _numbered_csv_rows(con, table, info.header_line)
+    numbered = _numbered_csv_rows(con, table, info.header_line)
+    if not info.parts:
+        return numbered
+    values = ", ".join(f"({literal(name)}, {first}, {before})" for name, first, before in info.parts)
+    con.execute(f"CREATE TABLE parts AS SELECT * FROM (VALUES {values}) AS p(name, first_line, lines_before)")
+    con.execute(
+        f"ALTER TABLE parse_rejects RENAME TO combined_rejects; CREATE TABLE parse_rejects AS {_in_parts('combined_rejects')}"
+    )
+    return f"({_in_parts(numbered)})"
+
+
+def _in_parts(relation: str) -> str:
+    """``relation``'s rows with their file (``__sheet``) and line in it, from their line in the combined file."""
+    return f"""SELECT r.* REPLACE (p.name AS __sheet, r.__line - p.first_line + p.lines_before + 1 AS __line)
+               FROM {relation} r ASOF JOIN parts p ON r.__line >= p.first_line"""
 
 
 def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, table: str, header_line: int) -> str:

@@ -23,6 +23,7 @@ from kawal.engine import model_a, sealed
 from kawal.engine.audit import duplicates
 from kawal.engine.audit.checks import Check, Context, registry
 from kawal.engine.elections import DEFAULT
+from kawal.engine.folder_reader import is_list_folder
 from kawal.engine.importer import SNAPSHOT_COLUMNS, hold_voter_list, import_voter_list, release_held
 from kawal.engine.memory import MEMORY_LIMIT, OUT_OF_MEMORY, memory_limit
 from kawal.engine.nik_sql import nik_query, register_prefixes
@@ -65,13 +66,14 @@ def resolve_inputs(
     say: Progress,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[Snapshot]:
-    """Each input as a snapshot: stored ones by number, name or folder; files imported into a scratch store, or,
+    """Each input as a snapshot: stored ones by number, name or folder; files (and folders of CSV files, see
+    kawal.engine.folder_reader) imported into a scratch store, or,
     given the audit's connection ``con``, held in its database for this audit only (nothing written to disk)."""
     scratch_store = SnapshotStore(scratch)
     snapshots = []
     for number, ref in enumerate(refs, start=1):
         path = Path(ref)
-        if path.is_file():
+        if path.is_file() or is_list_folder(path):  # a folder of TPS files is one list
             say(t(("Mengimpor {name}", "Importing {name}"), name=path.name))
             if con is None:
                 snapshots.append(import_voter_list(path, "LAIN", wilayah, scratch_store).snapshot)
