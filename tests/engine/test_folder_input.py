@@ -22,13 +22,13 @@ def row(no: int, nik: str, name: str, tps: str) -> str:
 
 @pytest.fixture
 def folder(tmp_path):
-    """Three TPS files as they come: NO from 1 in each; one in Windows-1252 with CRLF line ends, a title block
-    above its header and a broken line; one without a line break after its last row."""
+    """Three TPS files as they come: NO from 1 in each; one with blank lines at its end; one in Windows-1252 with
+    CRLF line ends, a title block above its header and a broken line; one without a line break after its last
+    row."""
     root = tmp_path / "DPT SUKARASA"
     (root / "tps-10").mkdir(parents=True)
-    (root / "tps-2.csv").write_text(
-        "\n".join([HEADER, row(1, "3671010403650018", "AANG", "002"), row(2, "3671015011900032", "IMAS", "002")]) + "\n"
-    )
+    tps_2 = [HEADER, row(1, "3671010403650018", "AANG", "002"), row(2, "3671015011900032", "IMAS", "002")]
+    (root / "tps-2.csv").write_text("\n".join(tps_2) + "\n\n\n")  # blank lines at its end, which are no rows
     title = ["DAFTAR PEMILIH TETAP", "TPS 010"]
     lines = [
         *title,
@@ -76,6 +76,14 @@ def test_a_folder_mixing_layouts_is_refused_naming_the_file(folder):
         import_voter_list(folder, "DPT", "3671")
 
 
+def test_a_quote_inside_a_name_is_read_as_a_letter(folder, store):
+    (folder / "tps-4.csv").write_text("\n".join([HEADER, row(1, "3671010403650042", 'ANDI "BOY', "004")]) + "\n")
+    snapshot = import_voter_list(folder, "DPT", "3671", store).snapshot
+    assert snapshot.counts == {"rows_in": 7, "loaded": 6, "rejected": 1}  # TPS 10's file, read after it, whole
+    names = duckdb.sql(f"SELECT sheet, nama FROM '{snapshot.voters_path}' ORDER BY row_no").fetchall()
+    assert names[3:] == [("tps-4.csv", 'ANDI "BOY'), ("tps-10/dpt.csv", "JOSÉ"), ("tps-10/dpt.csv", "UJANG")]
+
+
 def test_a_file_ending_inside_quotes_is_refused_before_it_swallows_the_next(folder):
     (folder / "tps-3.csv").write_text("\n".join([HEADER, '1,"3671015011900032']) + "\n")
     with pytest.raises(KawalError, match=r"tps-3\.csv"):
@@ -86,6 +94,13 @@ def test_a_folder_with_a_pdf_is_refused(folder):
     (folder / "tps-5.pdf").write_bytes(b"%PDF-1.4\n")
     with pytest.raises(KawalError, match=r"tps-5\.pdf"):
         import_voter_list(folder, "DPT", "3671")
+
+
+def test_an_audit_written_inside_the_folder_is_not_read_as_part_of_it(folder):
+    first = audit([folder], folder / "hasil", wilayah="3671")
+    (folder / ".hidden.csv").write_text("NO,NAMA\n1,X\n")
+    again = audit([folder], folder / "hasil-2", wilayah="3671")
+    assert (again.rows_in, again.findings) == (first.rows_in, first.findings) == (6, first.findings)
 
 
 def test_the_command_line_reads_a_folder_and_names_the_file_and_line(folder, tmp_path, capsys):

@@ -67,8 +67,8 @@ class SourceInfo:
     unmapped: list[str] = field(default_factory=list)
     numeric_nik_cells: int = 0  # XLSX cells holding NIK/NKK as numbers
     header_line: int | None = None  # CSV: the header's line; the data rows are numbered after reading
-    # A folder of CSV files read as one (kawal.engine.folder_reader): each file's path in the folder, the line of
-    # the combined file where its rows start, and the lines before its rows in the file itself.
+    # A folder of CSV files read as one (kawal.engine.folder_reader): each file's path in the folder, the number
+    # of its first row in the combined file, and the lines before its rows in the file itself.
     parts: list[tuple[str, int, int]] = field(default_factory=list)
 
 
@@ -212,7 +212,7 @@ def number_rows(con: duckdb.DuckDBPyConnection, table: str, info: SourceInfo) ->
     if not info.parts:
         return numbered
     values = ", ".join(f"({literal(name)}, {first}, {before})" for name, first, before in info.parts)
-    con.execute(f"CREATE TABLE parts AS SELECT * FROM (VALUES {values}) AS p(name, first_line, lines_before)")
+    con.execute(f"CREATE TABLE parts AS SELECT * FROM (VALUES {values}) AS p(name, first_row, lines_before)")
     con.execute(
         f"ALTER TABLE parse_rejects RENAME TO combined_rejects; CREATE TABLE parse_rejects AS {_in_parts('combined_rejects')}"
     )
@@ -220,9 +220,10 @@ def number_rows(con: duckdb.DuckDBPyConnection, table: str, info: SourceInfo) ->
 
 
 def _in_parts(relation: str) -> str:
-    """``relation``'s rows with their file (``__sheet``) and line in it, from their line in the combined file."""
-    return f"""SELECT r.* REPLACE (p.name AS __sheet, r.__line - p.first_line + p.lines_before + 1 AS __line)
-               FROM {relation} r ASOF JOIN parts p ON r.__line >= p.first_line"""
+    """``relation``'s rows with their file (``__sheet``) and line in it, from their row number in the combined file
+    (a line is counted there as in a single file: one a row after the lines before the rows)."""
+    return f"""SELECT r.* REPLACE (p.name AS __sheet, r.__row - p.first_row + p.lines_before + 1 AS __line)
+               FROM {relation} r ASOF JOIN parts p ON r.__row >= p.first_row"""
 
 
 def _numbered_csv_rows(con: duckdb.DuckDBPyConnection, table: str, header_line: int) -> str:
