@@ -47,7 +47,7 @@ import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.generator import CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
-from kawal.synth.profiles import negatives_table
+from kawal.synth.profiles import negatives_table, truth_table
 
 PROFILE = "arsip"
 S = np.dtypes.StringDType()
@@ -1008,7 +1008,7 @@ class Arsip:
                 "tps": pa.array(np.char.zfill(o(tps_no).astype(str), 3)),
             }
         )  # fmt: skip
-        truth, problems = _truth(o(person), o(nik))
+        truth, problems = truth_table(o(person), o(nik))
         pairs = self._pairs(position)
         negatives = self._negatives(position)
         out.mkdir(parents=True, exist_ok=True)
@@ -1111,26 +1111,6 @@ def _separate(order: np.ndarray, person: np.ndarray, group: np.ndarray, rng: np.
                 j = next(j for j in (*range(hi, min(hi + 5, count)), *range(lo - 1, max(lo - 6, -1), -1)) if fits(i, j))
             order[i], order[j] = order[j], order[i]
     raise RuntimeError("could not separate duplicate rows")
-
-
-def _truth(person: np.ndarray, nik: np.ndarray) -> tuple[pa.Table, dict[str, int]]:
-    """PEMILIH_GANDA: a person on more than one row. NIK_GANDA: a (non-blank) NIK on more than one row."""
-    _, person_inv, person_n = np.unique(person, return_inverse=True, return_counts=True)
-    _, nik_inv, nik_n = np.unique(nik, return_inverse=True, return_counts=True)
-    ganda = person_n[person_inv] > 1
-    dup_nik = (nik_n[nik_inv] > 1) & (np.strings.str_len(nik) > 0)
-    problems = np.where(
-        ganda & dup_nik, "NIK_GANDA;PEMILIH_GANDA",
-        np.where(ganda, "PEMILIH_GANDA", np.where(dup_nik, "NIK_GANDA", "")),
-    )  # fmt: skip
-    table = pa.table(
-        {
-            "id": pa.array(np.arange(1, len(ganda) + 1)),
-            "person_id": pa.array(person + 1),
-            "problems": pa.array(problems),
-        }
-    )
-    return table, {"NIK_GANDA": int(dup_nik.sum()), "PEMILIH_GANDA": int(ganda.sum())}
 
 
 def generate_arsip(voters: int, seed: int, out: Path, progress: Callable[[str], None] | None = None) -> dict:

@@ -1299,6 +1299,27 @@ def negatives_table(negatives: list[tuple[np.ndarray, np.ndarray, str]], positio
     return pa.table({"id_a": lo[keep], "id_b": hi[keep], "kind": pa.array(kind[keep].astype(str))})
 
 
+def truth_table(person: np.ndarray, nik: np.ndarray) -> tuple[pa.Table, dict[str, int]]:
+    """``truth.csv`` of a separate profile (profile_arsip, profile_lapangan) from each row's person and NIK:
+    PEMILIH_GANDA, a person on more than one row; NIK_GANDA, a (non-blank) NIK on more than one row."""
+    _, person_inv, person_n = np.unique(person, return_inverse=True, return_counts=True)
+    _, nik_inv, nik_n = np.unique(nik, return_inverse=True, return_counts=True)
+    ganda = person_n[person_inv] > 1
+    dup_nik = (nik_n[nik_inv] > 1) & (np.strings.str_len(nik) > 0)
+    problems = np.where(
+        ganda & dup_nik, "NIK_GANDA;PEMILIH_GANDA",
+        np.where(ganda, "PEMILIH_GANDA", np.where(dup_nik, "NIK_GANDA", "")),
+    )  # fmt: skip
+    table = pa.table(
+        {
+            "id": pa.array(np.arange(1, len(ganda) + 1)),
+            "person_id": pa.array(person + 1),
+            "problems": pa.array(problems),
+        }
+    )
+    return table, {"NIK_GANDA": int(dup_nik.sum()), "PEMILIH_GANDA": int(ganda.sum())}
+
+
 def _ages(rng: np.random.Generator, count: int, low: int, high: int = 95) -> np.ndarray:
     """Ages shaped like Indonesia's adults: flat to 50, then thinning out."""
     ages = np.arange(low, high + 1)
