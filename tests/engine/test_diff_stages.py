@@ -203,3 +203,19 @@ def test_rows_without_a_name_pair_on_tps_and_number_with_the_same_sex_and_birth_
     assert result.matched_by["tps+no"] == 1 and result.matched_by["nama+tahun_lahir+rt"] == 2
     assert (result.kept, result.changed, result.removed, result.added) == (3, 1, 1, 1)
     assert result.fields == {"alamat": 1}
+
+
+def test_rows_pair_on_their_no_whatever_form_their_record_ids_take(tmp_path, store):
+    """KPU numbers each TPS from 1, so a kelurahan's file names its rows TPS-NO and a city's file
+    kelurahan/TPS-NO (importer.RECORD_IDS): the step still compares the NO itself."""
+    old_rows = [masked(row(1, nama="")), masked(row(2, no="1", tps="002"))]
+    new_rows = [
+        masked(row(1, nama="", alamat="KP. BARU")),
+        masked(row(2, no="1", tps="002")),
+        masked(row(3, no="1", kelurahan="KETAPANG,CIPONDOH")),  # another kelurahan's TPS 001 has a NO 1 too
+    ]
+    old = snapshot(tmp_path, store, "a", "DPS", old_rows)
+    new = snapshot(tmp_path, store, "b", "DPT", new_rows)
+    assert (old.meta["record_ids"], new.meta["record_ids"]) == ("tps-no", "kelurahan/tps-no")
+    result = diff_snapshots(old, new)
+    assert result.matched_by["tps+no"] == 1 and result.fields == {"alamat": 1}

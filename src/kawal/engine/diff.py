@@ -74,7 +74,9 @@ MATCH_STEPS: tuple[tuple[str, str, bool, bool], ...] = (
     ),
     (
         "tps+no",
-        "{t}.kode_kelurahan || '|' || {t}.tps || '|' || {t}.id || '|' || " + f"{_SEX} || '|' || {_YEAR}",
+        # the NO itself: a snapshot's id is TPS-NO where its file numbers each TPS from 1 (importer.RECORD_IDS)
+        "{t}.kode_kelurahan || '|' || {t}.tps || '|' || regexp_extract({t}.id, '[^-/]*$') || '|' || "
+        + f"{_SEX} || '|' || {_YEAR}",
         False,
         True,
     ),
