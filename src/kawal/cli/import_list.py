@@ -100,7 +100,7 @@ def _print_reject_sample(snapshot: Snapshot, limit: int = 5) -> None:
         return
     rows = snapshot_rejects(snapshot.rejects_path, limit)
     pdf = snapshot.meta["source"]["format"] == "pdf"
-    folder = bool(snapshot.meta.get("source", {}).get("parts"))
+    folder = bool(snapshot.meta["source"].get("parts"))  # a folder of CSV files: its rows name their file
     for sheet, line, row_no, reason in rows:
         where = f"{sheet}, {t(('baris {n}', 'line {n}'), n=line)}" if folder else _where(sheet, line, pdf)
         console.print(f"  {where} ({t(('data ke', 'data row'))} {row_no}): {reason}")

@@ -24,9 +24,9 @@ import duckdb
 from kawal.engine.readers import (
     HEADER_SEARCH_ROWS,
     SourceInfo,
+    _encoding,
     _find_csv_header,
     _read_csv,
-    detect_encoding,
     is_text,
 )
 from kawal.i18n import KawalError
@@ -110,7 +110,7 @@ def combine(folder: Path, target: Path) -> list[tuple[str, int, int]]:
     row = 1  # the number of the file's first row in target
     with target.open("w", encoding="utf-8", newline="") as out:
         for path in list_files(folder):
-            text = path.read_text(encoding=detect_encoding(path), errors="replace")
+            text = _text(path)
             name = path.relative_to(folder).as_posix()
             if first is not None and first[1].endswith("\n") and text.startswith(first[1]):  # the same header line
                 skip, cells = 1, first[2]
@@ -147,6 +147,20 @@ def _rows(body: str, delimiter: str, name: str) -> int:
         return sum(1 for cells in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True) if cells)
     except csv.Error:
         raise KawalError(OPEN_QUOTE, file=name) from None
+
+
+def _text(path: Path) -> str:
+    """The file's text, read once, in the encoding detect_encoding would name: a BOM's, else UTF-8 where the whole
+    file decodes as such, else Windows-1252 (its undefined bytes replaced, as when a single file is transcoded);
+    its line ends made LF."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    text = data.decode(_encoding(data[:4], utf8), errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # one line end for all files: the CSV reader wants one
 
 
 def _after_lines(text: str, lines: int) -> int:
