@@ -129,6 +129,21 @@ def _sirekap(administrasi, chart, shape):
     return {"tungsura": body, "ts": body["ts"]} if shape == "pilkada" else body
 
 
+def test_a_row_starting_with_a_hash_is_a_bad_row_not_a_comment(tmp_path):
+    """Found by the fuzzer: DuckDB's sniffer took a row whose kode_tps was '#' for a comment and dropped it, so rows
+    in were 3 of 4."""
+    path = tmp_path / "hasil.csv"
+    lines = ["3671051007001,0,0,0,0,0,0", "#,0,0,0,0,0,0", "3671051007003,0,0,0,0,0,0"]
+    path.write_text(
+        "kode_tps,suara_paslon_1,suara_paslon_2,suara_sah,suara_tidak_sah,dpt,pengguna_total\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    loaded = check(path, tmp_path / "out").loaded
+    assert (loaded.rows_in, loaded.loaded, loaded.rejected) == (3, 2, 1)
+    assert [(where, column) for where, column, _ in loaded.rejects] == [("hasil.csv baris 3", "kode_tps")]
+
+
 @pytest.mark.parametrize("shape", ["pemilu", "pilkada"])
 def test_both_sirekap_json_shapes_are_read(tmp_path, shape):
     folder = tmp_path / "json"

@@ -58,7 +58,8 @@ def snapshot_voters(voters_path: Path, size: int = BATCH) -> Iterator[list[dict]
 
 def audit_findings(findings_csv: Path, size: int = BATCH) -> Iterator[list[dict]]:
     """The rows of an audit's ``findings.csv``, every value as text (empty cells as None)."""
-    return _batches(f"SELECT * FROM read_csv({literal(findings_csv)}, all_varchar = true)", size)
+    # no comment mark sniffed (see results.reader): a record id is the list's own NO, which may start with '#'
+    return _batches(f"SELECT * FROM read_csv({literal(findings_csv)}, all_varchar = true, comment = '')", size)
 
 
 def duplicate_pairs(pairs_parquet: Path, size: int = BATCH) -> Iterator[list[dict]]:

@@ -57,10 +57,11 @@ def read(con: duckdb.DuckDBPyConnection, source: Path) -> Loaded:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> Loaded:
     # The quote is the CSV standard's, never sniffed: a stray apostrophe in two cells made the sniffer take ' for
-    # the quote, and the lines between them one row (rows in 2, lines 3).
+    # the quote, and the lines between them one row (rows in 2, lines 3). Nor is a comment mark: the sniffer took a
+    # row whose kode_tps was '#' for a comment and dropped it, uncounted.
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS row_no, * "
-        f"FROM read_csv({literal(path)}, all_varchar=true, header=true, quote='\"', escape='\"')"
+        f"FROM read_csv({literal(path)}, all_varchar=true, header=true, quote='\"', escape='\"', comment='')"
     )
     present = {c[0] for c in con.execute("DESCRIBE raw").fetchall()}
     if "kode_tps" not in present:
