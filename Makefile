@@ -45,14 +45,16 @@ test-web: $(STAMP)
 	$(BIN)/$(PYTEST) $(addprefix --ignore=,$(CORE_TESTS) $(PG_ONLY_TESTS))
 
 # On PostgreSQL, the tests whose outcome depends on the database: the API's number bounds (SQLite stores any
-# integer, PostgreSQL refuses out-of-range ones), races between two writers and the log's trigger (skipped on
+# integer, PostgreSQL refuses out-of-range ones), the longest record id the import gives (SQLite stores any
+# length), races between two writers and the log's trigger (skipped on
 # SQLite), the action log's chain under advisory locks, backups (pg_dump) and the election-night load. The API
 # fuzzing and the load run on PostgreSQL only, as in production. Everything else runs once, on SQLite, in make test;
 # `make test-pg PG_TESTS="tests/web tests/security"` runs the whole web suite on PostgreSQL.
 PG_ONLY_TESTS := tests/web/test_api_fuzz.py tests/web/test_load.py
 PG_TESTS := $(PG_ONLY_TESTS) tests/security/test_api_fuzz_targeted.py tests/security/test_api_bounds.py \
 	tests/security/test_invitations.py tests/security/test_log_checkpoints.py tests/web/test_visits.py \
-	tests/web/test_actionlog_chain.py tests/web/test_backup.py
+	tests/web/test_actionlog_chain.py tests/web/test_backup.py \
+	tests/web/test_voters_web.py::test_the_longest_record_id_the_import_gives_fits_the_voter_table
 
 test-pg: $(STAMP)  # PG_TESTS on PostgreSQL (DATABASE_URL, default the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/$(PYTEST) $(PG_TESTS)

@@ -57,6 +57,9 @@ def ids(snapshot) -> list[str | None]:
         (["1", "1", "1", "2", "3", "4"], "row", [None] * 6),
         # a row without NO takes its row number, which here is another row's NO: TPS and NO tell them apart
         (["", "1", "3", "4", "5", "6"], "tps-no", [None, "001-1", "002-3", "002-4", "001-5", "001-6"]),
+        # a NO past 40 characters is another column taken for NO (here a long reference): the row number again
+        (["1", "2", "3", "4", "5", "REF-" + "9" * 37], "row", [None] * 6),
+        (["1", "2", "3", "4", "5", "REF-" + "9" * 36], "no", ["1", "2", "3", "4", "5", "REF-" + "9" * 36]),
     ],
 )
 def test_the_record_id_names_one_row_of_the_file(tmp_path, store, numbers, form, expected):

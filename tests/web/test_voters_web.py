@@ -257,3 +257,22 @@ def test_a_list_numbered_per_tps_pins_each_finding_on_its_own_voter(db, city, tm
     for finding in shared:
         by_cluster.setdefault(finding.cluster, set()).add(finding.voter.nik_hash)
     assert by_cluster and all(len(hashes) == 1 for hashes in by_cluster.values())  # one NIK per NIK_GANDA cluster
+
+
+def test_the_longest_record_id_the_import_gives_fits_the_voter_table(db, city, tmp_path):
+    """A NO of 40 characters (the longest the import takes as a NO), restarting in each TPS of a city's list, gives
+    record ids of kelurahan, TPS and NO: PostgreSQL refuses a value longer than the column, so the column holds it."""
+    restarted = tmp_path / "dpt-long-no.csv"
+    duckdb.sql(
+        f"""COPY (SELECT * REPLACE ('NO-' || lpad(CAST(row_number() OVER (PARTITION BY kode_kelurahan, tps
+                                                                    ORDER BY CAST(id AS INT)) AS VARCHAR), 37, '0')
+                                    AS id)
+                  FROM read_csv('{city / "dpt.csv"}', all_varchar = true) ORDER BY CAST(id AS INT))
+            TO '{restarted}' (HEADER)"""
+    )
+    kpu, _accounts = demo.create_accounts()
+    voter_list = demo.load_list(kpu, restarted)
+    record_ids = list(Voter.unscoped.filter(voter_list=voter_list).values_list("record_id", flat=True))
+    longest = max(len(record_id) for record_id in record_ids)
+    assert len(set(record_ids)) == len(record_ids) == 3000
+    assert longest == len("3671011001/001-") + 40 <= Voter._meta.get_field("record_id").max_length

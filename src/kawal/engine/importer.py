@@ -437,15 +437,17 @@ def _resolve(con: duckdb.DuckDBPyConnection, unit: Unit, info: SourceInfo) -> No
 
 def _tally(
     con: duckdb.DuckDBPyConnection, info: SourceInfo
-) -> tuple[dict[str, int], dict[str, object], tuple[int, int]]:
+) -> tuple[dict[str, int], dict[str, object], tuple[int, int, int]]:
     """The counts, how strongly the NIK column looks like an Excel number column (see kawal.engine.nik), and how
-    many accepted rows have an ``id`` and how many distinct ids they have (see :func:`_record_id_form`)."""
-    loaded, field_rejects, nik_values, float_forms, ids, distinct_ids = one(
+    many accepted rows have an ``id``, how many distinct ids they have and the longest (see
+    :func:`_record_id_form`)."""
+    loaded, field_rejects, nik_values, float_forms, ids, distinct_ids, longest = one(
         con,
         "SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL), "
         "count(nik) FILTER (reason IS NULL), count(*) FILTER (reason IS NULL AND "
         "regexp_full_match(nik, '[0-9](?:[.,][0-9]+)?[eE]\\+?[0-9]+|[0-9]+[.,]0+')), "
-        "count(id) FILTER (reason IS NULL), count(DISTINCT id) FILTER (reason IS NULL) FROM checked",
+        "count(id) FILTER (reason IS NULL), count(DISTINCT id) FILTER (reason IS NULL), "
+        "coalesce(max(length(id)) FILTER (reason IS NULL), 0) FROM checked",
     )
     rejected = field_rejects + scalar(con, "SELECT count(*) FROM parse_rejects")
     share = float_forms / nik_values if nik_values else 0.0
@@ -455,7 +457,8 @@ def _tally(
         "numeric_cells": info.numeric_nik_cells,
         "float_column": bool(info.numeric_nik_cells) or share >= FLOAT_COLUMN_SHARE,
     }
-    return {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}, evidence, (ids, distinct_ids)
+    counts = {"rows_in": loaded + rejected, "loaded": loaded, "rejected": rejected}
+    return counts, evidence, (ids, distinct_ids, longest)
 
 
 # The record id names a row in findings, in the web app and to the PPS, so it must name one row of the file. KPU
@@ -464,6 +467,9 @@ def _tally(
 # wrong one). So the id is the NO where it names one row of the file; else TPS and NO (001-12), as a PDF's are
 # already; else the kelurahan too (3671011001/001-12); else the data row number. One form for the whole file, the
 # first that names every accepted row once (with the row number for a row without NO), so a person can follow it.
+# A NO longer than MAX_NO_LENGTH is no row number (another column taken for NO): the row number is the id, which
+# also keeps every id within what the web app stores (Voter.record_id, 64 characters).
+MAX_NO_LENGTH = 40
 _TPS_NO = "concat_ws('-', lpad(CAST(tps AS VARCHAR), 3, '0'), id)"
 RECORD_IDS = {
     "no": "id",
@@ -485,15 +491,20 @@ RECORD_ID_NOTES = {
         "3671011001/001-12.",
     ),
     "row": (
-        "Nomor urut (NO) {s} tidak menunjuk satu baris saja, jadi baris disebut dengan nomor barisnya di file.",
-        "The row numbers (NO) of {s} do not name one row each, so rows are named by their row in the file.",
+        "Nomor urut (NO) {s} tidak bisa menunjuk satu baris (berulang, atau lebih dari 40 karakter), jadi baris "
+        "disebut dengan nomor barisnya di file.",
+        "The row numbers (NO) of {s} cannot name one row each (they repeat, or run past 40 characters), so rows "
+        "are named by their row in the file.",
     ),
 }
 
 
-def _record_id_form(con: duckdb.DuckDBPyConnection, loaded: int, ids: int, distinct_ids: int) -> str:
+def _record_id_form(con: duckdb.DuckDBPyConnection, loaded: int, ids: int, distinct_ids: int, longest: int) -> str:
     """The first form of :data:`RECORD_IDS` under which the accepted rows' record ids (the form's id, else the row
-    number) are all different. Every row with its own NO, or none with one, needs no further look."""
+    number) are all different; ``row`` where a NO is longer than :data:`MAX_NO_LENGTH`. Every row with its own NO,
+    or none with one, needs no further look."""
+    if longest > MAX_NO_LENGTH:
+        return "row"
     if distinct_ids == ids and ids in (0, loaded):
         return "no"
     for form in ("no", "tps-no", "kelurahan/tps-no"):

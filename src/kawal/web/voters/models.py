@@ -65,7 +65,7 @@ NIK_HASH_INDEX = "voters_voter_nik_hash"
 
 class Voter(models.Model):
     voter_list = models.ForeignKey(VoterList, on_delete=models.CASCADE, related_name="voters")
-    record_id = models.CharField(max_length=32)
+    record_id = models.CharField(max_length=64)  # importer.MAX_NO_LENGTH keeps every form of record id within
     nama = models.CharField(max_length=200, blank=True)
     tempat_lahir = models.CharField(max_length=100, blank=True)
     tanggal_lahir = models.DateField(null=True, blank=True)
