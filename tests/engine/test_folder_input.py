@@ -4,13 +4,18 @@ are counted over the folder, and the record ids name one row of it (see kawal.en
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
+import zipfile
 
 import duckdb
 import pytest
 
 from kawal.cli.main import main
+from kawal.engine import folder_reader
 from kawal.engine.audit import audit
 from kawal.engine.importer import import_voter_list
+from kawal.engine.snapshots import SnapshotStore
 from kawal.i18n import KawalError
 
 HEADER = "NO,NKK,NIK,NAMA,TEMPAT LAHIR,TGL LAHIR,L/P,KAWIN,ALAMAT,RT,RW,KELURAHAN,KECAMATAN,TPS"
@@ -109,3 +114,86 @@ def test_the_command_line_reads_a_folder_and_names_the_file_and_line(folder, tmp
     assert "tps-10/dpt.csv, baris 5 (data ke 5)" in said
     assert main(["audit", str(folder), "--out", str(tmp_path / "out"), "--wilayah", "3671"]) == 0
     assert (tmp_path / "out" / "findings.csv").exists()
+
+
+# --- a ZIP of TPS files (what a web upload carries) ----------------------------------------------------------
+
+
+def zipped(folder, target, extra: dict[str, bytes] | None = None):
+    """The folder's files in a ZIP, under the folder's name as a ZIP made by a file manager stores them, with a Mac's
+    resource-fork copies beside them (``__MACOSX/._*``) and any ``extra`` members as named."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+                archive.write(path, name)
+                archive.writestr(f"__MACOSX/{folder.name}/._{path.name}", b"\x00\x05\x16\x07 Mac OS X")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_a_zip_of_tps_files_is_the_folder_it_holds(folder, tmp_path, store):
+    from_folder = import_voter_list(folder, "DPT", "3671", store).snapshot
+    archive = zipped(folder, tmp_path / "dpt-sukarasa.zip")
+    snapshot = import_voter_list(archive, "DPTB", "3671", store).snapshot
+    assert snapshot.counts == from_folder.counts == {"rows_in": 6, "loaded": 5, "rejected": 1}
+    rows = duckdb.sql(f"SELECT row_no, sheet, line, id, nama FROM '{snapshot.voters_path}' ORDER BY row_no").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 6] and rows[3] == (4, "DPT SUKARASA/tps-10/dpt.csv", 4, "010-1", "JOSÉ")
+    source = snapshot.meta["source"]
+    assert (source["name"], source["parts"], source["bytes"]) == ("dpt-sukarasa.zip", 3, archive.stat().st_size)
+    assert source["sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()  # the file as it was sent
+    assert not [p for p in store.root.rglob("*") if p.suffix in (".csv", ".zip")]  # nothing unpacked is kept
+
+
+def test_a_zip_member_named_out_of_its_folder_is_refused_and_nothing_is_written_there(folder, tmp_path):
+    archive = zipped(folder, tmp_path / "dpt.zip", {"../../escaped.csv": b"NO,NAMA\n1,X\n"})
+    with pytest.raises(KawalError, match=r"\.\./\.\./escaped\.csv"):
+        import_voter_list(archive, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+    assert not list(tmp_path.rglob("escaped.csv"))
+
+
+def test_a_zip_that_unpacks_too_big_is_refused_before_it_is_unpacked(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(folder_reader, "ZIP_MAX_BYTES", 1_000)  # a ZIP bomb, in small
+    archive = zipped(folder, tmp_path / "dpt.zip", {"padding.csv": b"0" * 2_000})
+    with pytest.raises(KawalError, match="terlalu besar"):
+        import_voter_list(archive, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+    assert not list((tmp_path / "data").rglob("padding.csv"))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: path.write_text(HEADER + "\n"), r"dpt\.zip: zip rusak"),  # a CSV named .zip
+        (lambda path: path.write_bytes(b"PK\x03\x04 cut short"), r"dpt\.zip: zip rusak"),
+    ],
+)
+def test_a_file_named_zip_that_is_none_is_refused_plainly(tmp_path, make, message):
+    make(tmp_path / "dpt.zip")
+    with pytest.raises(KawalError, match=message):
+        import_voter_list(tmp_path / "dpt.zip", "DPT", "3671", SnapshotStore(tmp_path / "data"))
+
+
+def test_a_zip_locked_with_a_password_is_refused_plainly(folder, tmp_path):
+    archive = zipped(folder, tmp_path / "dpt.zip", {"DPT SUKARASA/tps-9.csv": HEADER.encode() + b"\n"})
+    data = bytearray(archive.read_bytes())
+    name = data.find(b"DPT SUKARASA/tps-9.csv")  # its local header; zipfile cannot encrypt, so mark it by hand
+    central = data.find(b"DPT SUKARASA/tps-9.csv", name + 1)
+    data[name - 30 + 6] |= 0x1  # the general-purpose flag's bit 0: encrypted
+    data[central - 46 + 8] |= 0x1
+    archive.write_bytes(bytes(data))
+    with pytest.raises(KawalError, match=r"dpt\.zip: zip dikunci dengan kata sandi"):
+        import_voter_list(archive, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+
+
+def test_a_zip_holding_a_pdf_is_refused_naming_it(folder, tmp_path):
+    archive = zipped(folder, tmp_path / "dpt.zip", {"DPT SUKARASA/tps-5.pdf": b"%PDF-1.4\n"})
+    with pytest.raises(KawalError, match=r"ZIP dpt\.zip .*tps-5\.pdf"):
+        import_voter_list(archive, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+
+
+def test_the_command_line_audits_a_zip(folder, tmp_path):
+    archive = zipped(folder, tmp_path / "dpt.zip")
+    assert main(["audit", str(archive), "--out", str(tmp_path / "out"), "--wilayah", "3671"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (summary["rows_in"], summary["audited"], summary["rejected"]) == (6, 5, 1)

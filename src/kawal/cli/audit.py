@@ -38,8 +38,8 @@ def register_audit(sub: Sub) -> None:
         metavar="INPUT",
         help=t(
             (
-                "file daftar pemilih, folder berisi file CSV per TPS (dibaca sebagai satu daftar), atau snapshot",
-                "voter-list file, folder of per-TPS CSV files (read as one list), or snapshot",
+                "file daftar pemilih, folder atau ZIP berisi file CSV per TPS (dibaca sebagai satu daftar), atau snapshot",
+                "voter-list file, folder or ZIP of per-TPS CSV files (read as one list), or snapshot",
             )
         ),
     )

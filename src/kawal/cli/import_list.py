@@ -26,8 +26,8 @@ def register_import(sub: Sub) -> None:
         type=Path,
         help=t(
             (
-                "file daftar pemilih, atau folder berisi file CSV per TPS",
-                "the voter-list file, or a folder of per-TPS CSV files",
+                "file daftar pemilih, atau folder (atau ZIP) berisi file CSV per TPS",
+                "the voter-list file, or a folder (or ZIP) of per-TPS CSV files",
             )
         ),
     )

@@ -8,6 +8,9 @@ single file); ``__row`` counts the rows over the whole folder, and a row's file 
 taken in natural order (TPS 2 before TPS 10), each in its own encoding. Every file must have the first file's
 columns, in the same order: a folder mixing layouts is refused, naming the file, rather than read with columns
 shifted; so is a file whose quotes do not pair, whose last field could run on into the files after it.
+
+A ZIP of such files (what a web upload can carry) is unpacked into the import's work folder (kawal.engine.zips:
+within limits on its files and unpacked size, never outside that folder) and read the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from kawal.engine import zips
 from kawal.engine.readers import (
     HEADER_SEARCH_ROWS,
     SourceInfo,
@@ -32,22 +36,25 @@ from kawal.engine.readers import (
 from kawal.i18n import KawalError
 
 NO_FILES = (
-    "Folder {name} tidak berisi file CSV daftar pemilih.",
-    "Folder {name} holds no CSV voter-list file.",
+    "{kind} {name} tidak berisi file CSV daftar pemilih.",
+    "{kind} {name} holds no CSV voter-list file.",
 )
 OTHER_COLUMNS = (
     "Kolom {file} berbeda dari kolom {first}: semua file dalam satu folder harus berkolom sama, berurutan sama.",
     "{file} has other columns than {first}: every file in one folder must have the same columns in the same order.",
 )
 OTHER_FORMATS = (
-    "Folder {name} berisi file yang bukan CSV ({file}): audit file itu sendiri-sendiri, atau simpan sebagai CSV.",
-    "Folder {name} holds a file that is not CSV ({file}): audit such files one by one, or save them as CSV.",
+    "{kind} {name} berisi file yang bukan CSV ({file}): audit file itu sendiri-sendiri, atau simpan sebagai CSV.",
+    "{kind} {name} holds a file that is not CSV ({file}): audit such files one by one, or save them as CSV.",
 )
 OPEN_QUOTE = (
     '{file} punya tanda kutip (") yang tidak berpasangan: perbaiki file itu, atau audit file itu sendiri.',
     '{file} has a quote (") without its pair: fix that file, or audit it on its own.',
 )
-LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".parquet")
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".parquet", ".zip")
+# A city's list is 2,706 TPS files and about 250 MB of CSV: the limits leave room for a province's kabupaten.
+ZIP_MAX_FILES = 20_000
+ZIP_MAX_BYTES = 8 * 2**30
 
 
 def is_list_folder(path: Path) -> bool:
@@ -55,8 +62,14 @@ def is_list_folder(path: Path) -> bool:
     return path.is_dir() and not (path / "meta.json").exists()
 
 
-def list_files(folder: Path) -> list[Path]:
-    """The folder's CSV files (in subfolders too), in natural order; refused if it holds another list format."""
+def is_list_zip(path: Path) -> bool:
+    """A ZIP file, read as the folder of files it holds."""
+    return path.suffix.lower() == ".zip" and path.is_file()
+
+
+def list_files(folder: Path, kind: str = "Folder") -> list[Path]:
+    """The folder's CSV files (in subfolders too), in natural order; refused if it holds another list format.
+    ``kind`` names the folder in messages (``ZIP`` for an unpacked ZIP file)."""
     found = [p for p in folder.rglob("*") if p.is_file()]
     # Left out: hidden files and folders (an audit's scratch folder, with --out inside the folder) and an audit's
     # or a snapshot's own folder (its summary.json or meta.json), which an earlier run may have written there.
@@ -69,10 +82,10 @@ def list_files(folder: Path) -> list[Path]:
     ]
     other = sorted(p for p in found if p.suffix.lower() in LIST_SUFFIXES)
     if other:
-        raise KawalError(OTHER_FORMATS, name=folder.name, file=other[0].relative_to(folder))
+        raise KawalError(OTHER_FORMATS, kind=kind, name=folder.name, file=other[0].relative_to(folder))
     files = sorted((p for p in found if is_text(p)), key=lambda p: _natural(p.relative_to(folder)))
     if not files:
-        raise KawalError(NO_FILES, name=folder.name)
+        raise KawalError(NO_FILES, kind=kind, name=folder.name)
     return files
 
 
@@ -101,7 +114,7 @@ def scan_folder(folder: Path) -> tuple[str, str]:
     return digest.hexdigest(), "utf-8"
 
 
-def combine(folder: Path, target: Path) -> list[tuple[str, int, int]]:
+def combine(folder: Path, target: Path, kind: str = "Folder") -> list[tuple[str, int, int]]:
     """Write the folder's rows after one header into ``target`` (UTF-8) and return each file's part: its path in
     the folder, the number of its first row in ``target`` (rows counted as the CSV reader counts them: blank lines
     are none, a quoted cell may span lines), and the lines before its rows in the file itself."""
@@ -109,7 +122,7 @@ def combine(folder: Path, target: Path) -> list[tuple[str, int, int]]:
     first: tuple[str, str, list[str]] | None = None  # the first file's name, header line and columns
     row = 1  # the number of the file's first row in target
     with target.open("w", encoding="utf-8", newline="") as out:
-        for path in list_files(folder):
+        for path in list_files(folder, kind):
             text = _text(path)
             name = path.relative_to(folder).as_posix()
             if first is not None and first[1].endswith("\n") and text.startswith(first[1]):  # the same header line
@@ -181,11 +194,23 @@ def _header(text: str) -> tuple[int, list[str]]:
     return index + 1, [c.strip().upper() for c in cells] + [delimiter]
 
 
-def read_folder(con: duckdb.DuckDBPyConnection, folder: Path, workdir: Path) -> SourceInfo:
+def read_folder(con: duckdb.DuckDBPyConnection, folder: Path, workdir: Path, kind: str = "Folder") -> SourceInfo:
     """The folder's files into ``raw`` as one CSV (see the module's docstring); :func:`number_rows` then names
     each row's file and line."""
     combined = workdir / "folder.csv"
-    parts = combine(folder, combined)
+    parts = combine(folder, combined, kind)
     info = _read_csv(con, combined, workdir, "utf-8")
     info.parts, info.sheets, info.encoding = parts, [name for name, _, _ in parts], None
     return info
+
+
+def read_zip(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
+    """A ZIP's files read as a folder's (see :func:`read_folder`): each row keeps its file's path in the ZIP."""
+    return read_folder(con, unpack_zip(path, workdir), workdir, "ZIP")
+
+
+def unpack_zip(path: Path, workdir: Path) -> Path:
+    """The ZIP's files written under ``workdir/zip/<its name>`` (see kawal.engine.zips); the folder returned."""
+    target = workdir / "zip" / path.name
+    zips.unpack(path, target, max_files=ZIP_MAX_FILES, max_bytes=ZIP_MAX_BYTES)
+    return target

@@ -39,8 +39,8 @@ NO_NAME_COLUMN = (
     "{name} has no NAMA column; recognised columns: {columns}.",
 )
 UNKNOWN_FORMAT = (
-    "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX, Parquet dan PDF.",
-    "Unknown format {suffix}: kawal reads CSV, XLSX, Parquet and PDF.",
+    "Format {suffix} tidak dikenal: kawal membaca CSV, XLSX, Parquet, PDF dan ZIP berisi file CSV.",
+    "Unknown format {suffix}: kawal reads CSV, XLSX, Parquet, PDF and ZIP files of CSV files.",
 )
 UNREADABLE_PARQUET = (
     "{name} tidak dapat dibaca sebagai Parquet (rusak, terpotong, atau bukan Parquet).",
@@ -82,6 +82,10 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path, encodin
         from kawal.engine.folder_reader import read_folder
 
         return read_folder(con, path, workdir)
+    if suffix == ".zip":
+        from kawal.engine.folder_reader import read_zip
+
+        return read_zip(con, path, workdir)
     if is_text(path):
         return _read_csv(con, path, workdir, encoding or detect_encoding(path))
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):

@@ -5,12 +5,9 @@ rows in = loaded + rejected."""
 
 from __future__ import annotations
 
-import errno
 import json
 import re
 import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -18,6 +15,7 @@ from typing import cast
 import duckdb
 import pyarrow as pa
 
+from kawal.engine import zips
 from kawal.engine.results.columns import NUMBERS, PASLON_PREFIX, SIREKAP_ADMINISTRASI, paslon
 from kawal.engine.sql import literal
 from kawal.i18n import KawalError, t
@@ -150,39 +148,11 @@ def _json_in(folder: Path) -> list[Path]:
 
 
 def _safe_extract(zip_path: Path, into: Path) -> None:
-    """Extract only .json members, refusing zip bombs, paths that climb out of the folder, and a damaged zip."""
-    try:
-        _extract_json(zip_path, into)
-    except OSError as error:  # names that clash on disk ("a.json" a file and a folder) or too long for it
-        if not isinstance(error, FileExistsError | NotADirectoryError | IsADirectoryError) and error.errno not in (
-            errno.ENAMETOOLONG,
-            errno.EILSEQ,
-        ):
-            raise  # the disk of this server (full, unwritable): not the zip's fault
-        raise KawalError(DAMAGED_ZIP, f=zip_path.name) from error
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
-        # a member whose data does not inflate or fails its CRC, one encrypted or packed in a way zipfile does not read
-        raise KawalError(DAMAGED_ZIP, f=zip_path.name) from error
-
-
-DAMAGED_ZIP = ("{f}: zip rusak atau tidak dapat dibuka", "{f}: the zip is damaged or cannot be opened")
-
-
-def _extract_json(zip_path: Path, into: Path) -> None:
-    with zipfile.ZipFile(zip_path) as archive:
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".json")]
-        if len(members) > MAX_ZIP_FILES or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            raise KawalError(("{f}: isi zip terlalu besar", "{f}: the zip's content is too large"), f=zip_path.name)
-        for m in members:
-            target = (into / m.filename).resolve()
-            if not target.is_relative_to(into.resolve()) or m.file_size > MAX_JSON_BYTES:
-                raise KawalError(
-                    ("{f}: berkas tidak aman di zip: {m}", "{f}: unsafe member in the zip: {m}"),
-                    f=zip_path.name,
-                    m=m.filename,
-                )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(m))
+    """Extract only .json members (see kawal.engine.zips: zip bombs, paths that climb out, damaged zips refused)."""
+    zips.unpack(
+        zip_path, into, max_files=MAX_ZIP_FILES, max_bytes=MAX_ZIP_BYTES, max_member_bytes=MAX_JSON_BYTES,
+        keep=lambda member: member.filename.lower().endswith(".json"),
+    )  # fmt: skip
 
 
 def _json_files(con: duckdb.DuckDBPyConnection, files: list[Path], root: Path) -> Loaded:

@@ -141,7 +141,7 @@ def _unit_rows(per_kelurahan: dict[str, int], flagged: dict[str, int], digits: i
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("File daftar pemilih (CSV, XLSX, Parquet atau PDF KPU)"),
+        label=gettext_lazy("File daftar pemilih (CSV, XLSX, Parquet, PDF KPU, atau ZIP berisi file CSV per TPS)"),
         help_text=gettext_lazy(
             "Daftar yang diumumkan juga diterima: NIK/NKK dan tanggal lahir yang sebagian disamarkan (*, X, #) "
             "dibaca apa adanya dan diperiksa sejauh terlihat."
@@ -150,19 +150,22 @@ class UploadForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("Tahap"), choices=VoterList.Stage.choices)
     wilayah = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13, initial="3671")
 
-    # What the engine reads (kawal.engine.readers); a PDF is KPU's Model A-Daftar Pemilih with its text layer.
-    ALLOWED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pdf")
+    # What the engine reads (kawal.engine.readers); a PDF is KPU's Model A-Daftar Pemilih with its text layer, a ZIP
+    # the per-TPS CSV files KPU hands out (read as one list, kawal.engine.folder_reader).
+    ALLOWED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pdf", ".zip")
+    MAGIC = {".pdf": (b"%PDF-",), ".zip": (b"PK\x03\x04", b"PK\x05\x06")}
     MAX_BYTES = 2 * 2**30
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in self.ALLOWED:
-            raise forms.ValidationError(_("Format tidak dikenal: kirim CSV, XLSX, Parquet atau PDF."))
-        if Path(upload.name).suffix.lower() == ".pdf":
+            raise forms.ValidationError(_("Format tidak dikenal: kirim CSV, XLSX, Parquet, PDF atau ZIP."))
+        suffix = Path(upload.name).suffix.lower()
+        if suffix in self.MAGIC:
             head = upload.read(5)
             upload.seek(0)
-            if head != b"%PDF-":
-                raise forms.ValidationError(_("File ini bukan PDF."))
+            if not head.startswith(self.MAGIC[suffix]):
+                raise forms.ValidationError(_("File ini bukan PDF.") if suffix == ".pdf" else _("File ini bukan ZIP."))
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("File terlalu besar (maksimum 2 GB)."))
         return upload

@@ -1,0 +1,95 @@
+"""Unpacking a ZIP someone sent, safely: Sirekap's per-TPS JSON files (kawal.engine.results) and a voter list's
+per-TPS CSV files (kawal.engine.folder_reader).
+
+Refused, in the user's language and naming the ZIP, before anything is written: too many members or too many bytes
+once unpacked (a ZIP bomb: the sizes a ZIP states are all zipfile reads of a member, and its CRC is checked), a
+member that must not be written (a name leading out of the folder: ``../``, ``/etc``, ``C:``; or one over the
+caller's size per member), a member locked with a password. A ZIP that does not unpack (damaged, cut short, packed
+in a way zipfile does not read) is refused as damaged. Links and folders are never written.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import stat
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from kawal.i18n import KawalError
+
+DAMAGED = ("{f}: zip rusak atau tidak dapat dibuka", "{f}: the zip is damaged or cannot be opened")
+TOO_BIG = (
+    "{f}: isi zip terlalu besar ({files} berkas, {gb} GB setelah dibuka; paling banyak {max_files} berkas dan "
+    "{max_gb} GB)",
+    "{f}: the zip's content is too large ({files} files, {gb} GB unpacked; at most {max_files} files and {max_gb} GB)",
+)
+UNSAFE = ("{f}: berkas tidak aman di zip: {m}", "{f}: unsafe member in the zip: {m}")
+LOCKED = (
+    "{f}: zip dikunci dengan kata sandi; kirim zip tanpa kata sandi",
+    "{f}: the zip is locked with a password; send it without one",
+)
+
+
+def unpack(
+    zip_path: Path,
+    into: Path,
+    *,
+    max_files: int,
+    max_bytes: int,
+    keep: Callable[[zipfile.ZipInfo], bool] = lambda _member: True,
+    max_member_bytes: int | None = None,
+) -> None:
+    """Write the ZIP's regular files that ``keep`` accepts under ``into``, each at its own path inside the ZIP."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            members = [m for m in archive.infolist() if _is_regular_file(m) and keep(m)]
+            places = _checked_places(zip_path.name, members, into, max_files, max_bytes, max_member_bytes)
+            for member, place in places:
+                place.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source, place.open("wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
+    except OSError as error:  # names that clash on disk ("a.json" a file and a folder) or too long for it
+        if not isinstance(error, FileExistsError | NotADirectoryError | IsADirectoryError) and error.errno not in (
+            errno.ENAMETOOLONG,
+            errno.EILSEQ,
+        ):
+            raise  # the disk of this server (full, unwritable): not the zip's fault
+        raise KawalError(DAMAGED, f=zip_path.name) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        # a member whose data does not inflate or fails its CRC, or packed in a way zipfile does not read
+        raise KawalError(DAMAGED, f=zip_path.name) from error
+
+
+def _checked_places(
+    name: str,
+    members: list[zipfile.ZipInfo],
+    into: Path,
+    max_files: int,
+    max_bytes: int,
+    max_member_bytes: int | None,
+) -> list[tuple[zipfile.ZipInfo, Path]]:
+    """Where each member goes; every refusal made here, before the first byte is written."""
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > max_files or unpacked > max_bytes:
+        raise KawalError(
+            TOO_BIG, f=name, files=len(members), gb=f"{unpacked / 2**30:.1f}", max_files=max_files,
+            max_gb=f"{max_bytes / 2**30:g}",
+        )  # fmt: skip
+    places = []
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise KawalError(LOCKED, f=name)
+        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
+        leaves = not parts or parts[0] == "/" or ":" in parts[0] or any(p in ("", ".", "..") for p in parts)
+        if leaves or (max_member_bytes is not None and member.file_size > max_member_bytes):
+            raise KawalError(UNSAFE, f=name, m=member.filename)
+        places.append((member, into.joinpath(*parts)))
+    return places
+
+
+def _is_regular_file(member: zipfile.ZipInfo) -> bool:
+    """Neither a folder nor a symbolic link (a link's target would be written as a file's text, never followed)."""
+    return not member.is_dir() and not stat.S_ISLNK(member.external_attr >> 16)
