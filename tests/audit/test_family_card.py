@@ -4,6 +4,7 @@ how much a shared card says, weighing two people on one card as relatives rather
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from kawal.engine.audit import audit
 from kawal.engine.audit import duplicates as d
 from kawal.synth.profiles import generate_profile
-from tests.audit.every_pair import compared, level
+from tests.audit.every_pair import compared, level, with_people
 
 CARD = "3671011203150004"
 ROWS = [  # family card, RT, NIK, kelurahan
@@ -61,3 +62,21 @@ def test_two_people_on_one_card_are_weighed_as_relatives_not_as_random_pairs(sum
     card = summary["duplicates"]["model"]["fields"]["kk"]
     assert card["same"]["u"] > 10 / d.U_SAMPLE
     assert card["same"]["weight"] < 20
+
+
+def test_one_card_with_alike_names_is_compared_whatever_the_dates():
+    """A row keyed again into its family card with the birth date copied from a relative's row (and a new NIK)
+    shares no date part with the first: alike names on one card are compared anyway. Two members of one card with
+    unlike names and other dates are not."""
+    rows = [  # name, birth date, NIK, RT
+        ("SRI WAHYUNI", date(1975, 4, 2), "3671014204750003", 1),
+        ("SRI WAHYUNIH", date(1998, 10, 30), "3671017010980001", 2),  # the card's other RT, a child's date
+        ("AHMAD FAUZI", date(1970, 1, 5), "3671010501700002", 1),
+        ("NUR AINI", date(1995, 7, 21), "3671016107950004", 1),
+    ]
+    fields = ("nama", "tanggal_lahir", "nik_d", "rt")
+    con = with_people([{**dict(zip(fields, r, strict=True)), "nkk_d": CARD} for r in rows])
+    d.build_candidates(con)
+    proposed = {pair for pair in con.execute("SELECT a, b FROM candidates").fetchall()}
+    assert (1, 2) in proposed
+    assert (3, 4) not in proposed and (1, 3) not in proposed
