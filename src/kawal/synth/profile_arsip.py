@@ -42,12 +42,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.generator import CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
-from kawal.synth.profiles import negatives_table, truth_table
+from kawal.synth.profiles import kind_counts, negatives_table, tag_counts, write_separate
 
 PROFILE = "arsip"
 S = np.dtypes.StringDType()
@@ -982,42 +980,13 @@ class Arsip:
         if tps_count.max() > MAX_PER_TPS:
             raise ValueError(f"a TPS got {tps_count.max()} voters")
 
-        def o(a: np.ndarray) -> np.ndarray:
-            return a[order]
-
-        city = self.city
-        dpt = pa.table(
-            {
-                "id": pa.array(np.arange(1, n + k + 1)),
-                "nkk": pa.array(self.hh_nkk[o(hh)].astype(str)),
-                "nik": pa.array(o(nik)),
-                "nama": pa.array(o(name)),
-                "tempat_lahir": pa.array(o(birthplace)),
-                "tanggal_lahir": pc.strftime(pa.array(o(born).astype("datetime64[D]").astype("datetime64[s]")),
-                                             "%d-%m-%Y"),
-                "jenis_kelamin": pa.array(np.where(o(female), "P", "L")),
-                "status_kawin": pa.array(o(status)),
-                "alamat": pa.array(self.hh_address[o(hh)]),
-                "rt": pa.array(np.char.zfill(o(rt).astype(str), 3)),
-                "rw": pa.array(np.char.zfill(o(rw).astype(str), 3)),
-                "disabilitas": pa.array(o(disability)),
-                "keterangan": pa.array(np.full(n + k, "")),
-                "kode_kelurahan": pa.array(city.kel_code[o(kel)]),
-                "kelurahan": pa.array(city.kel_name[o(kel)]),
-                "kecamatan": pa.array(city.kec_name[o(kel)]),
-                "tps": pa.array(np.char.zfill(o(tps_no).astype(str), 3)),
-            }
-        )  # fmt: skip
-        truth, problems = truth_table(o(person), o(nik))
-        pairs = self._pairs(position)
-        negatives = self._negatives(position)
-        out.mkdir(parents=True, exist_ok=True)
-        options = pacsv.WriteOptions(quoting_style="needed")
-        pacsv.write_csv(dpt, out / "dpt.csv", options)
-        pacsv.write_csv(truth, out / "truth.csv", options)
-        pacsv.write_csv(pairs, out / "pairs.csv", options)
-        pacsv.write_csv(negatives, out / "hard_negatives.csv", options)
-        tags = Counter(t for m in pairs["mechanism"].to_pylist() for t in m.split("+"))
+        rows = {
+            "person": person, "nkk": self.hh_nkk[hh], "nik": nik, "nama": name, "tempat_lahir": birthplace,
+            "born": born, "female": female, "status_kawin": status, "alamat": self.hh_address[hh], "rt": rt, "rw": rw,
+            "disabilitas": disability, "kel": kel, "tps_no": tps_no,
+        }  # fmt: skip
+        pairs, negatives = self._pairs(position), self._negatives(position)
+        problems = write_separate(out, self.city, {key: value[order] for key, value in rows.items()}, pairs, negatives)
         summary = {
             "profile": PROFILE,
             "voters": n + k,
@@ -1031,8 +1000,8 @@ class Arsip:
             "duplicate_persons": len({c.person for c in cs}),
             "pairs": pairs.num_rows,
             "problems": dict(sorted(problems.items())),
-            "mechanisms": dict(sorted(tags.items())),
-            "hard_negatives": dict(sorted(Counter(negatives["kind"].to_pylist()).items())),
+            "mechanisms": tag_counts(pairs),
+            "hard_negatives": kind_counts(negatives),
             "clerks": dict(sorted(Counter(c.clerk for c in cs).items())),
             "rates": {"duplicate_rows": DUPLICATE_ROWS, "triple_share": TRIPLE_SHARE, **HARD_NEGATIVES},
         }

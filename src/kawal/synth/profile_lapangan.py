@@ -82,12 +82,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.generator import CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
-from kawal.synth.profiles import negatives_table, truth_table
+from kawal.synth.profiles import kind_counts, negatives_table, tag_counts, write_separate
 
 PROFILE = "lapangan"
 S = np.dtypes.StringDType()
@@ -1551,7 +1549,6 @@ class Lapangan:
     def write(self, out: Path) -> dict:
         rng = self.rng
         n, k = self.persons, len(self.c_person)
-        city = self.city
         person = np.concatenate([np.arange(n), self.c_person])
         kel = np.concatenate([self.hh_kel[self.hh], self.c_kel])
         tps_no = np.concatenate([self.hh_tps_no[self.hh], self.c_tps_no])
@@ -1579,41 +1576,13 @@ class Lapangan:
         if tps_count.max() > MAX_PER_TPS:
             raise ValueError(f"a TPS got {tps_count.max()} voters")
 
-        def o(a: np.ndarray) -> np.ndarray:
-            return a[order]
-
-        dpt = pa.table(
-            {
-                "id": pa.array(np.arange(1, n + k + 1)),
-                "nkk": pa.array(o(nkk).astype(str)),
-                "nik": pa.array(o(nik)),
-                "nama": pa.array(o(name)),
-                "tempat_lahir": pa.array(o(birthplace)),
-                "tanggal_lahir": pc.strftime(pa.array(o(born).astype("datetime64[D]").astype("datetime64[s]")),
-                                             "%d-%m-%Y"),
-                "jenis_kelamin": pa.array(np.where(o(female), "P", "L")),
-                "status_kawin": pa.array(o(status)),
-                "alamat": pa.array(o(address)),
-                "rt": pa.array(np.char.zfill(o(rt).astype(str), 3)),
-                "rw": pa.array(np.char.zfill(o(rw).astype(str), 3)),
-                "disabilitas": pa.array(o(disability)),
-                "keterangan": pa.array(np.full(n + k, "")),
-                "kode_kelurahan": pa.array(city.kel_code[o(kel)]),
-                "kelurahan": pa.array(city.kel_name[o(kel)]),
-                "kecamatan": pa.array(city.kec_name[o(kel)]),
-                "tps": pa.array(np.char.zfill(o(tps_no).astype(str), 3)),
-            }
-        )  # fmt: skip
-        truth, problems = truth_table(o(person), o(nik))
-        pairs = self._pairs(position)
-        negatives = negatives_table(self.negatives, position)
-        out.mkdir(parents=True, exist_ok=True)
-        options = pacsv.WriteOptions(quoting_style="needed")
-        pacsv.write_csv(dpt, out / "dpt.csv", options)
-        pacsv.write_csv(truth, out / "truth.csv", options)
-        pacsv.write_csv(pairs, out / "pairs.csv", options)
-        pacsv.write_csv(negatives, out / "hard_negatives.csv", options)
-        tags = Counter(t for m in pairs["mechanism"].to_pylist() for t in m.split("+"))
+        rows = {
+            "person": person, "nkk": nkk, "nik": nik, "nama": name, "tempat_lahir": birthplace, "born": born,
+            "female": female, "status_kawin": status, "alamat": address, "rt": rt, "rw": rw, "disabilitas": disability,
+            "kel": kel, "tps_no": tps_no,
+        }  # fmt: skip
+        pairs, negatives = self._pairs(position), negatives_table(self.negatives, position)
+        problems = write_separate(out, self.city, {key: value[order] for key, value in rows.items()}, pairs, negatives)
         copy_tags = Counter(t for tags_ in self.c_tags for t in tags_)
         summary = {
             "profile": PROFILE,
@@ -1630,8 +1599,8 @@ class Lapangan:
             "problems": dict(sorted(problems.items())),
             "channels": dict(sorted(Counter(str(c) for c in self.c_channel).items())),
             "copies": dict(sorted(copy_tags.items())),
-            "mechanisms": dict(sorted(tags.items())),
-            "hard_negatives": dict(sorted(Counter(negatives["kind"].to_pylist()).items())),
+            "mechanisms": tag_counts(pairs),
+            "hard_negatives": kind_counts(negatives),
             "rates": {"duplicate_rows": DUPLICATE_ROWS, "triple_share": TRIPLE_SHARE, **HARD_NEGATIVES},
         }
         (out / "generate.json").write_text(json.dumps(summary, indent=2))

@@ -56,7 +56,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kawal.engine.nik import valid_prefixes
-from kawal.synth.generator import ADULT_CUTOFF, CITY_TPS, CITY_VOTERS, MAX_PER_TPS, allocate, load_city
+from kawal.synth.generator import ADULT_CUTOFF, CITY_TPS, CITY_VOTERS, MAX_PER_TPS, City, allocate, load_city
 
 T = TypeVar("T")
 
@@ -1318,6 +1318,55 @@ def truth_table(person: np.ndarray, nik: np.ndarray) -> tuple[pa.Table, dict[str
         }
     )
     return table, {"NIK_GANDA": int(dup_nik.sum()), "PEMILIH_GANDA": int(ganda.sum())}
+
+
+def write_separate(
+    out: Path, city: City, rows: dict[str, np.ndarray], pairs: pa.Table, negatives: pa.Table
+) -> dict[str, int]:
+    """Write a separate profile's (profile_arsip, profile_lapangan) ``dpt.csv``, ``truth.csv``, ``pairs.csv`` and
+    ``hard_negatives.csv`` to ``out``, in the columns and quoting both have always written (a frozen profile's files
+    must not change). ``rows`` holds each row's fields in the list's order: person, nkk, nik, nama, tempat_lahir,
+    born (days since 1970), female, status_kawin, alamat, rt, rw, disabilitas, kel (the city's index), tps_no.
+    Returns the counts of truth.csv's problems."""
+    count = len(rows["person"])
+    born = pa.array(rows["born"].astype("datetime64[D]").astype("datetime64[s]"))
+    dpt = pa.table(
+        {
+            "id": pa.array(np.arange(1, count + 1)),
+            "nkk": pa.array(rows["nkk"].astype(str)),
+            "nik": pa.array(rows["nik"]),
+            "nama": pa.array(rows["nama"]),
+            "tempat_lahir": pa.array(rows["tempat_lahir"]),
+            "tanggal_lahir": pc.strftime(born, "%d-%m-%Y"),
+            "jenis_kelamin": pa.array(np.where(rows["female"], "P", "L")),
+            "status_kawin": pa.array(rows["status_kawin"]),
+            "alamat": pa.array(rows["alamat"]),
+            "rt": pa.array(np.char.zfill(rows["rt"].astype(str), 3)),
+            "rw": pa.array(np.char.zfill(rows["rw"].astype(str), 3)),
+            "disabilitas": pa.array(rows["disabilitas"]),
+            "keterangan": pa.array(np.full(count, "")),
+            "kode_kelurahan": pa.array(city.kel_code[rows["kel"]]),
+            "kelurahan": pa.array(city.kel_name[rows["kel"]]),
+            "kecamatan": pa.array(city.kec_name[rows["kel"]]),
+            "tps": pa.array(np.char.zfill(rows["tps_no"].astype(str), 3)),
+        }
+    )
+    truth, problems = truth_table(rows["person"], rows["nik"])
+    out.mkdir(parents=True, exist_ok=True)
+    options = pacsv.WriteOptions(quoting_style="needed")
+    for name, table in (("dpt", dpt), ("truth", truth), ("pairs", pairs), ("hard_negatives", negatives)):
+        pacsv.write_csv(table, out / f"{name}.csv", options)
+    return problems
+
+
+def tag_counts(pairs: pa.Table) -> dict[str, int]:
+    """How many pairs of ``pairs.csv`` carry each mechanism (a pair's mechanisms are joined by +)."""
+    return dict(sorted(Counter(t for m in pairs["mechanism"].to_pylist() for t in m.split("+")).items()))
+
+
+def kind_counts(negatives: pa.Table) -> dict[str, int]:
+    """How many look-alike pairs of ``hard_negatives.csv`` are of each kind."""
+    return dict(sorted(Counter(negatives["kind"].to_pylist()).items()))
 
 
 def _ages(rng: np.random.Generator, count: int, low: int, high: int = 95) -> np.ndarray:
