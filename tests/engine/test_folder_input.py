@@ -174,6 +174,14 @@ def test_a_file_named_zip_that_is_none_is_refused_plainly(tmp_path, make, messag
         import_voter_list(tmp_path / "dpt.zip", "DPT", "3671", SnapshotStore(tmp_path / "data"))
 
 
+def test_a_zip_holding_one_name_twice_is_refused_rather_than_losing_the_first(folder, tmp_path):
+    archive = zipped(folder, tmp_path / "dpt.zip")
+    with zipfile.ZipFile(archive, "a") as z, pytest.warns(UserWarning, match="Duplicate name"):
+        z.writestr("DPT SUKARASA/tps-2.csv", HEADER + "\n" + row(9, "3671010403650091", "BUDI", "002") + "\n")
+    with pytest.raises(KawalError, match=r"dpt\.zip: berkas DPT SUKARASA/tps-2\.csv ada dua kali"):
+        import_voter_list(archive, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+
+
 def test_a_zip_locked_with_a_password_is_refused_plainly(folder, tmp_path):
     archive = zipped(folder, tmp_path / "dpt.zip", {"DPT SUKARASA/tps-9.csv": HEADER.encode() + b"\n"})
     data = bytearray(archive.read_bytes())

@@ -4,7 +4,7 @@ per-TPS CSV files (kawal.engine.folder_reader).
 Refused, in the user's language and naming the ZIP, before anything is written: too many members or too many bytes
 once unpacked (a ZIP bomb: the sizes a ZIP states are all zipfile reads of a member, and its CRC is checked), a
 member that must not be written (a name leading out of the folder: ``../``, ``/etc``, ``C:``; or one over the
-caller's size per member), a member locked with a password. A ZIP that does not unpack (damaged, cut short, packed
+caller's size per member), a name twice (the second copy would replace the first), a member locked with a password. A ZIP that does not unpack (damaged, cut short, packed
 in a way zipfile does not read) is refused as damaged. Links and folders are never written.
 """
 
@@ -27,6 +27,10 @@ TOO_BIG = (
     "{f}: the zip's content is too large ({files} files, {gb} GB unpacked; at most {max_files} files and {max_gb} GB)",
 )
 UNSAFE = ("{f}: berkas tidak aman di zip: {m}", "{f}: unsafe member in the zip: {m}")
+TWICE = (
+    "{f}: berkas {m} ada dua kali di zip; kirim zip yang tiap berkasnya ada sekali",
+    "{f}: the zip holds {m} twice; send one in which each file is there once",
+)
 LOCKED = (
     "{f}: zip dikunci dengan kata sandi; kirim zip tanpa kata sandi",
     "{f}: the zip is locked with a password; send it without one",
@@ -78,7 +82,8 @@ def _checked_places(
             TOO_BIG, f=name, files=len(members), gb=f"{unpacked / 2**30:.1f}", max_files=max_files,
             max_gb=f"{max_bytes / 2**30:g}",
         )  # fmt: skip
-    places = []
+    places: list[tuple[zipfile.ZipInfo, Path]] = []
+    seen: set[tuple[str, ...]] = set()
     for member in members:
         if member.flag_bits & 0x1:
             raise KawalError(LOCKED, f=name)
@@ -86,6 +91,9 @@ def _checked_places(
         leaves = not parts or parts[0] == "/" or ":" in parts[0] or any(p in ("", ".", "..") for p in parts)
         if leaves or (max_member_bytes is not None and member.file_size > max_member_bytes):
             raise KawalError(UNSAFE, f=name, m=member.filename)
+        if parts in seen:  # written twice, the second would replace the first, and its rows be lost unsaid
+            raise KawalError(TWICE, f=name, m=member.filename)
+        seen.add(parts)
         places.append((member, into.joinpath(*parts)))
     return places
 
