@@ -81,6 +81,11 @@ def print_import_summary(snapshot: Snapshot, seconds: float) -> None:
     )
     if m["unmapped_columns"]:
         console.print(t(("Kolom diabaikan: {c}", "Columns ignored: {c}"), c=", ".join(m["unmapped_columns"])))
+    if m["source"].get("parts") and m["source"]["skipped_sheets"]:  # a folder's or ZIP's files read as no list
+        console.print(
+            t(("File dilewati (bukan daftar pemilih): {f}", "Files left out (no voter list): {f}"),
+              f=", ".join(m["source"]["skipped_sheets"]))
+        )  # fmt: skip
     if m.get("record_ids", "no") in RECORD_ID_NOTES:
         console.print(t(RECORD_ID_NOTES[m["record_ids"]], s=m["source"]["name"]))
     if m["nik_excel"]["float_column"]:

@@ -10,7 +10,9 @@ columns, in the same order: a folder mixing layouts is refused, naming the file,
 shifted; so is a file whose quotes do not pair, whose last field could run on into the files after it.
 
 A ZIP of such files (what a web upload can carry) is unpacked into the import's work folder (kawal.engine.zips:
-within limits on its files and unpacked size, never outside that folder) and read the same way.
+within limits on its entries and unpacked size, no name leading out of that folder) and read the same way; a ZIP of
+one list file is that file. Files read as no list (a ZIP inside, a file without a suffix) are named in the
+snapshot's ``skipped_sheets``, so no rows go unsaid.
 """
 
 from __future__ import annotations
@@ -51,10 +53,18 @@ OPEN_QUOTE = (
     '{file} punya tanda kutip (") yang tidak berpasangan: perbaiki file itu, atau audit file itu sendiri.',
     '{file} has a quote (") without its pair: fix that file, or audit it on its own.',
 )
-LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".parquet", ".zip")
-# A city's list is 2,706 TPS files and about 250 MB of CSV: the limits leave room for a province's kabupaten.
+PART_TOO_BIG = (
+    "{file} terlalu besar untuk dibaca bersama file lain ({mb} MB; paling besar {max_mb} MB per file): "
+    "audit file itu sendiri.",
+    "{file} is too big to read with other files ({mb} MB; at most {max_mb} MB a file): audit it on its own.",
+)
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".parquet")
+# A file of several is read whole into memory, a few copies of it at once (decoded, line ends made one, checked):
+# per-TPS files are a few hundred kB. A bigger file is read on its own (one file in a ZIP is, however big).
+MAX_PART_BYTES = 512 * 2**20
+# A city's list is 2,706 TPS files and about 250 MB of CSV: the limits leave room for a kabupaten ten times that.
 ZIP_MAX_FILES = 20_000
-ZIP_MAX_BYTES = 8 * 2**30
+ZIP_MAX_BYTES = 4 * 2**30
 
 
 def is_list_folder(path: Path) -> bool:
@@ -62,24 +72,10 @@ def is_list_folder(path: Path) -> bool:
     return path.is_dir() and not (path / "meta.json").exists()
 
 
-def is_list_zip(path: Path) -> bool:
-    """A ZIP file, read as the folder of files it holds."""
-    return path.suffix.lower() == ".zip" and path.is_file()
-
-
 def list_files(folder: Path, kind: str = "Folder") -> list[Path]:
     """The folder's CSV files (in subfolders too), in natural order; refused if it holds another list format.
     ``kind`` names the folder in messages (``ZIP`` for an unpacked ZIP file)."""
-    found = [p for p in folder.rglob("*") if p.is_file()]
-    # Left out: hidden files and folders (an audit's scratch folder, with --out inside the folder) and an audit's
-    # or a snapshot's own folder (its summary.json or meta.json), which an earlier run may have written there.
-    outputs = {p.parent for p in found if p.name in ("summary.json", "meta.json")}
-    found = [
-        p
-        for p in found
-        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and not any(parent in outputs for parent in p.parents)
-    ]
+    found = _visible(folder)
     other = sorted(p for p in found if p.suffix.lower() in LIST_SUFFIXES)
     if other:
         raise KawalError(OTHER_FORMATS, kind=kind, name=folder.name, file=other[0].relative_to(folder))
@@ -87,6 +83,30 @@ def list_files(folder: Path, kind: str = "Folder") -> list[Path]:
     if not files:
         raise KawalError(NO_FILES, kind=kind, name=folder.name)
     return files
+
+
+def skipped_files(folder: Path) -> list[str]:
+    """The folder's files that are read as no list (neither CSV nor another list format: a ZIP inside, a file
+    without a suffix, a document), by their path in the folder: the import names them, so no rows go unsaid."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in _visible(folder)
+        if not is_text(p) and p.suffix.lower() not in LIST_SUFFIXES
+    )
+
+
+def _visible(folder: Path) -> list[Path]:
+    """The folder's files but hidden files and folders (an audit's scratch folder, with --out inside the folder; a
+    Mac's ``__MACOSX/._*`` copies in a ZIP) and an audit's or a snapshot's own folder (its summary.json or
+    meta.json), which an earlier run may have written there."""
+    found = [p for p in folder.rglob("*") if p.is_file()]
+    outputs = {p.parent for p in found if p.name in ("summary.json", "meta.json")}
+    return [
+        p
+        for p in found
+        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not any(parent in outputs for parent in p.parents)
+    ]
 
 
 def _natural(path: Path) -> list[object]:
@@ -121,8 +141,15 @@ def combine(folder: Path, target: Path, kind: str = "Folder") -> list[tuple[str,
     parts: list[tuple[str, int, int]] = []
     first: tuple[str, str, list[str]] | None = None  # the first file's name, header line and columns
     row = 1  # the number of the file's first row in target
+    files = list_files(folder, kind)
+    for path in files:
+        size = path.stat().st_size
+        if size > MAX_PART_BYTES and len(files) > 1:
+            raise KawalError(
+                PART_TOO_BIG, file=path.relative_to(folder), mb=size // 2**20, max_mb=MAX_PART_BYTES // 2**20
+            )
     with target.open("w", encoding="utf-8", newline="") as out:
-        for path in list_files(folder, kind):
+        for path in files:
             text = _text(path)
             name = path.relative_to(folder).as_posix()
             if first is not None and first[1].endswith("\n") and text.startswith(first[1]):  # the same header line
@@ -201,12 +228,20 @@ def read_folder(con: duckdb.DuckDBPyConnection, folder: Path, workdir: Path, kin
     parts = combine(folder, combined, kind)
     info = _read_csv(con, combined, workdir, "utf-8")
     info.parts, info.sheets, info.encoding = parts, [name for name, _, _ in parts], None
+    info.skipped_sheets = skipped_files(folder)
     return info
 
 
 def read_zip(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> SourceInfo:
-    """A ZIP's files read as a folder's (see :func:`read_folder`): each row keeps its file's path in the ZIP."""
-    return read_folder(con, unpack_zip(path, workdir), workdir, "ZIP")
+    """A ZIP's files read as a folder's (see :func:`read_folder`): each row keeps its file's path in the ZIP. A ZIP
+    of one list file (a city's CSV zipped, or its XLSX or PDF) is that file, read as it would be on its own."""
+    folder = unpack_zip(path, workdir)
+    found = _visible(folder)
+    if len(found) == 1 and (is_text(found[0]) or found[0].suffix.lower() in LIST_SUFFIXES):
+        from kawal.engine.readers import read_into
+
+        return read_into(con, found[0], workdir)
+    return read_folder(con, folder, workdir, "ZIP")
 
 
 def unpack_zip(path: Path, workdir: Path) -> Path:

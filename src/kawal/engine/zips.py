@@ -11,6 +11,7 @@ in a way zipfile does not read) is refused as damaged. Links and folders are nev
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 import stat
 import zipfile
@@ -26,6 +27,10 @@ TOO_BIG = (
     "{max_gb} GB)",
     "{f}: the zip's content is too large ({files} files, {gb} GB unpacked; at most {max_files} files and {max_gb} GB)",
 )
+TOO_MANY = (
+    "{f}: daftar isi zip terlalu panjang ({n} entri; paling banyak {limit})",
+    "{f}: the zip's index is too long ({n} entries; at most {limit})",
+)
 UNSAFE = ("{f}: berkas tidak aman di zip: {m}", "{f}: unsafe member in the zip: {m}")
 TWICE = (
     "{f}: berkas {m} ada dua kali di zip; kirim zip yang tiap berkasnya ada sekali",
@@ -37,6 +42,9 @@ LOCKED = (
 )
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")  # C: (a Windows drive) starts no path inside the folder
+
+
 def unpack(
     zip_path: Path,
     into: Path,
@@ -45,16 +53,21 @@ def unpack(
     max_bytes: int,
     keep: Callable[[zipfile.ZipInfo], bool] = lambda _member: True,
     max_member_bytes: int | None = None,
-) -> None:
-    """Write the ZIP's regular files that ``keep`` accepts under ``into``, each at its own path inside the ZIP."""
+) -> list[Path]:
+    """Write the ZIP's files that ``keep`` accepts under ``into``, each at its own path inside the ZIP; the paths
+    written, in the ZIP's order."""
+    listed = _entries_listed(zip_path)
+    if listed is not None and listed > max_files:
+        raise KawalError(TOO_MANY, f=zip_path.name, n=listed, limit=max_files)
     try:
         with zipfile.ZipFile(zip_path) as archive:
-            members = [m for m in archive.infolist() if _is_regular_file(m) and keep(m)]
+            members = [m for m in archive.infolist() if not _is_folder(m) and keep(m)]
             places = _checked_places(zip_path.name, members, into, max_files, max_bytes, max_member_bytes)
             for member, place in places:
                 place.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as source, place.open("wb") as target:
                     shutil.copyfileobj(source, target, 1 << 20)
+            return [place for _member, place in places]
     except OSError as error:  # names that clash on disk ("a.json" a file and a folder) or too long for it
         if not isinstance(error, FileExistsError | NotADirectoryError | IsADirectoryError) and error.errno not in (
             errno.ENAMETOOLONG,
@@ -82,22 +95,46 @@ def _checked_places(
             TOO_BIG, f=name, files=len(members), gb=f"{unpacked / 2**30:.1f}", max_files=max_files,
             max_gb=f"{max_bytes / 2**30:g}",
         )  # fmt: skip
+    inside = into.resolve()
     places: list[tuple[zipfile.ZipInfo, Path]] = []
     seen: set[tuple[str, ...]] = set()
     for member in members:
         if member.flag_bits & 0x1:
             raise KawalError(LOCKED, f=name)
-        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-        leaves = not parts or parts[0] == "/" or ":" in parts[0] or any(p in ("", ".", "..") for p in parts)
-        if leaves or (max_member_bytes is not None and member.file_size > max_member_bytes):
+        written = member.filename.replace("\\", "/")
+        parts = PurePosixPath(written).parts
+        leaves = written.startswith("/") or not parts or _DRIVE.match(parts[0]) or any(p in (".", "..") for p in parts)
+        place = into.joinpath(*parts)
+        leaves = leaves or not place.resolve().is_relative_to(inside)  # a backstop: whatever the name, inside
+        link = stat.S_ISLNK(member.external_attr >> 16)  # its target would be written as a file's text
+        if leaves or link or (max_member_bytes is not None and member.file_size > max_member_bytes):
             raise KawalError(UNSAFE, f=name, m=member.filename)
         if parts in seen:  # written twice, the second would replace the first, and its rows be lost unsaid
             raise KawalError(TWICE, f=name, m=member.filename)
         seen.add(parts)
-        places.append((member, into.joinpath(*parts)))
+        places.append((member, place))
     return places
 
 
-def _is_regular_file(member: zipfile.ZipInfo) -> bool:
-    """Neither a folder nor a symbolic link (a link's target would be written as a file's text, never followed)."""
-    return not member.is_dir() and not stat.S_ISLNK(member.external_attr >> 16)
+def _is_folder(member: zipfile.ZipInfo) -> bool:
+    """A folder entry, as zipfile writes it (``DPT/``) or as some Windows tools do (``DPT\\``)."""
+    return member.filename.endswith(("/", "\\"))
+
+
+def _entries_listed(zip_path: Path) -> int | None:
+    """The number of entries the ZIP's end record says its index holds (ZIP64's where the plain count is full),
+    read without reading the index; None where there is no end record (zipfile then says the ZIP is damaged)."""
+    with zip_path.open("rb") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - (22 + 0xFFFF)))  # the end record (22 bytes) and at most a 64 KiB comment after it
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return None
+        count = int.from_bytes(tail[at + 10 : at + 12], "little")
+        locator = tail.rfind(b"PK\x06\x07", 0, at)  # ZIP64: the locator of its end record, just before
+        if count != 0xFFFF or locator < 0:
+            return count
+        f.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little"))
+        record = f.read(40)
+        return int.from_bytes(record[32:40], "little") if record[:4] == b"PK\x06\x06" else count
