@@ -19,6 +19,24 @@ def with_password() -> None:
         user.save()
 
 
+def sign_in(page, url: str, username: str) -> None:
+    """Log ``username`` in on the live server at ``url`` with :data:`PASSWORD`, as a person types it."""
+    page.goto(f"{url}/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+
+def upload_list(page, url: str, path: Path, stage: str) -> None:
+    """Upload the voter list ``path`` as ``stage`` on the lists page and wait until its job is done."""
+    page.goto(f"{url}/daftar/")
+    page.set_input_files("input[name=file]", str(path))
+    page.select_option("select[name=stage]", stage)
+    page.click("form[enctype] button[type=submit]")  # the test queue runs the job before the page returns
+    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+
+
 def demo_accounts() -> Organisation:
     """The demo's KPU office, Ormas and accounts, each with :data:`PASSWORD`; returns the KPU office."""
     kpu, _ = demo.create_accounts()

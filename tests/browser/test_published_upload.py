@@ -9,7 +9,7 @@ from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.voters.models import VoterList
 from tests.browser.conftest import shot
-from tests.browser.support import PASSWORD, with_password
+from tests.browser.support import sign_in, upload_list, with_password
 from tests.published_pdf import published_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,18 +32,10 @@ def accounts(transactional_db):
 
 
 def test_upload_a_published_pdf_and_see_what_could_not_be_checked(page, live_server, accounts, published):
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("input[name=username]", "admin.kpu")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
+    sign_in(page, live_server.url, "admin.kpu")
     page.goto(f"{live_server.url}/daftar/")
     assert "PDF" in page.inner_text("form[enctype]")
-    page.set_input_files("input[name=file]", str(published))
-    page.select_option("select[name=stage]", "DPS")
-    page.click("form[enctype] button[type=submit]")  # the test queue runs the job before the page returns
-    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+    upload_list(page, live_server.url, published, "DPS")
     status = page.inner_text("#status")
     assert f"Baris masuk {ROWS} = dimuat {ROWS} + ditolak 0" in status
     assert VoterList.objects.get().rejected == 0

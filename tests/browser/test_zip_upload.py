@@ -12,7 +12,7 @@ from kawal.synth.generator import generate
 from kawal.web import demo
 from kawal.web.voters.models import VoterList
 from tests.browser.conftest import shot
-from tests.browser.support import PASSWORD, with_password
+from tests.browser.support import sign_in, upload_list, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,18 +44,10 @@ def test_upload_a_zip_of_tps_files_and_see_it_loaded_as_one_list(page, live_serv
     archive = per_tps_zip
     demo.create_accounts()
     with_password()
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("input[name=username]", "admin.kpu")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
+    sign_in(page, live_server.url, "admin.kpu")
     page.goto(f"{live_server.url}/daftar/")
     assert "ZIP berisi file CSV per TPS" in page.inner_text("form[enctype]")
-    page.set_input_files("input[name=file]", str(archive))
-    page.select_option("select[name=stage]", "DPT")
-    page.click("form[enctype] button[type=submit]")  # the test queue runs the job before the page returns
-    page.wait_for_selector('[data-status="done"]', timeout=120_000)
+    upload_list(page, live_server.url, archive, "DPT")
     status = page.inner_text("#status")
     assert "Baris masuk 3.000 = dimuat 2.999 + ditolak 1" in status
     voter_list = VoterList.objects.get()
