@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from kawal.web.accounts.models import Role
-from tests.browser.support import PASSWORD, demo_site, small_city, with_password
+from tests.browser.support import demo_site, sign_in, small_city, with_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
@@ -112,14 +112,6 @@ def kind_of(url: str) -> str:
     return path + "?" + "&".join(level + sorted(rest))
 
 
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def check(page, axe_source: str, visit: Visit, name: str) -> Visit:
     started = time.monotonic()
     visit.overflow = page.evaluate("document.documentElement.scrollWidth") - PHONE["width"]
@@ -176,7 +168,7 @@ def test_every_page_of_every_role_fits_360px_with_no_serious_axe_violation(brows
         page = context.new_page()
         page.set_default_timeout(20_000)
         if username:
-            log_in(page, live_server, username)
+            sign_in(page, live_server.url, username)
         visits = crawl(page, live_server, axe_source, role, starts)
         visits.append(check_open_menu(page, live_server, axe_source, role, starts[0]))
         context.close()
