@@ -1,11 +1,14 @@
 """Unpacking a ZIP someone sent, safely: Sirekap's per-TPS JSON files (kawal.engine.results) and a voter list's
 per-TPS CSV files (kawal.engine.folder_reader).
 
-Refused, in the user's language and naming the ZIP, before anything is written: too many members or too many bytes
-once unpacked (a ZIP bomb: the sizes a ZIP states are all zipfile reads of a member, and its CRC is checked), a
-member that must not be written (a name leading out of the folder: ``../``, ``/etc``, ``C:``; or one over the
-caller's size per member), a name twice (the second copy would replace the first), a member locked with a password. A ZIP that does not unpack (damaged, cut short, packed
-in a way zipfile does not read) is refused as damaged. Links and folders are never written.
+Refused, in the user's language and naming the ZIP, before anything is written: an index listing too many entries
+(read from the ZIP's end record before zipfile reads the index, which costs about a kilobyte of memory per entry),
+too many members or too many bytes once unpacked (a ZIP bomb: the sizes a ZIP states are all zipfile reads of a
+member, and its CRC is checked), a member that must not be written (a name leading out of the folder: ``../``,
+``/etc``, ``//etc``, ``C:``; a symbolic link; one over the caller's size per member), a name twice (the second copy
+would replace the first), a member locked with a password. A ZIP that does not unpack (damaged, cut short, packed
+in a way zipfile does not read) is refused as damaged, which may be found while writing: the caller's work folder,
+removed after, holds what was written. Folders are made as their files need them.
 """
 
 from __future__ import annotations
