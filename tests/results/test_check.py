@@ -106,15 +106,19 @@ def test_bad_rows_are_rejected_by_row_and_field_and_counted(tmp_path):
     ]
 
 
+def _results_csv(folder, lines: list[str]):
+    """``hasil.csv`` in ``folder``: the contract's header and ``lines``."""
+    path = folder / "hasil.csv"
+    header = "kode_tps,suara_paslon_1,suara_paslon_2,suara_sah,suara_tidak_sah,dpt,pengguna_total"
+    path.write_text("\n".join([header, *lines]) + "\n")
+    return path
+
+
 def test_a_stray_apostrophe_is_a_bad_cell_not_a_quote_that_swallows_rows(tmp_path):
     """Found by the fuzzer: two cells holding only ' made DuckDB's sniffer take it for the quote character, and the
     line between them vanished into one row (rows in 2 of 3)."""
-    path = tmp_path / "hasil.csv"
-    lines = ["3671051007001,0,0,0,0,0,0", "3671051007002,0,0,0,0,',0", "3671051007003,0,0,0,0,',0"]
-    path.write_text(
-        "kode_tps,suara_paslon_1,suara_paslon_2,suara_sah,suara_tidak_sah,dpt,pengguna_total\n"
-        + "\n".join(lines)
-        + "\n"
+    path = _results_csv(
+        tmp_path, ["3671051007001,0,0,0,0,0,0", "3671051007002,0,0,0,0,',0", "3671051007003,0,0,0,0,',0"]
     )
     loaded = check(path, tmp_path / "out").loaded
     assert (loaded.rows_in, loaded.loaded, loaded.rejected) == (3, 1, 2)
@@ -132,13 +136,7 @@ def _sirekap(administrasi, chart, shape):
 def test_a_row_starting_with_a_hash_is_a_bad_row_not_a_comment(tmp_path):
     """Found by the fuzzer: DuckDB's sniffer took a row whose kode_tps was '#' for a comment and dropped it, so rows
     in were 3 of 4."""
-    path = tmp_path / "hasil.csv"
-    lines = ["3671051007001,0,0,0,0,0,0", "#,0,0,0,0,0,0", "3671051007003,0,0,0,0,0,0"]
-    path.write_text(
-        "kode_tps,suara_paslon_1,suara_paslon_2,suara_sah,suara_tidak_sah,dpt,pengguna_total\n"
-        + "\n".join(lines)
-        + "\n"
-    )
+    path = _results_csv(tmp_path, ["3671051007001,0,0,0,0,0,0", "#,0,0,0,0,0,0", "3671051007003,0,0,0,0,0,0"])
     loaded = check(path, tmp_path / "out").loaded
     assert (loaded.rows_in, loaded.loaded, loaded.rejected) == (3, 2, 1)
     assert [(where, column) for where, column, _ in loaded.rejects] == [("hasil.csv baris 3", "kode_tps")]

@@ -11,6 +11,7 @@ import pytest
 
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.profile_arsip import MECHANISMS, generate_arsip
+from tests.synth.separate_profile import assert_deterministic, generated, nik_date
 
 N = 20_000
 SEED = 5
@@ -18,43 +19,15 @@ COLUMNS = [
     "id", "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat", "rt",
     "rw", "disabilitas", "keterangan", "kode_kelurahan", "kelurahan", "kecamatan", "tps",
 ]  # fmt: skip
-FILES = ("dpt.csv", "truth.csv", "pairs.csv", "hard_negatives.csv", "generate.json")
-
-
-def read(path):
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.fixture(scope="module")
 def arsip(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("arsip")
-    summary = generate_arsip(N, SEED, folder)
-    dpt = read(folder / "dpt.csv")
-    truth = {r["id"]: r for r in read(folder / "truth.csv")}
-    return folder, summary, dpt, truth, read(folder / "pairs.csv"), read(folder / "hard_negatives.csv")
-
-
-def nik_date(nik: str, female: bool | None) -> date | None:
-    dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    if female is None:
-        female = dd > 40
-    for year in (2000 + yy, 1900 + yy):
-        try:
-            return date(year, mm, dd - 40 * female)
-        except ValueError:
-            continue
-    return None
+    return generated(tmp_path_factory.mktemp("arsip"), generate_arsip, N, SEED)
 
 
 def test_deterministic_for_a_seed(tmp_path):
-    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    generate_arsip(3_000, 9, a)
-    generate_arsip(3_000, 9, b)
-    generate_arsip(3_000, 10, c)
-    for name in FILES:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    assert (a / "dpt.csv").read_bytes() != (c / "dpt.csv").read_bytes()
+    assert_deterministic(generate_arsip, tmp_path)
 
 
 def test_columns_and_formats(arsip):

@@ -13,39 +13,18 @@ from kawal.cli.main import main
 from kawal.engine.nik import valid_prefixes
 from kawal.synth.profile_arsip import generate_arsip
 from kawal.synth.profile_lapangan import MECHANISMS, PLACES, generate_lapangan
+from tests.synth.separate_profile import assert_deterministic, generated, nik_date
 
 N = 20_000
 SEED = 5
-FILES = ("dpt.csv", "truth.csv", "pairs.csv", "hard_negatives.csv", "generate.json")
 NAME_TAGS = {m for m in MECHANISMS if m.startswith("name_")}
 DOB_TAGS = {m for m in MECHANISMS if m.startswith("dob_")}
 NIK_TAGS = {m for m in MECHANISMS if m.startswith("nik_")}
 
 
-def read(path):
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture(scope="module")
 def lapangan(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lapangan")
-    summary = generate_lapangan(N, SEED, folder)
-    dpt = read(folder / "dpt.csv")
-    truth = {r["id"]: r for r in read(folder / "truth.csv")}
-    return folder, summary, dpt, truth, read(folder / "pairs.csv"), read(folder / "hard_negatives.csv")
-
-
-def nik_date(nik: str, female: bool | None) -> date | None:
-    dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    if female is None:
-        female = dd > 40
-    for year in (2000 + yy, 1900 + yy):
-        try:
-            return date(year, mm, dd - 40 * female)
-        except ValueError:
-            continue
-    return None
+    return generated(tmp_path_factory.mktemp("lapangan"), generate_lapangan, N, SEED)
 
 
 def tags(label: str) -> set[str]:
@@ -53,13 +32,7 @@ def tags(label: str) -> set[str]:
 
 
 def test_deterministic_for_a_seed(tmp_path):
-    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    generate_lapangan(3_000, 9, a)
-    generate_lapangan(3_000, 9, b)
-    generate_lapangan(3_000, 10, c)
-    for name in FILES:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    assert (a / "dpt.csv").read_bytes() != (c / "dpt.csv").read_bytes()
+    assert_deterministic(generate_lapangan, tmp_path)
 
 
 def test_columns_and_formats_are_arsips(lapangan, tmp_path):
