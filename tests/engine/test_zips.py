@@ -120,3 +120,21 @@ def test_a_big_file_among_others_is_refused_naming_it(tmp_path, monkeypatch):
     zipped = archive(tmp_path / "dpt.zip", {"tps-1.csv": TPS_1, "tps-2.csv": TPS_2})
     with pytest.raises(KawalError, match=r"tps-1\.csv terlalu besar untuk dibaca bersama file lain"):
         import_voter_list(zipped, "DPT", "3671", SnapshotStore(tmp_path / "data"))
+
+
+@pytest.mark.parametrize("second", ["DPT/tps-1.csv", "dpt/TPS-1.CSV", "DPT/tps-1.csv".replace("s", "\u017f")])
+def test_names_a_windows_or_mac_disk_takes_for_one_file_are_refused(tmp_path, second):
+    """TPS-1.csv and tps-1.csv are one file on such a disk: the second would replace the first, its rows lost unsaid.
+    The third name spells s as the long s, which casefolds to s."""
+    zip_path = tmp_path / "dpt.zip"
+    with zipfile.ZipFile(zip_path, "w") as z:
+        z.writestr("DPT/TPS-1.csv", TPS_1)
+        z.writestr(second, TPS_2)
+    with pytest.raises(KawalError, match=r"dpt\.zip: berkas .* ada dua kali"):
+        unpack(zip_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.csv"))  # refused before writing
+
+
+def test_names_that_differ_beyond_case_are_two_files(tmp_path):
+    zip_path = archive(tmp_path / "dpt.zip", {"DPT/TPS-1.csv": TPS_1, "DPT/TPS-11.csv": TPS_2})
+    assert sorted(p.name for p in unpack(zip_path, tmp_path / "out")) == ["TPS-1.csv", "TPS-11.csv"]

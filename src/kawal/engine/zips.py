@@ -17,6 +17,7 @@ import errno
 import re
 import shutil
 import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -112,11 +113,19 @@ def _checked_places(
         link = stat.S_ISLNK(member.external_attr >> 16)  # its target would be written as a file's text
         if leaves or link or (max_member_bytes is not None and member.file_size > max_member_bytes):
             raise KawalError(UNSAFE, f=name, m=member.filename)
-        if parts in seen:  # written twice, the second would replace the first, and its rows be lost unsaid
+        key = _as_a_disk_compares(parts)
+        if key in seen:  # written twice, the second would replace the first, and its rows be lost unsaid
             raise KawalError(TWICE, f=name, m=member.filename)
-        seen.add(parts)
+        seen.add(key)
         places.append((member, place))
     return places
+
+
+def _as_a_disk_compares(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A member's path as the disk of a Windows or Mac server compares names: case aside (TPS-1.csv is tps-1.csv),
+    and on a Mac one composed form of each letter (É written whole or as E and an accent). Two members one disk
+    takes for one file are refused there and here alike."""
+    return tuple(unicodedata.normalize("NFC", part).casefold() for part in parts)
 
 
 def _is_folder(member: zipfile.ZipInfo) -> bool:
