@@ -424,5 +424,7 @@ def test_coordinator_answers_different_people_and_the_next_audit_unlinks_them(pa
     assert pair.voter_a.nama not in shown or pair.voter_b.nama not in shown  # no longer one person
     page.goto(f"{live_server.url}/temuan/ganda/ketepatan/")
     assert page.locator("[data-metric=estimated] [data-value]").count() >= 2
+    to_pairs = page.locator(f"[data-run='{again.pk}'] a[href$='/ganda/kandidat/{again.pk}/']")
+    assert to_pairs.bounding_box()["height"] >= 44  # a button of its own, not a link inside the notes
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "21-duplicate-precision-390")
