@@ -54,3 +54,14 @@ def test_upload_a_zip_of_tps_files_and_see_it_loaded_as_one_list(page, live_serv
     assert (voter_list.source_name, voter_list.loaded, voter_list.rejected) == ("DPT per TPS.zip", 2999, 1)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
     shot(page, "zip-of-tps-files-loaded")
+
+    to_rejects = page.locator("[data-rejects]")
+    assert to_rejects.bounding_box()["height"] >= 44
+    to_rejects.click()
+    rejected = page.locator("[data-row]")
+    assert rejected.count() == 1
+    where, why = rejected.locator("b").inner_text(), rejected.locator("span").inner_text()
+    assert where == "kel=3671011001/t=001/data_0.csv, baris 3"  # the file inside the ZIP as named there, its line
+    assert why.startswith("tanggal_lahir '31-02-1980' tidak terbaca")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "zip-rejected-row-and-why")

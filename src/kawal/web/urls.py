@@ -35,6 +35,7 @@ urlpatterns = [
     path("daftar/banding/", views.compare, name="compare"),
     path("daftar/<int:pk>/", views.voter_list, name="voter_list"),
     path("daftar/<int:pk>/status/", views.voter_list_status, name="voter_list_status"),
+    path("daftar/<int:pk>/ditolak/", views.voter_list_rejects, name="voter_list_rejects"),
     path("daftar/<int:pk>/audit-ulang/", views.voter_list_reaudit, name="voter_list_reaudit"),
     path("temuan/", views.findings, name="findings"),
     path("temuan/<int:pk>/status/", views.finding_status, name="finding_status"),

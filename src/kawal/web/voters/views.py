@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal import labels
-from kawal.engine import NOT_CHECKABLE, check_registry
+from kawal.engine import NOT_CHECKABLE, SnapshotStore, check_registry, snapshot_rejects
+from kawal.i18n import KawalError
 from kawal.web.accounts import person_views
 from kawal.web.accounts.models import KPU_ROLES, Role
 from kawal.web.accounts.scope import Scope
@@ -238,6 +239,48 @@ def voter_list(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "voters/list_detail.html", context)
 
 
+def _where_rejected(sheet: str | None, line: int, pdf: bool) -> str:
+    """Where a rejected row is in what was sent: the line; in a ZIP or a workbook, its file or sheet too; in a
+    PDF (whose sheet is its page), the page and the row on it."""
+    if pdf:
+        return _("Halaman %(page)s, baris %(line)s") % {"page": sheet, "line": line}
+    if sheet:
+        return _("%(sheet)s, baris %(line)s") % {"sheet": sheet, "line": line}
+    return _("Baris %(line)s") % {"line": line}
+
+
+# Rejected rows a page shows: enough to see what went wrong in the file and fix it (a file with more rows that
+# wrong is mostly one mistake repeated).
+REJECTS_SHOWN = 500
+
+
+@login_required
+def voter_list_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The rows the list's file could not be read from, each with its line (and its file, in a ZIP) and why, so
+    that whoever sent it can fix the file. For those who may audit the list again (they sent it, or work with the
+    office that did): a reason names a field and the value written there. Every view is recorded."""
+    voter_list = _visible_list(request, pk)
+    if not _can_reaudit(_scope(request), voter_list):
+        raise PermissionDenied
+    rows: list[dict[str, object]] = []
+    kept = True
+    if voter_list.rejected:
+        try:
+            snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(voter_list.snapshot)
+        except KawalError:  # the list's stored copy is gone (removed, or the upload failed before keeping it)
+            kept = False
+        else:
+            pdf = snapshot.meta["source"]["format"] == "pdf"
+            rows = [
+                {"row_no": row_no, "where": _where_rejected(sheet, line or row_no, pdf), "reason": reason}
+                for sheet, line, row_no, reason in snapshot_rejects(snapshot.rejects_path, REJECTS_SHOWN)
+            ]
+    record("voter_list.rejects_viewed", request=request, obj=voter_list, organisation=voter_list.organisation,
+           shown=len(rows))  # fmt: skip
+    context = {"voter_list": voter_list, "rows": rows, "kept": kept, "more": voter_list.rejected - len(rows)}
+    return render(request, "voters/list_rejects.html", context)
+
+
 @login_required
 @require_POST
 def voter_list_reaudit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -258,7 +301,9 @@ def voter_list_reaudit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def voter_list_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """The live-progress fragment the list page polls with htmx until the job ends."""
-    return render(request, "voters/_status.html", {"voter_list": _visible_list(request, pk)})
+    voter_list = _visible_list(request, pk)
+    context = {"voter_list": voter_list, "can_reaudit": _can_reaudit(_scope(request), voter_list)}
+    return render(request, "voters/_status.html", context)
 
 
 class DiffForm(forms.Form):
