@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -239,6 +240,24 @@ def voter_list(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "voters/list_detail.html", context)
 
 
+def _sees_rejects_in_full(scope: Scope, voter_list: VoterList) -> bool:
+    """KPU staff of the list's office over its whole wilayah see a rejected row's values as written."""
+    return any(
+        m.role in KPU_ROLES and m.organisation.kpu_office.pk == voter_list.organisation_id
+        and voter_list.wilayah.startswith(m.wilayah)
+        for m in scope.memberships
+    )  # fmt: skip
+
+
+_LONG_NUMBER = re.compile(r"\d{8,}")
+
+
+def _long_numbers_masked(text: str) -> str:
+    """A reason with every run of 8 digits or more cut to its first 6 (as KPU publishes a NIK): a column read in
+    the wrong place can put a NIK or NKK where a date or a TPS was expected, and the reason quotes it."""
+    return _LONG_NUMBER.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 6), text)
+
+
 def _where_rejected(sheet: str | None, line: int, pdf: bool) -> str:
     """Where a rejected row is in what was sent: the line; in a ZIP or a workbook, its file or sheet too; in a
     PDF (whose sheet is its page), the page and the row on it."""
@@ -258,7 +277,8 @@ REJECTS_SHOWN = 500
 def voter_list_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
     """The rows the list's file could not be read from, each with its line (and its file, in a ZIP) and why, so
     that whoever sent it can fix the file. For those who may audit the list again (they sent it, or work with the
-    office that did): a reason names a field and the value written there. Every view is recorded."""
+    office that did): a reason names a field and the value written there, its long numbers masked but for the
+    office's KPU staff (see :func:`_long_numbers_masked`). Every view is recorded."""
     voter_list = _visible_list(request, pk)
     if not _can_reaudit(_scope(request), voter_list):
         raise PermissionDenied
@@ -271,8 +291,9 @@ def voter_list_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
             kept = False
         else:
             pdf = snapshot.meta["source"]["format"] == "pdf"
+            shown = str if _sees_rejects_in_full(_scope(request), voter_list) else _long_numbers_masked
             rows = [
-                {"row_no": row_no, "where": _where_rejected(sheet, line or row_no, pdf), "reason": reason}
+                {"row_no": row_no, "where": shown(_where_rejected(sheet, line or row_no, pdf)), "reason": shown(reason)}
                 for sheet, line, row_no, reason in snapshot_rejects(snapshot.rejects_path, REJECTS_SHOWN)
             ]
     record("voter_list.rejects_viewed", request=request, obj=voter_list, organisation=voter_list.organisation,
