@@ -279,27 +279,37 @@ def voter_list_rejects(request: AuthedRequest, pk: int) -> HttpResponse:
     that whoever sent it can fix the file. For those who may audit the list again (they sent it, or work with the
     office that did): a reason names a field and the value written there, its long numbers masked but for the
     office's KPU staff (see :func:`_long_numbers_masked`). Every view is recorded."""
-    voter_list = _visible_list(request, pk)
-    if not _can_reaudit(_scope(request), voter_list):
+    voter_list, scope = _visible_list(request, pk), _scope(request)
+    if not _can_reaudit(scope, voter_list):
         raise PermissionDenied
-    rows: list[dict[str, object]] = []
-    kept = True
-    if voter_list.rejected:
-        try:
-            snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(voter_list.snapshot)
-        except KawalError:  # the list's stored copy is gone (removed, or the upload failed before keeping it)
-            kept = False
-        else:
-            pdf = snapshot.meta["source"]["format"] == "pdf"
-            shown = str if _sees_rejects_in_full(_scope(request), voter_list) else _long_numbers_masked
-            rows = [
-                {"row_no": row_no, "where": shown(_where_rejected(sheet, line or row_no, pdf)), "reason": shown(reason)}
-                for sheet, line, row_no, reason in snapshot_rejects(snapshot.rejects_path, REJECTS_SHOWN)
-            ]
+    found = _rejected_rows(voter_list, _sees_rejects_in_full(scope, voter_list))
+    rows = found or []
     record("voter_list.rejects_viewed", request=request, obj=voter_list, organisation=voter_list.organisation,
            shown=len(rows))  # fmt: skip
-    context = {"voter_list": voter_list, "rows": rows, "kept": kept, "more": voter_list.rejected - len(rows)}
+    context = {
+        "voter_list": voter_list,
+        "rows": rows,
+        "kept": found is not None,
+        "more": voter_list.rejected - len(rows),
+    }
     return render(request, "voters/list_rejects.html", context)
+
+
+def _rejected_rows(voter_list: VoterList, in_full: bool) -> list[dict[str, object]] | None:
+    """The first REJECTS_SHOWN rejected rows of the list's stored copy (where, why), or None where that copy is
+    gone (removed, or the upload failed before keeping it)."""
+    if not voter_list.rejected:
+        return []
+    try:
+        snapshot = SnapshotStore(Path(settings.SNAPSHOT_ROOT)).get(voter_list.snapshot)
+    except KawalError:
+        return None
+    pdf = snapshot.meta["source"]["format"] == "pdf"
+    shown = str if in_full else _long_numbers_masked
+    return [
+        {"row_no": row_no, "where": shown(_where_rejected(sheet, line or row_no, pdf)), "reason": shown(reason)}
+        for sheet, line, row_no, reason in snapshot_rejects(snapshot.rejects_path, REJECTS_SHOWN)
+    ]
 
 
 @login_required
