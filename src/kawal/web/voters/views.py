@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal import labels
-from kawal.engine import NOT_CHECKABLE, SnapshotStore, check_registry, snapshot_rejects
+from kawal.engine import NOT_CHECKABLE, SnapshotStore, check_registry, mask, snapshot_rejects
 from kawal.i18n import KawalError
 from kawal.web.accounts import person_views
-from kawal.web.accounts.models import KPU_ROLES, Role
+from kawal.web.accounts.models import KPU_ROLES, Membership, Role
 from kawal.web.accounts.scope import Scope
 from kawal.web.actionlog.models import record
 from kawal.web.crypto import decrypt, keyed_hash
@@ -225,12 +225,14 @@ def _visible_list(request: HttpRequest, pk: int) -> VoterList:
     return get_object_or_404(_scope(request).voter_lists(VoterList.objects.all()), pk=pk)
 
 
+def _office_memberships(scope: Scope, voter_list: VoterList) -> list[Membership]:
+    """The user's memberships in the list's KPU office or one of its partner Ormas."""
+    return [m for m in scope.memberships if m.organisation.kpu_office.pk == voter_list.organisation_id]
+
+
 def _can_reaudit(scope: Scope, voter_list: VoterList) -> bool:
     """KPU admins of the list's office and its partner Ormas's coordinators may run its audit again."""
-    return any(
-        m.role in (Role.KPU_ADMIN, Role.COORDINATOR) and m.organisation.kpu_office.pk == voter_list.organisation_id
-        for m in scope.memberships
-    )
+    return any(m.role in (Role.KPU_ADMIN, Role.COORDINATOR) for m in _office_memberships(scope, voter_list))
 
 
 @login_required
@@ -243,10 +245,8 @@ def voter_list(request: AuthedRequest, pk: int) -> HttpResponse:
 def _sees_rejects_in_full(scope: Scope, voter_list: VoterList) -> bool:
     """KPU staff of the list's office over its whole wilayah see a rejected row's values as written."""
     return any(
-        m.role in KPU_ROLES and m.organisation.kpu_office.pk == voter_list.organisation_id
-        and voter_list.wilayah.startswith(m.wilayah)
-        for m in scope.memberships
-    )  # fmt: skip
+        m.role in KPU_ROLES and voter_list.wilayah.startswith(m.wilayah) for m in _office_memberships(scope, voter_list)
+    )
 
 
 _LONG_NUMBER = re.compile(r"\d{8,}")
@@ -255,7 +255,7 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 def _long_numbers_masked(text: str) -> str:
     """A reason with every run of 8 digits or more cut to its first 6 (as KPU publishes a NIK): a column read in
     the wrong place can put a NIK or NKK where a date or a TPS was expected, and the reason quotes it."""
-    return _LONG_NUMBER.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 6), text)
+    return _LONG_NUMBER.sub(lambda m: mask(m[0]), text)
 
 
 def _where_rejected(sheet: str | None, line: int, pdf: bool) -> str:
