@@ -624,7 +624,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(  # each row's words once (a name may repeat one), and how many rows carry each word
         f"""
         CREATE OR REPLACE TEMP TABLE row_words AS
-        SELECT rid, dob, unnest(list_distinct(tokens)) AS word FROM people;
+        SELECT rid, dob, unnest({_EACH_WORD_ONCE}) AS word FROM people;
         CREATE OR REPLACE TEMP TABLE word_rows AS SELECT word, count(*) AS n FROM row_words GROUP BY word;
         CREATE OR REPLACE TEMP TABLE common_words AS SELECT word FROM word_rows WHERE n > {common}
         """
@@ -727,6 +727,11 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> None:
     _add_year_candidates(con, n + 2)
 
 
+# A name's words, each once (a name may repeat one: SITI SITI AMINAH), the first time it occurs: list_distinct()
+# builds a hash set per name and took three quarters of listing a city's 3 M words by row (0.32 of 0.42 s).
+_EACH_WORD_ONCE = "list_filter(tokens, lambda word, i: list_position(tokens, word) = i)"
+
+
 def _joint_key(*columns: str) -> str:
     """One 64-bit hash of ``columns``, NULL where any of them is: a blocking rule joins on it instead of on the
     columns themselves, a fifth cheaper a join on a city's list. Two different values that hash alike (about one
@@ -772,7 +777,7 @@ def _add_year_candidates(con: duckdb.DuckDBPyConnection, letters: int) -> None:
     every_pair = ("name_key, yk", "sorted_key, yk", "phon_key, yk", "kel, rw, rt, ym")
     con.execute(  # each row's words once (a name may repeat one)
         f"""CREATE OR REPLACE TEMP TABLE partial_words AS
-        SELECT * FROM (SELECT rid, yk, ym, kel, has_initial, initials, unnest(list_distinct(tokens)) AS word FROM partial)
+        SELECT * FROM (SELECT rid, yk, ym, kel, has_initial, initials, unnest({_EACH_WORD_ONCE}) AS word FROM partial)
         WHERE length(word) >= {MIN_TOKEN}"""
     )
     weak = {
