@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from kawal.engine.audit import duplicates as d
+from kawal.engine.sql import connect
 from tests.audit.every_pair import with_people
 
 ROWS = [
@@ -134,3 +135,14 @@ def test_date_digit_level_and_placeholder_are_their_written_definitions():
     ).fetchone()
     assert 0 < digits < pairs and differ == 0
     assert 0 < placeholders < pairs and placeholders_differ == 0
+
+
+def test_a_word_a_name_repeats_is_listed_once_where_it_first_occurs():
+    """How many rows carry a word decides whether it blocks (a common word does not): a name that repeats a word
+    (SITI SITI AMINAH) counts once for it."""
+    words = (
+        connect()
+        .execute(f"SELECT {d._EACH_WORD_ONCE} FROM (SELECT ['SITI', 'SITI', 'AMINAH', 'SITI', 'NUR'] AS tokens)")
+        .fetchone()[0]
+    )
+    assert words == ["SITI", "AMINAH", "NUR"]
