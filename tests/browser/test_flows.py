@@ -426,5 +426,11 @@ def test_coordinator_answers_different_people_and_the_next_audit_unlinks_them(pa
     assert page.locator("[data-metric=estimated] [data-value]").count() >= 2
     to_pairs = page.locator(f"[data-run='{again.pk}'] a[href$='/ganda/kandidat/{again.pk}/']")
     assert to_pairs.bounding_box()["height"] >= 44  # a button of its own, not a link inside the notes
+    # the one answer, "different", given after the first audit: 0% confirmed, and a range that says how little that is
+    band = page.locator(f"[data-run='{run.pk}'] [data-range]")
+    inside, track = band.bounding_box(), band.locator("xpath=..").bounding_box()
+    assert inside["width"] > track["width"] / 2 and track["x"] <= inside["x"]
+    assert inside["x"] + inside["width"] <= track["x"] + track["width"] + 1
+    assert "antara 0,0% dan 79,4%" in page.inner_text(f"[data-run='{run.pk}']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "21-duplicate-precision-390")

@@ -260,3 +260,6 @@ def test_precision_page_shows_estimated_beside_confirmed(client, loaded):
     assert f"{estimated}%" in page and "50,0%" in page
     assert "Perkiraan audit" in page and "Terbukti peninjau" in page and "0%" in page and "100%" in page
     assert "Dari 2 pasangan yang dijawab" in page
+    # 1 of 2 is as likely 10% as 90%: the range (Wilson's, 95%) says so, widened outward to one decimal
+    assert row.confirmed_range_percent == (9.4, 90.6)
+    assert "antara 9,4% dan 90,6%" in page and 'style="left:9.4%;width:81.2%"' in page

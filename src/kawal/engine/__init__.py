@@ -25,7 +25,7 @@ does not wait for DuckDB or pyarrow. The engine never imports Django (``tests/en
 | new voters (field visits) | ``NewVoterData``, ``new_voter_problems``, ``DISABILITY`` |
 | audit checks and duplicates, for the web's pages | ``check_registry``, ``NOT_CHECKABLE``, ``DUPLICATE_LEVEL_WORDS``, ``HIDDEN_DATES_PRECISION`` |
 | C.Hasil columns, rules, quick count | ``NUMBERS``, ``PAIRED``, ``BALLOTS``, ``VOTES``, ``paslon``, ``check_form``, ``ratio_estimate``, ``RatioEstimate``, ``QuickCountTps`` |
-| sample types, outcomes, report | ``SAMPLE_STRATA``, ``SAMPLE_UNITS``, ``StratumPlan``, ``Estimate``, ``SampleCluster``, ``RECORD_OUTCOMES``, ``NONRESPONSE``, ``parquet_source``, ``describe_estimate``, ``interval_svg``, ``write_estimates_csv`` |
+| sample types, outcomes, report | ``SAMPLE_STRATA``, ``SAMPLE_UNITS``, ``StratumPlan``, ``Estimate``, ``SampleCluster``, ``RECORD_OUTCOMES``, ``NONRESPONSE``, ``parquet_source``, ``describe_estimate``, ``interval_svg``, ``write_estimates_csv``, ``wilson_interval`` |
 | turnout | ``Turnout``, ``Reach``, ``Priority``, ``Fit``, ``TURNOUT_TARGET``, ``rank_turnout``, ``rake_votes``, ``allocate_dpt``, ``fit_line`` |
 | SQL helpers for the web's queries | ``duckdb_connect``, ``spreadsheet_safe`` |
 
@@ -151,6 +151,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "describe_estimate": ("kawal.engine.sampling.report", "describe"),
     "interval_svg": ("kawal.engine.sampling.report", "interval_svg"),
     "write_estimates_csv": ("kawal.engine.sampling.report", "write_csv"),
+    "wilson_interval": ("kawal.engine.sampling.estimate", "wilson"),
     # turnout
     "Turnout": ("kawal.engine.turnout", "Turnout"),
     "Reach": ("kawal.engine.turnout", "Reach"),
@@ -269,6 +270,7 @@ __all__ = [  # the same names as _EXPORTS (tests/engine/test_front_door.py check
     "stratified_plan",
     "tally",
     "tms_table",
+    "wilson_interval",
     "write_estimates_csv",
     "write_rejects",
     "write_sample",
@@ -352,6 +354,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of this runs
         estimate_records,
     )
     from kawal.engine.sampling.estimate import Cluster as SampleCluster
+    from kawal.engine.sampling.estimate import wilson as wilson_interval
     from kawal.engine.sampling.match import match_people
     from kawal.engine.sampling.plan import StratumPlan, allocate, people_plan, sample_size
     from kawal.engine.sampling.plan import stratified as stratified_plan

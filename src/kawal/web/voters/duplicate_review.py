@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from kawal.engine import DUPLICATE_LEVEL_WORDS, duplicate_pairs, record_keys
+from kawal.engine import DUPLICATE_LEVEL_WORDS, duplicate_pairs, record_keys, wilson_interval
 from kawal.web.voters.models import AuditRun, DuplicateAnswer, DuplicatePair, Voter
 
 BATCH = 5000
@@ -121,6 +121,9 @@ def labels_for(office_id: int) -> list[tuple[str, str, bool]]:
     return [(a, b, found.answer == DuplicateAnswer.Answer.SAME) for (a, b), found in latest if found.answer != "unsure"]
 
 
+CONFIDENCE_Z = 1.96  # a 95% interval
+
+
 @dataclass(frozen=True)
 class Precision:
     """One audit run's estimated precision beside what reviewers confirmed about its linked pairs."""
@@ -140,6 +143,30 @@ class Precision:
     @property
     def confirmed(self) -> float | None:
         return self.same / self.answered if self.answered else None
+
+    @property
+    def confirmed_range(self) -> tuple[float, float] | None:
+        """Where the share of one person among all the linked pairs lies, with 95% confidence (Wilson's interval),
+        if the answered pairs are a fair draw of them: 1 answer of 1 says little, 300 of 300 a lot."""
+        if not self.answered:
+            return None
+        return wilson_interval(self.same / self.answered, self.answered, CONFIDENCE_Z)
+
+    @property
+    def confirmed_range_percent(self) -> tuple[float, float] | None:
+        """The range in percent to one decimal, widened outward: its low end rounded down, its high end up."""
+        if self.confirmed_range is None:
+            return None
+        low, high = self.confirmed_range
+        return _floor_percent(low), min(100.0, math.ceil(1000 * high - 1e-9) / 10)
+
+    @property
+    def confirmed_range_bar(self) -> tuple[float, float] | None:
+        """Where the range starts on the bar and how wide it is, in percent of the bar."""
+        if self.confirmed_range_percent is None:
+            return None
+        low, high = self.confirmed_range_percent
+        return low, round(high - low, 1)
 
     @property
     def estimated_percent(self) -> float | None:
