@@ -434,3 +434,14 @@ def test_coordinator_answers_different_people_and_the_next_audit_unlinks_them(pa
     assert "antara 0,0% dan 79,4%" in page.inner_text(f"[data-run='{run.pk}']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "21-duplicate-precision-390")
+    # a fair sample: the next pair to answer is drawn at random, and the page it opens offers the one after
+    draw = page.locator(f"[data-run='{again.pk}'] a[data-random]")
+    assert draw.bounding_box()["height"] >= 44
+    draw.click()
+    page.wait_for_url(re.compile(r"/temuan/ganda/.+\?acak=1#pair-\d+$"))
+    drawn = int(page.url.rsplit("#pair-", 1)[1])
+    assert DuplicatePair.unscoped.get(pk=drawn).audit_id == again.pk
+    assert page.locator(f"[data-pair='{drawn}'] button[value=same]").is_visible()
+    assert page.locator("a[data-random]").bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "22-duplicate-random-pair-390")

@@ -17,7 +17,7 @@ from kawal.engine.sql import connect, literal
 from kawal.web.accounts.models import Membership, Role
 from kawal.web.actionlog.models import ActionLog
 from kawal.web.crypto import decrypt, record_key_secret
-from kawal.web.voters.duplicate_review import labels_for
+from kawal.web.voters.duplicate_review import labels_for, ordered_keys
 from kawal.web.voters.models import AppendOnlyError, AuditRun, DuplicateAnswer, DuplicatePair, Finding, Voter
 from tests.web.conftest import login
 
@@ -263,3 +263,41 @@ def test_precision_page_shows_estimated_beside_confirmed(client, loaded):
     # 1 of 2 is as likely 10% as 90%: the range (Wilson's, 95%) says so, widened outward to one decimal
     assert row.confirmed_range_percent == (9.4, 90.6)
     assert "antara 9,4% dan 90,6%" in page and 'style="left:9.4%;width:81.2%"' in page
+
+
+def test_random_draws_are_the_linked_pairs_not_yet_answered_until_none_is_left(client, loaded):
+    """Answered in the order drawn, the confirmed share is a fair sample of the linked pairs: each draw is a linked
+    pair of the audit nobody answered since it ran, and the draws end once every one is answered."""
+    run = _current(loaded)
+    linked = DuplicatePair.unscoped.filter(audit=run, probability__gte=run.threshold).select_related(
+        "voter_a", "voter_b"
+    )
+    keyed = {ordered_keys(p.voter_a.record_key, p.voter_b.record_key) for p in linked}
+    login(client, "admin.kpu")
+    drawn = []
+    for _ in range(linked.count() + 1):
+        response = client.get(reverse("duplicate_random", args=[run.pk]))
+        assert response.status_code == 302
+        if response.url == reverse("duplicate_precision"):
+            break
+        where, fragment = response.url.split("#")
+        pair = linked.get(pk=int(fragment.removeprefix("pair-")))
+        assert where == reverse("duplicate_cluster", args=[run.pk, pair.cluster]) + "?acak=1"
+        assert pair.pk not in drawn
+        drawn.append(pair.pk)
+        assert _answer(client, pair, "same").status_code == 302  # saved, back to the pair's page
+    assert 0 < len(drawn) == len(keyed)  # one draw per pair of rows, none twice, then none left
+    assert len(set(drawn)) > 1 and drawn != sorted(drawn)  # drawn at random, not in the order stored
+    page = client.get(reverse("duplicate_precision"))
+    assert "sudah dijawab sesudah audit berjalan" in page.content.decode()
+    assert page.context["rows"][0].same == len(keyed)
+
+
+def test_a_pair_reached_by_a_draw_offers_the_next_draw_and_a_relawan_draws_nothing(client, loaded):
+    run = _current(loaded)
+    login(client, "admin.kpu")
+    cluster_page = client.get(client.get(reverse("duplicate_random", args=[run.pk])).url.split("#")[0])
+    assert reverse("duplicate_random", args=[run.pk]) in cluster_page.content.decode()
+    assert "Pasangan acak berikutnya" in cluster_page.content.decode()
+    login(client, "relawan.ketapang")
+    assert client.get(reverse("duplicate_random", args=[run.pk])).status_code == 403

@@ -43,6 +43,7 @@ urlpatterns = [
     path("temuan/massal/urungkan/", views.finding_bulk_undo, name="finding_bulk_undo"),
     path("temuan/<int:pk>/kirim/", views.finding_send, name="finding_send"),  # issue 18: "kirim ke relawan"
     path("temuan/ganda/ketepatan/", duplicate_views.precision, name="duplicate_precision"),
+    path("temuan/ganda/acak/<int:audit>/", duplicate_views.random_pair, name="duplicate_random"),
     path("temuan/ganda/kandidat/<int:audit>/", duplicate_views.candidates, name="duplicate_candidates"),
     path("temuan/ganda/kandidat/pasangan/<int:pk>/", duplicate_views.candidate, name="duplicate_candidate"),
     path("temuan/ganda/pasangan/<int:pk>/jawab/", duplicate_views.answer, name="duplicate_answer"),

@@ -182,12 +182,16 @@ def _floor_percent(share: float) -> float:
     return math.floor(1000 * share + 1e-9) / 10
 
 
+def link_threshold(run: AuditRun) -> float:
+    """The probability from which the run linked a pair (0.5 where an older run did not record it)."""
+    return run.threshold if run.threshold is not None else 0.5
+
+
 def precision(run: AuditRun, latest: dict[tuple[str, str], Latest]) -> Precision:
     """``latest``: the office's latest answers. They count for a run when given after it: earlier ones were its
     labels (linked or unlinked by force) and test nothing."""
     stats = run.summary.get("duplicates", {}) if isinstance(run.summary, dict) else {}
-    threshold = run.threshold if run.threshold is not None else 0.5
-    pairs = DuplicatePair.unscoped.filter(audit=run, probability__gte=threshold)
+    pairs = DuplicatePair.unscoped.filter(audit=run, probability__gte=link_threshold(run))
     keys = {
         ordered_keys(a, b)
         for a, b in pairs.values_list("voter_a__record_key", "voter_b__record_key").iterator()

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,6 +37,7 @@ SEX = {"L": gettext_lazy("Laki-laki"), "P": gettext_lazy("Perempuan")}
 # The matcher compares marital status, so the reviewer sees it beside the other fields.
 MARITAL = {"B": gettext_lazy("Belum kawin"), "S": gettext_lazy("Sudah kawin"), "P": gettext_lazy("Pernah kawin")}
 RUNS_SHOWN = 20
+DRAWN = "acak"  # the query parameter that says a cluster page was reached by random_pair
 
 
 def _reviewer_scope(request: HttpRequest) -> Scope:
@@ -148,7 +151,13 @@ def cluster(request: AuthedRequest, audit: int, cluster: str) -> HttpResponse:
     latest = duplicate_review.latest_answers(run.voter_list.organisation_id)
     full = any(scope.role_for(v.kode_kelurahan, v.rw, v.rt) in KPU_ROLES for v in voters)
     record("duplicate.viewed_full" if full else "duplicate.viewed", request=request, obj=run, voters=visible)
-    context = {"run": run, "cluster": cluster, "cards": cards, "pairs": [_pair_view(scope, p, latest) for p in pairs]}
+    context = {
+        "run": run,
+        "cluster": cluster,
+        "cards": cards,
+        "pairs": [_pair_view(scope, p, latest) for p in pairs],
+        "drawn": request.GET.get(DRAWN) == "1",  # reached by a random draw: offer the next one
+    }
     return render(request, "voters/duplicate_cluster.html", context)
 
 
@@ -321,3 +330,39 @@ def precision(request: AuthedRequest) -> HttpResponse:
             by_office[office] = duplicate_review.latest_answers(office)
         rows.append(duplicate_review.precision(run, by_office[office]))
     return render(request, "voters/duplicate_precision.html", {"rows": rows})
+
+
+@login_required
+def random_pair(request: AuthedRequest, audit: int) -> HttpResponse:
+    """One linked pair of the audit, drawn at random among those in the user's wilayah that the user may answer and
+    nobody in the office has answered since the audit ran. Answered in this order, the confirmed share on the
+    precision page is a fair sample of all the linked pairs; answered by choice, it is a sample of the pairs that
+    looked doubtful. When none is left, back to that page with a note."""
+    scope = _reviewer_scope(request)
+    run = get_object_or_404(
+        AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all())), pk=audit
+    )
+    since = duplicate_review.latest_answers(run.voter_list.organisation_id).items()
+    answered = {key for key, found in since if found.at >= run.created_at}
+    visible = scope.voters(Voter.unscoped.filter(voter_list=run.voter_list)).values("pk")
+    linked = (
+        DuplicatePair.unscoped.filter(
+            audit=run, probability__gte=duplicate_review.link_threshold(run), voter_a__in=visible, voter_b__in=visible
+        )
+        .select_related("voter_a", "voter_b")
+        .order_by("?")
+    )
+    for pair in linked.iterator():
+        if _unanswered(pair, answered) and _can_answer(scope, pair.voter_a, pair.voter_b):
+            where = reverse("duplicate_cluster", args=[run.pk, pair.cluster])
+            return redirect(f"{where}?{DRAWN}=1#pair-{pair.pk}")
+    messages.info(request, _("Semua pasangan audit ini di wilayah Anda sudah dijawab sesudah audit berjalan."))
+    return redirect("duplicate_precision")
+
+
+def _unanswered(pair: DuplicatePair, answered: set[tuple[str, str]]) -> bool:
+    """Whether the pair can be answered (both rows keyed) and is not among ``answered``."""
+    a, b = pair.voter_a.record_key, pair.voter_b.record_key
+    if not (a and b):
+        return False
+    return ordered_keys(a, b) not in answered
