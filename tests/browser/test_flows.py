@@ -435,6 +435,7 @@ def test_coordinator_answers_different_people_and_the_next_audit_unlinks_them(pa
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "21-duplicate-precision-390")
     # a fair sample: the next pair to answer is drawn at random, and the page it opens offers the one after
+    assert page.locator(f"[data-run='{run.pk}'] a[data-random]").count() == 0  # its pages are gone
     draw = page.locator(f"[data-run='{again.pk}'] a[data-random]")
     assert draw.bounding_box()["height"] >= 44
     draw.click()

@@ -233,6 +233,7 @@ def test_the_next_audit_unlinks_a_different_pair_and_links_a_same_pair(client, l
     assert ActionLog.objects.filter(action="voter_list.reaudit", user=admin).exists()
     # The pages show the current audit only: the old cluster is gone, the findings count once.
     assert client.get(reverse("duplicate_cluster", args=[run.pk, pair.cluster])).status_code == 404
+    assert client.get(reverse("duplicate_random", args=[run.pk])).status_code == 404  # nor drawn from
     shown = client.get(reverse("findings")).context["page"].paginator.count
     assert shown == Finding.unscoped.filter(audit=again).count()
 

@@ -337,11 +337,11 @@ def random_pair(request: AuthedRequest, audit: int) -> HttpResponse:
     """One linked pair of the audit, drawn at random among those in the user's wilayah that the user may answer and
     nobody in the office has answered since the audit ran. Answered in this order, the confirmed share on the
     precision page is a fair sample of all the linked pairs; answered by choice, it is a sample of the pairs that
-    looked doubtful. When none is left, back to that page with a note."""
+    looked doubtful. When none is left, back to that page with a note. Only the list's current audit: the pages of
+    one audit replaced by another are gone."""
     scope = _reviewer_scope(request)
-    run = get_object_or_404(
-        AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all())), pk=audit
-    )
+    current = AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()), superseded_at=None)
+    run = get_object_or_404(current, pk=audit)
     since = duplicate_review.latest_answers(run.voter_list.organisation_id).items()
     answered = {key for key, found in since if found.at >= run.created_at}
     visible = scope.voters(Voter.unscoped.filter(voter_list=run.voter_list)).values("pk")
