@@ -158,7 +158,7 @@ class Precision:
         if self.confirmed_range is None:
             return None
         low, high = self.confirmed_range
-        return _floor_percent(low), min(100.0, math.ceil(1000 * high - 1e-9) / 10)
+        return _floor_percent(low), _ceil_percent(high)
 
     @property
     def confirmed_range_bar(self) -> tuple[float, float] | None:
@@ -182,9 +182,20 @@ def _floor_percent(share: float) -> float:
     return math.floor(1000 * share + 1e-9) / 10
 
 
+def _ceil_percent(share: float) -> float:
+    """A share in percent to one decimal, rounded up (the high end of a range, widened outward)."""
+    return min(100.0, math.ceil(1000 * share - 1e-9) / 10)
+
+
 def link_threshold(run: AuditRun) -> float:
     """The probability from which the run linked a pair (0.5 where an older run did not record it)."""
     return run.threshold if run.threshold is not None else 0.5
+
+
+def answered_since(run: AuditRun, latest: dict[tuple[str, str], Latest]) -> dict[tuple[str, str], Latest]:
+    """Of the office's latest answers, those given after ``run``: earlier ones were its labels (linked or unlinked
+    by force) and test nothing."""
+    return {key: found for key, found in latest.items() if found.at >= run.created_at}
 
 
 def precision(run: AuditRun, latest: dict[tuple[str, str], Latest]) -> Precision:
@@ -197,11 +208,10 @@ def precision(run: AuditRun, latest: dict[tuple[str, str], Latest]) -> Precision
         for a, b in pairs.values_list("voter_a__record_key", "voter_b__record_key").iterator()
         if a and b
     }
+    since = answered_since(run, latest)
     counts = {"same": 0, "different": 0, "unsure": 0}
-    for key in keys:
-        found = latest.get(key)
-        if found is not None and found.at >= run.created_at:
-            counts[found.answer] += 1
+    for key in keys & since.keys():
+        counts[since[key].answer] += 1
     return Precision(
         run=run,
         estimated=stats.get("estimated_precision"),

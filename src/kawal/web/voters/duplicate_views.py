@@ -342,8 +342,8 @@ def random_pair(request: AuthedRequest, audit: int) -> HttpResponse:
     scope = _reviewer_scope(request)
     current = AuditRun.objects.filter(voter_list__in=scope.voter_lists(VoterList.objects.all()), superseded_at=None)
     run = get_object_or_404(current, pk=audit)
-    since = duplicate_review.latest_answers(run.voter_list.organisation_id).items()
-    answered = {key for key, found in since if found.at >= run.created_at}
+    latest = duplicate_review.latest_answers(run.voter_list.organisation_id)
+    answered = set(duplicate_review.answered_since(run, latest))
     visible = scope.voters(Voter.unscoped.filter(voter_list=run.voter_list)).values("pk")
     linked = (
         DuplicatePair.unscoped.filter(
